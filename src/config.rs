@@ -1,0 +1,261 @@
+//! Typed settings, one struct per area. Every field names its environment variable (the seed's
+//! name where one exists, `USHER_*` otherwise), its default and a doc line; `usher serve --help`
+//! and the README's configuration table are generated from these same definitions.
+//! Values are validated at start; an invalid one stops usher with a message naming the variable.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::store::EventConfig;
+
+/// A secret read from the environment. It never prints.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.len() < 16 {
+            return Err("must be at least 16 characters".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+/// Where usher runs; production refuses unsafe settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Staging,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+/// Everything `usher serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub server: ServerSettings,
+    #[command(flatten)]
+    pub queue: QueueSettings,
+    #[command(flatten)]
+    pub ws: WsSettings,
+    #[command(flatten)]
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Server")]
+pub struct ServerSettings {
+    /// Address to listen on.
+    #[arg(
+        long = "bind",
+        env = "USHER_BIND",
+        value_name = "USHER_BIND",
+        default_value = "0.0.0.0"
+    )]
+    pub bind: IpAddr,
+    /// HTTP and WebSocket port (0 picks a free port).
+    #[arg(
+        long = "port",
+        env = "SERVER_PORT",
+        value_name = "SERVER_PORT",
+        default_value_t = 8000
+    )]
+    pub port: u16,
+    /// Deployment environment: development, staging or production.
+    #[arg(long = "environment", env = "SERVER_ENVIRONMENT", value_name = "SERVER_ENVIRONMENT", value_enum, default_value_t = Environment::Development)]
+    pub environment: Environment,
+    /// Bearer token for /api/v1/admin (at least 16 characters); unset disables the admin API.
+    #[arg(
+        long = "admin-token",
+        env = "USHER_ADMIN_TOKEN",
+        value_name = "USHER_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<Secret>,
+    /// Largest accepted HTTP request body, in bytes.
+    #[arg(long = "max-body-bytes", env = "USHER_MAX_BODY_BYTES", value_name = "USHER_MAX_BODY_BYTES", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(256..=4_194_304))]
+    pub max_body_bytes: u32,
+    /// On shutdown, how long sockets are given to move elsewhere before the process exits.
+    #[arg(long = "drain-secs", env = "USHER_DRAIN_SECS", value_name = "USHER_DRAIN_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub drain_secs: u64,
+    /// Directory of the built web client, served at `/`.
+    #[arg(
+        long = "web-root",
+        env = "USHER_WEB_ROOT",
+        value_name = "USHER_WEB_ROOT",
+        default_value = "web-client/dist"
+    )]
+    pub web_root: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Queue")]
+pub struct QueueSettings {
+    /// Default admissions per second of a new event (token-bucket refill).
+    #[arg(long = "queue-rate", env = "USHER_QUEUE_RATE", value_name = "USHER_QUEUE_RATE", default_value_t = 50.0, value_parser = parse_rate)]
+    pub rate: f64,
+    /// Default token-bucket capacity of a new event (largest admission burst).
+    #[arg(long = "queue-burst", env = "USHER_QUEUE_BURST", value_name = "USHER_QUEUE_BURST", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub burst: u32,
+    /// Default cap on concurrently active (admitted or entered) users of a new event; unset is unlimited.
+    #[arg(long = "queue-max-active", env = "USHER_QUEUE_MAX_ACTIVE", value_name = "USHER_QUEUE_MAX_ACTIVE", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_active: Option<u32>,
+    /// Default time an admitted waiter has to call enter before the slot is freed, in seconds.
+    #[arg(long = "entry-window-secs", env = "USHER_ENTRY_WINDOW_SECS", value_name = "USHER_ENTRY_WINDOW_SECS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub entry_window_secs: u32,
+    /// How long a waiter whose socket closed keeps their place, in seconds.
+    #[arg(long = "grace-secs", env = "USHER_GRACE_SECS", value_name = "USHER_GRACE_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub grace_secs: u64,
+    /// Heartbeat given by a join or a REST status call (the seed's 5 minutes), in seconds.
+    #[arg(long = "heartbeat-secs", env = "USHER_HEARTBEAT_SECS", value_name = "USHER_HEARTBEAT_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub heartbeat_secs: u64,
+    /// Lifetime of the reservation token granted by enter (`ttl_sec`), in seconds.
+    #[arg(long = "reservation-ttl-secs", env = "USHER_RESERVATION_TTL_SECS", value_name = "USHER_RESERVATION_TTL_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3_600))]
+    pub reservation_ttl_secs: u32,
+    /// How long an entered user counts against max_active, in seconds.
+    #[arg(long = "session-secs", env = "USHER_ACTIVE_SESSION_SECS", value_name = "USHER_ACTIVE_SESSION_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub session_secs: u64,
+    /// Longest queue per event; joins beyond it get 503 QUEUE_FULL.
+    #[arg(long = "max-queue-len", env = "USHER_MAX_QUEUE_LEN", value_name = "USHER_MAX_QUEUE_LEN", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_queue_len: u64,
+    /// Admission ticker interval, in milliseconds.
+    #[arg(long = "tick-ms", env = "USHER_TICK_MS", value_name = "USHER_TICK_MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=10_000))]
+    pub tick_ms: u64,
+    /// Most waiters one admission step may admit.
+    #[arg(long = "admit-max-batch", env = "USHER_ADMIT_MAX_BATCH", value_name = "USHER_ADMIT_MAX_BATCH", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_batch: u32,
+    /// Reaper interval (abandoned waiters, unused entry windows), in milliseconds.
+    #[arg(long = "reap-interval-ms", env = "USHER_REAP_INTERVAL_MS", value_name = "USHER_REAP_INTERVAL_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub reap_interval_ms: u64,
+    /// How long ended tokens are remembered (status says expired rather than not found), in seconds.
+    #[arg(long = "retention-secs", env = "USHER_RETENTION_SECS", value_name = "USHER_RETENTION_SECS", default_value_t = 1_800, value_parser = clap::value_parser!(u64).range(1..))]
+    pub retention_secs: u64,
+    /// Least time between two position pushes to one waiter, in milliseconds.
+    #[arg(long = "push-interval-ms", env = "USHER_PUSH_INTERVAL_MS", value_name = "USHER_PUSH_INTERVAL_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub push_interval_ms: u64,
+    /// Longest time without a position push to a waiter, in seconds.
+    #[arg(long = "push-keepalive-secs", env = "USHER_PUSH_KEEPALIVE_SECS", value_name = "USHER_PUSH_KEEPALIVE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub keepalive_secs: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "WebSocket")]
+pub struct WsSettings {
+    /// Most concurrent WebSockets on this node; more are told to retry later (close 1013).
+    #[arg(long = "ws-max-connections", env = "USHER_WS_MAX_CONNECTIONS", value_name = "USHER_WS_MAX_CONNECTIONS", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Server ping interval, in seconds (under common 60 s proxy idle timeouts).
+    #[arg(long = "ws-ping-secs", env = "USHER_WS_PING_SECS", value_name = "USHER_WS_PING_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ping_secs: u64,
+    /// How long a ping may go unanswered before the socket is closed, in seconds.
+    #[arg(long = "ws-pong-timeout-secs", env = "USHER_WS_PONG_TIMEOUT_SECS", value_name = "USHER_WS_PONG_TIMEOUT_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub pong_timeout_secs: u64,
+    /// Messages queued per socket before the client counts as a slow consumer and is disconnected.
+    #[arg(long = "ws-outbound-queue", env = "USHER_WS_OUTBOUND_QUEUE", value_name = "USHER_WS_OUTBOUND_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4_096))]
+    pub outbound_queue: u32,
+    /// Per-socket read buffer, in bytes.
+    #[arg(long = "ws-read-buffer-bytes", env = "USHER_WS_READ_BUFFER_BYTES", value_name = "USHER_WS_READ_BUFFER_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(512..=1_048_576))]
+    pub read_buffer_bytes: u32,
+    /// Per-socket write buffer, in bytes.
+    #[arg(long = "ws-write-buffer-bytes", env = "USHER_WS_WRITE_BUFFER_BYTES", value_name = "USHER_WS_WRITE_BUFFER_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(0..=1_048_576))]
+    pub write_buffer_bytes: u32,
+    /// Largest accepted client message or frame, in bytes.
+    #[arg(long = "ws-max-message-bytes", env = "USHER_WS_MAX_MESSAGE_BYTES", value_name = "USHER_WS_MAX_MESSAGE_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(64..=1_048_576))]
+    pub max_message_bytes: u32,
+    /// Longest one write to a socket may take before the client is dropped as too slow, in milliseconds.
+    #[arg(long = "ws-write-timeout-ms", env = "USHER_WS_WRITE_TIMEOUT_MS", value_name = "USHER_WS_WRITE_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=120_000))]
+    pub write_timeout_ms: u64,
+    /// Retry hint given to clients turned away (connection cap) or moved (drain), in milliseconds.
+    #[arg(long = "ws-retry-after-ms", env = "USHER_WS_RETRY_AFTER_MS", value_name = "USHER_WS_RETRY_AFTER_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+    pub retry_after_ms: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Logging")]
+pub struct LogSettings {
+    /// Log filter: a level (error, warn, info, debug, trace) or tracing directives.
+    #[arg(
+        long = "log-level",
+        env = "LOG_LEVEL",
+        value_name = "LOG_LEVEL",
+        default_value = "info"
+    )]
+    pub level: String,
+    /// Log format: json or text.
+    #[arg(long = "log-format", env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Json)]
+    pub format: LogFormat,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let rate: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if rate.is_finite() && rate > 0.0 && rate <= 1_000_000.0 {
+        Ok(rate)
+    } else {
+        Err("must be a number above 0 and at most 1000000".into())
+    }
+}
+
+/// A setting that cannot work together with another.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Checks what single-value parsing cannot: relations between settings.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let q = &self.queue;
+        if q.push_interval_ms > q.keepalive_secs * 1_000 {
+            return Err(ConfigError(
+                "USHER_PUSH_INTERVAL_MS must not exceed USHER_PUSH_KEEPALIVE_SECS".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl QueueSettings {
+    /// Settings a new event starts with.
+    pub fn event_defaults(&self) -> EventConfig {
+        EventConfig {
+            rate_per_sec: self.rate,
+            burst: self.burst,
+            max_active: self.max_active,
+            entry_window_secs: self.entry_window_secs,
+            paused: false,
+        }
+    }
+
+    pub fn grace(&self) -> Duration {
+        Duration::from_secs(self.grace_secs)
+    }
+
+    /// How often a node refreshes the heartbeat of its open sockets: well inside the grace
+    /// period, so a crashed node's waiters are reaped about one grace period after the crash.
+    pub fn socket_touch_interval(&self) -> Duration {
+        (self.grace() / 4).clamp(Duration::from_millis(250), Duration::from_secs(60))
+    }
+}

@@ -1,0 +1,150 @@
+//! Domain newtypes. Values are parsed once at the edge (HTTP, WebSocket, configuration) and
+//! trusted everywhere inside, so an invalid event id or token cannot reach the queue logic.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Why a raw value was refused at the edge.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+    #[error("{field} must be 1 to {max} characters of A-Z, a-z, 0-9, '_', '-', '.', ':'")]
+    BadIdentifier { field: &'static str, max: usize },
+    #[error("{0} must be a UUID")]
+    NotUuid(&'static str),
+}
+
+fn parse_identifier(raw: &str, field: &'static str, max: usize) -> Result<String, ParseError> {
+    if raw.is_empty() {
+        return Err(ParseError::Missing(field));
+    }
+    let ok = raw.len() <= max
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(ParseError::BadIdentifier { field, max })
+    }
+}
+
+/// The id of an on-sale event (one queue per event), e.g. `evt_2025_1001`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(String);
+
+impl EventId {
+    /// Longest accepted event id; keeps store keys and metric labels bounded.
+    pub const MAX_LEN: usize = 64;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        parse_identifier(raw, "event_id", Self::MAX_LEN).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The optional, client-supplied user id of a join (the seed's queue routes are anonymous).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(String);
+
+impl UserId {
+    /// Longest accepted user id.
+    pub const MAX_LEN: usize = 128;
+
+    /// An empty string means "anonymous" and yields `None`, as in the seed.
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, ParseError> {
+        match raw {
+            None | Some("") => Ok(None),
+            Some(raw) => parse_identifier(raw, "user_id", Self::MAX_LEN).map(|s| Some(Self(s))),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A waiting token: the bearer credential of one place in one queue (a UUIDv4, as in the seed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WaitingToken(Uuid);
+
+impl WaitingToken {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        if raw.is_empty() {
+            return Err(ParseError::Missing("waiting token"));
+        }
+        Uuid::parse_str(raw)
+            .map(Self)
+            .map_err(|_| ParseError::NotUuid("waiting token"))
+    }
+}
+
+impl Default for WaitingToken {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for WaitingToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// Join order within one event: issued atomically by the store, starting at 1, never reused.
+/// FIFO admission is "lowest waiting sequence number first".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Seq(pub u64);
+
+/// A 1-based place in the queue: 1 is the next waiter to be admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Position(pub u64);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_are_bounded_and_plain() {
+        assert!(EventId::parse("evt_2025_1001").is_ok());
+        assert_eq!(EventId::parse(""), Err(ParseError::Missing("event_id")));
+        assert!(EventId::parse("a b").is_err());
+        assert!(EventId::parse(&"x".repeat(65)).is_err());
+        assert!(EventId::parse(&"x".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn empty_user_id_is_anonymous() {
+        assert_eq!(UserId::parse_optional(Some("")), Ok(None));
+        assert_eq!(UserId::parse_optional(None), Ok(None));
+        assert!(UserId::parse_optional(Some("u/1")).is_err());
+    }
+
+    #[test]
+    fn waiting_tokens_must_be_uuids() {
+        let t = WaitingToken::new();
+        assert_eq!(WaitingToken::parse(&t.to_string()), Ok(t));
+        assert!(WaitingToken::parse("nope").is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! The admin API: per-event settings and statistics, behind a bearer token from configuration.
+//! With no token configured the admin API is disabled (403), never open.
+
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::{ApiError, ApiJson};
+use crate::domain::EventId;
+use crate::hub::now_ms;
+use crate::queue::eta::Rate;
+use crate::store::{ConfigPatch, EventConfig};
+
+/// Checks `Authorization: Bearer <USHER_ADMIN_TOKEN>` in constant time.
+pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(expected) = app.settings.server.admin_token.as_ref() else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ADMIN_DISABLED",
+            "The admin API is disabled: USHER_ADMIN_TOKEN is not set",
+        )
+        .into_response();
+    };
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "MISSING_AUTHORIZATION",
+            "Authorization header is required",
+        )
+        .into_response();
+    };
+    let Some(given) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_TOKEN_FORMAT",
+            "Authorization must be 'Bearer <token>'",
+        )
+        .into_response();
+    };
+    if !constant_time_eq(given.as_bytes(), expected.expose().as_bytes()) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_TOKEN",
+            "Token validation failed",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    EventId::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    event_id: &'a EventId,
+    #[serde(flatten)]
+    config: &'a EventConfig,
+}
+
+/// `GET /api/v1/admin/events/{id}`.
+pub async fn get_event(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let event = event_id(&id)?;
+    let config = app
+        .store
+        .config(&event)
+        .await
+        .map_err(|_| ApiError::store_unavailable())?
+        .ok_or_else(event_not_found)?;
+    Ok(Json(json!(ConfigView {
+        event_id: &event,
+        config: &config
+    })))
+}
+
+fn event_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "No such event")
+}
+
+/// Body of `PUT /api/v1/admin/events/{id}`: every field optional; `"max_active": null` removes
+/// the cap.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigBody {
+    rate_per_sec: Option<f64>,
+    burst: Option<u32>,
+    #[serde(default, deserialize_with = "present")]
+    max_active: Option<Option<u32>>,
+    entry_window_secs: Option<u32>,
+    paused: Option<bool>,
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+    Option::<u32>::deserialize(d).map(Some)
+}
+
+impl ConfigBody {
+    fn into_patch(self) -> Result<ConfigPatch, ApiError> {
+        let bad = |m: &str| Err(ApiError::invalid_request(m.to_owned()));
+        if let Some(r) = self.rate_per_sec
+            && !(r.is_finite() && r > 0.0 && r <= 1_000_000.0)
+        {
+            return bad("rate_per_sec must be above 0 and at most 1000000");
+        }
+        if self.burst.is_some_and(|b| !(1..=1_000_000).contains(&b)) {
+            return bad("burst must be 1 to 1000000");
+        }
+        if self.max_active.flatten() == Some(0) {
+            return bad("max_active must be at least 1, or null for no cap");
+        }
+        if self
+            .entry_window_secs
+            .is_some_and(|w| !(1..=86_400).contains(&w))
+        {
+            return bad("entry_window_secs must be 1 to 86400");
+        }
+        Ok(ConfigPatch {
+            rate_per_sec: self.rate_per_sec,
+            burst: self.burst,
+            max_active: self.max_active,
+            entry_window_secs: self.entry_window_secs,
+            paused: self.paused,
+        })
+    }
+}
+
+/// `PUT /api/v1/admin/events/{id}`: creates or updates the event's settings.
+pub async fn put_event(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ConfigBody>,
+) -> Result<Json<Value>, ApiError> {
+    let event = event_id(&id)?;
+    let patch = body.into_patch()?;
+    let defaults = app.queue.settings().event_defaults();
+    let config = app
+        .store
+        .update_config(&event, &patch, &defaults)
+        .await
+        .map_err(|_| ApiError::store_unavailable())?;
+    tracing::info!(event = %event, ?config, "event settings changed");
+    Ok(Json(json!(ConfigView {
+        event_id: &event,
+        config: &config
+    })))
+}
+
+/// `GET /api/v1/admin/events/{id}/stats`.
+pub async fn event_stats(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let event = event_id(&id)?;
+    let snap = app
+        .store
+        .snapshot(&event)
+        .await
+        .map_err(|_| ApiError::store_unavailable())?
+        .ok_or_else(event_not_found)?;
+    let rate = Rate::measure(&snap.history, &snap.config, now_ms());
+    let (local_connections, eta_accuracy) = app.hub.local_stats(&event).unwrap_or((0, None));
+    Ok(Json(json!({
+        "event_id": event,
+        "config": snap.config,
+        "waiting": snap.waiting(),
+        "active": snap.active,
+        "head_seq": snap.head,
+        "next_seq": snap.next_seq,
+        "joined_total": snap.counters.joined,
+        "admitted_total": snap.counters.admitted,
+        "entered_total": snap.counters.entered,
+        "expired_total": snap.counters.expired,
+        "lapsed_total": snap.counters.lapsed,
+        "left_total": snap.counters.left,
+        "admission_rate": rate.per_sec,
+        "eta_confidence": rate.confidence,
+        "local_connections": local_connections,
+        "eta_accuracy": eta_accuracy,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_max_active_removes_the_cap_and_absent_keeps_it() {
+        let b: ConfigBody = serde_json::from_str(r#"{"max_active":null}"#).unwrap();
+        assert_eq!(b.into_patch().unwrap().max_active, Some(None));
+        let b: ConfigBody = serde_json::from_str(r#"{"paused":true}"#).unwrap();
+        assert_eq!(b.into_patch().unwrap().max_active, None);
+    }
+
+    #[test]
+    fn out_of_range_settings_are_refused() {
+        for body in [
+            r#"{"rate_per_sec":0}"#,
+            r#"{"burst":0}"#,
+            r#"{"max_active":0}"#,
+        ] {
+            let b: ConfigBody = serde_json::from_str(body).unwrap();
+            assert!(b.into_patch().is_err(), "{body}");
+        }
+        assert!(serde_json::from_str::<ConfigBody>(r#"{"rate":1}"#).is_err());
+    }
+
+    #[test]
+    fn token_comparison_is_exact() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+}

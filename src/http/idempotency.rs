@@ -1,0 +1,168 @@
+//! `Idempotency-Key` on POST and PATCH under `/api/v1` (the seed's contract, with its defects
+//! fixed): the key is claimed atomically before the handler runs, so a concurrent duplicate
+//! never executes twice; it is scoped per route and user; the same key with the same request
+//! replays the stored 2xx response with `X-Idempotency-Cached: true`; with a different request
+//! it is 409 `IDEMPOTENCY_CONFLICT`. Failed (non-2xx) requests release the key so a retry runs.
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::error::{ApiError, payload_too_large};
+use crate::store::{IdempotencyBegin, StoredResponse};
+
+/// How long a key and its response are kept (the seed's 5 minutes).
+pub const TTL: Duration = Duration::from_secs(300);
+/// How long a duplicate waits for the original request to finish before giving up.
+const IN_FLIGHT_WAIT: Duration = Duration::from_secs(5);
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
+/// Largest response body stored for replay.
+const MAX_STORED_RESPONSE: usize = 256 * 1024;
+
+pub const CACHED_HEADER: &str = "x-idempotency-cached";
+
+/// The authenticated user of a request, when there is one (scopes idempotency keys).
+#[derive(Debug, Clone)]
+pub struct RequestUser(pub String);
+
+pub async fn idempotency(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::POST | Method::PATCH) {
+        return next.run(req).await;
+    }
+    match handle(app, req, next).await {
+        Ok(resp) | Err(resp) => resp,
+    }
+}
+
+async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
+        None => {
+            return Err(ApiError::bad_request(
+                "IDEMPOTENCY_REQUIRED",
+                "Idempotency-Key header is required for POST requests",
+            )
+            .into_response());
+        }
+        Some(Ok(k)) if uuid::Uuid::parse_str(k).is_ok() => k.to_owned(),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "INVALID_IDEMPOTENCY_KEY",
+                "Idempotency-Key must be a UUID",
+            )
+            .into_response());
+        }
+    };
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let user = req
+        .extensions()
+        .get::<RequestUser>()
+        .map_or_else(String::new, |u| u.0.clone());
+    let (parts, body) = req.into_parts();
+    let limit = app.settings.server.max_body_bytes as usize;
+    let body = to_bytes(body, limit)
+        .await
+        .map_err(|_| payload_too_large().into_response())?;
+    let fingerprint = fingerprint(&parts.method, parts.uri.path(), parts.uri.query(), &body);
+    let scoped = format!("idem:{route}:{user}:{key}");
+    let ttl = TTL.as_millis() as u64;
+
+    let deadline = tokio::time::Instant::now() + IN_FLIGHT_WAIT;
+    loop {
+        let begin = app
+            .store
+            .idempotency_begin(&scoped, &fingerprint, ttl)
+            .await
+            .map_err(|_| ApiError::store_unavailable().into_response())?;
+        match begin {
+            IdempotencyBegin::Started => break,
+            IdempotencyBegin::Replay(stored) => return Ok(replay(stored)),
+            IdempotencyBegin::Conflict => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "IDEMPOTENCY_CONFLICT",
+                    "Request body differs from original request with same Idempotency-Key",
+                )
+                .into_response());
+            }
+            IdempotencyBegin::InFlight if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(IN_FLIGHT_POLL).await;
+            }
+            IdempotencyBegin::InFlight => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "IDEMPOTENCY_CONFLICT",
+                    "A request with this Idempotency-Key is still in progress",
+                )
+                .with_retry_after(1)
+                .into_response());
+            }
+        }
+    }
+
+    let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
+    if !resp.status().is_success() {
+        // Best effort: if the release fails, the claim simply expires with its TTL.
+        let _ = app.store.idempotency_release(&scoped).await;
+        return Ok(resp);
+    }
+    let (parts, body) = resp.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
+        let _ = app.store.idempotency_release(&scoped).await;
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "Response too large to store for replay",
+        )
+        .into_response());
+    };
+    let stored = StoredResponse {
+        status: parts.status.as_u16(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        body: bytes.to_vec(),
+    };
+    if let Err(e) = app.store.idempotency_finish(&scoped, stored, ttl).await {
+        tracing::warn!(error = %e, "could not store a response for idempotent replay");
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn fingerprint(method: &Method, path: &str, query: Option<&str>, body: &Bytes) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        method.as_str().as_bytes(),
+        path.as_bytes(),
+        query.unwrap_or("").as_bytes(),
+    ] {
+        h.update(part);
+        h.update(b":");
+    }
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut resp = (status, stored.body).into_response();
+    let headers = resp.headers_mut();
+    if let Some(ct) = stored
+        .content_type
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        headers.insert(header::CONTENT_TYPE, ct);
+    }
+    headers.insert(CACHED_HEADER, HeaderValue::from_static("true"));
+    resp
+}

@@ -1,0 +1,99 @@
+//! The HTTP edge: routes, middleware and the mapping of errors to the seed's envelope.
+//!
+//! - [`queue`]: join, status, enter, leave;
+//! - [`admin`]: per-event settings and stats behind the admin token;
+//! - [`system`]: health, readiness, version, metrics, the web client;
+//! - [`idempotency`], [`context`]: cross-cutting middleware;
+//! - [`error`]: the envelope and the JSON/query extractors that use it.
+
+pub mod admin;
+pub mod context;
+pub mod error;
+pub mod idempotency;
+pub mod queue;
+pub mod system;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{delete, get, post};
+use tokio::sync::Semaphore;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Settings;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::queue::QueueService;
+use crate::store::Store;
+use crate::ws;
+use error::ApiError;
+
+/// Everything a request handler may need.
+pub struct App {
+    pub settings: Settings,
+    pub store: Arc<dyn Store>,
+    pub hub: Arc<Hub>,
+    pub queue: QueueService,
+    pub metrics: Metrics,
+    /// One permit per open WebSocket: the per-node connection cap.
+    pub ws_slots: Arc<Semaphore>,
+    /// Set on shutdown: readiness fails and new sockets are turned away.
+    pub draining: AtomicBool,
+}
+
+pub type AppState = Arc<App>;
+
+/// Builds the whole router.
+pub fn router(app: AppState) -> Router {
+    let queue_routes = Router::new()
+        .route("/join", post(queue::join))
+        .route("/status", get(queue::status))
+        .route("/enter", post(queue::enter))
+        .route("/leave", delete(queue::leave))
+        .route("/ws", get(ws::upgrade));
+    let admin_routes = Router::new()
+        .route("/events/{id}", get(admin::get_event).put(admin::put_event))
+        .route("/events/{id}/stats", get(admin::event_stats))
+        .layer(from_fn_with_state(app.clone(), admin::require_admin));
+    let api = Router::new()
+        .nest("/queue", queue_routes)
+        .layer(from_fn_with_state(app.clone(), idempotency::idempotency))
+        .nest("/admin", admin_routes)
+        .fallback(|| async { ApiError::not_found() });
+
+    let index = app.settings.server.web_root.join("index.html");
+    let site = if index.is_file() {
+        Router::new().fallback_service(
+            ServeDir::new(&app.settings.server.web_root).fallback(ServeFile::new(index)),
+        )
+    } else {
+        Router::new().fallback(system::client_missing)
+    };
+
+    Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/readyz", get(system::readyz))
+        .route("/version", get(system::version))
+        .route("/metrics", get(system::metrics))
+        .route("/ws", get(ws::upgrade))
+        .nest("/api/v1", api)
+        .merge(site)
+        .layer(DefaultBodyLimit::max(
+            app.settings.server.max_body_bytes as usize,
+        ))
+        .layer(from_fn_with_state(app.clone(), context::request_context))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(app)
+}

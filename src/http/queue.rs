@@ -1,0 +1,97 @@
+//! Queue routes: join, status, enter, leave (the seed's paths, shapes and codes).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::{ApiError, ApiJson, ApiQuery};
+use crate::domain::{EventId, ParseError, UserId, WaitingToken};
+use crate::queue::status::QueueStatus;
+use crate::queue::{Granted, Joined, QueueError};
+
+#[derive(Deserialize)]
+pub struct JoinBody {
+    event_id: Option<String>,
+    user_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EnterBody {
+    waiting_token: Option<String>,
+}
+
+/// Parses a waiting token from the edge: empty is `MISSING_TOKEN`; anything that is not a
+/// token cannot name a place in a queue, so it is `TOKEN_NOT_FOUND`.
+pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, ApiError> {
+    match WaitingToken::parse(raw.unwrap_or("")) {
+        Ok(token) => Ok(token),
+        Err(ParseError::Missing(_)) => Err(ApiError::bad_request(
+            "MISSING_TOKEN",
+            "waiting token is required",
+        )),
+        Err(_) => Err(QueueError::TokenNotFound.into()),
+    }
+}
+
+/// `POST /api/v1/queue/join` → 202.
+pub async fn join(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<JoinBody>,
+) -> Result<(StatusCode, Json<Joined>), ApiError> {
+    let event = match EventId::parse(body.event_id.as_deref().unwrap_or("")) {
+        Ok(event) => event,
+        Err(ParseError::Missing(_)) => {
+            return Err(ApiError::bad_request(
+                "MISSING_EVENT_ID",
+                "event_id is required",
+            ));
+        }
+        Err(e) => return Err(ApiError::invalid_request(e.to_string())),
+    };
+    let user = UserId::parse_optional(body.user_id.as_deref())
+        .map_err(|e| ApiError::invalid_request(e.to_string()))?;
+    let joined = app.queue.join(event, user).await?;
+    Ok((StatusCode::ACCEPTED, Json(joined)))
+}
+
+/// `GET /api/v1/queue/status?token=` → 200; a heartbeat.
+pub async fn status(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<TokenQuery>,
+) -> Result<Json<QueueStatus>, ApiError> {
+    let token = parse_token(q.token.as_deref())?;
+    Ok(Json(app.queue.status(token).await?))
+}
+
+/// `POST /api/v1/queue/enter` → 200 with the one reservation grant of this token.
+pub async fn enter(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<EnterBody>,
+) -> Result<Json<Granted>, ApiError> {
+    let token = parse_token(body.waiting_token.as_deref())?;
+    Ok(Json(app.queue.enter(token).await?))
+}
+
+/// `DELETE /api/v1/queue/leave?token=` → 200 `{"status":"left"}`, also for ended or unknown
+/// tokens (leaving is idempotent).
+pub async fn leave(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<TokenQuery>,
+) -> Result<Json<Value>, ApiError> {
+    match parse_token(q.token.as_deref()) {
+        Ok(token) => {
+            app.queue.leave(token).await?;
+        }
+        Err(e) if e.code == "MISSING_TOKEN" => return Err(e),
+        Err(_) => {}
+    }
+    Ok(Json(json!({"status": "left"})))
+}

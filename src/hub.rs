@@ -1,0 +1,702 @@
+//! The per-node fan-out hub.
+//!
+//! For every event that has local sockets (or recent REST status calls) the hub keeps one
+//! [`EventChannel`]: a local [`EventView`] fed by the store's update channel, and the node's
+//! own waiters ordered by sequence number. One task per channel
+//! - applies updates as they arrive; admissions become `ready` pushes at once, departures
+//!   become `expired`/`left`, pauses become `paused`/`resumed`;
+//! - every push interval, derives all local positions in one merged walk and pushes those that
+//!   changed (or that have heard nothing for the keepalive interval);
+//! - every touch interval, refreshes the heartbeat of all its open sockets in one store call;
+//! - on a version gap, resubscribes and rebuilds its view from a snapshot.
+//!
+//! Store work is therefore O(1) per event per interval per node, whatever the number of
+//! waiters: no store round trip per waiter per tick.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use parking_lot::Mutex;
+use tokio::sync::{Notify, broadcast, mpsc};
+use tracing::{debug, warn};
+
+use crate::domain::{EventId, Seq, WaitingToken};
+use crate::metrics::Metrics;
+use crate::queue::eta::Rate;
+use crate::queue::status::QueueStatus;
+use crate::queue::view::EventView;
+use crate::store::{
+    Change, DepartReason, EventUpdate, Store, StoreError, StoreResult, Touch, WaiterRecord,
+    WaiterState,
+};
+use crate::ws::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
+
+/// Milliseconds since the Unix epoch by this node's clock.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Timing of the hub's work.
+#[derive(Debug, Clone)]
+pub struct HubSettings {
+    /// Least time between two position pushes to one waiter.
+    pub push_interval: Duration,
+    /// Longest time without a position push to a waiting socket.
+    pub keepalive: Duration,
+    /// How often open sockets' heartbeats are refreshed in the store.
+    pub touch_interval: Duration,
+    /// Grace period a closed socket's place is kept.
+    pub grace: Duration,
+    /// How long a channel with no sockets is kept for REST status calls.
+    pub idle_ttl: Duration,
+}
+
+/// One connection's handle, held by the hub: a bounded outbound queue and a kill switch for
+/// consumers that let it overflow.
+#[derive(Clone)]
+pub struct Conn {
+    pub id: u64,
+    tx: mpsc::Sender<Outbound>,
+    kill: Arc<Notify>,
+    metrics: Metrics,
+}
+
+impl Conn {
+    /// Creates a handle and the receiving ends the connection task owns.
+    pub fn new(
+        id: u64,
+        capacity: usize,
+        metrics: Metrics,
+    ) -> (Self, mpsc::Receiver<Outbound>, Arc<Notify>) {
+        let (tx, rx) = mpsc::channel(capacity);
+        let kill = Arc::new(Notify::new());
+        (
+            Self {
+                id,
+                tx,
+                kill: kill.clone(),
+                metrics,
+            },
+            rx,
+            kill,
+        )
+    }
+
+    /// Queues a message without waiting. A full queue means the client is not reading: it is
+    /// disconnected rather than allowed to grow memory.
+    pub fn push(&self, push: Push) {
+        let kind = push.kind();
+        let out = Outbound::Message(Outgoing {
+            push,
+            server_time: now_ms(),
+        });
+        match self.tx.try_send(out) {
+            Ok(()) => self.metrics.ws_messages.with_label_values(&[kind]).inc(),
+            Err(mpsc::error::TrySendError::Full(_)) => self.kill.notify_one(),
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+
+    /// Queues a close after everything queued so far.
+    pub fn close(&self, reason: CloseReason) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Outbound::Close(reason)) {
+            self.kill.notify_one();
+        }
+    }
+}
+
+struct LocalWaiter {
+    token: WaitingToken,
+    conn: Conn,
+    joined_at_ms: u64,
+    last_position: Option<u64>,
+    last_push: Instant,
+    /// When this node predicted, at attach time, the waiter would be admitted (for the ETA
+    /// accuracy figure) and when that prediction was made.
+    predicted_admit_ms: u64,
+    predicted_at_ms: u64,
+}
+
+struct LocalAdmitted {
+    conn: Conn,
+}
+
+struct ChannelState {
+    view: EventView,
+    /// Something changed since the last position push.
+    dirty: bool,
+    /// Set when the channel is evicted; attaching to a closed channel must retry.
+    closed: bool,
+    waiting: BTreeMap<Seq, LocalWaiter>,
+    by_token: HashMap<WaitingToken, Seq>,
+    admitted: HashMap<WaitingToken, LocalAdmitted>,
+    /// Sum and count of relative ETA errors of admitted local waiters.
+    eta_error_sum: f64,
+    eta_error_count: u64,
+}
+
+/// One event's state on this node.
+pub struct EventChannel {
+    pub event: EventId,
+    state: Mutex<ChannelState>,
+    last_used_ms: AtomicU64,
+}
+
+/// The outcome of attaching a socket.
+pub enum Attached {
+    /// Registered; the snapshot is queued on the connection.
+    Live,
+    /// The token is not live (the local view or store saw it end): nothing registered.
+    Ended(WaiterState),
+}
+
+impl EventChannel {
+    fn new(event: EventId, view: EventView) -> Self {
+        Self {
+            event,
+            state: Mutex::new(ChannelState {
+                view,
+                dirty: false,
+                closed: false,
+                waiting: BTreeMap::new(),
+                by_token: HashMap::new(),
+                admitted: HashMap::new(),
+                eta_error_sum: 0.0,
+                eta_error_count: 0,
+            }),
+            last_used_ms: AtomicU64::new(now_ms()),
+        }
+    }
+
+    fn touch_used(&self) {
+        self.last_used_ms.store(now_ms(), Ordering::Relaxed);
+    }
+
+    /// The status of a record as this node sees it (REST status, join response).
+    pub fn status_of(&self, record: &WaiterRecord) -> Option<QueueStatus> {
+        self.touch_used();
+        let now = now_ms();
+        let mut st = self.state.lock();
+        st.view.observe_seq(record.seq);
+        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        QueueStatus::from_record(record, &st.view, &rate, now)
+    }
+
+    /// ETA figures for a fresh join at `position`.
+    pub fn rate_now(&self) -> Rate {
+        let st = self.state.lock();
+        Rate::measure(&st.view.history, &st.view.config, now_ms())
+    }
+
+    /// Registers a socket for `record` and queues its snapshot, atomically with respect to
+    /// updates (no update can fall between the snapshot and the registration).
+    fn attach(&self, record: &WaiterRecord, conn: Conn) -> Option<Attached> {
+        let now = now_ms();
+        let mut st = self.state.lock();
+        if st.closed {
+            return None;
+        }
+        st.view.observe_seq(record.seq);
+        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        let Some(status) = QueueStatus::from_record(record, &st.view, &rate, now) else {
+            return Some(Attached::Ended(record.state));
+        };
+        // One socket per token per node: a newer connection replaces the older one.
+        if let Some(old_seq) = st.by_token.remove(&record.token)
+            && let Some(old) = st.waiting.remove(&old_seq)
+        {
+            old.conn.close(CloseReason::Replaced);
+        }
+        if let Some(old) = st.admitted.remove(&record.token) {
+            old.conn.close(CloseReason::Replaced);
+        }
+        let eta_sec = status.eta_sec;
+        let state = record.state;
+        conn.push(Push::Snapshot(status));
+        match state {
+            WaiterState::Waiting if !st.view.is_done(record.seq) => {
+                st.by_token.insert(record.token, record.seq);
+                let position = st.view.position(record.seq).map(|p| p.0);
+                st.waiting.insert(
+                    record.seq,
+                    LocalWaiter {
+                        token: record.token,
+                        conn,
+                        joined_at_ms: record.joined_at_ms,
+                        last_position: position,
+                        last_push: Instant::now(),
+                        predicted_admit_ms: now + eta_sec * 1_000,
+                        predicted_at_ms: now,
+                    },
+                );
+            }
+            WaiterState::Waiting => {
+                // Admitted or departed in the instant between the store read and this lock:
+                // the caller re-reads the record and attaches again.
+                return None;
+            }
+            WaiterState::Admitted => {
+                st.admitted.insert(record.token, LocalAdmitted { conn });
+            }
+            // Entered: the snapshot says so; nothing more will be pushed about the queue.
+            _ => {}
+        }
+        self.touch_used();
+        Some(Attached::Live)
+    }
+
+    /// Removes a socket if it is still the registered one for its token.
+    fn detach(&self, token: WaitingToken, conn_id: u64) -> bool {
+        let mut st = self.state.lock();
+        if let Some(&seq) = st.by_token.get(&token)
+            && st.waiting.get(&seq).is_some_and(|w| w.conn.id == conn_id)
+        {
+            st.waiting.remove(&seq);
+            st.by_token.remove(&token);
+            self.touch_used();
+            return true;
+        }
+        if st
+            .admitted
+            .get(&token)
+            .is_some_and(|a| a.conn.id == conn_id)
+        {
+            st.admitted.remove(&token);
+            self.touch_used();
+            return true;
+        }
+        false
+    }
+
+    /// Folds one update into the view and delivers what it means to local sockets.
+    fn apply(
+        &self,
+        update: &EventUpdate,
+        metrics: &Metrics,
+    ) -> Result<(), crate::queue::view::Gap> {
+        let mut st = self.state.lock();
+        let was_paused = st.view.config.paused;
+        if !st.view.apply(update)? {
+            return Ok(());
+        }
+        st.dirty = true;
+        let st = &mut *st;
+        match &update.change {
+            Change::Step {
+                head,
+                lapsed,
+                entry_window_secs,
+                ..
+            } => {
+                let rest = st.waiting.split_off(&Seq(head.0 + 1));
+                let admitted = std::mem::replace(&mut st.waiting, rest);
+                if !admitted.is_empty() {
+                    let rate = Rate::measure(&st.view.history, &st.view.config, update.at_ms);
+                    let deadline = update.at_ms + u64::from(*entry_window_secs) * 1_000;
+                    let now = now_ms();
+                    metrics
+                        .ready_latency
+                        .observe(now.saturating_sub(update.at_ms) as f64 / 1_000.0);
+                    for w in admitted.into_values() {
+                        st.by_token.remove(&w.token);
+                        let status = QueueStatus::admitted(
+                            false,
+                            w.joined_at_ms,
+                            update.at_ms,
+                            deadline,
+                            &st.view,
+                            &rate,
+                        );
+                        w.conn.push(Push::Ready(status));
+                        let actual = update.at_ms.saturating_sub(w.predicted_at_ms).max(1_000);
+                        let error =
+                            update.at_ms.abs_diff(w.predicted_admit_ms) as f64 / actual as f64;
+                        metrics.eta_error.observe(error);
+                        st.eta_error_sum += error.min(1.0);
+                        st.eta_error_count += 1;
+                        st.admitted.insert(w.token, LocalAdmitted { conn: w.conn });
+                    }
+                    metrics
+                        .eta_accuracy
+                        .with_label_values(&[self.event.as_str()])
+                        .set(1.0 - st.eta_error_sum / st.eta_error_count as f64);
+                }
+                for token in lapsed {
+                    if let Some(a) = st.admitted.remove(token) {
+                        a.conn.push(Push::Expired {
+                            reason: ExpiredReason::EntryWindowEnded,
+                        });
+                        a.conn.close(CloseReason::Expired);
+                    }
+                }
+            }
+            Change::Departed { seqs, reason } => {
+                for seq in seqs {
+                    if let Some(w) = st.waiting.remove(seq) {
+                        st.by_token.remove(&w.token);
+                        match reason {
+                            DepartReason::Left => {
+                                w.conn.push(Push::Left {});
+                                w.conn.close(CloseReason::Left);
+                            }
+                            DepartReason::Expired => {
+                                w.conn.push(Push::Expired {
+                                    reason: ExpiredReason::HeartbeatLost,
+                                });
+                                w.conn.close(CloseReason::Expired);
+                            }
+                        }
+                    }
+                }
+            }
+            Change::Config(config) => {
+                if config.paused != was_paused {
+                    let push = if config.paused {
+                        Push::Paused {}
+                    } else {
+                        Push::Resumed {}
+                    };
+                    for w in st.waiting.values() {
+                        w.conn.push(push.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes positions that changed (or are due a keepalive) to local waiting sockets.
+    fn push_positions(&self, settings: &HubSettings, metrics: &Metrics) {
+        let now = now_ms();
+        let instant = Instant::now();
+        let mut st = self.state.lock();
+        let st = &mut *st;
+        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        metrics
+            .admission_rate
+            .with_label_values(&[self.event.as_str()])
+            .set(rate.per_sec);
+        let dirty = std::mem::take(&mut st.dirty);
+        let positions: Vec<_> = st
+            .view
+            .positions(st.waiting.keys().copied())
+            .map(|(_, p)| p)
+            .collect();
+        for (w, position) in st.waiting.values_mut().zip(positions) {
+            let Some(position) = position else {
+                continue;
+            };
+            let changed = dirty && w.last_position != Some(position.0);
+            let due = instant.duration_since(w.last_push) >= settings.keepalive;
+            if changed || due {
+                let status = QueueStatus::waiting(position, w.joined_at_ms, &st.view, &rate, now);
+                w.conn.push(Push::Position(status));
+                w.last_position = Some(position.0);
+                w.last_push = instant;
+            }
+        }
+    }
+
+    fn waiting_tokens(&self) -> Vec<WaitingToken> {
+        self.state
+            .lock()
+            .waiting
+            .values()
+            .map(|w| w.token)
+            .collect()
+    }
+
+    /// Tokens of local sockets, for a resynchronisation.
+    fn local_tokens(&self) -> Vec<WaitingToken> {
+        let st = self.state.lock();
+        st.by_token
+            .keys()
+            .chain(st.admitted.keys())
+            .copied()
+            .collect()
+    }
+
+    fn is_idle(&self, idle_ttl: Duration) -> bool {
+        let st = self.state.lock();
+        st.waiting.is_empty()
+            && st.admitted.is_empty()
+            && now_ms().saturating_sub(self.last_used_ms.load(Ordering::Relaxed))
+                >= idle_ttl.as_millis() as u64
+    }
+
+    /// Local sockets and the ETA accuracy figure, for admin stats.
+    pub fn local_stats(&self) -> (u64, Option<f64>) {
+        let st = self.state.lock();
+        let sockets = (st.waiting.len() + st.admitted.len()) as u64;
+        let accuracy =
+            (st.eta_error_count > 0).then(|| 1.0 - st.eta_error_sum / st.eta_error_count as f64);
+        (sockets, accuracy)
+    }
+
+    /// Closes every local socket with a reconnect hint (node draining).
+    fn drain(&self, retry_after_ms: u64) {
+        let st = self.state.lock();
+        let conns = st
+            .waiting
+            .values()
+            .map(|w| &w.conn)
+            .chain(st.admitted.values().map(|a| &a.conn));
+        for conn in conns {
+            conn.push(Push::Reconnect { retry_after_ms });
+            conn.close(CloseReason::Restarting);
+        }
+    }
+}
+
+/// The hub of one node.
+pub struct Hub {
+    store: Arc<dyn Store>,
+    settings: HubSettings,
+    metrics: Metrics,
+    channels: Mutex<HashMap<EventId, Arc<EventChannel>>>,
+    next_conn_id: AtomicU64,
+}
+
+impl Hub {
+    pub fn new(store: Arc<dyn Store>, settings: HubSettings, metrics: Metrics) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            settings,
+            metrics,
+            channels: Mutex::new(HashMap::new()),
+            next_conn_id: AtomicU64::new(1),
+        })
+    }
+
+    pub fn next_conn_id(&self) -> u64 {
+        self.next_conn_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The event's channel on this node, subscribing and taking a snapshot on first use.
+    pub async fn channel(self: &Arc<Self>, event: &EventId) -> StoreResult<Arc<EventChannel>> {
+        if let Some(ch) = self.channels.lock().get(event)
+            && !ch.state.lock().closed
+        {
+            return Ok(ch.clone());
+        }
+        // Subscribe before reading the snapshot so that no update falls in between.
+        let rx = self.store.subscribe(event).await?;
+        let snapshot = self
+            .store
+            .snapshot(event)
+            .await?
+            .ok_or_else(|| StoreError::Unavailable(format!("event {event} has no state")))?;
+        let fresh = Arc::new(EventChannel::new(
+            event.clone(),
+            EventView::from_snapshot(snapshot),
+        ));
+        let mut channels = self.channels.lock();
+        match channels.entry(event.clone()) {
+            Entry::Occupied(e) if !e.get().state.lock().closed => Ok(e.get().clone()),
+            entry => {
+                let ch = match entry {
+                    Entry::Occupied(mut e) => {
+                        e.insert(fresh.clone());
+                        fresh
+                    }
+                    Entry::Vacant(e) => e.insert(fresh).clone(),
+                };
+                tokio::spawn(self.clone().run_channel(ch.clone(), rx));
+                Ok(ch)
+            }
+        }
+    }
+
+    /// Registers a socket for a live token and queues its snapshot.
+    pub async fn attach(
+        self: &Arc<Self>,
+        record: &WaiterRecord,
+        conn: &Conn,
+    ) -> StoreResult<Attached> {
+        let mut record = record.clone();
+        // Bounded: each retry follows an eviction or an admission racing this call.
+        for _ in 0..4 {
+            let ch = self.channel(&record.event).await?;
+            if let Some(attached) = ch.attach(&record, conn.clone()) {
+                return Ok(attached);
+            }
+            match self.store.status(record.token, None).await? {
+                Some(fresh) => record = fresh,
+                None => return Ok(Attached::Ended(WaiterState::Expired)),
+            }
+        }
+        Err(StoreError::Unavailable(
+            "could not attach the socket".into(),
+        ))
+    }
+
+    /// Unregisters a socket. When it still held a place, its grace period starts now.
+    pub async fn detach(
+        &self,
+        event: &EventId,
+        token: WaitingToken,
+        conn_id: u64,
+        keeps_place: bool,
+    ) {
+        let ch = self.channels.lock().get(event).cloned();
+        let Some(ch) = ch else { return };
+        if ch.detach(token, conn_id) && keeps_place {
+            let grace = self.settings.grace.as_millis() as u64;
+            if let Err(e) = self
+                .store
+                .touch(event, &[token], Touch::Exactly(grace))
+                .await
+            {
+                warn!(error = %e, "could not start the grace period of a closed socket");
+            }
+        }
+    }
+
+    /// Sends every local socket a reconnect hint and closes it (node draining).
+    pub fn drain(&self, retry_after_ms: u64) {
+        let channels: Vec<_> = self.channels.lock().values().cloned().collect();
+        for ch in channels {
+            ch.drain(retry_after_ms);
+        }
+    }
+
+    /// Local figures of an event, if this node has a channel for it.
+    pub fn local_stats(&self, event: &EventId) -> Option<(u64, Option<f64>)> {
+        let ch = self.channels.lock().get(event).cloned();
+        ch.map(|c| c.local_stats())
+    }
+
+    /// Evicts an idle channel: no sockets and no recent REST use.
+    fn evict_if_idle(&self, ch: &Arc<EventChannel>) -> bool {
+        let mut channels = self.channels.lock();
+        if !ch.is_idle(self.settings.idle_ttl) {
+            return false;
+        }
+        ch.state.lock().closed = true;
+        if channels.get(&ch.event).is_some_and(|c| Arc::ptr_eq(c, ch)) {
+            channels.remove(&ch.event);
+        }
+        true
+    }
+
+    async fn run_channel(
+        self: Arc<Self>,
+        ch: Arc<EventChannel>,
+        mut rx: broadcast::Receiver<EventUpdate>,
+    ) {
+        let mut push = tokio::time::interval(self.settings.push_interval);
+        let mut touch = tokio::time::interval(self.settings.touch_interval);
+        push.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        touch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        touch.tick().await;
+        loop {
+            tokio::select! {
+                update = rx.recv() => {
+                    let resync = match update {
+                        Ok(update) => ch.apply(&update, &self.metrics).is_err(),
+                        Err(broadcast::error::RecvError::Lagged(n)) => {
+                            debug!(event = %ch.event, missed = n, "update channel lagged");
+                            true
+                        }
+                        Err(broadcast::error::RecvError::Closed) => true,
+                    };
+                    if resync {
+                        match self.resync(&ch).await {
+                            Ok(fresh) => rx = fresh,
+                            Err(e) => {
+                                warn!(event = %ch.event, error = %e, "resync failed; retrying");
+                                tokio::time::sleep(Duration::from_millis(200)).await;
+                                if let Ok(fresh) = self.store.subscribe(&ch.event).await {
+                                    rx = fresh;
+                                }
+                            }
+                        }
+                    }
+                }
+                _ = push.tick() => {
+                    ch.push_positions(&self.settings, &self.metrics);
+                    if self.evict_if_idle(&ch) {
+                        self.store.unsubscribe(&ch.event).await;
+                        return;
+                    }
+                }
+                _ = touch.tick() => {
+                    let tokens = ch.waiting_tokens();
+                    if !tokens.is_empty() {
+                        let ms = (self.settings.grace + self.settings.touch_interval).as_millis() as u64;
+                        if let Err(e) = self.store.touch(&ch.event, &tokens, Touch::AtLeast(ms)).await {
+                            warn!(event = %ch.event, error = %e, "could not refresh socket heartbeats");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rebuilds a channel's view after missed updates and settles local sockets whose waiter
+    /// changed state meanwhile.
+    async fn resync(
+        &self,
+        ch: &Arc<EventChannel>,
+    ) -> StoreResult<broadcast::Receiver<EventUpdate>> {
+        let rx = self.store.subscribe(&ch.event).await?;
+        let snapshot =
+            self.store.snapshot(&ch.event).await?.ok_or_else(|| {
+                StoreError::Unavailable(format!("event {} has no state", ch.event))
+            })?;
+        {
+            let mut st = ch.state.lock();
+            st.view = EventView::from_snapshot(snapshot);
+            st.dirty = true;
+        }
+        for token in ch.local_tokens() {
+            let record = self.store.status(token, None).await?;
+            let mut st = ch.state.lock();
+            let now = now_ms();
+            let rate = Rate::measure(&st.view.history, &st.view.config, now);
+            let Some(record) = record else { continue };
+            match record.state {
+                WaiterState::Waiting => {}
+                WaiterState::Admitted | WaiterState::Entered => {
+                    if let Some(seq) = st.by_token.remove(&token)
+                        && let Some(w) = st.waiting.remove(&seq)
+                    {
+                        if let Some(status) =
+                            QueueStatus::from_record(&record, &st.view, &rate, now)
+                        {
+                            w.conn.push(Push::Ready(status));
+                        }
+                        st.admitted.insert(token, LocalAdmitted { conn: w.conn });
+                    }
+                }
+                WaiterState::Expired | WaiterState::Left => {
+                    let conn = st
+                        .by_token
+                        .remove(&token)
+                        .and_then(|seq| st.waiting.remove(&seq).map(|w| w.conn))
+                        .or_else(|| st.admitted.remove(&token).map(|a| a.conn));
+                    if let Some(conn) = conn {
+                        if record.state == WaiterState::Left {
+                            conn.push(Push::Left {});
+                            conn.close(CloseReason::Left);
+                        } else {
+                            let reason = if record.admitted_at_ms.is_some() {
+                                ExpiredReason::EntryWindowEnded
+                            } else {
+                                ExpiredReason::HeartbeatLost
+                            };
+                            conn.push(Push::Expired { reason });
+                            conn.close(CloseReason::Expired);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(rx)
+    }
+}

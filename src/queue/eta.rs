@@ -1,0 +1,170 @@
+//! Estimated time to admission.
+//!
+//! The admission rate is measured over 1, 5 and 15 minute windows and weighted 0.5/0.3/0.2, as in
+//! the seed, but each window only spans the time that measurement has actually run (a sale that
+//! started 20 s ago has a 20 s "1 minute" window, not a rate diluted by 40 s that never
+//! happened). On cold start the event's configured rate is the prior; the measurement takes over
+//! as admissions accumulate. ETA = position ÷ rate, reported with a confidence and a range.
+
+use serde::Serialize;
+
+use crate::store::{AdmissionHistory, EventConfig};
+
+/// `(window, weight)` pairs.
+const WINDOWS: [(u64, f64); 3] = [(60_000, 0.5), (300_000, 0.3), (900_000, 0.2)];
+/// Less measurement than this is no measurement.
+const MIN_SPAN_MS: u64 = 2_000;
+/// Admissions after which the measured rate fully replaces the prior.
+const FULL_TRUST_ADMISSIONS: f64 = 20.0;
+/// Longest ETA reported (one week); anything longer is not a useful promise.
+const MAX_ETA_SEC: u64 = 7 * 24 * 3_600;
+
+/// The admission rate an ETA is based on, measured once per event per push and applied to
+/// every waiter's position.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    /// Admissions per second.
+    pub per_sec: f64,
+    /// 0.2 (cold start, prior only) to 1.0 (15 minutes of steady measurement).
+    pub confidence: f64,
+}
+
+/// An estimate for one position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Eta {
+    pub eta_sec: u64,
+    /// `[low, high]` seconds.
+    pub range: [u64; 2],
+}
+
+impl Rate {
+    /// Measures the rate of an event at `now_ms`.
+    pub fn measure(history: &AdmissionHistory, config: &EventConfig, now_ms: u64) -> Self {
+        let prior = config.rate_per_sec;
+        let elapsed = history.since_ms.map_or(0, |s| now_ms.saturating_sub(s));
+        if elapsed < MIN_SPAN_MS {
+            return Self {
+                per_sec: prior,
+                confidence: 0.2,
+            };
+        }
+        let mut weighted = 0.0;
+        let mut weights = 0.0;
+        for (window, weight) in WINDOWS {
+            let span = window.min(elapsed);
+            let count = history.count_within(now_ms, span) as f64;
+            weighted += weight * count / (span as f64 / 1_000.0);
+            weights += weight;
+        }
+        let measured = weighted / weights;
+        let seen = history.count_within(now_ms, AdmissionHistory::SPAN_MS);
+        if measured <= 0.0 {
+            // Nothing admitted for 15 minutes (paused or capped): the measurement says nothing
+            // about the future, so fall back to the configured rate with the lowest confidence.
+            return Self {
+                per_sec: prior,
+                confidence: 0.2,
+            };
+        }
+        let trust = (seen as f64 / FULL_TRUST_ADMISSIONS).min(1.0);
+        let per_sec = trust * measured + (1.0 - trust) * prior;
+        Self {
+            per_sec,
+            confidence: confidence(history, now_ms),
+        }
+    }
+
+    /// The estimate for a 1-based position.
+    pub fn eta(&self, position: u64) -> Eta {
+        if position == 0 || self.per_sec <= 0.0 {
+            return Eta {
+                eta_sec: 0,
+                range: [0, 0],
+            };
+        }
+        let secs = position as f64 / self.per_sec;
+        let spread = 0.1 + 0.5 * (1.0 - self.confidence);
+        let clamp = |s: f64| (s.max(0.0) as u64).min(MAX_ETA_SEC);
+        Eta {
+            eta_sec: clamp(secs.ceil()),
+            range: [
+                clamp((secs * (1.0 - spread)).floor()),
+                clamp((secs * (1.0 + spread)).ceil()),
+            ],
+        }
+    }
+}
+
+/// The seed's confidence table, from how much was admitted recently.
+fn confidence(history: &AdmissionHistory, now_ms: u64) -> f64 {
+    if history.count_within(now_ms, 900_000) >= 30 {
+        1.0
+    } else if history.count_within(now_ms, 300_000) >= 10 {
+        0.8
+    } else if history.count_within(now_ms, 60_000) >= 3 {
+        0.6
+    } else if history.count_within(now_ms, 60_000) >= 1 {
+        0.4
+    } else {
+        0.2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(rate: f64) -> EventConfig {
+        EventConfig {
+            rate_per_sec: rate,
+            burst: 1,
+            max_active: None,
+            entry_window_secs: 60,
+            paused: false,
+        }
+    }
+
+    #[test]
+    fn cold_start_uses_the_configured_rate() {
+        let rate = Rate::measure(&AdmissionHistory::default(), &config(50.0), 1_000_000);
+        assert_eq!(rate.per_sec, 50.0);
+        assert_eq!(rate.confidence, 0.2);
+        assert_eq!(rate.eta(100).eta_sec, 2);
+    }
+
+    #[test]
+    fn steady_measurement_replaces_the_prior() {
+        let mut h = AdmissionHistory::default();
+        let start = 10_000_000;
+        for s in 0..120 {
+            h.record(start + s * 1_000, 5);
+        }
+        let now = start + 120_000;
+        let rate = Rate::measure(&h, &config(50.0), now);
+        assert!((rate.per_sec - 5.0).abs() < 0.1, "{rate:?}");
+        assert_eq!(rate.confidence, 1.0);
+        let eta = rate.eta(100);
+        assert_eq!(eta.eta_sec, 20);
+        assert!(eta.range[0] <= 20 && eta.range[1] >= 20);
+    }
+
+    #[test]
+    fn a_young_sale_is_not_diluted_by_empty_window_time() {
+        let mut h = AdmissionHistory::default();
+        let start = 5_000_000;
+        for s in 0..10 {
+            h.record(start + s * 1_000, 10);
+        }
+        let rate = Rate::measure(&h, &config(10.0), start + 10_000);
+        assert!((rate.per_sec - 10.0).abs() < 0.5, "{rate:?}");
+    }
+
+    #[test]
+    fn eta_is_bounded() {
+        let rate = Rate {
+            per_sec: 1e-9,
+            confidence: 0.2,
+        };
+        assert_eq!(rate.eta(10).eta_sec, MAX_ETA_SEC);
+    }
+}

@@ -1,0 +1,189 @@
+//! Queue rules, written once above the storage contract: joining, status, entering and
+//! leaving, with the seed's semantics and its defects fixed.
+//!
+//! - [`view`]: a node's local copy of an event's order state and the position math;
+//! - [`eta`]: the admission-rate measurement and ETA estimate;
+//! - [`status`]: the one status payload shared by REST and WebSocket;
+//! - [`ticker`]: the admission ticker and the reaper.
+
+pub mod eta;
+pub mod status;
+pub mod ticker;
+pub mod view;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::config::QueueSettings;
+use crate::domain::{EventId, UserId, WaitingToken};
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+use crate::store::{
+    EnterOutcome, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError, WaiterRecord,
+    WaiterState,
+};
+use status::QueueStatus;
+
+/// Why a queue operation was refused. Mapped to the seed's error envelope in one place
+/// ([`crate::http::error`]).
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("waiting token not found")]
+    TokenNotFound,
+    #[error("waiting token has left the queue")]
+    TokenLeft,
+    #[error("waiting token expired")]
+    TokenExpired,
+    #[error("your turn has not arrived yet")]
+    NotReady,
+    #[error("this waiting token has already been used to enter")]
+    AlreadyEntered,
+    #[error("the queue for this event is full")]
+    QueueFull,
+    #[error("this user already holds a place in this event's queue")]
+    UserAlreadyQueued,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Response body of a join (the seed's fields, then usher's).
+#[derive(Debug, Clone, Serialize)]
+pub struct Joined {
+    pub waiting_token: WaitingToken,
+    /// The seed always sent 0 here; usher sends the real position.
+    pub position_hint: u64,
+    pub status: &'static str,
+    pub position: u64,
+    pub eta_sec: u64,
+    pub eta_range: [u64; 2],
+    /// Where to open the WebSocket (relative to this origin).
+    pub ws_url: String,
+}
+
+/// Response body of a successful enter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Granted {
+    pub admission: &'static str,
+    pub reservation_token: String,
+    pub ttl_sec: u32,
+    pub event_id: EventId,
+}
+
+/// The queue operations behind the REST routes and the WebSocket.
+#[derive(Clone)]
+pub struct QueueService {
+    store: Arc<dyn Store>,
+    hub: Arc<Hub>,
+    settings: Arc<QueueSettings>,
+    metrics: Metrics,
+}
+
+impl QueueService {
+    pub fn new(
+        store: Arc<dyn Store>,
+        hub: Arc<Hub>,
+        settings: QueueSettings,
+        metrics: Metrics,
+    ) -> Self {
+        Self {
+            store,
+            hub,
+            settings: Arc::new(settings),
+            metrics,
+        }
+    }
+
+    pub fn settings(&self) -> &QueueSettings {
+        &self.settings
+    }
+
+    /// Appends a waiter to the event's queue (creating the event with the default settings).
+    pub async fn join(&self, event: EventId, user: Option<UserId>) -> Result<Joined, QueueError> {
+        let token = WaitingToken::new();
+        let outcome = self
+            .store
+            .join(JoinRequest {
+                event: event.clone(),
+                user,
+                token,
+                defaults: self.settings.event_defaults(),
+                heartbeat_ms: self.settings.heartbeat_secs * 1_000,
+                max_waiting: self.settings.max_queue_len,
+            })
+            .await?;
+        let (result, joined) = match outcome {
+            JoinOutcome::Joined { position, .. } => {
+                let channel = self.hub.channel(&event).await?;
+                let eta = channel.rate_now().eta(position);
+                (
+                    "joined",
+                    Ok(Joined {
+                        waiting_token: token,
+                        position_hint: position,
+                        status: "waiting",
+                        position,
+                        eta_sec: eta.eta_sec,
+                        eta_range: eta.range,
+                        ws_url: format!("/api/v1/queue/ws?token={token}"),
+                    }),
+                )
+            }
+            JoinOutcome::QueueFull => ("queue_full", Err(QueueError::QueueFull)),
+            JoinOutcome::UserAlreadyQueued => {
+                ("duplicate_user", Err(QueueError::UserAlreadyQueued))
+            }
+        };
+        self.metrics.queue_joins.with_label_values(&[result]).inc();
+        joined
+    }
+
+    /// The token's record; refreshes its heartbeat.
+    pub async fn record(&self, token: WaitingToken) -> Result<WaiterRecord, QueueError> {
+        self.store
+            .status(token, Some(self.settings.heartbeat_secs * 1_000))
+            .await?
+            .ok_or(QueueError::TokenNotFound)
+    }
+
+    /// The token's status; refreshes its heartbeat.
+    pub async fn status(&self, token: WaitingToken) -> Result<QueueStatus, QueueError> {
+        let record = self.record(token).await?;
+        match record.state {
+            WaiterState::Expired => return Err(QueueError::TokenExpired),
+            WaiterState::Left => return Err(QueueError::TokenLeft),
+            _ => {}
+        }
+        let channel = self.hub.channel(&record.event).await?;
+        channel.status_of(&record).ok_or(QueueError::TokenExpired)
+    }
+
+    /// Exchanges an admitted token for its one reservation grant.
+    pub async fn enter(&self, token: WaitingToken) -> Result<Granted, QueueError> {
+        let grant = Uuid::new_v4().to_string();
+        let session_ms = self.settings.session_secs * 1_000;
+        match self.store.enter(token, &grant, session_ms).await? {
+            EnterOutcome::Granted(record) => Ok(Granted {
+                admission: "granted",
+                reservation_token: grant,
+                ttl_sec: self.settings.reservation_ttl_secs,
+                event_id: record.event,
+            }),
+            EnterOutcome::NotReady => Err(QueueError::NotReady),
+            EnterOutcome::AlreadyEntered => Err(QueueError::AlreadyEntered),
+            EnterOutcome::Expired => Err(QueueError::TokenExpired),
+            EnterOutcome::Left => Err(QueueError::TokenLeft),
+            EnterOutcome::NotFound => Err(QueueError::TokenNotFound),
+        }
+    }
+
+    /// Leaves the queue. Leaving is idempotent: an unknown or ended token also succeeds, as in
+    /// the seed. Returns the event if the token was live.
+    pub async fn leave(&self, token: WaitingToken) -> Result<Option<EventId>, QueueError> {
+        Ok(match self.store.leave(token).await? {
+            LeaveOutcome::Left { event, .. } => Some(event),
+            LeaveOutcome::AlreadyEnded(_) | LeaveOutcome::NotFound => None,
+        })
+    }
+}

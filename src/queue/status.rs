@@ -1,0 +1,132 @@
+//! The status payload: one shape for REST `status` and for WebSocket `snapshot`, `position` and
+//! `ready` messages, so both transports always say the same thing.
+
+use serde::Serialize;
+
+use super::eta::Rate;
+use super::view::EventView;
+use crate::domain::Position;
+use crate::store::{WaiterRecord, WaiterState};
+
+/// The seed's status fields followed by usher's additive ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueStatus {
+    /// `waiting`, `ready` (admitted, may enter) or `entered`.
+    pub status: &'static str,
+    /// 1-based place in the queue; 0 once admitted.
+    pub position: u64,
+    pub eta_sec: u64,
+    /// Seconds since joining.
+    pub waiting_time: u64,
+    pub ready_for_entry: bool,
+    pub eta_range: [u64; 2],
+    pub confidence: f64,
+    /// Admissions per second the ETA is based on.
+    pub admission_rate: f64,
+    pub total_waiting: u64,
+    /// When a client without a WebSocket should poll again.
+    pub poll_after_ms: u64,
+    pub paused: bool,
+    /// Admitted waiters must call enter before this instant (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_deadline: Option<u64>,
+    /// When the waiter was admitted (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admitted_at: Option<u64>,
+}
+
+/// Poll hints grow with the expected wait: 2 s near the front, up to 30 s far back.
+const POLL_MIN_MS: u64 = 2_000;
+const POLL_MAX_MS: u64 = 30_000;
+
+impl QueueStatus {
+    /// A waiter at `position`.
+    pub fn waiting(
+        position: Position,
+        joined_at_ms: u64,
+        view: &EventView,
+        rate: &Rate,
+        now_ms: u64,
+    ) -> Self {
+        let eta = rate.eta(position.0);
+        Self {
+            status: "waiting",
+            position: position.0,
+            eta_sec: eta.eta_sec,
+            waiting_time: now_ms.saturating_sub(joined_at_ms) / 1_000,
+            ready_for_entry: false,
+            eta_range: eta.range,
+            confidence: rate.confidence,
+            admission_rate: round3(rate.per_sec),
+            total_waiting: view.waiting(),
+            poll_after_ms: (eta.eta_sec * 1_000 / 4).clamp(POLL_MIN_MS, POLL_MAX_MS),
+            paused: view.config.paused,
+            entry_deadline: None,
+            admitted_at: None,
+        }
+    }
+
+    /// An admitted waiter (`ready`), or one that already entered.
+    pub fn admitted(
+        entered: bool,
+        joined_at_ms: u64,
+        admitted_at_ms: u64,
+        entry_deadline_ms: u64,
+        view: &EventView,
+        rate: &Rate,
+    ) -> Self {
+        Self {
+            status: if entered { "entered" } else { "ready" },
+            position: 0,
+            eta_sec: 0,
+            waiting_time: admitted_at_ms.saturating_sub(joined_at_ms) / 1_000,
+            ready_for_entry: !entered,
+            eta_range: [0, 0],
+            confidence: rate.confidence,
+            admission_rate: round3(rate.per_sec),
+            total_waiting: view.waiting(),
+            poll_after_ms: POLL_MIN_MS,
+            paused: view.config.paused,
+            entry_deadline: Some(entry_deadline_ms),
+            admitted_at: Some(admitted_at_ms),
+        }
+    }
+
+    /// The status of a live token from its record; `None` for ended tokens (expired, left).
+    ///
+    /// If the local view has already seen this waiter admitted while the record (read a moment
+    /// earlier) still says waiting, the waiter is reported at position 1: the next push or poll
+    /// brings the admission.
+    pub fn from_record(
+        record: &WaiterRecord,
+        view: &EventView,
+        rate: &Rate,
+        now_ms: u64,
+    ) -> Option<Self> {
+        match record.state {
+            WaiterState::Waiting => {
+                let position = view.position(record.seq).unwrap_or(Position(1));
+                Some(Self::waiting(
+                    position,
+                    record.joined_at_ms,
+                    view,
+                    rate,
+                    now_ms,
+                ))
+            }
+            WaiterState::Admitted | WaiterState::Entered => Some(Self::admitted(
+                record.state == WaiterState::Entered,
+                record.joined_at_ms,
+                record.admitted_at_ms.unwrap_or(record.joined_at_ms),
+                record.entry_deadline_ms.unwrap_or(now_ms),
+                view,
+                rate,
+            )),
+            WaiterState::Expired | WaiterState::Left => None,
+        }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1_000.0).round() / 1_000.0
+}

@@ -1,0 +1,74 @@
+//! The admission ticker and the reaper: the only things that move the queue without a request.
+//!
+//! Every node runs both. That is safe because each step is one atomic store operation that
+//! takes its time from the store's clock: two nodes ticking the same event share one token
+//! bucket, so together they admit exactly what the bucket allows, and a waiter is reaped once.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tracing::warn;
+
+use crate::config::QueueSettings;
+use crate::domain::EventId;
+use crate::metrics::Metrics;
+use crate::store::{AdmitLimits, Store};
+
+/// How often the list of events is re-read from the store.
+const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
+/// Most waiters one reap call expires (the rest go in the next round).
+const REAP_BATCH: usize = 10_000;
+
+/// Runs the admission ticker and the reaper until `shutdown` turns true.
+pub async fn run(
+    store: Arc<dyn Store>,
+    settings: QueueSettings,
+    metrics: Metrics,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(Duration::from_millis(settings.tick_ms));
+    let mut reap = tokio::time::interval(Duration::from_millis(settings.reap_interval_ms));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    reap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let limits = AdmitLimits {
+        max_batch: settings.max_batch,
+    };
+    let mut events: Vec<EventId> = Vec::new();
+    let mut listed_at: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if listed_at.is_none_or(|t| t.elapsed() >= EVENT_LIST_REFRESH) {
+                    match store.events().await {
+                        Ok(list) => {
+                            events = list;
+                            listed_at = Some(Instant::now());
+                        }
+                        Err(e) => warn!(error = %e, "could not list events"),
+                    }
+                }
+                for event in &events {
+                    match store.admit(event, limits).await {
+                        Ok(outcome) => {
+                            metrics.queue_admitted.inc_by(u64::from(outcome.admitted));
+                            metrics
+                                .queue_waiting
+                                .with_label_values(&[event.as_str()])
+                                .set(outcome.waiting as i64);
+                        }
+                        Err(e) => warn!(event = %event, error = %e, "admission step failed"),
+                    }
+                }
+            }
+            _ = reap.tick() => {
+                for event in &events {
+                    if let Err(e) = store.reap(event, REAP_BATCH).await {
+                        warn!(event = %event, error = %e, "reap failed");
+                    }
+                }
+            }
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! A node's local copy of one event's queue state, kept current from published updates.
+//!
+//! This is what makes pushes cheap: a node derives every one of its waiters' positions from
+//! `head` and the departed set, with no store round trip per waiter per tick.
+
+use std::collections::BTreeSet;
+
+use crate::domain::{Position, Seq};
+use crate::store::{AdmissionHistory, Change, EventConfig, EventSnapshot, EventUpdate};
+
+/// The update did not follow the view's version: at least one message was missed and the view
+/// must be rebuilt from a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub expected: u64,
+    pub got: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub version: u64,
+    pub config: EventConfig,
+    /// Highest admitted sequence number.
+    pub head: Seq,
+    /// Highest issued sequence number this node has heard of.
+    pub next_seq: Seq,
+    /// Departed sequence numbers above `head`.
+    departed: BTreeSet<u64>,
+    pub active: u64,
+    pub history: AdmissionHistory,
+}
+
+impl EventView {
+    pub fn from_snapshot(s: EventSnapshot) -> Self {
+        Self {
+            version: s.version,
+            config: s.config,
+            head: s.head,
+            next_seq: s.next_seq,
+            departed: s.departed.into_iter().map(|s| s.0).collect(),
+            active: s.active,
+            history: s.history,
+        }
+    }
+
+    /// Folds one update in. Updates at or below the current version are already included and
+    /// are ignored; an update beyond the next version is a gap.
+    pub fn apply(&mut self, update: &EventUpdate) -> Result<bool, Gap> {
+        if update.version <= self.version {
+            return Ok(false);
+        }
+        if update.version != self.version + 1 {
+            return Err(Gap {
+                expected: self.version + 1,
+                got: update.version,
+            });
+        }
+        self.version = update.version;
+        match &update.change {
+            Change::Step {
+                head,
+                admitted,
+                next_seq,
+                active,
+                ..
+            } => {
+                self.head = self.head.max(*head);
+                self.next_seq = self.next_seq.max(*next_seq);
+                self.departed = self.departed.split_off(&(self.head.0 + 1));
+                self.active = *active;
+                self.history.record(update.at_ms, u64::from(*admitted));
+            }
+            Change::Departed { seqs, .. } => {
+                self.departed
+                    .extend(seqs.iter().map(|s| s.0).filter(|s| *s > self.head.0));
+            }
+            Change::Config(config) => self.config = config.clone(),
+        }
+        Ok(true)
+    }
+
+    /// Notes a sequence number issued by a join this node served or saw.
+    pub fn observe_seq(&mut self, seq: Seq) {
+        self.next_seq = self.next_seq.max(seq);
+    }
+
+    /// Waiters in the queue, as far as this node knows.
+    pub fn waiting(&self) -> u64 {
+        self.next_seq
+            .0
+            .saturating_sub(self.head.0)
+            .saturating_sub(self.departed.len() as u64)
+    }
+
+    /// True when `seq` is no longer waiting: admitted (at or below head) or departed.
+    pub fn is_done(&self, seq: Seq) -> bool {
+        seq <= self.head || self.departed.contains(&seq.0)
+    }
+
+    /// The position of a waiting sequence number: everyone still waiting with a lower number,
+    /// plus one. `None` if it is no longer waiting.
+    pub fn position(&self, seq: Seq) -> Option<Position> {
+        if self.is_done(seq) {
+            return None;
+        }
+        let departed_ahead = self.departed.range(self.head.0 + 1..seq.0).count() as u64;
+        Some(Position(seq.0 - self.head.0 - departed_ahead))
+    }
+
+    /// Positions of many waiting sequence numbers, given in ascending order, in one merged walk
+    /// over the departed set: O(seqs + departed) however long the queue is.
+    pub fn positions<I>(&self, ascending: I) -> impl Iterator<Item = (Seq, Option<Position>)>
+    where
+        I: IntoIterator<Item = Seq>,
+    {
+        let mut departed = self.departed.iter().copied().peekable();
+        let mut departed_ahead = 0u64;
+        let head = self.head.0;
+        ascending.into_iter().map(move |seq| {
+            while let Some(&d) = departed.peek() {
+                if d >= seq.0 {
+                    break;
+                }
+                departed.next();
+                departed_ahead += 1;
+            }
+            let done = seq.0 <= head || departed.peek() == Some(&seq.0);
+            let position = (!done).then(|| Position(seq.0 - head - departed_ahead));
+            (seq, position)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{DepartReason, EventCounters};
+
+    fn config() -> EventConfig {
+        EventConfig {
+            rate_per_sec: 10.0,
+            burst: 10,
+            max_active: None,
+            entry_window_secs: 60,
+            paused: false,
+        }
+    }
+
+    fn view(head: u64, next: u64, departed: &[u64]) -> EventView {
+        EventView::from_snapshot(EventSnapshot {
+            version: 7,
+            config: config(),
+            head: Seq(head),
+            next_seq: Seq(next),
+            departed: departed.iter().copied().map(Seq).collect(),
+            active: 0,
+            counters: EventCounters::default(),
+            history: AdmissionHistory::default(),
+            now_ms: 0,
+        })
+    }
+
+    fn update(version: u64, change: Change) -> EventUpdate {
+        EventUpdate {
+            version,
+            at_ms: 1_000,
+            change,
+        }
+    }
+
+    #[test]
+    fn position_counts_only_waiters_ahead() {
+        let v = view(10, 20, &[12, 15]);
+        assert_eq!(v.position(Seq(11)), Some(Position(1)));
+        assert_eq!(v.position(Seq(13)), Some(Position(2)));
+        assert_eq!(v.position(Seq(16)), Some(Position(4)));
+        assert_eq!(v.position(Seq(15)), None);
+        assert_eq!(v.position(Seq(10)), None);
+        assert_eq!(v.waiting(), 8);
+    }
+
+    #[test]
+    fn merged_walk_agrees_with_single_lookups() {
+        let v = view(3, 40, &[4, 9, 10, 22, 39]);
+        let seqs: Vec<Seq> = (1..=40).map(Seq).collect();
+        for (seq, pos) in v.positions(seqs) {
+            assert_eq!(pos, v.position(seq), "seq {seq:?}");
+        }
+    }
+
+    #[test]
+    fn departures_and_steps_move_everyone_behind() {
+        let mut v = view(0, 10, &[]);
+        assert_eq!(v.position(Seq(5)), Some(Position(5)));
+        let left = Change::Departed {
+            seqs: vec![Seq(2)],
+            reason: DepartReason::Left,
+        };
+        assert_eq!(v.apply(&update(8, left)), Ok(true));
+        assert_eq!(v.position(Seq(5)), Some(Position(4)));
+        let step = Change::Step {
+            head: Seq(3),
+            admitted: 2,
+            next_seq: Seq(12),
+            lapsed: vec![],
+            active: 2,
+            entry_window_secs: 60,
+        };
+        assert_eq!(v.apply(&update(9, step)), Ok(true));
+        assert_eq!(v.position(Seq(5)), Some(Position(2)));
+        assert_eq!(v.waiting(), 9);
+        assert_eq!(v.history.count_within(1_000, 60_000), 2);
+    }
+
+    #[test]
+    fn stale_updates_are_ignored_and_gaps_reported() {
+        let mut v = view(0, 10, &[]);
+        let cfg = Change::Config(config());
+        assert_eq!(v.apply(&update(7, cfg.clone())), Ok(false));
+        assert_eq!(
+            v.apply(&update(9, cfg)),
+            Err(Gap {
+                expected: 8,
+                got: 9
+            })
+        );
+    }
+}

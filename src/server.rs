@@ -1,0 +1,153 @@
+//! Assembles and runs one usher node: store, hub, queue service, ticker, HTTP server; and shuts
+//! it down gracefully (sockets are told to reconnect elsewhere before the process exits).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
+use tracing::info;
+
+use crate::config::Settings;
+use crate::http::{self, App, AppState};
+use crate::hub::{Hub, HubSettings};
+use crate::metrics::Metrics;
+use crate::queue::{QueueService, ticker};
+use crate::store::{MemoryStore, Store};
+
+/// How long a channel with no sockets stays subscribed for REST status calls.
+const CHANNEL_IDLE_TTL: Duration = Duration::from_secs(60);
+
+/// A running node.
+pub struct Server {
+    addr: SocketAddr,
+    app: AppState,
+    shutdown: watch::Sender<bool>,
+    http: JoinHandle<std::io::Result<()>>,
+    ticker: JoinHandle<()>,
+}
+
+impl Server {
+    /// Binds the listener, starts the ticker and serves. Port 0 picks a free port.
+    pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        settings.validate()?;
+        let listener = TcpListener::bind((settings.server.bind, settings.server.port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}:{} (SERVER_PORT)",
+                    settings.server.bind, settings.server.port
+                )
+            })?;
+        let addr = listener.local_addr()?;
+        let metrics = Metrics::new();
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new(Duration::from_secs(
+            settings.queue.retention_secs,
+        )));
+        let q = &settings.queue;
+        let hub = Hub::new(
+            store.clone(),
+            HubSettings {
+                push_interval: Duration::from_millis(q.push_interval_ms),
+                keepalive: Duration::from_secs(q.keepalive_secs),
+                touch_interval: q.socket_touch_interval(),
+                grace: q.grace(),
+                idle_ttl: CHANNEL_IDLE_TTL,
+            },
+            metrics.clone(),
+        );
+        let queue = QueueService::new(store.clone(), hub.clone(), q.clone(), metrics.clone());
+        let app = Arc::new(App {
+            ws_slots: Arc::new(Semaphore::new(settings.ws.max_connections as usize)),
+            settings,
+            store: store.clone(),
+            hub,
+            queue,
+            metrics: metrics.clone(),
+            draining: AtomicBool::new(false),
+        });
+        let (shutdown, rx) = watch::channel(false);
+        let ticker = tokio::spawn(ticker::run(
+            store,
+            app.settings.queue.clone(),
+            metrics,
+            rx.clone(),
+        ));
+        let router = http::router(app.clone());
+        let mut stop = rx;
+        let http = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        info!(%addr, store = app.store.kind(), "usher listening");
+        Ok(Self {
+            addr,
+            app,
+            shutdown,
+            http,
+            ticker,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The application state (for tests and embedding).
+    pub fn app(&self) -> &AppState {
+        &self.app
+    }
+
+    /// Graceful stop: readiness fails, sockets get a reconnect hint and a close, then the
+    /// listener stops after at most `drain`.
+    pub async fn shutdown(self, drain: Duration) {
+        self.app.draining.store(true, Ordering::Relaxed);
+        self.app.hub.drain(self.app.settings.ws.retry_after_ms);
+        let deadline = tokio::time::Instant::now() + drain;
+        while self.app.metrics.ws_connections.get() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = self.shutdown.send(true);
+        let _ = self.ticker.await;
+        let _ = self.http.await;
+    }
+}
+
+/// Runs a node until SIGINT or SIGTERM, then shuts it down gracefully.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let drain = Duration::from_secs(settings.server.drain_secs);
+    let server = Server::start(settings).await?;
+    shutdown_signal().await;
+    info!("shutting down: draining sockets");
+    server.shutdown(drain).await;
+    info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

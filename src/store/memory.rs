@@ -1,0 +1,658 @@
+//! The embedded, in-process store: one mutex over all queue state, so every operation is
+//! trivially atomic. It is the default when `REDIS_ADDRESS` is not set, and it is what the
+//! conformance suite holds every other store to.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use parking_lot::Mutex;
+use tokio::sync::broadcast;
+
+use super::*;
+
+/// Updates buffered per event for slow subscribers before they are told they lagged.
+const UPDATE_BUFFER: usize = 4_096;
+
+/// The embedded store.
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+    /// How long ended tokens are remembered, so that status can say "expired" rather than
+    /// "not found".
+    retention: Duration,
+}
+
+#[derive(Default)]
+struct Inner {
+    events: HashMap<EventId, EventState>,
+    /// Update channels by event; a channel may exist before its event (a node subscribes, then
+    /// reads the snapshot).
+    channels: HashMap<EventId, broadcast::Sender<EventUpdate>>,
+    waiters: HashMap<WaitingToken, Waiter>,
+    /// Ended tokens in the order they ended (retention is constant, so this is expiry order).
+    ended: VecDeque<(u64, WaitingToken)>,
+    idempotency: HashMap<String, IdempotencyRecord>,
+    /// Idempotency keys by expiry, to forget them without scanning.
+    idempotency_expiry: BTreeSet<(u64, String)>,
+}
+
+struct IdempotencyRecord {
+    fingerprint: String,
+    response: Option<StoredResponse>,
+    expires_ms: u64,
+}
+
+struct Waiter {
+    record: WaiterRecord,
+    /// Reaping deadline while waiting.
+    deadline_ms: u64,
+    /// Key of this token in its event's `active` set while admitted or entered.
+    active_until_ms: Option<u64>,
+}
+
+struct EventState {
+    config: EventConfig,
+    version: u64,
+    /// Last sequence number issued.
+    next_seq: u64,
+    head: u64,
+    waiting: BTreeMap<u64, WaitingToken>,
+    departed: BTreeSet<u64>,
+    /// `(deadline, seq)` of waiting tokens: the reaper's index.
+    deadlines: BTreeSet<(u64, u64)>,
+    /// `(until, token)` of admitted and entered users: the `max_active` count and the entry
+    /// window / session expiry index.
+    active: BTreeSet<(u64, WaitingToken)>,
+    bucket_tokens: f64,
+    bucket_ms: u64,
+    history: AdmissionHistory,
+    /// Users with a live (waiting or admitted) token, for one place per user.
+    users: HashMap<UserId, WaitingToken>,
+    counters: EventCounters,
+    updates: broadcast::Sender<EventUpdate>,
+}
+
+impl EventState {
+    fn new(config: EventConfig, now_ms: u64, updates: broadcast::Sender<EventUpdate>) -> Self {
+        Self {
+            bucket_tokens: f64::from(config.burst),
+            bucket_ms: now_ms,
+            config,
+            version: 0,
+            next_seq: 0,
+            head: 0,
+            waiting: BTreeMap::new(),
+            departed: BTreeSet::new(),
+            deadlines: BTreeSet::new(),
+            active: BTreeSet::new(),
+            history: AdmissionHistory::default(),
+            users: HashMap::new(),
+            counters: EventCounters::default(),
+            updates,
+        }
+    }
+
+    fn publish(&mut self, at_ms: u64, change: Change) {
+        self.version += 1;
+        // No receivers is fine: nobody on this node watches the event right now.
+        let _ = self.updates.send(EventUpdate {
+            version: self.version,
+            at_ms,
+            change,
+        });
+    }
+
+    /// Removes a waiting token from the queue (it departed before admission).
+    fn depart(&mut self, seq: u64, deadline_ms: u64) {
+        self.waiting.remove(&seq);
+        self.deadlines.remove(&(deadline_ms, seq));
+        self.departed.insert(seq);
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl MemoryStore {
+    pub fn new(retention: Duration) -> Self {
+        Self {
+            inner: Mutex::new(Inner::default()),
+            retention,
+        }
+    }
+}
+
+impl Inner {
+    /// The event's state, created with `config` if it does not exist yet.
+    fn event_or_create(
+        &mut self,
+        event: &EventId,
+        config: &EventConfig,
+        now: u64,
+    ) -> &mut EventState {
+        let Inner {
+            events, channels, ..
+        } = self;
+        events.entry(event.clone()).or_insert_with(|| {
+            let updates = channels
+                .entry(event.clone())
+                .or_insert_with(|| broadcast::channel(UPDATE_BUFFER).0)
+                .clone();
+            EventState::new(config.clone(), now, updates)
+        })
+    }
+
+    fn end(&mut self, token: WaitingToken, now: u64, retention: Duration) {
+        self.ended
+            .push_back((now + retention.as_millis() as u64, token));
+    }
+
+    fn forget_ended(&mut self, now: u64) {
+        while let Some(&(until, token)) = self.ended.front() {
+            if until > now {
+                break;
+            }
+            self.ended.pop_front();
+            self.waiters.remove(&token);
+        }
+        while let Some((until, key)) = self.idempotency_expiry.first().cloned() {
+            if until > now {
+                break;
+            }
+            self.idempotency_expiry.pop_first();
+            if self
+                .idempotency
+                .get(&key)
+                .is_some_and(|r| r.expires_ms == until)
+            {
+                self.idempotency.remove(&key);
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let ev = inner.event_or_create(&req.event, &req.defaults, now);
+        if ev.waiting.len() as u64 >= req.max_waiting {
+            return Ok(JoinOutcome::QueueFull);
+        }
+        if let Some(user) = &req.user {
+            if ev.users.contains_key(user) {
+                return Ok(JoinOutcome::UserAlreadyQueued);
+            }
+            ev.users.insert(user.clone(), req.token);
+        }
+        ev.next_seq += 1;
+        let seq = ev.next_seq;
+        let deadline = now + req.heartbeat_ms;
+        ev.waiting.insert(seq, req.token);
+        ev.deadlines.insert((deadline, seq));
+        ev.counters.joined += 1;
+        let position = ev.waiting.len() as u64;
+        let record = WaiterRecord {
+            token: req.token,
+            event: req.event,
+            user: req.user,
+            seq: Seq(seq),
+            state: WaiterState::Waiting,
+            joined_at_ms: now,
+            admitted_at_ms: None,
+            entry_deadline_ms: None,
+        };
+        inner.waiters.insert(
+            req.token,
+            Waiter {
+                record,
+                deadline_ms: deadline,
+                active_until_ms: None,
+            },
+        );
+        Ok(JoinOutcome::Joined {
+            seq: Seq(seq),
+            position,
+            joined_at_ms: now,
+        })
+    }
+
+    async fn status(
+        &self,
+        token: WaitingToken,
+        heartbeat_ms: Option<u64>,
+    ) -> StoreResult<Option<WaiterRecord>> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let Inner {
+            events, waiters, ..
+        } = &mut *inner;
+        let Some(w) = waiters.get_mut(&token) else {
+            return Ok(None);
+        };
+        if let (Some(ms), WaiterState::Waiting) = (heartbeat_ms, w.record.state) {
+            let deadline = w.deadline_ms.max(now + ms);
+            if deadline != w.deadline_ms {
+                let ev = events
+                    .get_mut(&w.record.event)
+                    .expect("waiter's event exists");
+                let seq = w.record.seq.0;
+                ev.deadlines.remove(&(w.deadline_ms, seq));
+                ev.deadlines.insert((deadline, seq));
+                w.deadline_ms = deadline;
+            }
+        }
+        Ok(Some(w.record.clone()))
+    }
+
+    async fn touch(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+        touch: Touch,
+    ) -> StoreResult<()> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let Inner {
+            events, waiters, ..
+        } = &mut *inner;
+        let Some(ev) = events.get_mut(event) else {
+            return Ok(());
+        };
+        for token in tokens {
+            let Some(w) = waiters.get_mut(token) else {
+                continue;
+            };
+            if w.record.state != WaiterState::Waiting || &w.record.event != event {
+                continue;
+            }
+            let deadline = match touch {
+                Touch::AtLeast(ms) => w.deadline_ms.max(now + ms),
+                Touch::Exactly(ms) => now + ms,
+            };
+            let seq = w.record.seq.0;
+            ev.deadlines.remove(&(w.deadline_ms, seq));
+            ev.deadlines.insert((deadline, seq));
+            w.deadline_ms = deadline;
+        }
+        Ok(())
+    }
+
+    async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let Inner {
+            events, waiters, ..
+        } = &mut *inner;
+        let Some(w) = waiters.get_mut(&token) else {
+            return Ok(LeaveOutcome::NotFound);
+        };
+        let was = w.record.state;
+        let ev = events
+            .get_mut(&w.record.event)
+            .expect("waiter's event exists");
+        match was {
+            WaiterState::Waiting => {
+                let seq = w.record.seq.0;
+                ev.depart(seq, w.deadline_ms);
+                ev.publish(
+                    now,
+                    Change::Departed {
+                        seqs: vec![Seq(seq)],
+                        reason: DepartReason::Left,
+                    },
+                );
+            }
+            WaiterState::Admitted | WaiterState::Entered => {
+                if let Some(until) = w.active_until_ms.take() {
+                    ev.active.remove(&(until, token));
+                }
+            }
+            WaiterState::Expired | WaiterState::Left => {
+                return Ok(LeaveOutcome::AlreadyEnded(was));
+            }
+        }
+        if was == WaiterState::Entered {
+            // Entered users keep their finished record; leaving only ends the session early.
+            return Ok(LeaveOutcome::AlreadyEnded(was));
+        }
+        if let Some(user) = &w.record.user {
+            ev.users.remove(user);
+        }
+        ev.counters.left += 1;
+        w.record.state = WaiterState::Left;
+        let event = w.record.event.clone();
+        inner.end(token, now, self.retention);
+        Ok(LeaveOutcome::Left { event, was })
+    }
+
+    async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = &mut *inner;
+        let Some(ev) = events.get_mut(event) else {
+            return Ok(AdmitOutcome::default());
+        };
+        let retention = self.retention.as_millis() as u64;
+
+        // Free the slots of admitted users whose window ended, and of finished sessions.
+        let mut lapsed = Vec::new();
+        while let Some(&(until, token)) = ev.active.first() {
+            if until > now {
+                break;
+            }
+            ev.active.pop_first();
+            let Some(w) = waiters.get_mut(&token) else {
+                continue;
+            };
+            w.active_until_ms = None;
+            if w.record.state == WaiterState::Admitted {
+                w.record.state = WaiterState::Expired;
+                if let Some(user) = &w.record.user {
+                    ev.users.remove(user);
+                }
+                ev.counters.lapsed += 1;
+                ended.push_back((now + retention, token));
+                lapsed.push(token);
+            }
+        }
+
+        // Refill the bucket by the store's clock; fractional tokens carry over, so no refill
+        // is ever lost to rounding.
+        let cfg = &ev.config;
+        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
+        ev.bucket_tokens =
+            (ev.bucket_tokens + elapsed * cfg.rate_per_sec).min(f64::from(cfg.burst));
+        ev.bucket_ms = now;
+
+        let mut n = if cfg.paused {
+            0
+        } else {
+            (ev.bucket_tokens.floor() as u64)
+                .min(ev.waiting.len() as u64)
+                .min(u64::from(limits.max_batch))
+        };
+        if let Some(max) = cfg.max_active {
+            n = n.min(u64::from(max).saturating_sub(ev.active.len() as u64));
+        }
+        let entry_window_ms = u64::from(cfg.entry_window_secs) * 1_000;
+        let entry_window_secs = cfg.entry_window_secs;
+        for _ in 0..n {
+            let (seq, token) = ev.waiting.pop_first().expect("n <= waiting");
+            let w = waiters.get_mut(&token).expect("waiting token has a record");
+            ev.deadlines.remove(&(w.deadline_ms, seq));
+            let deadline = now + entry_window_ms;
+            w.record.state = WaiterState::Admitted;
+            w.record.admitted_at_ms = Some(now);
+            w.record.entry_deadline_ms = Some(deadline);
+            w.active_until_ms = Some(deadline);
+            ev.active.insert((deadline, token));
+            ev.head = seq;
+        }
+        ev.bucket_tokens -= n as f64;
+        ev.departed = ev.departed.split_off(&(ev.head + 1));
+        ev.counters.admitted += n;
+        ev.history.record(now, n);
+        if n > 0 || !lapsed.is_empty() {
+            let change = Change::Step {
+                head: Seq(ev.head),
+                admitted: n as u32,
+                next_seq: Seq(ev.next_seq),
+                lapsed: lapsed.clone(),
+                active: ev.active.len() as u64,
+                entry_window_secs,
+            };
+            ev.publish(now, change);
+        }
+        Ok(AdmitOutcome {
+            admitted: n as u32,
+            lapsed: lapsed.len() as u32,
+            waiting: ev.waiting.len() as u64,
+        })
+    }
+
+    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        inner.forget_ended(now);
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = &mut *inner;
+        let Some(ev) = events.get_mut(event) else {
+            return Ok(0);
+        };
+        let mut seqs = Vec::new();
+        while seqs.len() < limit {
+            let Some(&(deadline, seq)) = ev.deadlines.first() else {
+                break;
+            };
+            if deadline > now {
+                break;
+            }
+            let token = ev.waiting[&seq];
+            ev.depart(seq, deadline);
+            let w = waiters.get_mut(&token).expect("waiting token has a record");
+            w.record.state = WaiterState::Expired;
+            if let Some(user) = &w.record.user {
+                ev.users.remove(user);
+            }
+            ended.push_back((now + self.retention.as_millis() as u64, token));
+            seqs.push(Seq(seq));
+        }
+        ev.history.trim(now);
+        if seqs.is_empty() {
+            return Ok(0);
+        }
+        ev.counters.expired += seqs.len() as u64;
+        let n = seqs.len() as u64;
+        ev.publish(
+            now,
+            Change::Departed {
+                seqs,
+                reason: DepartReason::Expired,
+            },
+        );
+        Ok(n)
+    }
+
+    async fn enter(
+        &self,
+        token: WaitingToken,
+        _grant: &str,
+        session_ms: u64,
+    ) -> StoreResult<EnterOutcome> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = &mut *inner;
+        let Some(w) = waiters.get_mut(&token) else {
+            return Ok(EnterOutcome::NotFound);
+        };
+        let ev = events
+            .get_mut(&w.record.event)
+            .expect("waiter's event exists");
+        match w.record.state {
+            WaiterState::Waiting => return Ok(EnterOutcome::NotReady),
+            WaiterState::Entered => return Ok(EnterOutcome::AlreadyEntered),
+            WaiterState::Expired => return Ok(EnterOutcome::Expired),
+            WaiterState::Left => return Ok(EnterOutcome::Left),
+            WaiterState::Admitted => {}
+        }
+        let until = w
+            .active_until_ms
+            .take()
+            .expect("admitted tokens are active");
+        ev.active.remove(&(until, token));
+        if let Some(user) = &w.record.user {
+            ev.users.remove(user);
+        }
+        ended.push_back((now + self.retention.as_millis() as u64, token));
+        if w.record.entry_deadline_ms.is_some_and(|d| d < now) {
+            // The window ended before the ticker noticed: the slot is freed here instead.
+            w.record.state = WaiterState::Expired;
+            ev.counters.lapsed += 1;
+            return Ok(EnterOutcome::Expired);
+        }
+        w.record.state = WaiterState::Entered;
+        let session_until = now + session_ms;
+        w.active_until_ms = Some(session_until);
+        ev.active.insert((session_until, token));
+        ev.counters.entered += 1;
+        Ok(EnterOutcome::Granted(w.record.clone()))
+    }
+
+    async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>> {
+        let now = now_ms();
+        let inner = self.inner.lock();
+        Ok(inner.events.get(event).map(|ev| {
+            let mut history = ev.history.clone();
+            history.trim(now);
+            EventSnapshot {
+                version: ev.version,
+                config: ev.config.clone(),
+                head: Seq(ev.head),
+                next_seq: Seq(ev.next_seq),
+                departed: ev.departed.iter().copied().map(Seq).collect(),
+                active: ev.active.len() as u64,
+                counters: ev.counters,
+                history,
+                now_ms: now,
+            }
+        }))
+    }
+
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        Ok(self.inner.lock().events.keys().cloned().collect())
+    }
+
+    async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {
+        Ok(self
+            .inner
+            .lock()
+            .events
+            .get(event)
+            .map(|e| e.config.clone()))
+    }
+
+    async fn update_config(
+        &self,
+        event: &EventId,
+        patch: &ConfigPatch,
+        defaults: &EventConfig,
+    ) -> StoreResult<EventConfig> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let ev = inner.event_or_create(event, defaults, now);
+        // Settle the bucket at the old rate before the new one applies.
+        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
+        ev.bucket_tokens =
+            (ev.bucket_tokens + elapsed * ev.config.rate_per_sec).min(f64::from(ev.config.burst));
+        ev.bucket_ms = now;
+        ev.config = patch.apply(&ev.config);
+        ev.bucket_tokens = ev.bucket_tokens.min(f64::from(ev.config.burst));
+        let config = ev.config.clone();
+        ev.publish(now, Change::Config(config.clone()));
+        Ok(config)
+    }
+
+    async fn idempotency_begin(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        ttl_ms: u64,
+    ) -> StoreResult<IdempotencyBegin> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        if let Some(rec) = inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
+            return Ok(if rec.fingerprint != fingerprint {
+                IdempotencyBegin::Conflict
+            } else if let Some(resp) = &rec.response {
+                IdempotencyBegin::Replay(resp.clone())
+            } else {
+                IdempotencyBegin::InFlight
+            });
+        }
+        let expires_ms = now + ttl_ms;
+        inner.idempotency.insert(
+            key.to_owned(),
+            IdempotencyRecord {
+                fingerprint: fingerprint.to_owned(),
+                response: None,
+                expires_ms,
+            },
+        );
+        inner
+            .idempotency_expiry
+            .insert((expires_ms, key.to_owned()));
+        Ok(IdempotencyBegin::Started)
+    }
+
+    async fn idempotency_finish(
+        &self,
+        key: &str,
+        response: StoredResponse,
+        ttl_ms: u64,
+    ) -> StoreResult<()> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let expires_ms = now + ttl_ms;
+        if let Some(rec) = inner.idempotency.get_mut(key) {
+            rec.response = Some(response);
+            rec.expires_ms = expires_ms;
+            inner
+                .idempotency_expiry
+                .insert((expires_ms, key.to_owned()));
+        }
+        Ok(())
+    }
+
+    async fn idempotency_release(&self, key: &str) -> StoreResult<()> {
+        self.inner.lock().idempotency.remove(key);
+        Ok(())
+    }
+
+    async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
+        let mut inner = self.inner.lock();
+        Ok(inner
+            .channels
+            .entry(event.clone())
+            .or_insert_with(|| broadcast::channel(UPDATE_BUFFER).0)
+            .subscribe())
+    }
+
+    async fn unsubscribe(&self, event: &EventId) {
+        let mut inner = self.inner.lock();
+        let unused = !inner.events.contains_key(event)
+            && inner
+                .channels
+                .get(event)
+                .is_some_and(|c| c.receiver_count() == 0);
+        if unused {
+            inner.channels.remove(event);
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! The storage contract: a narrow set of atomic operations on queue state.
+//!
+//! Every method of [`Store`] is one atomic step against the shared state of an event (for the
+//! Redis implementation, one Lua script). Queue *rules* (what a position is, when to push, how the
+//! ETA is estimated) live above this trait in [`crate::queue`] and [`crate::hub`], once; a store
+//! only keeps the ordered state and changes it atomically.
+//!
+//! The model every implementation keeps per event:
+//! - a sequence counter: each join takes the next [`Seq`], so join order is total and exact;
+//! - `head`: the highest sequence number admitted so far. FIFO admission means every sequence
+//!   number at or below `head` is no longer waiting;
+//! - `departed`: sequence numbers above `head` that left or were reaped before admission.
+//!
+//! From those three values anyone can derive a waiter's position without asking the store:
+//! `position(seq) = seq - head - |departed ∩ (head, seq)|`. Every change to them is published
+//! on the event's update channel with a version number, so each node keeps a local copy
+//! ([`crate::queue::view::EventView`]) and notices a missed message as a version gap.
+
+pub mod memory;
+
+use std::collections::VecDeque;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::domain::{EventId, Seq, UserId, WaitingToken};
+
+pub use memory::MemoryStore;
+
+/// Store failures. Callers answer these with 5xx; they never mean "bad input".
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store could not be reached or did not answer in time.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Admission settings of one event. Created from the configured defaults on the first join and
+/// changed by the admin API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventConfig {
+    /// Token-bucket refill: admissions per second.
+    pub rate_per_sec: f64,
+    /// Token-bucket capacity: the most admissions one step can make after a quiet spell.
+    pub burst: u32,
+    /// Cap on concurrently active users (admitted but not yet entered, or entered and still in
+    /// their session); `None` is unlimited.
+    pub max_active: Option<u32>,
+    /// How long an admitted waiter may take to call `enter` before the slot is freed.
+    pub entry_window_secs: u32,
+    /// A paused event admits nobody; waiters keep their places.
+    pub paused: bool,
+}
+
+/// A partial update of an [`EventConfig`]; absent fields are unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigPatch {
+    pub rate_per_sec: Option<f64>,
+    pub burst: Option<u32>,
+    /// `Some(None)` removes the cap.
+    pub max_active: Option<Option<u32>>,
+    pub entry_window_secs: Option<u32>,
+    pub paused: Option<bool>,
+}
+
+impl ConfigPatch {
+    /// The configuration that results from applying this patch to `base`.
+    pub fn apply(&self, base: &EventConfig) -> EventConfig {
+        EventConfig {
+            rate_per_sec: self.rate_per_sec.unwrap_or(base.rate_per_sec),
+            burst: self.burst.unwrap_or(base.burst),
+            max_active: self.max_active.unwrap_or(base.max_active),
+            entry_window_secs: self.entry_window_secs.unwrap_or(base.entry_window_secs),
+            paused: self.paused.unwrap_or(base.paused),
+        }
+    }
+}
+
+/// Where a waiting token is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaiterState {
+    /// In the queue.
+    Waiting,
+    /// Admitted by the ticker; may call `enter` until the entry deadline.
+    Admitted,
+    /// Called `enter` and received its one reservation grant.
+    Entered,
+    /// Reaped (heartbeat lost) or its entry window ended unused.
+    Expired,
+    /// Left the queue on request.
+    Left,
+}
+
+/// What the store knows of one waiting token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiterRecord {
+    pub token: WaitingToken,
+    pub event: EventId,
+    pub user: Option<UserId>,
+    pub seq: Seq,
+    pub state: WaiterState,
+    /// Store clock, milliseconds since the Unix epoch.
+    pub joined_at_ms: u64,
+    pub admitted_at_ms: Option<u64>,
+    /// Admitted waiters must enter before this instant.
+    pub entry_deadline_ms: Option<u64>,
+}
+
+/// Input of [`Store::join`].
+#[derive(Debug, Clone)]
+pub struct JoinRequest {
+    pub event: EventId,
+    pub user: Option<UserId>,
+    pub token: WaitingToken,
+    /// Settings the event is created with if this is its first join.
+    pub defaults: EventConfig,
+    /// Initial heartbeat: the waiter is reaped if nothing refreshes it within this time.
+    pub heartbeat_ms: u64,
+    /// Longest the queue may be; a join beyond it is refused.
+    pub max_waiting: u64,
+}
+
+/// Result of [`Store::join`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinOutcome {
+    Joined {
+        seq: Seq,
+        /// Exact 1-based position at the moment of joining.
+        position: u64,
+        joined_at_ms: u64,
+    },
+    /// The queue already holds `max_waiting` waiters.
+    QueueFull,
+    /// This user already holds a live place (waiting or admitted) in this event's queue.
+    UserAlreadyQueued,
+}
+
+/// How a batch heartbeat moves waiters' reaping deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    /// deadline = max(deadline, now + ms): a live connection or a REST status call.
+    AtLeast(u64),
+    /// deadline = now + ms: the socket closed, the grace period starts now.
+    Exactly(u64),
+}
+
+/// Result of [`Store::leave`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeaveOutcome {
+    /// The token was live and is now `Left`; `was` is its state before.
+    Left {
+        event: EventId,
+        was: WaiterState,
+    },
+    /// The token had already ended (left, expired or entered earlier).
+    AlreadyEnded(WaiterState),
+    NotFound,
+}
+
+/// Result of [`Store::enter`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnterOutcome {
+    /// The one grant of this token.
+    Granted(WaiterRecord),
+    /// Still waiting: not admitted yet.
+    NotReady,
+    /// The token already entered once.
+    AlreadyEntered,
+    /// Reaped, or the entry window ended.
+    Expired,
+    Left,
+    NotFound,
+}
+
+/// Input of [`Store::admit`].
+#[derive(Debug, Clone, Copy)]
+pub struct AdmitLimits {
+    /// Most waiters one step may admit, whatever the bucket holds.
+    pub max_batch: u32,
+}
+
+/// Result of [`Store::admit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AdmitOutcome {
+    pub admitted: u32,
+    /// Admitted waiters whose entry window ended unused in this step.
+    pub lapsed: u32,
+    /// Waiters still in the queue after the step.
+    pub waiting: u64,
+}
+
+/// Why waiters left the queue before admission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepartReason {
+    Left,
+    Expired,
+}
+
+/// A published change of an event's queue state. `version` increases by exactly one per message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventUpdate {
+    pub version: u64,
+    /// Store clock when the change happened.
+    pub at_ms: u64,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// An admission step: everyone waiting with a sequence number up to `head` is admitted.
+    Step {
+        head: Seq,
+        admitted: u32,
+        /// Highest sequence number issued so far (joins are not published one by one).
+        next_seq: Seq,
+        /// Admitted tokens whose entry window ended unused.
+        lapsed: Vec<WaitingToken>,
+        /// Active users after the step.
+        active: u64,
+        /// Entry window in force for the admitted, so every node computes the same deadline.
+        entry_window_secs: u32,
+    },
+    /// Waiters left or were reaped before admission; everyone behind them moves up.
+    Departed {
+        seqs: Vec<Seq>,
+        reason: DepartReason,
+    },
+    /// The event's settings changed (rate, pause, ...).
+    Config(EventConfig),
+}
+
+/// Lifetime totals of one event.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventCounters {
+    pub joined: u64,
+    pub admitted: u64,
+    pub entered: u64,
+    pub expired: u64,
+    pub lapsed: u64,
+    pub left: u64,
+}
+
+/// The whole derivable state of one event, for building a node's local view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSnapshot {
+    /// Version of the last update folded into this snapshot.
+    pub version: u64,
+    pub config: EventConfig,
+    pub head: Seq,
+    pub next_seq: Seq,
+    /// Departed sequence numbers above `head`, ascending.
+    pub departed: Vec<Seq>,
+    pub active: u64,
+    pub counters: EventCounters,
+    pub history: AdmissionHistory,
+    /// Store clock when the snapshot was taken.
+    pub now_ms: u64,
+}
+
+impl EventSnapshot {
+    /// Waiters currently in the queue.
+    pub fn waiting(&self) -> u64 {
+        self.next_seq.0 - self.head.0 - self.departed.len() as u64
+    }
+}
+
+/// A stored response for idempotent replay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Result of [`Store::idempotency_begin`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdempotencyBegin {
+    /// No record: this request owns the key and must finish or release it.
+    Started,
+    /// Another request with the same key and fingerprint is executing now.
+    InFlight,
+    /// The key was used for a different request.
+    Conflict,
+    /// The same request completed before: replay this.
+    Replay(StoredResponse),
+}
+
+/// Admissions per time bucket over the last 15 minutes: the input of the ETA estimate.
+/// Kept by the store (so a node that starts mid-sale has it) and extended by each node from the
+/// published steps.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdmissionHistory {
+    /// `(bucket start in ms, admissions)` in ascending time, at most [`Self::SPAN_MS`] old.
+    pub buckets: VecDeque<(u64, u64)>,
+    /// When admissions were first recorded for this event (store clock), if ever.
+    pub since_ms: Option<u64>,
+}
+
+impl AdmissionHistory {
+    /// Width of one bucket.
+    pub const BUCKET_MS: u64 = 1_000;
+    /// How much history is kept: the longest ETA window.
+    pub const SPAN_MS: u64 = 15 * 60 * 1_000;
+
+    /// Records `count` admissions at `at_ms`. Measurement starts with the first admission.
+    pub fn record(&mut self, at_ms: u64, count: u64) {
+        if count == 0 && self.buckets.is_empty() {
+            return;
+        }
+        self.since_ms.get_or_insert(at_ms);
+        let start = at_ms - at_ms % Self::BUCKET_MS;
+        match self.buckets.back_mut() {
+            Some((last, n)) if *last == start => *n += count,
+            Some((last, _)) if *last > start => {
+                // A step from a node whose message arrived late: fold it into its own bucket.
+                if let Some(entry) = self.buckets.iter_mut().rev().find(|(s, _)| *s == start) {
+                    entry.1 += count;
+                } else if count > 0 {
+                    let at = self.buckets.partition_point(|(s, _)| *s < start);
+                    self.buckets.insert(at, (start, count));
+                }
+            }
+            _ if count > 0 => self.buckets.push_back((start, count)),
+            _ => {}
+        }
+        self.trim(at_ms);
+    }
+
+    /// Drops buckets older than the span. With none left, measurement starts afresh at the
+    /// next admission (a sale that resumes after a quiet hour is not measured over the quiet).
+    pub fn trim(&mut self, now_ms: u64) {
+        let cutoff = now_ms.saturating_sub(Self::SPAN_MS);
+        while self
+            .buckets
+            .front()
+            .is_some_and(|(s, _)| *s + Self::BUCKET_MS <= cutoff)
+        {
+            self.buckets.pop_front();
+        }
+        if self.buckets.is_empty() {
+            self.since_ms = None;
+        }
+    }
+
+    /// Admissions in the last `window_ms` before `now_ms`.
+    pub fn count_within(&self, now_ms: u64, window_ms: u64) -> u64 {
+        let cutoff = now_ms.saturating_sub(window_ms);
+        self.buckets
+            .iter()
+            .rev()
+            .take_while(|(s, _)| *s + Self::BUCKET_MS > cutoff)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// The atomic operations every store provides. See the module documentation for the model.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A short name for logs and `/readyz` ("memory", "redis").
+    fn kind(&self) -> &'static str;
+
+    /// Checks that the store answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Appends a waiter to an event's queue (creating the event with `defaults` if new).
+    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome>;
+
+    /// Reads a token's record; with `heartbeat_ms`, also extends a waiting token's reaping
+    /// deadline to at least now + `heartbeat_ms` (a REST status call is a heartbeat).
+    async fn status(
+        &self,
+        token: WaitingToken,
+        heartbeat_ms: Option<u64>,
+    ) -> StoreResult<Option<WaiterRecord>>;
+
+    /// Moves the reaping deadlines of a batch of one event's waiting tokens (the heartbeat of a
+    /// node's open sockets). Tokens that are not waiting are ignored.
+    async fn touch(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+        touch: Touch,
+    ) -> StoreResult<()>;
+
+    /// Ends a token on request. A waiting token departs (published); an admitted or entered one
+    /// frees its active slot.
+    async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome>;
+
+    /// One admission step of the event's ticker: frees slots of admitted users whose entry
+    /// window ended, refills the token bucket by the store's clock, admits the next waiters in
+    /// sequence order (bounded by the bucket, `max_active` and `limits`), publishes the step.
+    /// Safe to call from any number of nodes at once: nothing is admitted twice or lost.
+    async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome>;
+
+    /// Expires up to `limit` waiting tokens whose heartbeat deadline has passed (publishing the
+    /// departure) and forgets ended tokens older than the retention period. Returns how many
+    /// waiters were expired.
+    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64>;
+
+    /// Turns an admitted token into an entered one, exactly once, recording `grant` (the
+    /// reservation token id) and counting the user as active for `session_ms`.
+    async fn enter(
+        &self,
+        token: WaitingToken,
+        grant: &str,
+        session_ms: u64,
+    ) -> StoreResult<EnterOutcome>;
+
+    /// The event's full derivable state, or `None` if it does not exist.
+    async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>>;
+
+    /// Every event the store knows (for the ticker and reaper). Bounded by the number of events.
+    async fn events(&self) -> StoreResult<Vec<EventId>>;
+
+    /// The event's settings, or `None` if it does not exist.
+    async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>>;
+
+    /// Applies `patch` to the event's settings (creating it from `defaults`), publishes and
+    /// returns the result.
+    async fn update_config(
+        &self,
+        event: &EventId,
+        patch: &ConfigPatch,
+        defaults: &EventConfig,
+    ) -> StoreResult<EventConfig>;
+
+    /// Claims an idempotency key for a request with `fingerprint`, unless it is in flight,
+    /// conflicting or already answered. A claim lives for `ttl_ms` unless finished.
+    async fn idempotency_begin(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        ttl_ms: u64,
+    ) -> StoreResult<IdempotencyBegin>;
+
+    /// Stores the response of a claimed key for replay during `ttl_ms`.
+    async fn idempotency_finish(
+        &self,
+        key: &str,
+        response: StoredResponse,
+        ttl_ms: u64,
+    ) -> StoreResult<()>;
+
+    /// Drops a claim whose request failed, so that a retry runs again.
+    async fn idempotency_release(&self, key: &str) -> StoreResult<()>;
+
+    /// Subscribes to the event's updates. Call before [`Store::snapshot`] so no update is lost;
+    /// a receiver that lags is told so and must resynchronise from a snapshot.
+    async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>>;
+
+    /// Says that this node no longer needs the event's updates.
+    async fn unsubscribe(&self, event: &EventId);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_counts_by_window_and_forgets_old_buckets() {
+        let mut h = AdmissionHistory::default();
+        h.record(1_000, 5);
+        h.record(1_500, 5);
+        h.record(61_000, 7);
+        assert_eq!(h.count_within(62_500, 60_000), 7);
+        assert_eq!(h.count_within(62_500, 61_600), 17);
+        h.record(1_000 + AdmissionHistory::SPAN_MS + 2_000, 1);
+        assert_eq!(h.buckets.front().map(|b| b.0), Some(61_000));
+        assert_eq!(h.since_ms, Some(1_000));
+    }
+
+    #[test]
+    fn late_steps_land_in_their_own_bucket() {
+        let mut h = AdmissionHistory::default();
+        h.record(5_000, 1);
+        h.record(3_200, 2);
+        h.record(5_100, 0);
+        assert_eq!(h.since_ms, Some(5_000));
+        assert_eq!(h.buckets, VecDeque::from(vec![(3_000, 2), (5_000, 1)]));
+    }
+}

@@ -1,0 +1,379 @@
+//! The waiter's WebSocket: `GET /api/v1/queue/ws?token=` (alias `/ws`).
+//!
+//! One task per connection owns both halves of the socket and selects over: the outbound queue
+//! filled by the hub, frames from the client, the ping timer and the pong deadline. Memory per
+//! connection is bounded: explicit read/write buffer sizes, a bounded outbound queue (overflow
+//! disconnects the slow consumer) and a write timeout.
+
+pub mod protocol;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{
+    CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade,
+    rejection::WebSocketUpgradeRejection,
+};
+use axum::response::{IntoResponse, Response};
+use futures::stream::SplitSink;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
+use tokio::time::{Instant, sleep_until, timeout};
+use tracing::debug;
+
+use crate::domain::WaitingToken;
+use crate::http::AppState;
+use crate::http::error::{ApiError, ApiQuery};
+use crate::hub::{Attached, Conn, now_ms};
+use crate::queue::QueueError;
+use crate::store::{WaiterRecord, WaiterState};
+use protocol::{ClientMessage, CloseReason, Envelope, ExpiredReason, Outbound, Push};
+
+/// Invalid client messages tolerated before the socket is closed as a policy violation.
+const MAX_STRIKES: u32 = 10;
+
+#[derive(Deserialize)]
+pub struct WsQuery {
+    token: Option<String>,
+}
+
+/// Upgrades to a WebSocket with explicit, small buffers (tungstenite's 128 KiB default read
+/// buffer per connection would dominate memory at scale).
+pub async fn upgrade(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<WsQuery>,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let Ok(ws) = ws else {
+        return ApiError::invalid_request("WebSocket upgrade required").into_response();
+    };
+    let s = &app.settings.ws;
+    let permit = if app.draining.load(Ordering::Relaxed) {
+        None
+    } else {
+        app.ws_slots.clone().try_acquire_owned().ok()
+    };
+    let write_buffer = s.write_buffer_bytes as usize;
+    ws.read_buffer_size(s.read_buffer_bytes as usize)
+        .write_buffer_size(write_buffer)
+        .max_write_buffer_size(write_buffer + 64 * 1024)
+        .max_message_size(s.max_message_bytes as usize)
+        .max_frame_size(s.max_message_bytes as usize)
+        .on_upgrade(move |socket| session(app, socket, q.token, permit))
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+
+/// Counts the open socket for as long as it lives.
+struct Open(AppState);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.metrics.ws_connections.dec();
+    }
+}
+
+async fn session(
+    app: AppState,
+    socket: WebSocket,
+    raw_token: Option<String>,
+    permit: Option<OwnedSemaphorePermit>,
+) {
+    let (mut sink, stream) = socket.split();
+    let mut writer = Writer::new(&app);
+    let Some(_permit) = permit else {
+        app.metrics
+            .ws_connects
+            .with_label_values(&["over_capacity"])
+            .inc();
+        let retry_after_ms = app.settings.ws.retry_after_ms;
+        let reason = if app.draining.load(Ordering::Relaxed) {
+            CloseReason::Restarting
+        } else {
+            CloseReason::TryAgainLater
+        };
+        let _ = writer
+            .send(&mut sink, &Push::Reconnect { retry_after_ms }, now_ms())
+            .await;
+        writer.close(&mut sink, reason).await;
+        return;
+    };
+    app.metrics.ws_connections.inc();
+    let _open = Open(app.clone());
+
+    let record = match open_record(&app, raw_token.as_deref()).await {
+        Ok(record) => record,
+        Err((push, reason)) => {
+            app.metrics
+                .ws_connects
+                .with_label_values(&["rejected"])
+                .inc();
+            let _ = writer.send(&mut sink, &push, now_ms()).await;
+            writer.close(&mut sink, reason).await;
+            return;
+        }
+    };
+    let (conn, rx, kill) = Conn::new(
+        app.hub.next_conn_id(),
+        app.settings.ws.outbound_queue as usize,
+        app.metrics.clone(),
+    );
+    match app.hub.attach(&record, &conn).await {
+        Ok(Attached::Live) => {}
+        Ok(Attached::Ended(state)) => {
+            let (push, reason) = ended(state);
+            let _ = writer.send(&mut sink, &push, now_ms()).await;
+            writer.close(&mut sink, reason).await;
+            return;
+        }
+        Err(e) => {
+            debug!(error = %e, "could not attach socket");
+            writer.close(&mut sink, CloseReason::ServerError).await;
+            return;
+        }
+    }
+    app.metrics
+        .ws_connects
+        .with_label_values(&["accepted"])
+        .inc();
+
+    let reason = run(&app, &record, &mut writer, &mut sink, stream, rx, kill).await;
+    app.hub
+        .detach(
+            &record.event,
+            record.token,
+            conn.id,
+            reason.is_none_or(CloseReason::keeps_place),
+        )
+        .await;
+    let label = reason.map_or("client_closed", CloseReason::label);
+    app.metrics.ws_disconnects.with_label_values(&[label]).inc();
+    if let Some(reason) = reason {
+        writer.close(&mut sink, reason).await;
+    }
+}
+
+/// Reads the token's record (a heartbeat), or says how to turn the connection away.
+async fn open_record(
+    app: &AppState,
+    raw: Option<&str>,
+) -> Result<WaiterRecord, (Push, CloseReason)> {
+    let not_found = |message: &str| {
+        (
+            Push::Error {
+                code: "TOKEN_NOT_FOUND",
+                message: message.to_owned(),
+            },
+            CloseReason::TokenNotFound,
+        )
+    };
+    let token = match raw.map(WaitingToken::parse) {
+        None | Some(Err(_)) if raw.unwrap_or("").is_empty() => {
+            return Err((
+                Push::Error {
+                    code: "MISSING_TOKEN",
+                    message: "waiting token is required".into(),
+                },
+                CloseReason::TokenNotFound,
+            ));
+        }
+        Some(Ok(token)) => token,
+        _ => return Err(not_found("waiting token not found")),
+    };
+    match app.queue.record(token).await {
+        Ok(record) => match record.state {
+            WaiterState::Expired | WaiterState::Left => Err(ended(record.state)),
+            _ => Ok(record),
+        },
+        Err(QueueError::TokenNotFound) => Err(not_found("waiting token not found")),
+        Err(e) => {
+            debug!(error = %e, "socket setup failed");
+            Err((
+                Push::Error {
+                    code: "STORE_UNAVAILABLE",
+                    message: "the queue store is unavailable; reconnect shortly".into(),
+                },
+                CloseReason::ServerError,
+            ))
+        }
+    }
+}
+
+/// What to tell a socket whose token has ended.
+fn ended(state: WaiterState) -> (Push, CloseReason) {
+    match state {
+        WaiterState::Left => (Push::Left {}, CloseReason::Left),
+        _ => (
+            Push::Expired {
+                reason: ExpiredReason::HeartbeatLost,
+            },
+            CloseReason::Expired,
+        ),
+    }
+}
+
+/// Serialises pushes with the per-connection `seq`, under the write timeout.
+struct Writer {
+    seq: u64,
+    write_timeout: Duration,
+}
+
+impl Writer {
+    fn new(app: &AppState) -> Self {
+        Self {
+            seq: 0,
+            write_timeout: Duration::from_millis(app.settings.ws.write_timeout_ms),
+        }
+    }
+
+    /// Sends one message; `Err(reason)` ends the connection.
+    async fn send(
+        &mut self,
+        sink: &mut Sink,
+        push: &Push,
+        server_time: u64,
+    ) -> Result<(), Option<CloseReason>> {
+        self.seq += 1;
+        let text = serde_json::to_string(&Envelope {
+            push,
+            seq: self.seq,
+            server_time,
+        })
+        .expect("pushes serialise");
+        self.frame(sink, Message::Text(Utf8Bytes::from(text))).await
+    }
+
+    async fn frame(&mut self, sink: &mut Sink, msg: Message) -> Result<(), Option<CloseReason>> {
+        match timeout(self.write_timeout, sink.send(msg)).await {
+            Ok(Ok(())) => Ok(()),
+            // The peer is gone: nothing more to send.
+            Ok(Err(_)) => Err(None),
+            Err(_) => Err(Some(CloseReason::SlowConsumer)),
+        }
+    }
+
+    /// Sends a close frame (best effort, bounded by the write timeout).
+    async fn close(&mut self, sink: &mut Sink, reason: CloseReason) {
+        let frame = CloseFrame {
+            code: reason.code(),
+            reason: Utf8Bytes::from_static(reason.label()),
+        };
+        let _ = self.frame(sink, Message::Close(Some(frame))).await;
+    }
+}
+
+/// The connection loop. Returns the reason the server closes the socket, or `None` when the
+/// client closed it (or vanished).
+async fn run(
+    app: &AppState,
+    record: &WaiterRecord,
+    writer: &mut Writer,
+    sink: &mut Sink,
+    mut stream: futures::stream::SplitStream<WebSocket>,
+    mut rx: mpsc::Receiver<Outbound>,
+    kill: Arc<Notify>,
+) -> Option<CloseReason> {
+    let s = &app.settings.ws;
+    let ping_every = Duration::from_secs(s.ping_secs);
+    let pong_timeout = Duration::from_secs(s.pong_timeout_secs);
+    let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
+    let mut pong_deadline: Option<Instant> = None;
+    let mut strikes = 0u32;
+    loop {
+        let pong_wait = async {
+            match pong_deadline {
+                Some(d) => sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = kill.notified() => return Some(CloseReason::SlowConsumer),
+            out = rx.recv() => match out {
+                Some(Outbound::Message(m)) => {
+                    if let Err(reason) = writer.send(sink, &m.push, m.server_time).await {
+                        return reason;
+                    }
+                }
+                Some(Outbound::Close(reason)) => return Some(reason),
+                None => return Some(CloseReason::ServerError),
+            },
+            frame = stream.next() => {
+                let reply = match frame {
+                    None | Some(Ok(Message::Close(_))) => return None,
+                    Some(Err(e)) => {
+                        debug!(error = %e, "socket read failed");
+                        let inner = e.into_inner();
+                        let too_big = matches!(
+                            inner.downcast_ref::<tungstenite::Error>(),
+                            Some(tungstenite::Error::Capacity(_))
+                        );
+                        return too_big.then_some(CloseReason::TooBig);
+                    }
+                    Some(Ok(Message::Pong(_) | Message::Ping(_))) => {
+                        pong_deadline = None;
+                        continue;
+                    }
+                    Some(Ok(Message::Text(text))) => {
+                        pong_deadline = None;
+                        serde_json::from_str::<ClientMessage>(&text).ok()
+                    }
+                    Some(Ok(Message::Binary(_))) => None,
+                };
+                match reply {
+                    Some(ClientMessage::Ping) => {
+                        if let Err(reason) = writer.send(sink, &Push::Pong {}, now_ms()).await {
+                            return reason;
+                        }
+                    }
+                    Some(ClientMessage::Leave) => {
+                        return leave(app, record, writer, sink).await;
+                    }
+                    None => {
+                        strikes += 1;
+                        if strikes > MAX_STRIKES {
+                            return Some(CloseReason::PolicyViolation);
+                        }
+                        let push = Push::Error {
+                            code: "INVALID_REQUEST",
+                            message: "expected a JSON text message {\"type\":\"ping\"} or {\"type\":\"leave\"}".into(),
+                        };
+                        if let Err(reason) = writer.send(sink, &push, now_ms()).await {
+                            return reason;
+                        }
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if let Err(reason) = writer.frame(sink, Message::Ping(Default::default())).await {
+                    return reason;
+                }
+                pong_deadline.get_or_insert(Instant::now() + pong_timeout);
+            }
+            _ = pong_wait => return Some(CloseReason::PongTimeout),
+        }
+    }
+}
+
+/// A `leave` message: the store first, then `left` and a normal close. The departure the store
+/// publishes may also reach this connection's queue; nothing reads it any more.
+async fn leave(
+    app: &AppState,
+    record: &WaiterRecord,
+    writer: &mut Writer,
+    sink: &mut Sink,
+) -> Option<CloseReason> {
+    if let Err(e) = app.queue.leave(record.token).await {
+        debug!(error = %e, "leave over WebSocket failed");
+        let push = Push::Error {
+            code: "STORE_UNAVAILABLE",
+            message: "could not leave; try again".into(),
+        };
+        return writer.send(sink, &push, now_ms()).await.err().flatten();
+    }
+    let _ = writer.send(sink, &Push::Left {}, now_ms()).await;
+    Some(CloseReason::Left)
+}

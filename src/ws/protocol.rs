@@ -1,0 +1,195 @@
+//! The WebSocket protocol: JSON text frames. Every server message carries `type`, a
+//! per-connection increasing `seq` and `server_time` (ms since the Unix epoch, when the message
+//! was produced); close codes tell the client whether, and when, to reconnect.
+
+use serde::{Deserialize, Serialize};
+
+use crate::queue::status::QueueStatus;
+
+/// Server → client messages (without the envelope fields added at send time).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Push {
+    /// First message of every connection: the full status.
+    Snapshot(QueueStatus),
+    /// The position or ETA changed (coalesced, at most one per push interval).
+    Position(QueueStatus),
+    /// Admitted: call enter before `entry_deadline`.
+    Ready(QueueStatus),
+    /// The place is gone: the heartbeat was lost or the entry window ended.
+    Expired { reason: ExpiredReason },
+    /// The waiter left the queue.
+    Left {},
+    /// The event stopped admitting; places are kept.
+    Paused {},
+    /// The event admits again.
+    Resumed {},
+    /// Answer to a client `ping`.
+    Pong {},
+    /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
+    Reconnect { retry_after_ms: u64 },
+    /// A client message could not be handled; the connection stays open unless a close follows.
+    Error { code: &'static str, message: String },
+}
+
+impl Push {
+    /// The `type` value, for metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Push::Snapshot(_) => "snapshot",
+            Push::Position(_) => "position",
+            Push::Ready(_) => "ready",
+            Push::Expired { .. } => "expired",
+            Push::Left {} => "left",
+            Push::Paused {} => "paused",
+            Push::Resumed {} => "resumed",
+            Push::Pong {} => "pong",
+            Push::Reconnect { .. } => "reconnect",
+            Push::Error { .. } => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiredReason {
+    /// No heartbeat (socket or status call) within the grace period.
+    HeartbeatLost,
+    /// Admitted, but enter was not called within the entry window.
+    EntryWindowEnded,
+}
+
+/// A message on its way to one socket, stamped with its production time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub push: Push,
+    pub server_time: u64,
+}
+
+/// What goes down a connection's outbound queue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outbound {
+    Message(Outgoing),
+    /// Close after everything queued before it was sent.
+    Close(CloseReason),
+}
+
+/// The wire form: the message with the envelope fields.
+#[derive(Serialize)]
+pub struct Envelope<'a> {
+    #[serde(flatten)]
+    pub push: &'a Push,
+    pub seq: u64,
+    pub server_time: u64,
+}
+
+/// Client → server messages.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    Ping,
+    Leave,
+}
+
+/// Why the server closes a socket. The close code says whether to reconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The waiter left (1000; do not reconnect).
+    Left,
+    /// The place expired (4410; do not reconnect: join again).
+    Expired,
+    /// The token is unknown or malformed (4404; do not reconnect).
+    TokenNotFound,
+    /// A newer connection with the same token took over (4000; do not reconnect).
+    Replaced,
+    /// The client did not read fast enough (4001; reconnect).
+    SlowConsumer,
+    /// No pong within the timeout (4008; reconnect).
+    PongTimeout,
+    /// Too many invalid messages (1008; do not reconnect).
+    PolicyViolation,
+    /// A frame above the size limit (1009; do not reconnect with the same message).
+    TooBig,
+    /// The node is full (1013; reconnect after `retry_after_ms`).
+    TryAgainLater,
+    /// The node is shutting down (1012; reconnect after `retry_after_ms`, to any replica).
+    Restarting,
+    /// The store failed while setting up the connection (1011; reconnect).
+    ServerError,
+}
+
+impl CloseReason {
+    pub fn code(self) -> u16 {
+        match self {
+            CloseReason::Left => 1000,
+            CloseReason::Expired => 4410,
+            CloseReason::TokenNotFound => 4404,
+            CloseReason::Replaced => 4000,
+            CloseReason::SlowConsumer => 4001,
+            CloseReason::PongTimeout => 4008,
+            CloseReason::PolicyViolation => 1008,
+            CloseReason::TooBig => 1009,
+            CloseReason::TryAgainLater => 1013,
+            CloseReason::Restarting => 1012,
+            CloseReason::ServerError => 1011,
+        }
+    }
+
+    /// Short label for the close frame and for metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            CloseReason::Left => "left",
+            CloseReason::Expired => "expired",
+            CloseReason::TokenNotFound => "token_not_found",
+            CloseReason::Replaced => "replaced",
+            CloseReason::SlowConsumer => "slow_consumer",
+            CloseReason::PongTimeout => "pong_timeout",
+            CloseReason::PolicyViolation => "policy_violation",
+            CloseReason::TooBig => "too_big",
+            CloseReason::TryAgainLater => "try_again_later",
+            CloseReason::Restarting => "restarting",
+            CloseReason::ServerError => "server_error",
+        }
+    }
+
+    /// Whether the waiter still holds a place that a reconnect should resume (so the grace
+    /// period starts when this socket closes).
+    pub fn keeps_place(self) -> bool {
+        !matches!(
+            self,
+            CloseReason::Left
+                | CloseReason::Expired
+                | CloseReason::TokenNotFound
+                | CloseReason::Replaced
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_flattens_type_seq_and_time() {
+        let push = Push::Reconnect {
+            retry_after_ms: 1500,
+        };
+        let json = serde_json::to_value(Envelope {
+            push: &push,
+            seq: 3,
+            server_time: 42,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type":"reconnect","retry_after_ms":1500,"seq":3,"server_time":42})
+        );
+    }
+
+    #[test]
+    fn client_messages_parse_by_type() {
+        let m: ClientMessage = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+        assert_eq!(m, ClientMessage::Ping);
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"dance"}"#).is_err());
+    }
+}
