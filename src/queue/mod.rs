@@ -12,6 +12,7 @@ pub mod ticker;
 pub mod view;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -139,17 +140,22 @@ impl QueueService {
         joined
     }
 
-    /// The token's record; refreshes its heartbeat.
-    pub async fn record(&self, token: WaitingToken) -> Result<WaiterRecord, QueueError> {
+    /// The token's record; a heartbeat that keeps a waiting token for at least `keep`.
+    pub async fn record(
+        &self,
+        token: WaitingToken,
+        keep: Duration,
+    ) -> Result<WaiterRecord, QueueError> {
         self.store
-            .status(token, Some(self.settings.heartbeat_secs * 1_000))
+            .status(token, Some(keep.as_millis() as u64))
             .await?
             .ok_or(QueueError::TokenNotFound)
     }
 
-    /// The token's status; refreshes its heartbeat.
+    /// The token's status; a REST heartbeat.
     pub async fn status(&self, token: WaitingToken) -> Result<QueueStatus, QueueError> {
-        let record = self.record(token).await?;
+        let keep = Duration::from_secs(self.settings.heartbeat_secs);
+        let record = self.record(token, keep).await?;
         match record.state {
             WaiterState::Expired => return Err(QueueError::TokenExpired),
             WaiterState::Left => return Err(QueueError::TokenLeft),

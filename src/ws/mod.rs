@@ -17,7 +17,7 @@ use axum::extract::ws::{
     rejection::WebSocketUpgradeRejection,
 };
 use axum::response::{IntoResponse, Response};
-use futures::stream::SplitSink;
+use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
@@ -66,6 +66,11 @@ pub async fn upgrade(
 }
 
 type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+/// After a close frame, how long the client is given to answer it before the TCP connection
+/// is dropped (dropping at once can reset the connection before the client reads the frame).
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
 
 /// Counts the open socket for as long as it lives.
 struct Open(AppState);
@@ -82,7 +87,7 @@ async fn session(
     raw_token: Option<String>,
     permit: Option<OwnedSemaphorePermit>,
 ) {
-    let (mut sink, stream) = socket.split();
+    let (mut sink, mut stream) = socket.split();
     let mut writer = Writer::new(&app);
     let Some(_permit) = permit else {
         app.metrics
@@ -98,7 +103,7 @@ async fn session(
         let _ = writer
             .send(&mut sink, &Push::Reconnect { retry_after_ms }, now_ms())
             .await;
-        writer.close(&mut sink, reason).await;
+        writer.close(&mut sink, &mut stream, reason).await;
         return;
     };
     app.metrics.ws_connections.inc();
@@ -112,7 +117,7 @@ async fn session(
                 .with_label_values(&["rejected"])
                 .inc();
             let _ = writer.send(&mut sink, &push, now_ms()).await;
-            writer.close(&mut sink, reason).await;
+            writer.close(&mut sink, &mut stream, reason).await;
             return;
         }
     };
@@ -126,12 +131,14 @@ async fn session(
         Ok(Attached::Ended(state)) => {
             let (push, reason) = ended(state);
             let _ = writer.send(&mut sink, &push, now_ms()).await;
-            writer.close(&mut sink, reason).await;
+            writer.close(&mut sink, &mut stream, reason).await;
             return;
         }
         Err(e) => {
             debug!(error = %e, "could not attach socket");
-            writer.close(&mut sink, CloseReason::ServerError).await;
+            writer
+                .close(&mut sink, &mut stream, CloseReason::ServerError)
+                .await;
             return;
         }
     }
@@ -140,7 +147,7 @@ async fn session(
         .with_label_values(&["accepted"])
         .inc();
 
-    let reason = run(&app, &record, &mut writer, &mut sink, stream, rx, kill).await;
+    let reason = run(&app, &record, &mut writer, &mut sink, &mut stream, rx, kill).await;
     app.hub
         .detach(
             &record.event,
@@ -152,7 +159,7 @@ async fn session(
     let label = reason.map_or("client_closed", CloseReason::label);
     app.metrics.ws_disconnects.with_label_values(&[label]).inc();
     if let Some(reason) = reason {
-        writer.close(&mut sink, reason).await;
+        writer.close(&mut sink, &mut stream, reason).await;
     }
 }
 
@@ -183,7 +190,13 @@ async fn open_record(
         Some(Ok(token)) => token,
         _ => return Err(not_found("waiting token not found")),
     };
-    match app.queue.record(token).await {
+    // An open socket is a heartbeat until the hub's next batch refresh, plus the grace period.
+    let q = app.queue.settings();
+    match app
+        .queue
+        .record(token, q.grace() + q.socket_touch_interval())
+        .await
+    {
         Ok(record) => match record.state {
             WaiterState::Expired | WaiterState::Left => Err(ended(record.state)),
             _ => Ok(record),
@@ -255,13 +268,23 @@ impl Writer {
         }
     }
 
-    /// Sends a close frame (best effort, bounded by the write timeout).
-    async fn close(&mut self, sink: &mut Sink, reason: CloseReason) {
+    /// Sends a close frame (best effort, bounded by the write timeout) and waits briefly for
+    /// the client's answer.
+    async fn close(&mut self, sink: &mut Sink, stream: &mut Stream, reason: CloseReason) {
         let frame = CloseFrame {
             code: reason.code(),
             reason: Utf8Bytes::from_static(reason.label()),
         };
-        let _ = self.frame(sink, Message::Close(Some(frame))).await;
+        if self.frame(sink, Message::Close(Some(frame))).await.is_ok() {
+            let answered = async {
+                while let Some(Ok(msg)) = stream.next().await {
+                    if matches!(msg, Message::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            let _ = timeout(CLOSE_LINGER, answered).await;
+        }
     }
 }
 
@@ -272,7 +295,7 @@ async fn run(
     record: &WaiterRecord,
     writer: &mut Writer,
     sink: &mut Sink,
-    mut stream: futures::stream::SplitStream<WebSocket>,
+    stream: &mut Stream,
     mut rx: mpsc::Receiver<Outbound>,
     kill: Arc<Notify>,
 ) -> Option<CloseReason> {

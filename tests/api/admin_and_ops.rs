@@ -1,0 +1,156 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn admin_requires_the_configured_token() {
+    let app = spawn_app(&[]).await;
+    let url = app.url("/api/v1/admin/events/evt");
+    let resp = app.http.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "MISSING_AUTHORIZATION");
+    let resp = app
+        .http
+        .get(&url)
+        .bearer_auth("wrong-token-0000000000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let resp = app
+        .http
+        .get(&url)
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "EVENT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn admin_is_disabled_without_a_token() {
+    let mut argv = vec!["usher", "serve", "--bind", "127.0.0.1", "--port", "0"];
+    argv.extend(["--web-root", "/nonexistent"]);
+    let settings = <usher::cli::Cli as clap::Parser>::try_parse_from(argv)
+        .unwrap()
+        .into_settings()
+        .unwrap();
+    if settings.server.admin_token.is_some() {
+        // USHER_ADMIN_TOKEN is set in this environment; the case cannot be observed here.
+        return;
+    }
+    let server = usher::server::Server::start(settings).await.unwrap();
+    let url = format!("http://{}/api/v1/admin/events/evt", server.local_addr());
+    let resp = reqwest::Client::new()
+        .get(url)
+        .bearer_auth("anything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "ADMIN_DISABLED");
+    server.shutdown(std::time::Duration::ZERO).await;
+}
+
+#[tokio::test]
+async fn admin_creates_reads_and_updates_event_settings() {
+    let app = spawn_app(&[]).await;
+    let created = app
+        .configure(
+            "evt",
+            json!({"rate_per_sec": 12.5, "burst": 40, "max_active": 100}),
+        )
+        .await;
+    assert_eq!(created["event_id"], "evt");
+    assert_eq!(created["rate_per_sec"], 12.5);
+    assert_eq!(created["burst"], 40);
+    assert_eq!(created["max_active"], 100);
+    assert_eq!(created["entry_window_secs"], 120);
+    assert_eq!(created["paused"], false);
+    let updated = app
+        .configure("evt", json!({"max_active": null, "paused": true}))
+        .await;
+    assert_eq!(updated["max_active"], Value::Null);
+    assert_eq!(updated["rate_per_sec"], 12.5);
+    let resp = app
+        .http
+        .put(app.url("/api/v1/admin/events/evt"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({"burst": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let stats = app.stats("evt").await;
+    assert_eq!(stats["config"]["burst"], 40);
+    assert_eq!(stats["waiting"], 0);
+}
+
+#[tokio::test]
+async fn operational_routes_answer() {
+    let app = spawn_app(&[]).await;
+    let (s, health) = app.get("/healthz").await;
+    assert_eq!((s, &health["status"]), (StatusCode::OK, &json!("healthy")));
+    let (s, ready) = app.get("/readyz").await;
+    assert_eq!((s, &ready["status"]), (StatusCode::OK, &json!("ready")));
+    let (s, version) = app.get("/version").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(version["version"], env!("CARGO_PKG_VERSION"));
+    assert!(version["commit"].as_str().is_some_and(|c| !c.is_empty()));
+
+    app.paused_event("evt").await;
+    let token = app.join_token("evt").await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", SECOND).await;
+    // The ticker re-reads the event list once a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    let text = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in [
+        "http_server_requests_total{method=\"POST\",route=\"/api/v1/queue/join\",status_code=\"202\"}",
+        "http_server_requests_duration_seconds_bucket",
+        "usher_ws_connections 1",
+        "usher_ws_messages_total{type=\"snapshot\"}",
+        "usher_queue_joins_total{result=\"joined\"}",
+        "usher_queue_waiting{event_id=\"evt\"}",
+        "usher_queue_admission_rate{event_id=\"evt\"}",
+        "process_resident_memory_bytes",
+    ] {
+        assert!(text.contains(name), "metrics lack {name}");
+    }
+    let root = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(root.status(), StatusCode::OK);
+    assert!(
+        root.text()
+            .await
+            .unwrap()
+            .contains("web client is not built")
+    );
+}
+
+#[tokio::test]
+async fn shutdown_tells_sockets_to_reconnect_elsewhere() {
+    let mut app = spawn_app(&["--ws-retry-after-ms", "1000"]).await;
+    app.paused_event("evt").await;
+    let token = app.join_token("evt").await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", SECOND).await;
+    let server = app.server.take().unwrap();
+    let stop = tokio::spawn(server.shutdown(std::time::Duration::from_secs(2)));
+    let hint = ws.wait_for("reconnect", SECOND).await;
+    assert!(hint["retry_after_ms"].as_u64().unwrap() <= 1000);
+    assert_eq!(ws.closed(SECOND).await, Ended::Closed(1012));
+    stop.await.unwrap();
+}

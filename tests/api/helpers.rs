@@ -1,0 +1,262 @@
+//! The test harness: a real usher server on 127.0.0.1:0 with fresh state per test, driven by
+//! real HTTP (reqwest) and WebSocket (tokio-tungstenite) clients.
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use usher::cli::Cli;
+use usher::server::Server;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+pub struct TestApp {
+    pub server: Option<Server>,
+    pub base: String,
+    pub ws_base: String,
+    pub http: reqwest::Client,
+}
+
+/// Starts a server with test defaults plus `args` (later flags win).
+pub async fn spawn_app(args: &[&str]) -> TestApp {
+    let mut argv = vec![
+        "usher",
+        "serve",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--admin-token",
+        ADMIN_TOKEN,
+        "--web-root",
+        "/nonexistent",
+    ];
+    argv.extend_from_slice(args);
+    let settings = Cli::try_parse_from(argv)
+        .expect("test arguments parse")
+        .into_settings()
+        .expect("settings");
+    let server = Server::start(settings).await.expect("server starts");
+    let addr = server.local_addr();
+    TestApp {
+        server: Some(server),
+        base: format!("http://{addr}"),
+        ws_base: format!("ws://{addr}"),
+        http: reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .unwrap(),
+    }
+}
+
+pub fn idem_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// POST with JSON and a fresh Idempotency-Key.
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_with_key(path, body, &idem_key()).await
+    }
+
+    pub async fn post_with_key(&self, path: &str, body: &Value, key: &str) -> (StatusCode, Value) {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let resp = self.http.get(self.url(path)).send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Joins and returns the join body.
+    pub async fn join(&self, event: &str) -> Value {
+        let (status, body) = self
+            .post("/api/v1/queue/join", &json!({"event_id": event}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        body
+    }
+
+    pub async fn join_token(&self, event: &str) -> String {
+        self.join(event).await["waiting_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn status(&self, token: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/queue/status?token={token}"))
+            .await
+    }
+
+    pub async fn enter(&self, token: &str) -> (StatusCode, Value) {
+        self.post("/api/v1/queue/enter", &json!({"waiting_token": token}))
+            .await
+    }
+
+    pub async fn leave(&self, token: &str) -> (StatusCode, Value) {
+        let resp = self
+            .http
+            .delete(self.url(&format!("/api/v1/queue/leave?token={token}")))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `PUT /api/v1/admin/events/{event}` with the admin token.
+    pub async fn configure(&self, event: &str, body: Value) -> Value {
+        let resp = self
+            .http
+            .put(self.url(&format!("/api/v1/admin/events/{event}")))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        resp.json().await.unwrap()
+    }
+
+    pub async fn stats(&self, event: &str) -> Value {
+        let resp = self
+            .http
+            .get(self.url(&format!("/api/v1/admin/events/{event}/stats")))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        resp.json().await.unwrap()
+    }
+
+    /// Creates a paused event, so that joins wait until the test resumes it.
+    pub async fn paused_event(&self, event: &str) {
+        self.configure(event, json!({"paused": true})).await;
+    }
+
+    pub async fn ws(&self, token: &str) -> WsClient {
+        let url = format!("{}/api/v1/queue/ws?token={token}", self.ws_base);
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connects");
+        WsClient { stream }
+    }
+
+    pub async fn metric(&self, line_prefix: &str) -> f64 {
+        let text = self
+            .http
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .filter(|l| l.starts_with(line_prefix))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            // Stop the node's tasks; the runtime of the test ends with it anyway.
+            tokio::spawn(server.shutdown(Duration::ZERO));
+        }
+    }
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// A WebSocket waiter.
+pub struct WsClient {
+    pub stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+/// How a socket ended, as seen by the client.
+#[derive(Debug, PartialEq)]
+pub enum Ended {
+    Closed(u16),
+    Dropped,
+}
+
+impl WsClient {
+    /// The next JSON message within `within`, skipping control frames.
+    pub async fn next(&mut self, within: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .ok()??;
+            match frame.ok()? {
+                Message::Text(t) => {
+                    return Some(serde_json::from_str(&t).expect("server sends JSON"));
+                }
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The first message of `kind` within `within` (others are skipped).
+    pub async fn wait_for(&mut self, kind: &str, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.next(left).await {
+                Some(m) if m["type"] == kind => return m,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        panic!("no {kind:?} message within {within:?}");
+    }
+
+    /// Reads until the socket closes; returns how.
+    pub async fn closed(&mut self, within: Duration) -> Ended {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => panic!("socket still open after {within:?}"),
+                Ok(None) | Ok(Some(Err(_))) => return Ended::Dropped,
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return Ended::Closed(frame.map_or(1005, |f| u16::from(f.code)));
+                }
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.stream.send(Message::Text(text.into())).await.unwrap();
+    }
+}
+
+pub const SECOND: Duration = Duration::from_secs(1);

@@ -1,0 +1,8 @@
+//! Black-box tests: a real server on port 0, real HTTP and WebSocket clients.
+
+mod admin_and_ops;
+mod admission;
+mod bad_input;
+mod helpers;
+mod queue_rest;
+mod websocket;
