@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the waiting room and gateway (the default command).
     Serve(Box<Settings>),
+    /// Print the configuration reference as a Markdown table (the README's table).
+    #[command(hide = true)]
+    ConfigTable,
 }
 
 impl Cli {
@@ -29,9 +32,9 @@ impl Cli {
     pub fn into_settings(self) -> Result<Settings, clap::Error> {
         match self.command {
             Some(Command::Serve(settings)) => Ok(*settings),
-            None => match Cli::try_parse_from(["usher", "serve"])?.command {
+            _ => match Cli::try_parse_from(["usher", "serve"])?.command {
                 Some(Command::Serve(settings)) => Ok(*settings),
-                None => unreachable!("'serve' was given"),
+                _ => unreachable!("'serve' was given"),
             },
         }
     }
@@ -45,9 +48,52 @@ impl Cli {
     }
 }
 
+/// The configuration reference, generated from the same definitions as `usher serve --help`:
+/// one Markdown table per area.
+pub fn config_table() -> String {
+    let serve = Cli::serve_command();
+    let mut out = String::new();
+    let mut heading = None;
+    for arg in serve.get_arguments() {
+        let Some(env) = arg.get_env() else { continue };
+        if arg.get_help_heading() != heading {
+            heading = arg.get_help_heading();
+            out.push_str(&format!(
+                "\n**{}**\n\n| Variable | Flag | Default | Meaning |\n|---|---|---|---|\n",
+                heading.unwrap_or("Other")
+            ));
+        }
+        let default = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(",");
+        let default = if default.is_empty() {
+            "unset".into()
+        } else {
+            format!("`{default}`")
+        };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "| `{}` | `--{}` | {} | {} |\n",
+            env.to_string_lossy(),
+            arg.get_long().unwrap_or_default(),
+            default,
+            help.replace('|', "\\|")
+        ));
+    }
+    out.trim_start().to_owned()
+}
+
 /// Entry point of the `usher` binary.
 pub fn main() -> anyhow::Result<()> {
-    let settings = Cli::parse().into_settings().unwrap_or_else(|e| e.exit());
+    let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::ConfigTable)) {
+        print!("{}", config_table());
+        return Ok(());
+    }
+    let settings = cli.into_settings().unwrap_or_else(|e| e.exit());
     if let Err(e) = settings.validate() {
         eprintln!("error: {e}");
         std::process::exit(2);

@@ -438,7 +438,8 @@ impl EventChannel {
         (sockets, accuracy)
     }
 
-    /// Closes every local socket with a reconnect hint (node draining).
+    /// Closes every local socket with a reconnect hint (node draining). Hints are spread over
+    /// the upper half of `retry_after_ms` so that the sockets do not all return at once.
     fn drain(&self, retry_after_ms: u64) {
         let st = self.state.lock();
         let conns = st
@@ -446,8 +447,13 @@ impl EventChannel {
             .values()
             .map(|w| &w.conn)
             .chain(st.admitted.values().map(|a| &a.conn));
+        let half = retry_after_ms / 2;
         for conn in conns {
-            conn.push(Push::Reconnect { retry_after_ms });
+            // A multiplicative hash of the connection id: cheap, deterministic jitter.
+            let jitter = conn.id.wrapping_mul(0x9E37_79B9_7F4A_7C15) % (half + 1);
+            conn.push(Push::Reconnect {
+                retry_after_ms: retry_after_ms - half + jitter,
+            });
             conn.close(CloseReason::Restarting);
         }
     }

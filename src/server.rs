@@ -32,8 +32,18 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds the listener, starts the ticker and serves. Port 0 picks a free port.
+    /// Binds the listener, starts the ticker and serves on the embedded store. Port 0 picks
+    /// a free port.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        let retention = Duration::from_secs(settings.queue.retention_secs);
+        Self::start_with_store(settings, Arc::new(MemoryStore::new(retention))).await
+    }
+
+    /// Like [`Server::start`], on the given store.
+    pub async fn start_with_store(
+        settings: Settings,
+        store: Arc<dyn Store>,
+    ) -> anyhow::Result<Self> {
         settings.validate()?;
         let listener = TcpListener::bind((settings.server.bind, settings.server.port))
             .await
@@ -45,9 +55,6 @@ impl Server {
             })?;
         let addr = listener.local_addr()?;
         let metrics = Metrics::new();
-        let store: Arc<dyn Store> = Arc::new(MemoryStore::new(Duration::from_secs(
-            settings.queue.retention_secs,
-        )));
         let q = &settings.queue;
         let hub = Hub::new(
             store.clone(),

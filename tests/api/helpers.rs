@@ -1,6 +1,7 @@
 //! The test harness: a real usher server on 127.0.0.1:0 with fresh state per test, driven by
 //! real HTTP (reqwest) and WebSocket (tokio-tungstenite) clients.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -12,6 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use usher::cli::Cli;
 use usher::server::Server;
+use usher::store::Store;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
 
@@ -24,6 +26,11 @@ pub struct TestApp {
 
 /// Starts a server with test defaults plus `args` (later flags win).
 pub async fn spawn_app(args: &[&str]) -> TestApp {
+    spawn_app_with(args, None).await
+}
+
+/// Like [`spawn_app`], on the given store.
+pub async fn spawn_app_with(args: &[&str], store: Option<Arc<dyn Store>>) -> TestApp {
     let mut argv = vec![
         "usher",
         "serve",
@@ -41,7 +48,11 @@ pub async fn spawn_app(args: &[&str]) -> TestApp {
         .expect("test arguments parse")
         .into_settings()
         .expect("settings");
-    let server = Server::start(settings).await.expect("server starts");
+    let server = match store {
+        Some(store) => Server::start_with_store(settings, store).await,
+        None => Server::start(settings).await,
+    }
+    .expect("server starts");
     let addr = server.local_addr();
     TestApp {
         server: Some(server),

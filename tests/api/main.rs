@@ -5,4 +5,5 @@ mod admission;
 mod bad_input;
 mod helpers;
 mod queue_rest;
+mod store_cost;
 mod websocket;

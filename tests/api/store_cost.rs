@@ -1,0 +1,181 @@
+//! Store work per admission tick must not grow with the number of waiters: positions are
+//! derived on the node, not read from the store per waiter.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::future::join_all;
+use parking_lot::Mutex;
+use serde_json::json;
+use tokio::sync::broadcast;
+use usher::domain::{EventId, WaitingToken};
+use usher::store::*;
+
+use crate::helpers::*;
+
+/// Delegates to the embedded store and counts calls per operation.
+struct Counting {
+    inner: MemoryStore,
+    calls: Mutex<HashMap<&'static str, u64>>,
+}
+
+impl Counting {
+    fn count(&self, op: &'static str) {
+        *self.calls.lock().entry(op).or_default() += 1;
+    }
+
+    fn take(&self) -> HashMap<&'static str, u64> {
+        std::mem::take(&mut *self.calls.lock())
+    }
+}
+
+#[async_trait]
+impl Store for Counting {
+    fn kind(&self) -> &'static str {
+        "counting"
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        self.count("ping");
+        self.inner.ping().await
+    }
+    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
+        self.count("join");
+        self.inner.join(req).await
+    }
+    async fn status(&self, t: WaitingToken, hb: Option<u64>) -> StoreResult<Option<WaiterRecord>> {
+        self.count("status");
+        self.inner.status(t, hb).await
+    }
+    async fn touch(&self, e: &EventId, t: &[WaitingToken], touch: Touch) -> StoreResult<()> {
+        self.count("touch");
+        self.inner.touch(e, t, touch).await
+    }
+    async fn leave(&self, t: WaitingToken) -> StoreResult<LeaveOutcome> {
+        self.count("leave");
+        self.inner.leave(t).await
+    }
+    async fn admit(&self, e: &EventId, l: AdmitLimits) -> StoreResult<AdmitOutcome> {
+        self.count("admit");
+        self.inner.admit(e, l).await
+    }
+    async fn reap(&self, e: &EventId, limit: usize) -> StoreResult<u64> {
+        self.count("reap");
+        self.inner.reap(e, limit).await
+    }
+    async fn enter(&self, t: WaitingToken, g: &str, s: u64) -> StoreResult<EnterOutcome> {
+        self.count("enter");
+        self.inner.enter(t, g, s).await
+    }
+    async fn snapshot(&self, e: &EventId) -> StoreResult<Option<EventSnapshot>> {
+        self.count("snapshot");
+        self.inner.snapshot(e).await
+    }
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        self.count("events");
+        self.inner.events().await
+    }
+    async fn config(&self, e: &EventId) -> StoreResult<Option<EventConfig>> {
+        self.count("config");
+        self.inner.config(e).await
+    }
+    async fn update_config(
+        &self,
+        e: &EventId,
+        p: &ConfigPatch,
+        d: &EventConfig,
+    ) -> StoreResult<EventConfig> {
+        self.count("update_config");
+        self.inner.update_config(e, p, d).await
+    }
+    async fn idempotency_begin(&self, k: &str, f: &str, ttl: u64) -> StoreResult<IdempotencyBegin> {
+        self.count("idempotency_begin");
+        self.inner.idempotency_begin(k, f, ttl).await
+    }
+    async fn idempotency_finish(&self, k: &str, r: StoredResponse, ttl: u64) -> StoreResult<()> {
+        self.count("idempotency_finish");
+        self.inner.idempotency_finish(k, r, ttl).await
+    }
+    async fn idempotency_release(&self, k: &str) -> StoreResult<()> {
+        self.count("idempotency_release");
+        self.inner.idempotency_release(k).await
+    }
+    async fn subscribe(&self, e: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
+        self.count("subscribe");
+        self.inner.subscribe(e).await
+    }
+    async fn unsubscribe(&self, e: &EventId) {
+        self.count("unsubscribe");
+        self.inner.unsubscribe(e).await
+    }
+}
+
+#[tokio::test]
+async fn store_calls_per_admission_tick_do_not_depend_on_the_number_of_waiters() {
+    const WAITERS: usize = 400;
+    let store = Arc::new(Counting {
+        inner: MemoryStore::new(Duration::from_secs(60)),
+        calls: Mutex::new(HashMap::new()),
+    });
+    let app = spawn_app_with(
+        &[
+            "--tick-ms",
+            "50",
+            "--push-interval-ms",
+            "50",
+            "--reap-interval-ms",
+            "500",
+        ],
+        Some(store.clone()),
+    )
+    .await;
+    app.configure(
+        "evt",
+        json!({"paused": true, "burst": 1, "rate_per_sec": 20}),
+    )
+    .await;
+    let tokens: Vec<String> = join_all((0..WAITERS).map(|_| app.join_token("evt"))).await;
+    let mut sockets = join_all(tokens.iter().map(|t| app.ws(t))).await;
+    for ws in &mut sockets {
+        ws.wait_for("snapshot", SECOND).await;
+    }
+    app.configure("evt", json!({"paused": false})).await;
+    store.take();
+
+    let window = Duration::from_secs(2);
+    let mut pushes = 0usize;
+    let deadline = tokio::time::Instant::now() + window;
+    // Every waiter hears about every admission step: count what the sockets receive.
+    while tokio::time::Instant::now() < deadline {
+        let received = join_all(
+            sockets
+                .iter_mut()
+                .map(|ws| ws.next(Duration::from_millis(100))),
+        )
+        .await;
+        pushes += received.iter().flatten().count();
+    }
+    let calls = store.take();
+    let total: u64 = calls.values().sum();
+    let admits = calls.get("admit").copied().unwrap_or(0);
+    eprintln!(
+        "store calls in {window:?} with {WAITERS} waiters: {calls:?}; pushes received: {pushes}"
+    );
+    assert!(admits >= 20, "the ticker ran {admits} steps");
+    // No per-waiter reads or writes happened while positions were pushed.
+    for op in ["status", "snapshot", "touch", "subscribe"] {
+        assert_eq!(
+            calls.get(op).copied().unwrap_or(0),
+            0,
+            "{op} called: {calls:?}"
+        );
+    }
+    // Only the ticker's own calls: one admit per tick, one reap per reap interval, one event
+    // list per second.
+    assert!(total <= admits + 10, "{calls:?}");
+    assert!(
+        pushes >= WAITERS,
+        "only {pushes} pushes reached {WAITERS} waiters"
+    );
+}
