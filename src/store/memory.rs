@@ -102,6 +102,15 @@ impl EventState {
         });
     }
 
+    /// Ends a waiter's place (left, expired, lapsed or entered): its user may join again, and
+    /// its record is forgotten at `forget_at`.
+    fn release(&mut self, w: &Waiter, ended: &mut VecDeque<(u64, WaitingToken)>, forget_at: u64) {
+        if let Some(user) = &w.record.user {
+            self.users.remove(user);
+        }
+        ended.push_back((forget_at, w.record.token));
+    }
+
     /// Removes a waiting token from the queue (it departed before admission).
     fn depart(&mut self, seq: u64, deadline_ms: u64) {
         self.waiting.remove(&seq);
@@ -123,6 +132,11 @@ impl MemoryStore {
             retention,
         }
     }
+
+    /// When a record that ends at `now` is forgotten.
+    fn forget_at(&self, now: u64) -> u64 {
+        now + self.retention.as_millis() as u64
+    }
 }
 
 impl Inner {
@@ -143,11 +157,6 @@ impl Inner {
                 .clone();
             EventState::new(config.clone(), now, updates)
         })
-    }
-
-    fn end(&mut self, token: WaitingToken, now: u64, retention: Duration) {
-        self.ended
-            .push_back((now + retention.as_millis() as u64, token));
     }
 
     fn forget_ended(&mut self, now: u64) {
@@ -294,7 +303,10 @@ impl Store for MemoryStore {
         let now = now_ms();
         let mut inner = self.inner.lock();
         let Inner {
-            events, waiters, ..
+            events,
+            waiters,
+            ended,
+            ..
         } = &mut *inner;
         let Some(w) = waiters.get_mut(&token) else {
             return Ok(LeaveOutcome::NotFound);
@@ -328,14 +340,13 @@ impl Store for MemoryStore {
             // Entered users keep their finished record; leaving only ends the session early.
             return Ok(LeaveOutcome::AlreadyEnded(was));
         }
-        if let Some(user) = &w.record.user {
-            ev.users.remove(user);
-        }
+        ev.release(w, ended, self.forget_at(now));
         ev.counters.left += 1;
         w.record.state = WaiterState::Left;
-        let event = w.record.event.clone();
-        inner.end(token, now, self.retention);
-        Ok(LeaveOutcome::Left { event, was })
+        Ok(LeaveOutcome::Left {
+            event: w.record.event.clone(),
+            was,
+        })
     }
 
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
@@ -350,7 +361,6 @@ impl Store for MemoryStore {
         let Some(ev) = events.get_mut(event) else {
             return Ok(AdmitOutcome::default());
         };
-        let retention = self.retention.as_millis() as u64;
 
         // Free the slots of admitted users whose window ended, and of finished sessions.
         let mut lapsed = Vec::new();
@@ -365,11 +375,8 @@ impl Store for MemoryStore {
             w.active_until_ms = None;
             if w.record.state == WaiterState::Admitted {
                 w.record.state = WaiterState::Expired;
-                if let Some(user) = &w.record.user {
-                    ev.users.remove(user);
-                }
+                ev.release(w, ended, self.forget_at(now));
                 ev.counters.lapsed += 1;
-                ended.push_back((now + retention, token));
                 lapsed.push(token);
             }
         }
@@ -453,10 +460,7 @@ impl Store for MemoryStore {
             ev.depart(seq, deadline);
             let w = waiters.get_mut(&token).expect("waiting token has a record");
             w.record.state = WaiterState::Expired;
-            if let Some(user) = &w.record.user {
-                ev.users.remove(user);
-            }
-            ended.push_back((now + self.retention.as_millis() as u64, token));
+            ev.release(w, ended, self.forget_at(now));
             seqs.push(Seq(seq));
         }
         ev.history.trim(now);
@@ -507,10 +511,7 @@ impl Store for MemoryStore {
             .take()
             .expect("admitted tokens are active");
         ev.active.remove(&(until, token));
-        if let Some(user) = &w.record.user {
-            ev.users.remove(user);
-        }
-        ended.push_back((now + self.retention.as_millis() as u64, token));
+        ev.release(w, ended, self.forget_at(now));
         if w.record.entry_deadline_ms.is_some_and(|d| d < now) {
             // The window ended before the ticker noticed: the slot is freed here instead.
             w.record.state = WaiterState::Expired;

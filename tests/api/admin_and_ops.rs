@@ -109,15 +109,7 @@ async fn operational_routes_answer() {
     ws.wait_for("snapshot", SECOND).await;
     // The ticker re-reads the event list once a second.
     tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
-    let text = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics_text().await;
     for name in [
         "http_server_requests_total{method=\"POST\",route=\"/api/v1/queue/join\",status_code=\"202\"}",
         "http_server_requests_duration_seconds_bucket",
