@@ -102,6 +102,18 @@ pub struct ServerSettings {
     /// On shutdown, how long sockets are given to move elsewhere before the process exits.
     #[arg(long = "drain-secs", env = "USHER_DRAIN_SECS", value_name = "USHER_DRAIN_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub drain_secs: u64,
+    /// Path of the Prometheus metrics.
+    #[arg(long = "metrics-path", env = "OBSERVABILITY_METRICS_PATH", value_name = "OBSERVABILITY_METRICS_PATH", default_value = "/metrics", value_parser = parse_path)]
+    pub metrics_path: String,
+    /// Origins allowed by CORS, comma-separated; `*` allows any origin (without credentials).
+    #[arg(
+        long = "cors-allow-origins",
+        env = "CORS_ALLOW_ORIGINS",
+        value_name = "CORS_ALLOW_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_allow_origins: Vec<String>,
     /// Directory of the built web client, served at `/`.
     #[arg(
         long = "web-root",
@@ -210,6 +222,15 @@ pub struct LogSettings {
     pub format: LogFormat,
 }
 
+fn parse_path(s: &str) -> Result<String, String> {
+    let ok = s.starts_with('/') && s.len() > 1 && !s.contains(['{', '}', '*', '?', '#', ' ']);
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err("must be a plain absolute path such as /metrics".into())
+    }
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     let rate: f64 = s.parse().map_err(|e| format!("{e}"))?;
     if rate.is_finite() && rate > 0.0 && rate <= 1_000_000.0 {
@@ -227,6 +248,20 @@ pub struct ConfigError(String);
 impl Settings {
     /// Checks what single-value parsing cannot: relations between settings.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        let origins = &self.server.cors_allow_origins;
+        if origins.len() > 1 && origins.iter().any(|o| o == "*") {
+            return Err(ConfigError(
+                "CORS_ALLOW_ORIGINS is either * or a list of origins, not both".into(),
+            ));
+        }
+        if let Some(bad) = origins
+            .iter()
+            .find(|o| *o != "*" && axum::http::HeaderValue::from_str(o).is_err())
+        {
+            return Err(ConfigError(format!(
+                "CORS_ALLOW_ORIGINS has an invalid origin: {bad:?}"
+            )));
+        }
         let q = &self.queue;
         if q.push_interval_ms > q.keepalive_secs * 1_000 {
             return Err(ConfigError(

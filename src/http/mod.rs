@@ -15,13 +15,15 @@ pub mod system;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post};
 use tokio::sync::Semaphore;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -47,6 +49,47 @@ pub struct App {
 }
 
 pub type AppState = Arc<App>;
+
+/// CORS as the seed configured it: its methods and headers, credentials only with explicit
+/// origins (a wildcard with credentials is refused by browsers, and by the seed's framework).
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::OPTIONS,
+        ])
+        .allow_headers(
+            [
+                "origin",
+                "content-type",
+                "accept",
+                "authorization",
+                "x-requested-with",
+                "idempotency-key",
+                "x-trace-id",
+                "x-request-id",
+                "traceparent",
+            ]
+            .map(HeaderName::from_static),
+        )
+        .expose_headers(
+            ["x-request-id", "x-idempotency-cached", "retry-after"].map(HeaderName::from_static),
+        )
+        .max_age(Duration::from_secs(86_400));
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(AllowOrigin::any())
+    } else {
+        let list = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok());
+        layer
+            .allow_origin(AllowOrigin::list(list))
+            .allow_credentials(true)
+    }
+}
 
 /// Builds the whole router.
 pub fn router(app: AppState) -> Router {
@@ -79,7 +122,7 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
         .route("/version", get(system::version))
-        .route("/metrics", get(system::metrics))
+        .route(&app.settings.server.metrics_path, get(system::metrics))
         .route("/ws", get(ws::upgrade))
         .nest("/api/v1", api)
         .merge(site)
@@ -87,6 +130,7 @@ pub fn router(app: AppState) -> Router {
             app.settings.server.max_body_bytes as usize,
         ))
         .layer(from_fn_with_state(app.clone(), context::request_context))
+        .layer(cors(&app.settings.server.cors_allow_origins))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -146,3 +146,76 @@ async fn shutdown_tells_sockets_to_reconnect_elsewhere() {
     assert_eq!(ws.closed(SECOND).await, Ended::Closed(1012));
     stop.await.unwrap();
 }
+
+#[tokio::test]
+async fn metrics_path_and_cors_follow_the_configuration() {
+    let app = spawn_app(&[
+        "--metrics-path",
+        "/internal/metrics",
+        "--cors-allow-origins",
+        "https://tickets.example,https://admin.example",
+    ])
+    .await;
+    let resp = app
+        .http
+        .get(app.url("/internal/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.text().await.unwrap().contains("usher_build_info"));
+    // The old path is no longer the metrics (it falls through to the web client's pages).
+    let old = app.http.get(app.url("/metrics")).send().await.unwrap();
+    assert!(!old.text().await.unwrap().contains("usher_build_info"));
+
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/queue/join"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "idempotency-key,content-type",
+            )
+            .send()
+    };
+    let allowed = preflight("https://tickets.example").await.unwrap();
+    let h = allowed.headers();
+    assert_eq!(h["access-control-allow-origin"], "https://tickets.example");
+    assert_eq!(h["access-control-allow-credentials"], "true");
+    assert!(
+        h["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .contains("idempotency-key")
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
+
+#[tokio::test]
+async fn invalid_settings_stop_the_start_with_the_variable_named() {
+    let parse = |args: &[&str]| {
+        let mut argv = vec!["usher", "serve"];
+        argv.extend_from_slice(args);
+        <usher::cli::Cli as clap::Parser>::try_parse_from(argv).and_then(|c| c.into_settings())
+    };
+    let err = parse(&["--port", "http"]).unwrap_err().to_string();
+    assert!(err.contains("SERVER_PORT"), "{err}");
+    let err = parse(&["--queue-rate", "0"]).unwrap_err().to_string();
+    assert!(err.contains("USHER_QUEUE_RATE"), "{err}");
+    let err = parse(&["--ws-read-buffer-bytes", "1"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("USHER_WS_READ_BUFFER_BYTES"), "{err}");
+    let settings = parse(&["--cors-allow-origins", "*,https://a.example"]).unwrap();
+    let err = settings.validate().unwrap_err().to_string();
+    assert!(err.contains("CORS_ALLOW_ORIGINS"), "{err}");
+    let settings = parse(&["--push-interval-ms", "20000", "--push-keepalive-secs", "15"]).unwrap();
+    let err = settings.validate().unwrap_err().to_string();
+    assert!(err.contains("USHER_PUSH_INTERVAL_MS"), "{err}");
+}
