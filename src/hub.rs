@@ -466,6 +466,9 @@ pub struct Hub {
     metrics: Metrics,
     channels: Mutex<HashMap<EventId, Arc<EventChannel>>>,
     next_conn_id: AtomicU64,
+    /// Signalled when this node sees an event for the first time, so the ticker starts
+    /// admitting for it at once rather than at its next periodic look at the event list.
+    pub new_event: Arc<Notify>,
 }
 
 impl Hub {
@@ -476,6 +479,7 @@ impl Hub {
             metrics,
             channels: Mutex::new(HashMap::new()),
             next_conn_id: AtomicU64::new(1),
+            new_event: Arc::new(Notify::new()),
         })
     }
 
@@ -513,6 +517,7 @@ impl Hub {
                     Entry::Vacant(e) => e.insert(fresh).clone(),
                 };
                 tokio::spawn(self.clone().run_channel(ch.clone(), rx));
+                self.new_event.notify_one();
                 Ok(ch)
             }
         }

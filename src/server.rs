@@ -82,6 +82,7 @@ impl Server {
             store,
             app.settings.queue.clone(),
             metrics,
+            app.hub.new_event.clone(),
             rx.clone(),
         ));
         let router = http::router(app.clone());

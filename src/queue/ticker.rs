@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tracing::warn;
 
 use crate::config::QueueSettings;
@@ -20,11 +20,13 @@ const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
 /// Most waiters one reap call expires (the rest go in the next round).
 const REAP_BATCH: usize = 10_000;
 
-/// Runs the admission ticker and the reaper until `shutdown` turns true.
+/// Runs the admission ticker and the reaper until `shutdown` turns true. `new_event` makes the
+/// ticker re-read the event list before its next step.
 pub async fn run(
     store: Arc<dyn Store>,
     settings: QueueSettings,
     metrics: Metrics,
+    new_event: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(Duration::from_millis(settings.tick_ms));
@@ -68,6 +70,7 @@ pub async fn run(
                     }
                 }
             }
+            _ = new_event.notified() => listed_at = None,
             _ = shutdown.changed() => return,
         }
     }

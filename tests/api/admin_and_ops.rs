@@ -107,8 +107,8 @@ async fn operational_routes_answer() {
     let token = app.join_token("evt").await;
     let mut ws = app.ws(&token).await;
     ws.wait_for("snapshot", SECOND).await;
-    // The ticker re-reads the event list once a second.
-    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    // Queue gauges are set by the ticker's next step.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let text = app.metrics_text().await;
     for name in [
         "http_server_requests_total{method=\"POST\",route=\"/api/v1/queue/join\",status_code=\"202\"}",

@@ -212,11 +212,18 @@ async fn an_unanswered_ping_closes_the_socket() {
     let url = format!("{}/api/v1/queue/ws?token={token}", app.ws_base);
     // A raw client that never reads, so it never answers pings.
     let (mut stream, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(2_800)).await;
+    let started = std::time::Instant::now();
+    let metric = "usher_ws_disconnects_total{reason=\"pong_timeout\"}";
+    while app.metric(metric).await < 1.0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "not closed for a missing pong"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(
-        app.metric("usher_ws_disconnects_total{reason=\"pong_timeout\"}")
-            .await
-            >= 1.0
+        started.elapsed() >= Duration::from_millis(1_800),
+        "closed before the timeout"
     );
     let mut saw_close = None;
     while let Ok(Some(Ok(msg))) = tokio::time::timeout(SECOND, stream.next()).await {
