@@ -24,9 +24,9 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
 use tokio::time::{Instant, sleep_until, timeout};
 use tracing::debug;
 
-use crate::domain::WaitingToken;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiQuery};
+use crate::http::queue::parse_token;
 use crate::hub::{Attached, Conn, now_ms};
 use crate::queue::QueueError;
 use crate::store::{WaiterRecord, WaiterState};
@@ -168,28 +168,15 @@ async fn open_record(
     app: &AppState,
     raw: Option<&str>,
 ) -> Result<WaiterRecord, (Push, CloseReason)> {
-    let not_found = |message: &str| {
-        (
-            Push::Error {
-                code: "TOKEN_NOT_FOUND",
-                message: message.to_owned(),
-            },
-            CloseReason::TokenNotFound,
-        )
+    // The same parsing and error codes as the REST routes, delivered as an `error` message.
+    let refuse = |e: ApiError, reason: CloseReason| {
+        let push = Push::Error {
+            code: e.code,
+            message: e.message,
+        };
+        (push, reason)
     };
-    let token = match raw.map(WaitingToken::parse) {
-        None | Some(Err(_)) if raw.unwrap_or("").is_empty() => {
-            return Err((
-                Push::Error {
-                    code: "MISSING_TOKEN",
-                    message: "waiting token is required".into(),
-                },
-                CloseReason::TokenNotFound,
-            ));
-        }
-        Some(Ok(token)) => token,
-        _ => return Err(not_found("waiting token not found")),
-    };
+    let token = parse_token(raw).map_err(|e| refuse(e, CloseReason::TokenNotFound))?;
     // An open socket is a heartbeat until the hub's next batch refresh, plus the grace period.
     let q = app.queue.settings();
     match app
@@ -201,16 +188,10 @@ async fn open_record(
             WaiterState::Expired | WaiterState::Left => Err(ended(record.state)),
             _ => Ok(record),
         },
-        Err(QueueError::TokenNotFound) => Err(not_found("waiting token not found")),
+        Err(e @ QueueError::TokenNotFound) => Err(refuse(e.into(), CloseReason::TokenNotFound)),
         Err(e) => {
             debug!(error = %e, "socket setup failed");
-            Err((
-                Push::Error {
-                    code: "STORE_UNAVAILABLE",
-                    message: "the queue store is unavailable; reconnect shortly".into(),
-                },
-                CloseReason::ServerError,
-            ))
+            Err(refuse(e.into(), CloseReason::ServerError))
         }
     }
 }
