@@ -41,6 +41,12 @@ impl EventId {
     /// Longest accepted event id; keeps store keys and metric labels bounded.
     pub const MAX_LEN: usize = 64;
 
+    /// ```
+    /// use usher::domain::{EventId, ParseError};
+    /// assert_eq!(EventId::parse("evt_2025_1001").unwrap().as_str(), "evt_2025_1001");
+    /// assert_eq!(EventId::parse(""), Err(ParseError::Missing("event_id")));
+    /// assert!(EventId::parse("no spaces").is_err());
+    /// ```
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
         parse_identifier(raw, "event_id", Self::MAX_LEN).map(Self)
     }

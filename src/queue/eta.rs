@@ -75,6 +75,14 @@ impl Rate {
     }
 
     /// The estimate for a 1-based position.
+    ///
+    /// ```
+    /// use usher::queue::eta::Rate;
+    /// let rate = Rate { per_sec: 50.0, confidence: 1.0 };
+    /// let eta = rate.eta(500);
+    /// assert_eq!(eta.eta_sec, 10);
+    /// assert_eq!(eta.range, [9, 11]);
+    /// ```
     pub fn eta(&self, position: u64) -> Eta {
         if position == 0 || self.per_sec <= 0.0 {
             return Eta {

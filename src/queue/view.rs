@@ -99,6 +99,27 @@ impl EventView {
 
     /// The position of a waiting sequence number: everyone still waiting with a lower number,
     /// plus one. `None` if it is no longer waiting.
+    ///
+    /// ```
+    /// # use usher::queue::view::EventView;
+    /// # use usher::domain::{Position, Seq};
+    /// # use usher::store::*;
+    /// // Admitted through #10; #12 and #15 left before their turn.
+    /// let view = EventView::from_snapshot(EventSnapshot {
+    ///     version: 1,
+    ///     config: EventConfig { rate_per_sec: 50.0, burst: 500, max_active: None,
+    ///                           entry_window_secs: 120, paused: false },
+    ///     head: Seq(10),
+    ///     next_seq: Seq(20),
+    ///     departed: vec![Seq(12), Seq(15)],
+    ///     active: 0,
+    ///     counters: EventCounters::default(),
+    ///     history: AdmissionHistory::default(),
+    ///     now_ms: 0,
+    /// });
+    /// assert_eq!(view.position(Seq(16)), Some(Position(4))); // #11, #13, #14, then #16
+    /// assert_eq!(view.position(Seq(12)), None);
+    /// ```
     pub fn position(&self, seq: Seq) -> Option<Position> {
         if self.is_done(seq) {
             return None;
