@@ -32,12 +32,15 @@ impl std::str::FromStr for Secret {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() < 16 {
-            return Err("must be at least 16 characters".into());
+        if s.is_empty() {
+            return Err("must not be empty".into());
         }
         Ok(Self(s.to_owned()))
     }
 }
+
+/// Shortest accepted admin token.
+const MIN_ADMIN_TOKEN_LEN: usize = 16;
 
 /// Where usher runs; production refuses unsafe settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,6 +65,8 @@ pub struct Settings {
     pub queue: QueueSettings,
     #[command(flatten)]
     pub ws: WsSettings,
+    #[command(flatten)]
+    pub redis: RedisSettings,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -207,6 +212,63 @@ pub struct WsSettings {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Redis")]
+pub struct RedisSettings {
+    /// Redis address: host:port or a redis:// (rediss://) URL; for a cluster, one or more seed nodes, comma-separated. Unset uses the embedded store.
+    #[arg(
+        long = "redis-address",
+        env = "REDIS_ADDRESS",
+        value_name = "REDIS_ADDRESS"
+    )]
+    pub address: Option<String>,
+    /// Redis password.
+    #[arg(
+        long = "redis-password",
+        env = "REDIS_PASSWORD",
+        value_name = "REDIS_PASSWORD",
+        hide_env_values = true
+    )]
+    pub password: Option<Secret>,
+    /// Database number (standalone Redis only).
+    #[arg(long = "redis-database", env = "REDIS_DATABASE", value_name = "REDIS_DATABASE", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=15))]
+    pub database: u8,
+    /// Talk to a Redis Cluster (sharded pub/sub, slot routing) instead of a single server.
+    #[arg(long = "redis-cluster-mode", env = "REDIS_CLUSTER_MODE", value_name = "REDIS_CLUSTER_MODE", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub cluster: bool,
+    /// Connect with TLS.
+    #[arg(long = "redis-tls-enabled", env = "REDIS_TLS_ENABLED", value_name = "REDIS_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub tls: bool,
+    /// Multiplexed command connections to a standalone Redis (each carries many requests at once).
+    #[arg(long = "redis-pool-size", env = "REDIS_POOL_SIZE", value_name = "REDIS_POOL_SIZE", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub pool_size: u32,
+    /// Timeout of one connection attempt.
+    #[arg(long = "redis-dial-timeout", env = "REDIS_DIAL_TIMEOUT", value_name = "REDIS_DIAL_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub dial_timeout: Duration,
+    /// Timeout of one command; a request fails with 503 rather than hang.
+    #[arg(long = "redis-read-timeout", env = "REDIS_READ_TIMEOUT", value_name = "REDIS_READ_TIMEOUT", default_value = "3s", value_parser = humantime::parse_duration)]
+    pub read_timeout: Duration,
+    /// Reconnection attempts per failed connection before a request fails.
+    #[arg(long = "redis-max-retries", env = "REDIS_MAX_RETRIES", value_name = "REDIS_MAX_RETRIES", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_retries: u32,
+    /// How long the store must be unreachable before /readyz fails (a slow answer is not an outage), in seconds.
+    #[arg(long = "ready-outage-secs", env = "USHER_READY_OUTAGE_SECS", value_name = "USHER_READY_OUTAGE_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3_600))]
+    pub ready_outage_secs: u64,
+}
+
+impl RedisSettings {
+    /// The addresses in `REDIS_ADDRESS`.
+    pub fn addresses(&self) -> Vec<String> {
+        self.address
+            .iter()
+            .flat_map(|a| a.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Logging")]
 pub struct LogSettings {
     /// Log filter: a level (error, warn, info, debug, trace) or tracing directives.
@@ -248,6 +310,27 @@ pub struct ConfigError(String);
 impl Settings {
     /// Checks what single-value parsing cannot: relations between settings.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self
+            .server
+            .admin_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < MIN_ADMIN_TOKEN_LEN)
+        {
+            return Err(ConfigError(format!(
+                "USHER_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LEN} characters"
+            )));
+        }
+        if self.redis.address.is_some() && self.redis.addresses().is_empty() {
+            return Err(ConfigError(
+                "REDIS_ADDRESS is set but names no address".into(),
+            ));
+        }
+        if !self.redis.cluster && self.redis.addresses().len() > 1 {
+            return Err(ConfigError(
+                "REDIS_ADDRESS lists several addresses; set REDIS_CLUSTER_MODE=true for a cluster"
+                    .into(),
+            ));
+        }
         let origins = &self.server.cors_allow_origins;
         if origins.len() > 1 && origins.iter().any(|o| o == "*") {
             return Err(ConfigError(

@@ -13,11 +13,11 @@ use tokio::task::JoinHandle;
 use tracing::info;
 
 use crate::config::Settings;
-use crate::http::{self, App, AppState};
+use crate::http::{self, App, AppState, Readiness};
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::queue::{QueueService, ticker};
-use crate::store::{MemoryStore, Store};
+use crate::store::{MemoryStore, RedisStore, Store};
 
 /// How long a channel with no sockets stays subscribed for REST status calls.
 const CHANNEL_IDLE_TTL: Duration = Duration::from_secs(60);
@@ -32,11 +32,20 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds the listener, starts the ticker and serves on the embedded store. Port 0 picks
-    /// a free port.
+    /// Binds the listener, starts the ticker and serves, on Redis when `REDIS_ADDRESS` is set
+    /// and on the embedded store otherwise. Port 0 picks a free port.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
         let retention = Duration::from_secs(settings.queue.retention_secs);
-        Self::start_with_store(settings, Arc::new(MemoryStore::new(retention))).await
+        let store: Arc<dyn Store> = if settings.redis.address.is_some() {
+            Arc::new(
+                RedisStore::connect(&settings.redis, retention)
+                    .await
+                    .context("cannot connect to Redis (REDIS_ADDRESS)")?,
+            )
+        } else {
+            Arc::new(MemoryStore::new(retention))
+        };
+        Self::start_with_store(settings, store).await
     }
 
     /// Like [`Server::start`], on the given store.
@@ -68,7 +77,12 @@ impl Server {
             metrics.clone(),
         );
         let queue = QueueService::new(store.clone(), hub.clone(), q.clone(), metrics.clone());
+        let readiness = Readiness::watch(
+            store.health(),
+            Duration::from_secs(settings.redis.ready_outage_secs),
+        );
         let app = Arc::new(App {
+            readiness,
             ws_slots: Arc::new(Semaphore::new(settings.ws.max_connections as usize)),
             settings,
             store: store.clone(),

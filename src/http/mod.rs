@@ -46,6 +46,51 @@ pub struct App {
     pub ws_slots: Arc<Semaphore>,
     /// Set on shutdown: readiness fails and new sockets are turned away.
     pub draining: AtomicBool,
+    /// Whether the store has been unreachable for long enough to fail readiness.
+    pub readiness: Readiness,
+}
+
+/// Readiness follows sustained store outages, not slow replies: the store's health monitor
+/// says whether it answers, and readiness fails only once it has not for `grace`.
+pub struct Readiness {
+    health: tokio::sync::watch::Receiver<bool>,
+    unhealthy_since: Arc<parking_lot::Mutex<Option<std::time::Instant>>>,
+    grace: Duration,
+}
+
+impl Readiness {
+    /// Watches the store's health (needs a running Tokio runtime).
+    pub fn watch(mut health: tokio::sync::watch::Receiver<bool>, grace: Duration) -> Self {
+        let unhealthy_since = Arc::new(parking_lot::Mutex::new(None));
+        let since = unhealthy_since.clone();
+        let mut rx = health.clone();
+        tokio::spawn(async move {
+            loop {
+                let healthy = *rx.borrow_and_update();
+                *since.lock() = (!healthy).then(std::time::Instant::now);
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        health.mark_unchanged();
+        Self {
+            health,
+            unhealthy_since,
+            grace,
+        }
+    }
+
+    /// `Err(reason)` while the store has been unreachable for at least the grace period.
+    pub fn check(&self) -> Result<(), String> {
+        match *self.unhealthy_since.lock() {
+            Some(since) if !*self.health.borrow() && since.elapsed() >= self.grace => Err(format!(
+                "store unreachable for {}s",
+                since.elapsed().as_secs()
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 pub type AppState = Arc<App>;

@@ -21,17 +21,17 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "healthy", "timestamp": timestamp(), "service": SERVICE}))
 }
 
-/// Readiness: not draining and the store answers. It reflects the store's reachability, not
-/// its latency: a slow answer is still an answer (the seed's readiness flapped on latency).
+/// Readiness: not draining, and the store has not been unreachable for longer than
+/// `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's readiness, a PING
+/// on every probe, flapped with Redis latency and took whole fleets out of service.
 pub async fn readyz(State(app): State<AppState>) -> Response {
     let reason = if app.draining.load(Ordering::Relaxed) {
         Some("draining".to_owned())
     } else {
-        app.store
-            .ping()
-            .await
+        app.readiness
+            .check()
             .err()
-            .map(|e| format!("{} store unavailable: {e}", app.store.kind()))
+            .map(|e| format!("{} {e}", app.store.kind()))
     };
     match reason {
         None => Json(json!({"status": "ready", "timestamp": timestamp(), "service": SERVICE}))

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, watch};
-use tracing::warn;
+use tracing::{info, warn};
 
 use crate::config::QueueSettings;
 use crate::domain::EventId;
 use crate::metrics::Metrics;
-use crate::store::{AdmitLimits, Store};
+use crate::store::{AdmitLimits, Store, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
@@ -38,6 +38,19 @@ pub async fn run(
     };
     let mut events: Vec<EventId> = Vec::new();
     let mut listed_at: Option<Instant> = None;
+    // Errors are logged when they start and when they end, not on every tick of an outage.
+    let mut failing = false;
+    let mut report = |result: Result<(), StoreError>| match (result, failing) {
+        (Err(e), false) => {
+            warn!(error = %e, "admission ticker cannot reach the store");
+            failing = true;
+        }
+        (Ok(()), true) => {
+            info!("admission ticker reaches the store again");
+            failing = false;
+        }
+        _ => {}
+    };
     loop {
         tokio::select! {
             _ = tick.tick() => {
@@ -47,27 +60,27 @@ pub async fn run(
                             events = list;
                             listed_at = Some(Instant::now());
                         }
-                        Err(e) => warn!(error = %e, "could not list events"),
+                        Err(e) => {
+                            report(Err(e));
+                            continue;
+                        }
                     }
                 }
                 for event in &events {
-                    match store.admit(event, limits).await {
-                        Ok(outcome) => {
-                            metrics.queue_admitted.inc_by(u64::from(outcome.admitted));
-                            metrics
-                                .queue_waiting
-                                .with_label_values(&[event.as_str()])
-                                .set(outcome.waiting as i64);
-                        }
-                        Err(e) => warn!(event = %event, error = %e, "admission step failed"),
+                    let outcome = store.admit(event, limits).await;
+                    if let Ok(outcome) = &outcome {
+                        metrics.queue_admitted.inc_by(u64::from(outcome.admitted));
+                        metrics
+                            .queue_waiting
+                            .with_label_values(&[event.as_str()])
+                            .set(outcome.waiting as i64);
                     }
+                    report(outcome.map(drop));
                 }
             }
             _ = reap.tick() => {
                 for event in &events {
-                    if let Err(e) = store.reap(event, REAP_BATCH).await {
-                        warn!(event = %event, error = %e, "reap failed");
-                    }
+                    report(store.reap(event, REAP_BATCH).await.map(drop));
                 }
             }
             _ = new_event.notified() => listed_at = None,

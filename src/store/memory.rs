@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use parking_lot::Mutex;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::*;
 
@@ -20,6 +20,8 @@ pub struct MemoryStore {
     /// How long ended tokens are remembered, so that status can say "expired" rather than
     /// "not found".
     retention: Duration,
+    /// Always healthy: the store lives in this process.
+    health: watch::Sender<bool>,
 }
 
 #[derive(Default)]
@@ -130,6 +132,7 @@ impl MemoryStore {
         Self {
             inner: Mutex::new(Inner::default()),
             retention,
+            health: watch::Sender::new(true),
         }
     }
 
@@ -191,6 +194,10 @@ impl Store for MemoryStore {
 
     async fn ping(&self) -> StoreResult<()> {
         Ok(())
+    }
+
+    fn health(&self) -> watch::Receiver<bool> {
+        self.health.subscribe()
     }
 
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {

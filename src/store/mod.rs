@@ -17,16 +17,18 @@
 //! ([`crate::queue::view::EventView`]) and notices a missed message as a version gap.
 
 pub mod memory;
+pub mod redis_store;
 
 use std::collections::VecDeque;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::domain::{EventId, Seq, UserId, WaitingToken};
 
 pub use memory::MemoryStore;
+pub use redis_store::RedisStore;
 
 /// Store failures. Callers answer these with 5xx; they never mean "bad input".
 #[derive(Debug, thiserror::Error)]
@@ -368,6 +370,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks that the store answers.
     async fn ping(&self) -> StoreResult<()>;
+
+    /// Whether the store is reachable, as last checked, and every change of it. While it is
+    /// not, update channels may miss messages; after it recovers, watchers resynchronise.
+    fn health(&self) -> watch::Receiver<bool>;
 
     /// Appends a waiter to an event's queue (creating the event with `defaults` if new).
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome>;

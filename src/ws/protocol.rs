@@ -26,6 +26,10 @@ pub enum Push {
     Resumed {},
     /// Answer to a client `ping`.
     Pong {},
+    /// The store is unreachable: places are kept, but positions may not move until it is back.
+    Degraded {},
+    /// The store is reachable again.
+    Recovered {},
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -44,6 +48,8 @@ impl Push {
             Push::Paused {} => "paused",
             Push::Resumed {} => "resumed",
             Push::Pong {} => "pong",
+            Push::Degraded {} => "degraded",
+            Push::Recovered {} => "recovered",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }

@@ -40,6 +40,9 @@ impl Store for Counting {
         self.count("ping");
         self.inner.ping().await
     }
+    fn health(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.health()
+    }
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         self.count("join");
         self.inner.join(req).await

@@ -1,0 +1,59 @@
+-- admit: one admission step. Frees the slots of admitted users whose entry window ended (and of
+-- finished sessions), refills the token bucket by the server clock (fractional tokens carry
+-- over), admits the lowest sequence numbers (bounded by the bucket, max_active and max_batch)
+-- and publishes the step. Any number of nodes may call it: each call is atomic.
+-- KEYS: the eight event keys (prelude)
+-- ARGV: max_batch, retention_ms
+-- Returns: {admitted, lapsed, waiting}
+if redis.call('EXISTS', META) == 0 then return {0, 0, 0} end
+local now = now_ms()
+local retention = tonumber(ARGV[2])
+
+local lapsed = {}
+for _, token in ipairs(redis.call('ZRANGEBYSCORE', ACTIVE, '-inf', now)) do
+  redis.call('ZREM', ACTIVE, token)
+  local w = wkey(token)
+  redis.call('HDEL', w, 'active_until')
+  local r = redis.call('HMGET', w, 'state', 'user')
+  if r[1] == 'admitted' then
+    redis.call('HSET', w, 'state', 'expired')
+    release(w, r[2], now + retention)
+    redis.call('HINCRBY', META, 'c_lapsed', 1)
+    lapsed[#lapsed + 1] = token
+  end
+end
+
+local tokens = settle_bucket(now)
+local c = redis.call('HMGET', META, 'paused', 'max_active', 'window', 'head', 'next_seq')
+local n = 0
+if c[1] ~= '1' then
+  n = math.min(math.floor(tokens), redis.call('ZCARD', WAITING), tonumber(ARGV[1]))
+  if c[2] and c[2] ~= '' then
+    n = math.min(n, math.max(0, tonumber(c[2]) - redis.call('ZCARD', ACTIVE)))
+  end
+end
+local head = num(c[4])
+if n > 0 then
+  local deadline = now + tonumber(c[3]) * 1000
+  local popped = redis.call('ZPOPMIN', WAITING, n)
+  for i = 1, #popped, 2 do
+    local token = popped[i]
+    head = tonumber(popped[i + 1])
+    redis.call('ZREM', DEADLINES, token)
+    redis.call('HSET', wkey(token), 'state', 'admitted', 'admitted', now,
+      'entry_deadline', deadline, 'active_until', deadline)
+    redis.call('ZADD', ACTIVE, deadline, token)
+  end
+  redis.call('HSET', META, 'head', head)
+  redis.call('ZREMRANGEBYSCORE', DEPARTED, '-inf', head)
+  redis.call('HINCRBY', META, 'c_admitted', n)
+  redis.call('HINCRBY', HIST, int(now - now % BUCKET_MS), n)
+  redis.call('HSETNX', META, 'hist_since', now)
+end
+redis.call('HSET', META, 'tokens', string.format('%.17g', tokens - n), 'bucket_ms', now)
+if n > 0 or #lapsed > 0 then
+  publish(now, '{"kind":"step","head":' .. int(head) .. ',"admitted":' .. n ..
+    ',"next_seq":' .. c[5] .. ',"lapsed":' .. json_list(lapsed, true) ..
+    ',"active":' .. redis.call('ZCARD', ACTIVE) .. ',"entry_window_secs":' .. c[3] .. '}')
+end
+return {n, #lapsed, redis.call('ZCARD', WAITING)}

@@ -1,0 +1,636 @@
+//! The Redis store: the storage contract on a standalone Redis or a Redis Cluster.
+//!
+//! Every atomic operation is one Lua script in `lua/` (prelude + body), run by EVALSHA. All
+//! keys of an event carry the hash tag `{<event id>}`, so one event's keys share a cluster slot
+//! and a script never crosses slots; events spread over the cluster's masters. Time comes from
+//! the server (`TIME`). No request path uses KEYS or SCAN.
+//!
+//! Keys (E = event id, T = waiting token):
+//! - `usher:{E}:meta|waiting|departed|deadlines|active|users|hist`: the event (see
+//!   `lua/prelude.lua`); they live as long as the event's sale;
+//! - `usher:{E}:w:T`: a waiter's record; expires `USHER_RETENTION_SECS` after it ends;
+//! - `usher:t:T`: token → event, so a token alone finds its event; expires after 7 days;
+//! - `usher:events`: the set of event ids, for the ticker (bounded by the number of events);
+//! - `usher:idem:<key>`: idempotency records, expiring with their TTL;
+//! - channel `usher:{E}:updates`: the event's sharded pub/sub channel.
+
+mod conn;
+mod scripts;
+mod subscriber;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::{AsyncCommands, RedisError, ScriptInvocation, Value};
+use tokio::sync::{broadcast, mpsc, watch};
+use tracing::{info, warn};
+
+use super::*;
+use crate::config::RedisSettings;
+use conn::Pool;
+use scripts::Scripts;
+use subscriber::Subscriber;
+
+/// How long the token → event index lives (longer than any wait).
+const TOKEN_INDEX_TTL_MS: u64 = 7 * 24 * 3_600 * 1_000;
+/// How often the store's health is checked.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Key names, in one place.
+pub(crate) mod keys {
+    use crate::domain::{EventId, WaitingToken};
+
+    pub const EVENTS: &str = "usher:events";
+
+    /// The eight event keys in the order every event script expects them.
+    pub fn event(event: &EventId) -> [String; 8] {
+        [
+            "meta",
+            "waiting",
+            "departed",
+            "deadlines",
+            "active",
+            "users",
+            "hist",
+            "updates",
+        ]
+        .map(|k| format!("usher:{{{event}}}:{k}"))
+    }
+
+    pub fn waiter(event: &EventId, token: &WaitingToken) -> String {
+        format!("usher:{{{event}}}:w:{token}")
+    }
+
+    pub fn channel(event: &EventId) -> String {
+        format!("usher:{{{event}}}:updates")
+    }
+
+    pub fn token(token: &WaitingToken) -> String {
+        format!("usher:t:{token}")
+    }
+
+    pub fn idempotency(key: &str) -> String {
+        format!("usher:idem:{key}")
+    }
+
+    /// The event of an update channel name.
+    pub fn event_of_channel(channel: &[u8]) -> Option<EventId> {
+        let s = std::str::from_utf8(channel).ok()?;
+        let inner = s.strip_prefix("usher:{")?.strip_suffix("}:updates")?;
+        EventId::parse(inner).ok()
+    }
+}
+
+fn unavailable(e: RedisError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Unavailable(format!("unexpected reply from Redis: {what}"))
+}
+
+pub struct RedisStore {
+    pool: Pool,
+    scripts: Scripts,
+    subscriber: Arc<Subscriber>,
+    retention_ms: u64,
+    health: watch::Receiver<bool>,
+}
+
+impl RedisStore {
+    /// Connects (command pool and subscriber) and starts the health monitor.
+    pub async fn connect(settings: &RedisSettings, retention: Duration) -> StoreResult<Self> {
+        let pool = conn::connect(settings).await.map_err(unavailable)?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let sub = conn::connect_subscriber(settings, tx)
+            .await
+            .map_err(unavailable)?;
+        let subscriber = Arc::new(Subscriber::start(sub, rx));
+        let (health_tx, health) = watch::channel(true);
+        tokio::spawn(monitor(
+            pool.clone(),
+            subscriber.clone(),
+            health_tx,
+            settings.read_timeout,
+        ));
+        info!(cluster = settings.cluster, addresses = ?settings.addresses(), "connected to Redis");
+        Ok(Self {
+            pool,
+            scripts: Scripts::load(),
+            subscriber,
+            retention_ms: retention.as_millis() as u64,
+            health,
+        })
+    }
+
+    fn event_script<'a>(
+        &'a self,
+        script: &'a redis::Script,
+        event: &EventId,
+    ) -> ScriptInvocation<'a> {
+        let mut inv = script.prepare_invoke();
+        for key in keys::event(event) {
+            inv.key(key);
+        }
+        inv
+    }
+
+    /// The event a token belongs to, from the token index.
+    async fn event_of(&self, token: &WaitingToken) -> StoreResult<Option<EventId>> {
+        let raw: Option<String> = self
+            .pool
+            .get()
+            .get(keys::token(token))
+            .await
+            .map_err(unavailable)?;
+        Ok(raw.and_then(|e| EventId::parse(&e).ok()))
+    }
+
+    /// Runs an event script bound to one token (KEYS[9] = its record).
+    async fn token_script<T: redis::FromRedisValue>(
+        &self,
+        script: &redis::Script,
+        event: &EventId,
+        token: &WaitingToken,
+        args: &[String],
+    ) -> StoreResult<T> {
+        let mut inv = self.event_script(script, event);
+        inv.key(keys::waiter(event, token));
+        for a in args {
+            inv.arg(a);
+        }
+        inv.invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)
+    }
+}
+
+/// Checks both connections every second; on recovery, makes every watcher resynchronise.
+async fn monitor(
+    pool: Pool,
+    subscriber: Arc<Subscriber>,
+    health: watch::Sender<bool>,
+    timeout: Duration,
+) {
+    let mut tick = tokio::time::interval(HEALTH_INTERVAL);
+    while !health.is_closed() {
+        tick.tick().await;
+        let ping = async {
+            redis::cmd("PING")
+                .query_async::<Value>(&mut pool.get())
+                .await?;
+            subscriber.ping().await
+        };
+        let ok = matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(())));
+        let was = *health.borrow();
+        if ok != was {
+            if ok {
+                info!("Redis reachable again; resynchronising");
+                subscriber.reset();
+            } else {
+                warn!("Redis unreachable");
+            }
+            health.send_replace(ok);
+        }
+    }
+}
+
+fn fields(list: Vec<String>) -> HashMap<String, String> {
+    let mut it = list.into_iter();
+    let mut map = HashMap::new();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        map.insert(k, v);
+    }
+    map
+}
+
+fn field<T: std::str::FromStr>(map: &HashMap<String, String>, name: &str) -> Option<T> {
+    map.get(name).and_then(|v| v.parse().ok())
+}
+
+fn parse_state(s: &str) -> StoreResult<WaiterState> {
+    Ok(match s {
+        "waiting" => WaiterState::Waiting,
+        "admitted" => WaiterState::Admitted,
+        "entered" => WaiterState::Entered,
+        "expired" => WaiterState::Expired,
+        "left" => WaiterState::Left,
+        other => return Err(corrupt(other)),
+    })
+}
+
+fn parse_record(
+    token: WaitingToken,
+    event: EventId,
+    map: &HashMap<String, String>,
+) -> StoreResult<WaiterRecord> {
+    Ok(WaiterRecord {
+        token,
+        event,
+        user: map
+            .get("user")
+            .and_then(|u| UserId::parse_optional(Some(u)).ok().flatten()),
+        seq: Seq(field(map, "seq").ok_or_else(|| corrupt("record without seq"))?),
+        state: parse_state(map.get("state").map_or("", String::as_str))?,
+        joined_at_ms: field(map, "joined").unwrap_or(0),
+        admitted_at_ms: field(map, "admitted"),
+        entry_deadline_ms: field(map, "entry_deadline"),
+    })
+}
+
+fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
+    Some(EventConfig {
+        rate_per_sec: field(map, "rate")?,
+        burst: field(map, "burst")?,
+        max_active: field(map, "max_active"),
+        entry_window_secs: field(map, "window")?,
+        paused: map.get("paused").is_some_and(|p| p == "1"),
+    })
+}
+
+fn config_from_list(values: &[Option<String>]) -> Option<EventConfig> {
+    let names = ["rate", "burst", "max_active", "window", "paused"];
+    let map = names
+        .iter()
+        .zip(values)
+        .filter_map(|(n, v)| v.clone().map(|v| (n.to_string(), v)))
+        .collect();
+    parse_config(&map)
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    fn kind(&self) -> &'static str {
+        if self.pool.is_cluster() {
+            "redis-cluster"
+        } else {
+            "redis"
+        }
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        redis::cmd("PING")
+            .query_async::<Value>(&mut self.pool.get())
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    fn health(&self) -> watch::Receiver<bool> {
+        self.health.clone()
+    }
+
+    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
+        let standalone = !self.pool.is_cluster();
+        let mut conn = self.pool.get();
+        let event = req.event.to_string();
+        if !standalone {
+            let _: () = conn
+                .pset_ex(keys::token(&req.token), &event, TOKEN_INDEX_TTL_MS)
+                .await
+                .map_err(unavailable)?;
+        }
+        let mut inv = self.event_script(&self.scripts.join, &req.event);
+        inv.key(keys::waiter(&req.event, &req.token));
+        if standalone {
+            inv.key(keys::token(&req.token)).key(keys::EVENTS);
+        }
+        let d = &req.defaults;
+        inv.arg(req.token.to_string())
+            .arg(req.user.as_ref().map_or("", |u| u.as_str()))
+            .arg(req.heartbeat_ms)
+            .arg(req.max_waiting)
+            .arg(d.rate_per_sec.to_string())
+            .arg(d.burst)
+            .arg(d.max_active.map_or_else(String::new, |m| m.to_string()))
+            .arg(d.entry_window_secs)
+            .arg(&event)
+            .arg(TOKEN_INDEX_TTL_MS);
+        let r: Vec<i64> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        if !standalone && r.get(1) == Some(&1) {
+            let _: () = conn.sadd(keys::EVENTS, &event).await.map_err(unavailable)?;
+        }
+        Ok(match r.first() {
+            Some(1) if r.len() == 5 => JoinOutcome::Joined {
+                seq: Seq(r[2] as u64),
+                position: r[3] as u64,
+                joined_at_ms: r[4] as u64,
+            },
+            Some(0) => JoinOutcome::QueueFull,
+            Some(-1) => JoinOutcome::UserAlreadyQueued,
+            _ => return Err(corrupt("join")),
+        })
+    }
+
+    async fn status(
+        &self,
+        token: WaitingToken,
+        heartbeat_ms: Option<u64>,
+    ) -> StoreResult<Option<WaiterRecord>> {
+        let Some(event) = self.event_of(&token).await? else {
+            return Ok(None);
+        };
+        let args = [token.to_string(), heartbeat_ms.unwrap_or(0).to_string()];
+        let list: Vec<String> = self
+            .token_script(&self.scripts.status, &event, &token, &args)
+            .await?;
+        if list.is_empty() {
+            return Ok(None);
+        }
+        parse_record(token, event, &fields(list)).map(Some)
+    }
+
+    async fn touch(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+        touch: Touch,
+    ) -> StoreResult<()> {
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let mut inv = self.event_script(&self.scripts.touch, event);
+        match touch {
+            Touch::AtLeast(ms) => inv.arg("at_least").arg(ms),
+            Touch::Exactly(ms) => inv.arg("exactly").arg(ms),
+        };
+        for t in tokens {
+            inv.arg(t.to_string());
+        }
+        let _: i64 = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome> {
+        let Some(event) = self.event_of(&token).await? else {
+            return Ok(LeaveOutcome::NotFound);
+        };
+        let args = [token.to_string(), self.retention_ms.to_string()];
+        let r: Vec<String> = self
+            .token_script(&self.scripts.leave, &event, &token, &args)
+            .await?;
+        match (r.first().map(String::as_str), r.get(1)) {
+            (Some("left"), Some(was)) => Ok(LeaveOutcome::Left {
+                event,
+                was: parse_state(was)?,
+            }),
+            (Some("ended"), Some(state)) => Ok(LeaveOutcome::AlreadyEnded(parse_state(state)?)),
+            (Some("not_found"), _) => Ok(LeaveOutcome::NotFound),
+            _ => Err(corrupt("leave")),
+        }
+    }
+
+    async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
+        let mut inv = self.event_script(&self.scripts.admit, event);
+        inv.arg(limits.max_batch).arg(self.retention_ms);
+        let r: Vec<u64> = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        match r[..] {
+            [admitted, lapsed, waiting] => Ok(AdmitOutcome {
+                admitted: admitted as u32,
+                lapsed: lapsed as u32,
+                waiting,
+            }),
+            _ => Err(corrupt("admit")),
+        }
+    }
+
+    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
+        let mut inv = self.event_script(&self.scripts.reap, event);
+        inv.arg(limit).arg(self.retention_ms);
+        inv.invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn enter(
+        &self,
+        token: WaitingToken,
+        grant: &str,
+        session_ms: u64,
+    ) -> StoreResult<EnterOutcome> {
+        let Some(event) = self.event_of(&token).await? else {
+            return Ok(EnterOutcome::NotFound);
+        };
+        let args = [
+            token.to_string(),
+            grant.to_owned(),
+            session_ms.to_string(),
+            self.retention_ms.to_string(),
+        ];
+        let mut r: Vec<String> = self
+            .token_script(&self.scripts.enter, &event, &token, &args)
+            .await?;
+        if r.is_empty() {
+            return Err(corrupt("enter"));
+        }
+        let rest = r.split_off(1);
+        Ok(match r[0].as_str() {
+            "granted" => EnterOutcome::Granted(parse_record(token, event, &fields(rest))?),
+            "not_ready" => EnterOutcome::NotReady,
+            "already" => EnterOutcome::AlreadyEntered,
+            "expired" => EnterOutcome::Expired,
+            "left" => EnterOutcome::Left,
+            "not_found" => EnterOutcome::NotFound,
+            other => return Err(corrupt(other)),
+        })
+    }
+
+    async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>> {
+        let inv = self.event_script(&self.scripts.snapshot, event);
+        let raw: Value = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        if matches!(&raw, Value::Array(v) if v.is_empty()) {
+            return Ok(None);
+        }
+        let (meta, departed, active, hist, now_ms): (Vec<String>, Vec<u64>, u64, Vec<String>, u64) =
+            redis::from_redis_value(raw).map_err(|e| corrupt(&e.to_string()))?;
+        let meta = fields(meta);
+        let config = parse_config(&meta).ok_or_else(|| corrupt("event settings"))?;
+        let mut buckets: Vec<(u64, u64)> = fields(hist)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, v.parse().ok()?)))
+            .collect();
+        buckets.sort_unstable();
+        let counter = |name: &str| field(&meta, name).unwrap_or(0);
+        Ok(Some(EventSnapshot {
+            version: counter("version"),
+            config,
+            head: Seq(counter("head")),
+            next_seq: Seq(counter("next_seq")),
+            departed: departed.into_iter().map(Seq).collect(),
+            active,
+            counters: EventCounters {
+                joined: counter("c_joined"),
+                admitted: counter("c_admitted"),
+                entered: counter("c_entered"),
+                expired: counter("c_expired"),
+                lapsed: counter("c_lapsed"),
+                left: counter("c_left"),
+            },
+            history: AdmissionHistory {
+                buckets: buckets.into(),
+                since_ms: field(&meta, "hist_since"),
+            },
+            now_ms,
+        }))
+    }
+
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        let ids: Vec<String> = self
+            .pool
+            .get()
+            .smembers(keys::EVENTS)
+            .await
+            .map_err(unavailable)?;
+        Ok(ids.iter().filter_map(|e| EventId::parse(e).ok()).collect())
+    }
+
+    async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {
+        let [meta, ..] = keys::event(event);
+        let values: Vec<Option<String>> = self
+            .pool
+            .get()
+            .hmget(meta, &["rate", "burst", "max_active", "window", "paused"])
+            .await
+            .map_err(unavailable)?;
+        Ok(config_from_list(&values))
+    }
+
+    async fn update_config(
+        &self,
+        event: &EventId,
+        patch: &ConfigPatch,
+        defaults: &EventConfig,
+    ) -> StoreResult<EventConfig> {
+        let standalone = !self.pool.is_cluster();
+        let mut inv = self.event_script(&self.scripts.config, event);
+        if standalone {
+            inv.key(keys::EVENTS);
+        }
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        inv.arg(defaults.rate_per_sec.to_string())
+            .arg(defaults.burst)
+            .arg(
+                defaults
+                    .max_active
+                    .map_or_else(String::new, |m| m.to_string()),
+            )
+            .arg(defaults.entry_window_secs)
+            .arg(opt(patch.rate_per_sec.map(|r| r.to_string())))
+            .arg(opt(patch.burst.map(|b| b.to_string())))
+            .arg(opt(patch
+                .max_active
+                .map(|m| m.map_or_else(|| "none".into(), |m| m.to_string()))))
+            .arg(opt(patch.entry_window_secs.map(|w| w.to_string())))
+            .arg(opt(patch
+                .paused
+                .map(|p| if p { "1".into() } else { "0".into() })))
+            .arg(event.as_str());
+        let mut conn = self.pool.get();
+        let r: Vec<Option<String>> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        if !standalone && r.first().cloned().flatten().as_deref() == Some("1") {
+            let _: () = conn
+                .sadd(keys::EVENTS, event.as_str())
+                .await
+                .map_err(unavailable)?;
+        }
+        config_from_list(r.get(1..).unwrap_or_default()).ok_or_else(|| corrupt("config"))
+    }
+
+    async fn idempotency_begin(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        ttl_ms: u64,
+    ) -> StoreResult<IdempotencyBegin> {
+        let r: Vec<Vec<u8>> = self
+            .scripts
+            .idempotency_begin
+            .key(keys::idempotency(key))
+            .arg(fingerprint)
+            .arg(ttl_ms)
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        let text = |i: usize| r.get(i).map(|b| String::from_utf8_lossy(b).into_owned());
+        Ok(match text(0).as_deref() {
+            Some("started") => IdempotencyBegin::Started,
+            Some("in_flight") => IdempotencyBegin::InFlight,
+            Some("conflict") => IdempotencyBegin::Conflict,
+            Some("replay") if r.len() == 4 => IdempotencyBegin::Replay(StoredResponse {
+                status: text(1)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| corrupt("status"))?,
+                content_type: text(2).filter(|c| !c.is_empty()),
+                body: r[3].clone(),
+            }),
+            _ => return Err(corrupt("idempotency")),
+        })
+    }
+
+    async fn idempotency_finish(
+        &self,
+        key: &str,
+        response: StoredResponse,
+        ttl_ms: u64,
+    ) -> StoreResult<()> {
+        let _: i64 = self
+            .scripts
+            .idempotency_finish
+            .key(keys::idempotency(key))
+            .arg(response.status)
+            .arg(response.content_type.unwrap_or_default())
+            .arg(response.body)
+            .arg(ttl_ms)
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn idempotency_release(&self, key: &str) -> StoreResult<()> {
+        let _: i64 = self
+            .pool
+            .get()
+            .del(keys::idempotency(key))
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
+        self.subscriber.subscribe(event).await
+    }
+
+    async fn unsubscribe(&self, event: &EventId) {
+        self.subscriber.unsubscribe(event).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_keys_share_one_hash_tag() {
+        let e = EventId::parse("evt_1").unwrap();
+        for k in keys::event(&e) {
+            assert!(k.starts_with("usher:{evt_1}:"), "{k}");
+        }
+        assert_eq!(
+            keys::event_of_channel(keys::channel(&e).as_bytes()),
+            Some(e)
+        );
+        assert_eq!(keys::event_of_channel(b"other"), None);
+    }
+}

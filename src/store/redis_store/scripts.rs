@@ -1,0 +1,40 @@
+//! The Lua scripts of `lua/`, one per atomic operation, loaded once. `redis::Script` runs them
+//! by EVALSHA and falls back to loading the script on NOSCRIPT (after a restart or failover).
+
+use redis::Script;
+
+const PRELUDE: &str = include_str!("../../../lua/prelude.lua");
+
+/// Every script, compiled into the binary.
+pub struct Scripts {
+    pub join: Script,
+    pub status: Script,
+    pub touch: Script,
+    pub leave: Script,
+    pub admit: Script,
+    pub reap: Script,
+    pub enter: Script,
+    pub snapshot: Script,
+    pub config: Script,
+    pub idempotency_begin: Script,
+    pub idempotency_finish: Script,
+}
+
+impl Scripts {
+    pub fn load() -> Self {
+        let event = |body: &str| Script::new(&format!("{PRELUDE}\n{body}"));
+        Self {
+            join: event(include_str!("../../../lua/join.lua")),
+            status: event(include_str!("../../../lua/status.lua")),
+            touch: event(include_str!("../../../lua/touch.lua")),
+            leave: event(include_str!("../../../lua/leave.lua")),
+            admit: event(include_str!("../../../lua/admit.lua")),
+            reap: event(include_str!("../../../lua/reap.lua")),
+            enter: event(include_str!("../../../lua/enter.lua")),
+            snapshot: event(include_str!("../../../lua/snapshot.lua")),
+            config: event(include_str!("../../../lua/config.lua")),
+            idempotency_begin: Script::new(include_str!("../../../lua/idempotency_begin.lua")),
+            idempotency_finish: Script::new(include_str!("../../../lua/idempotency_finish.lua")),
+        }
+    }
+}
