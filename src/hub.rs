@@ -41,6 +41,9 @@ pub fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
+/// First wait before retrying a failed resynchronisation; it grows to ten times this.
+const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
+
 /// Timing of the hub's work.
 #[derive(Debug, Clone)]
 pub struct HubSettings {
@@ -438,24 +441,33 @@ impl EventChannel {
         (sockets, accuracy)
     }
 
+    /// Calls `f` with every local socket (waiting and admitted).
+    fn for_each_conn(&self, mut f: impl FnMut(&Conn)) {
+        let st = self.state.lock();
+        st.waiting
+            .values()
+            .map(|w| &w.conn)
+            .chain(st.admitted.values().map(|a| &a.conn))
+            .for_each(&mut f);
+    }
+
+    /// Queues `push` on every local socket.
+    fn broadcast(&self, push: &Push) {
+        self.for_each_conn(|conn| conn.push(push.clone()));
+    }
+
     /// Closes every local socket with a reconnect hint (node draining). Hints are spread over
     /// the upper half of `retry_after_ms` so that the sockets do not all return at once.
     fn drain(&self, retry_after_ms: u64) {
-        let st = self.state.lock();
-        let conns = st
-            .waiting
-            .values()
-            .map(|w| &w.conn)
-            .chain(st.admitted.values().map(|a| &a.conn));
         let half = retry_after_ms / 2;
-        for conn in conns {
+        self.for_each_conn(|conn| {
             // A multiplicative hash of the connection id: cheap, deterministic jitter.
             let jitter = conn.id.wrapping_mul(0x9E37_79B9_7F4A_7C15) % (half + 1);
             conn.push(Push::Reconnect {
                 retry_after_ms: retry_after_ms - half + jitter,
             });
             conn.close(CloseReason::Restarting);
-        }
+        });
     }
 }
 
@@ -595,6 +607,22 @@ impl Hub {
         true
     }
 
+    /// Refreshes the heartbeats of the channel's open sockets in one store call.
+    async fn touch_sockets(&self, ch: &EventChannel) {
+        let tokens = ch.waiting_tokens();
+        if tokens.is_empty() {
+            return;
+        }
+        let ms = (self.settings.grace + self.settings.touch_interval).as_millis() as u64;
+        if let Err(e) = self
+            .store
+            .touch(&ch.event, &tokens, Touch::AtLeast(ms))
+            .await
+        {
+            warn!(event = %ch.event, error = %e, "could not refresh socket heartbeats");
+        }
+    }
+
     async fn run_channel(
         self: Arc<Self>,
         ch: Arc<EventChannel>,
@@ -605,6 +633,11 @@ impl Hub {
         push.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         touch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         touch.tick().await;
+        let mut health = self.store.health();
+        // A channel opened during an outage tells its first sockets through their snapshot's
+        // failure; from here on, every change of the store's health is pushed.
+        health.mark_unchanged();
+        let mut failed_resyncs = 0;
         loop {
             tokio::select! {
                 update = rx.recv() => {
@@ -618,13 +651,19 @@ impl Hub {
                     };
                     if resync {
                         match self.resync(&ch).await {
-                            Ok(fresh) => rx = fresh,
+                            Ok(fresh) => {
+                                rx = fresh;
+                                failed_resyncs = 0;
+                            }
                             Err(e) => {
-                                warn!(event = %ch.event, error = %e, "resync failed; retrying");
-                                tokio::time::sleep(Duration::from_millis(200)).await;
-                                if let Ok(fresh) = self.store.subscribe(&ch.event).await {
-                                    rx = fresh;
+                                // An outage: retry with backoff, warning once rather than on
+                                // every attempt.
+                                if failed_resyncs == 0 {
+                                    warn!(event = %ch.event, error = %e, "resync failed; retrying");
                                 }
+                                failed_resyncs += 1;
+                                let backoff = RESYNC_BACKOFF * failed_resyncs.min(10);
+                                tokio::time::sleep(backoff).await;
                             }
                         }
                     }
@@ -636,13 +675,18 @@ impl Hub {
                         return;
                     }
                 }
-                _ = touch.tick() => {
-                    let tokens = ch.waiting_tokens();
-                    if !tokens.is_empty() {
-                        let ms = (self.settings.grace + self.settings.touch_interval).as_millis() as u64;
-                        if let Err(e) = self.store.touch(&ch.event, &tokens, Touch::AtLeast(ms)).await {
-                            warn!(event = %ch.event, error = %e, "could not refresh socket heartbeats");
-                        }
+                _ = touch.tick() => self.touch_sockets(&ch).await,
+                Ok(()) = health.changed() => {
+                    // Sockets stay open through a store outage: places are kept, positions
+                    // just stop moving. On recovery the heartbeats the outage swallowed are
+                    // renewed at once, and the view resynchronises (the store closes the
+                    // update channel, which the update branch treats as a gap).
+                    let healthy = *health.borrow_and_update();
+                    if healthy {
+                        self.touch_sockets(&ch).await;
+                        ch.broadcast(&Push::Recovered {});
+                    } else {
+                        ch.broadcast(&Push::Degraded {});
                     }
                 }
             }

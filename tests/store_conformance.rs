@@ -402,8 +402,8 @@ async fn memory() -> Fixture {
 }
 
 async fn redis_standalone() -> Fixture {
-    let server = support::RedisServer::start();
-    let settings = support::redis_settings(&server.address(), false);
+    let server = support::redis::RedisServer::start();
+    let settings = support::redis::redis_settings(&server.address(), false);
     let store = RedisStore::connect(&settings, Duration::from_secs(60))
         .await
         .unwrap();
@@ -411,8 +411,8 @@ async fn redis_standalone() -> Fixture {
 }
 
 async fn redis_cluster() -> Fixture {
-    let cluster = support::RedisCluster::start();
-    let settings = support::redis_settings(&cluster.addresses(), true);
+    let cluster = support::redis::RedisCluster::start();
+    let settings = support::redis::redis_settings(&cluster.addresses(), true);
     let store = RedisStore::connect(&settings, Duration::from_secs(60))
         .await
         .unwrap();

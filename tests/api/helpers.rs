@@ -2,15 +2,11 @@
 //! real HTTP (reqwest) and WebSocket (tokio-tungstenite) clients.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
-use futures::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use usher::cli::Cli;
 use usher::server::Server;
 use usher::store::Store;
@@ -167,11 +163,7 @@ impl TestApp {
     }
 
     pub async fn ws(&self, token: &str) -> WsClient {
-        let url = format!("{}/api/v1/queue/ws?token={token}", self.ws_base);
-        let (stream, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("ws connects");
-        WsClient { stream }
+        WsClient::connect(&self.ws_base, token).await
     }
 
     /// The Prometheus exposition.
@@ -200,74 +192,4 @@ impl Drop for TestApp {
     }
 }
 
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64
-}
-
-/// A WebSocket waiter.
-pub struct WsClient {
-    pub stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
-}
-
-/// How a socket ended, as seen by the client.
-#[derive(Debug, PartialEq)]
-pub enum Ended {
-    Closed(u16),
-    Dropped,
-}
-
-impl WsClient {
-    /// The next JSON message within `within`, skipping control frames.
-    pub async fn next(&mut self, within: Duration) -> Option<Value> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let frame = tokio::time::timeout_at(deadline, self.stream.next())
-                .await
-                .ok()??;
-            match frame.ok()? {
-                Message::Text(t) => {
-                    return Some(serde_json::from_str(&t).expect("server sends JSON"));
-                }
-                Message::Close(_) => return None,
-                _ => continue,
-            }
-        }
-    }
-
-    /// The first message of `kind` within `within` (others are skipped).
-    pub async fn wait_for(&mut self, kind: &str, within: Duration) -> Value {
-        let deadline = Instant::now() + within;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.next(left).await {
-                Some(m) if m["type"] == kind => return m,
-                Some(_) => continue,
-                None => break,
-            }
-        }
-        panic!("no {kind:?} message within {within:?}");
-    }
-
-    /// Reads until the socket closes; returns how.
-    pub async fn closed(&mut self, within: Duration) -> Ended {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            match tokio::time::timeout_at(deadline, self.stream.next()).await {
-                Err(_) => panic!("socket still open after {within:?}"),
-                Ok(None) | Ok(Some(Err(_))) => return Ended::Dropped,
-                Ok(Some(Ok(Message::Close(frame)))) => {
-                    return Ended::Closed(frame.map_or(1005, |f| u16::from(f.code)));
-                }
-                Ok(Some(Ok(_))) => continue,
-            }
-        }
-    }
-
-    pub async fn send_text(&mut self, text: &str) {
-        self.stream.send(Message::Text(text.into())).await.unwrap();
-    }
-}
-
-pub const SECOND: Duration = Duration::from_secs(1);
+pub use crate::support::ws::*;

@@ -6,4 +6,6 @@ mod bad_input;
 mod helpers;
 mod queue_rest;
 mod store_cost;
+#[path = "../support/mod.rs"]
+mod support;
 mod websocket;

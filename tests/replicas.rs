@@ -1,0 +1,519 @@
+//! Several real usher processes on one real Redis (standalone or a 3-master cluster): shared
+//! queues, replica crashes, Redis restarts, and what idle waiters cost the store.
+
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use futures::future::join_all;
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use support::redis::{RedisCluster, RedisServer, raw_command};
+use support::usher::UsherProcess;
+use support::ws::{SECOND, WsClient};
+
+type Log = Arc<Mutex<Vec<Value>>>;
+
+/// Holds one waiter's socket like a real client: on a dropped connection it reconnects, with
+/// the same token, to the next replica in `bases`; it stops after `ready` or a final close.
+fn watch(token: String, bases: Vec<String>, log: Log) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut replica = 0;
+        for _attempt in 0..50 {
+            let url = format!(
+                "{}/api/v1/queue/ws?token={token}",
+                bases[replica % bases.len()]
+            );
+            let Ok((mut stream, _)) = tokio_tungstenite::connect_async(url).await else {
+                replica += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            };
+            loop {
+                match stream.next().await {
+                    Some(Ok(Message::Text(t))) => {
+                        let msg: Value = serde_json::from_str(&t).unwrap();
+                        let done = msg["type"] == "ready" || msg["status"] == "ready";
+                        log.lock().push(msg);
+                        if done {
+                            return;
+                        }
+                    }
+                    Some(Ok(Message::Close(f))) => {
+                        let code = f.map_or(1005, |f| u16::from(f.code));
+                        log.lock().push(json!({"type": "closed", "code": code}));
+                        if matches!(code, 1000 | 4000 | 4404 | 4410) {
+                            return;
+                        }
+                        break;
+                    }
+                    Some(Ok(_)) => {}
+                    None | Some(Err(_)) => {
+                        log.lock().push(json!({"type": "dropped"}));
+                        break;
+                    }
+                }
+            }
+            replica += 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+fn redis_env(address: &str, cluster: bool, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("REDIS_ADDRESS".to_owned(), address.to_owned()),
+        ("REDIS_CLUSTER_MODE".to_owned(), cluster.to_string()),
+        ("USHER_TICK_MS".to_owned(), "20".to_owned()),
+        ("USHER_PUSH_INTERVAL_MS".to_owned(), "100".to_owned()),
+        ("REDIS_READ_TIMEOUT".to_owned(), "1s".to_owned()),
+        ("REDIS_DIAL_TIMEOUT".to_owned(), "1s".to_owned()),
+        ("REDIS_MAX_RETRIES".to_owned(), "1".to_owned()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    env
+}
+
+async fn start(env: &[(String, String)]) -> UsherProcess {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    UsherProcess::start(&env).await
+}
+
+/// Waits until `cond` holds, polling, for at most `within`.
+async fn eventually<F, Fut>(within: Duration, what: &str, mut cond: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + within;
+    while !cond().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn admitted_at(log: &Log) -> Option<u64> {
+    log.lock().iter().find_map(|m| {
+        (m["type"] == "ready" || m["status"] == "ready").then(|| m["admitted_at"].as_u64())?
+    })
+}
+
+fn ready_pushes(log: &Log) -> usize {
+    log.lock().iter().filter(|m| m["type"] == "ready").count()
+}
+
+/// Admission steps must follow join order: admitted_at never decreases along it.
+fn assert_join_order(waiters: &[(String, u64, Log)]) {
+    let mut sorted: Vec<_> = waiters.iter().collect();
+    sorted.sort_by_key(|w| w.1);
+    let times: Vec<u64> = sorted
+        .iter()
+        .map(|w| admitted_at(&w.2).unwrap_or_else(|| panic!("{} never admitted", w.0)))
+        .collect();
+    let inversions = times.windows(2).filter(|p| p[0] > p[1]).count();
+    assert_eq!(
+        inversions, 0,
+        "admission order differs from global join order"
+    );
+}
+
+#[tokio::test]
+async fn two_replicas_share_one_queue_in_global_join_order_and_push_ready_from_any_step() {
+    let redis = RedisServer::start();
+    let env = redis_env(&redis.address(), false, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    a.configure(
+        "evt",
+        json!({"paused": true, "burst": 1, "rate_per_sec": 100}),
+    )
+    .await;
+    let joins = join_all((0..200).map(|i| {
+        if i % 2 == 0 {
+            a.join("evt")
+        } else {
+            b.join("evt")
+        }
+    }))
+    .await;
+    let mut positions: Vec<u64> = joins.iter().map(|j| j.1).collect();
+    positions.sort_unstable();
+    assert_eq!(
+        positions,
+        (1..=200).collect::<Vec<_>>(),
+        "one global order across replicas"
+    );
+
+    let bases = [a.ws_base(), b.ws_base()];
+    let waiters: Vec<(String, u64, Log)> = joins
+        .into_iter()
+        .map(|(token, pos)| (token, pos, Log::default()))
+        .collect();
+    let tasks: Vec<_> = waiters
+        .iter()
+        .map(|(t, pos, log)| {
+            // Each waiter holds its socket on the replica it did not join on.
+            let base = bases[(*pos as usize + 1) % 2].clone();
+            watch(t.clone(), vec![base], log.clone())
+        })
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+    for (_, pos, log) in &waiters {
+        assert_eq!(log.lock()[0]["position"], *pos, "snapshot position");
+    }
+    b.configure("evt", json!({"paused": false})).await;
+    join_all(tasks).await;
+    assert_join_order(&waiters);
+    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+    assert_eq!(a.stats("evt").await["admitted_total"], 200);
+}
+
+#[tokio::test]
+async fn a_replica_crash_mid_sale_keeps_every_place_and_admits_each_waiter_once() {
+    const N: usize = 300;
+    let redis = RedisServer::start();
+    let env = redis_env(&redis.address(), false, &[]);
+    let (mut a, b) = (start(&env).await, start(&env).await);
+    a.configure(
+        "evt",
+        json!({"paused": true, "burst": 1, "rate_per_sec": 60}),
+    )
+    .await;
+    let joins = join_all((0..N).map(|i| {
+        if i % 2 == 0 {
+            a.join("evt")
+        } else {
+            b.join("evt")
+        }
+    }))
+    .await;
+    let waiters: Vec<(String, u64, Log)> = joins
+        .into_iter()
+        .map(|(token, pos)| (token, pos, Log::default()))
+        .collect();
+    // Even places on A, odd on B; a dropped socket moves on to the other replica.
+    let tasks: Vec<_> = waiters
+        .iter()
+        .map(|(t, pos, log)| {
+            let order = if pos % 2 == 0 {
+                vec![a.ws_base(), b.ws_base()]
+            } else {
+                vec![b.ws_base(), a.ws_base()]
+            };
+            watch(t.clone(), order, log.clone())
+        })
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+
+    b.configure("evt", json!({"paused": false})).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // Freeze the queue, note every place, crash A.
+    b.configure("evt", json!({"paused": true})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut before = HashMap::new();
+    for (token, _, _) in &waiters {
+        let (_, s) = b.status(token).await;
+        before.insert(token.clone(), s["position"].as_u64().unwrap());
+    }
+    let admitted_before = b.stats("evt").await["admitted_total"].as_u64().unwrap();
+    assert!(
+        admitted_before > 20 && (admitted_before as usize) < N / 2,
+        "{admitted_before}"
+    );
+    a.kill();
+
+    // A's waiters reconnect to B and find the same place.
+    let moved: Vec<_> = waiters.iter().filter(|w| w.1 % 2 == 0).collect();
+    eventually(10 * SECOND, "A's waiters to reconnect to B", || async {
+        moved.iter().all(|w| {
+            admitted_at(&w.2).is_some()
+                || w.2
+                    .lock()
+                    .iter()
+                    .filter(|m| m["type"] == "snapshot")
+                    .count()
+                    >= 2
+        })
+    })
+    .await;
+    for (token, _, log) in &moved {
+        if admitted_at(log).is_some() {
+            continue;
+        }
+        let log = log.lock();
+        let resumed = log
+            .iter()
+            .filter(|m| m["type"] == "snapshot")
+            .nth(1)
+            .unwrap();
+        assert_eq!(
+            resumed["position"].as_u64(),
+            Some(before[token]),
+            "place kept"
+        );
+    }
+
+    b.configure("evt", json!({"paused": false})).await;
+    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
+    assert!(done.is_ok(), "not everyone was admitted");
+    assert_join_order(&waiters);
+    let admitted: HashSet<&String> = waiters
+        .iter()
+        .filter(|w| admitted_at(&w.2).is_some())
+        .map(|w| &w.0)
+        .collect();
+    assert_eq!(admitted.len(), N);
+    assert!(
+        waiters.iter().all(|w| ready_pushes(&w.2) <= 1),
+        "a waiter was admitted twice"
+    );
+    let stats = b.stats("evt").await;
+    assert_eq!(stats["admitted_total"], N as u64, "{stats}");
+    assert_eq!(stats["waiting"], 0);
+}
+
+#[tokio::test]
+async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
+    const N: usize = 100;
+    let mut redis = RedisServer::start_with(&[
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+    ]);
+    let env = redis_env(&redis.address(), false, &[("USHER_READY_OUTAGE_SECS", "1")]);
+    let a = start(&env).await;
+    a.configure(
+        "evt",
+        json!({"paused": true, "burst": 1, "rate_per_sec": 25}),
+    )
+    .await;
+    let mut waiters = Vec::new();
+    for _ in 0..N {
+        let (token, pos) = a.join("evt").await;
+        waiters.push((token, pos, Log::default()));
+    }
+    let tasks: Vec<_> = waiters
+        .iter()
+        .map(|(t, _, log)| watch(t.clone(), vec![a.ws_base()], log.clone()))
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+    a.configure("evt", json!({"paused": false})).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+
+    redis.kill();
+    // During the outage: joins are refused with a retry hint, sockets stay open and are told.
+    let (status, body) = a.try_join("evt").await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "STORE_UNAVAILABLE");
+    eventually(10 * SECOND, "the degraded notice", || async {
+        waiters
+            .iter()
+            .filter(|w| admitted_at(&w.2).is_none())
+            .all(|w| w.2.lock().iter().any(|m| m["type"] == "degraded"))
+    })
+    .await;
+    eventually(
+        10 * SECOND,
+        "readiness to fail on a sustained outage",
+        || async { a.readyz().await == 503 },
+    )
+    .await;
+    assert!(
+        waiters.iter().all(|w| !w
+            .2
+            .lock()
+            .iter()
+            .any(|m| m["type"] == "closed" || m["type"] == "dropped")),
+        "a socket was closed during the outage"
+    );
+
+    redis.restart();
+    eventually(15 * SECOND, "readiness to recover", || async {
+        a.readyz().await == 200
+    })
+    .await;
+    eventually(10 * SECOND, "the recovered notice", || async {
+        waiters
+            .iter()
+            .filter(|w| w.2.lock().iter().any(|m| m["type"] == "degraded"))
+            .all(|w| {
+                admitted_at(&w.2).is_some() || w.2.lock().iter().any(|m| m["type"] == "recovered")
+            })
+    })
+    .await;
+    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
+    assert!(done.is_ok(), "not everyone was admitted after the restart");
+    assert_join_order(&waiters);
+    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+    let stats = a.stats("evt").await;
+    assert_eq!(
+        (
+            stats["admitted_total"].as_u64(),
+            stats["joined_total"].as_u64()
+        ),
+        (Some(N as u64), Some(N as u64)),
+        "{stats}"
+    );
+    assert_eq!(a.try_join("evt").await.0, 202);
+}
+
+/// The master port serving `slot`, from `CLUSTER NODES` of every node.
+fn master_of(cluster: &RedisCluster, slot: u16) -> u16 {
+    for node in &cluster.nodes {
+        let nodes = raw_command(node.port, "CLUSTER NODES").unwrap();
+        let mine = nodes.lines().find(|l| l.contains("myself")).unwrap();
+        for range in mine.split_whitespace().skip(8) {
+            let (lo, hi) = range.split_once('-').unwrap_or((range, range));
+            if (lo.parse::<u16>().unwrap()..=hi.parse::<u16>().unwrap()).contains(&slot) {
+                return node.port;
+            }
+        }
+    }
+    panic!("slot {slot} unserved");
+}
+
+fn slot_of(cluster: &RedisCluster, key: &str) -> u16 {
+    let reply = raw_command(cluster.nodes[0].port, &format!("CLUSTER KEYSLOT {key}")).unwrap();
+    reply.trim().trim_start_matches(':').parse().unwrap()
+}
+
+#[tokio::test]
+async fn on_a_cluster_events_spread_over_masters_and_updates_reach_every_replica() {
+    let cluster = RedisCluster::start();
+    let env = redis_env(&cluster.addresses(), true, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    // One event on each master.
+    let mut events: HashMap<u16, String> = HashMap::new();
+    for i in 0.. {
+        let event = format!("evt_{i}");
+        let master = master_of(
+            &cluster,
+            slot_of(&cluster, &format!("usher:{{{event}}}:meta")),
+        );
+        events.entry(master).or_insert(event);
+        if events.len() == 3 {
+            break;
+        }
+    }
+    for event in events.values() {
+        a.configure(
+            event,
+            json!({"paused": true, "burst": 5, "rate_per_sec": 50}),
+        )
+        .await;
+        let mut waiters = Vec::new();
+        for _ in 0..20 {
+            let (token, pos) = a.join(event).await;
+            waiters.push((token, pos, Log::default()));
+        }
+        // Sockets on B, steps taken by either replica, messages from this event's master.
+        let tasks: Vec<_> = waiters
+            .iter()
+            .map(|(t, _, log)| watch(t.clone(), vec![b.ws_base()], log.clone()))
+            .collect();
+        eventually(10 * SECOND, "every snapshot", || async {
+            waiters.iter().all(|w| !w.2.lock().is_empty())
+        })
+        .await;
+        a.configure(event, json!({"paused": false})).await;
+        let done = tokio::time::timeout(Duration::from_secs(20), join_all(tasks)).await;
+        assert!(done.is_ok(), "updates of {event} did not reach replica B");
+        assert_join_order(&waiters);
+        let stats = b.stats(event).await;
+        assert_eq!(stats["admitted_total"], 20, "{stats}");
+    }
+    let masters: HashSet<_> = events.keys().collect();
+    assert_eq!(masters.len(), 3);
+}
+
+#[tokio::test]
+async fn idle_waiters_cost_the_store_per_event_not_per_waiter() {
+    const N: usize = 5_000;
+    const WINDOW: Duration = Duration::from_secs(60);
+    let redis = RedisServer::start();
+    let env = redis_env(&redis.address(), false, &[("USHER_TICK_MS", "100")]);
+    let a = start(&env).await;
+    a.configure("evt", json!({"paused": true})).await;
+    let mut tokens = Vec::with_capacity(N);
+    for _ in 0..N / 250 {
+        tokens.extend(join_all((0..250).map(|_| a.join("evt"))).await);
+    }
+    let mut sockets: Vec<WsClient> = Vec::with_capacity(N);
+    for chunk in tokens.chunks(250) {
+        sockets.extend(join_all(chunk.iter().map(|(t, _)| a.ws(t))).await);
+    }
+    for ws in &mut sockets {
+        ws.wait_for("snapshot", 10 * SECOND).await;
+    }
+    // Idle, but alive: each client keeps reading, so it answers the server's pings as a
+    // browser would, and nothing else.
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move { while let Some(Ok(_)) = ws.stream.next().await {} })
+        })
+        .collect();
+
+    let before = command_calls(&redis);
+    tokio::time::sleep(WINDOW).await;
+    let after = command_calls(&redis);
+    let mut by_command: Vec<(&String, u64)> = after
+        .iter()
+        .map(|(cmd, n)| (cmd, n - before.get(cmd).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    by_command.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    // The first INFO is counted in the second reading.
+    let ops = after.values().sum::<u64>() - before.values().sum::<u64>() - 1;
+    let per_waiter_per_sec = ops as f64 / N as f64 / WINDOW.as_secs_f64();
+    eprintln!(
+        "store cost: {ops} Redis commands in {}s with {N} idle WebSocket waiters = {:.2}/s, {per_waiter_per_sec:.5} per waiter per second; by command: {by_command:?}",
+        WINDOW.as_secs(),
+        ops as f64 / WINDOW.as_secs_f64()
+    );
+    assert!(per_waiter_per_sec < 0.05, "{per_waiter_per_sec}");
+    // Every socket is still there and still holds its place.
+    let stats = a.stats("evt").await;
+    assert_eq!(stats["waiting"], N as u64);
+    assert_eq!(stats["local_connections"], N as u64);
+    assert!(
+        readers.iter().all(|r| !r.is_finished()),
+        "an idle socket was closed"
+    );
+    readers.iter().for_each(|r| r.abort());
+}
+
+/// Calls per command since the server started, from `INFO commandstats` (commands run inside
+/// scripts included).
+fn command_calls(redis: &RedisServer) -> HashMap<String, u64> {
+    redis
+        .info("commandstats")
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = l.strip_prefix("cmdstat_")?.split_once(':')?;
+            let calls = rest
+                .strip_prefix("calls=")?
+                .split(',')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((name.to_owned(), calls))
+        })
+        .collect()
+}

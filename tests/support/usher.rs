@@ -1,0 +1,148 @@
+//! Real usher processes (the built binary) on free loopback ports, for multi-replica tests.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::ws::WsClient;
+
+pub const ADMIN_TOKEN: &str = "replica-test-admin-token";
+
+pub struct UsherProcess {
+    pub port: u16,
+    child: Option<Child>,
+    http: reqwest::Client,
+}
+
+impl UsherProcess {
+    /// Starts `usher serve` on a free port with `env` (plus test defaults) and waits for it.
+    pub async fn start(env: &[(&str, &str)]) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_usher"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SERVER_PORT", port.to_string())
+            .env("USHER_BIND", "127.0.0.1")
+            .env("USHER_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("USHER_WEB_ROOT", "/nonexistent")
+            .env("LOG_FORMAT", "text")
+            .env("LOG_LEVEL", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let child = cmd.spawn().expect("usher binary runs");
+        let me = Self {
+            port,
+            child: Some(child),
+            http: reqwest::Client::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while me.get("/healthz").await.is_none() {
+            assert!(Instant::now() < deadline, "usher on {port} did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        me
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn ws_base(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    async fn get(&self, path: &str) -> Option<(u16, Value)> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base()))
+            .send()
+            .await
+            .ok()?;
+        let status = resp.status().as_u16();
+        Some((status, resp.json().await.unwrap_or(Value::Null)))
+    }
+
+    /// Joins and returns the whole response (status, body).
+    pub async fn try_join(&self, event: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}/api/v1/queue/join", self.base()))
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({"event_id": event}))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Joins; returns (token, position at join).
+    pub async fn join(&self, event: &str) -> (String, u64) {
+        let (status, body) = self.try_join(event).await;
+        assert_eq!(status, 202, "{body}");
+        (
+            body["waiting_token"].as_str().unwrap().to_owned(),
+            body["position_hint"].as_u64().unwrap(),
+        )
+    }
+
+    pub async fn status(&self, token: &str) -> (u16, Value) {
+        self.get(&format!("/api/v1/queue/status?token={token}"))
+            .await
+            .expect("usher answers")
+    }
+
+    pub async fn configure(&self, event: &str, body: Value) {
+        let resp = self
+            .http
+            .put(format!("{}/api/v1/admin/events/{event}", self.base()))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+
+    pub async fn stats(&self, event: &str) -> Value {
+        self.http
+            .get(format!("{}/api/v1/admin/events/{event}/stats", self.base()))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn readyz(&self) -> u16 {
+        self.get("/readyz").await.map_or(0, |(s, _)| s)
+    }
+
+    pub async fn ws(&self, token: &str) -> WsClient {
+        WsClient::connect(&self.ws_base(), token).await
+    }
+
+    /// Kills the process at once, as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for UsherProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
