@@ -3,7 +3,9 @@
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::config::Settings;
+use std::net::SocketAddr;
+
+use crate::config::{BackendSettings, LogSettings, Settings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,9 +24,29 @@ pub struct Cli {
 pub enum Command {
     /// Run the waiting room and gateway (the default command).
     Serve(Box<Settings>),
+    /// Run the reference backends alone: the seed's reservation, inventory and payment gRPC
+    /// services (what `usher serve` embeds on loopback).
+    Backends(Box<BackendsArgs>),
     /// Print the configuration reference as a Markdown table (the README's table).
     #[command(hide = true)]
     ConfigTable,
+}
+
+/// Settings of `usher backends`.
+#[derive(Debug, clap::Args)]
+pub struct BackendsArgs {
+    /// Address the gRPC services listen on.
+    #[arg(
+        long = "listen",
+        env = "USHER_BACKENDS_LISTEN",
+        value_name = "USHER_BACKENDS_LISTEN",
+        default_value = "127.0.0.1:50051"
+    )]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub backends: BackendSettings,
+    #[command(flatten)]
+    pub log: LogSettings,
 }
 
 impl Cli {
@@ -92,6 +114,13 @@ pub fn main() -> anyhow::Result<()> {
     if matches!(cli.command, Some(Command::ConfigTable)) {
         print!("{}", config_table());
         return Ok(());
+    }
+    if let Some(Command::Backends(args)) = cli.command {
+        crate::telemetry::init(&args.log)?;
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(crate::backends::run(args.backends, args.listen));
     }
     let settings = cli.into_settings().unwrap_or_else(|e| e.exit());
     if let Err(e) = settings.validate() {

@@ -66,7 +66,15 @@ pub struct Settings {
     #[command(flatten)]
     pub ws: WsSettings,
     #[command(flatten)]
+    pub rate_limit: RateLimitSettings,
+    #[command(flatten)]
     pub redis: RedisSettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+    #[command(flatten)]
+    pub upstream: UpstreamSettings,
+    #[command(flatten)]
+    pub backends: BackendSettings,
     #[command(flatten)]
     pub log: LogSettings,
 }
@@ -211,6 +219,57 @@ pub struct WsSettings {
     pub retry_after_ms: u64,
 }
 
+/// Per-client HTTP rate limiting of `/api/v1` (admin and WebSocket routes excluded).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Rate limiting")]
+pub struct RateLimitSettings {
+    /// Limit each client's requests to /api/v1 (admin and WebSocket routes excluded).
+    #[arg(id = "rate_limit_enabled", long = "rate-limit-enabled", env = "RATE_LIMIT_ENABLED", value_name = "RATE_LIMIT_ENABLED", default_value_t = true, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub enabled: bool,
+    /// Requests a client regains per window (the sustained rate).
+    #[arg(
+        id = "rate_limit_rps",
+        long = "rate-limit-rps",
+        env = "RATE_LIMIT_RPS",
+        value_name = "RATE_LIMIT_RPS",
+        default_value_t = 50
+    )]
+    pub rps: u32,
+    /// Most requests a client may make at once (bucket capacity).
+    #[arg(
+        id = "rate_limit_burst",
+        long = "rate-limit-burst",
+        env = "RATE_LIMIT_BURST",
+        value_name = "RATE_LIMIT_BURST",
+        default_value_t = 100
+    )]
+    pub burst: u32,
+    /// Window over which RATE_LIMIT_RPS requests are regained, refilled continuously.
+    #[arg(id = "rate_limit_window", long = "rate-limit-window-size", env = "RATE_LIMIT_WINDOW_SIZE", value_name = "RATE_LIMIT_WINDOW_SIZE", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub window: Duration,
+    /// Path prefixes never limited, comma-separated.
+    #[arg(
+        id = "rate_limit_exempt_paths",
+        long = "rate-limit-exempt-paths",
+        env = "RATE_LIMIT_EXEMPT_PATHS",
+        value_name = "RATE_LIMIT_EXEMPT_PATHS",
+        default_value = "/healthz,/readyz,/metrics",
+        value_delimiter = ','
+    )]
+    pub exempt_paths: Vec<String>,
+    /// Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For / X-Real-IP name the client; unset trusts none.
+    #[arg(
+        id = "trusted_proxies",
+        long = "trusted-proxies",
+        env = "USHER_TRUSTED_PROXIES",
+        value_name = "USHER_TRUSTED_PROXIES",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = crate::http::client_ip::TrustedProxies::parse
+    )]
+    pub trusted_proxies: crate::http::client_ip::TrustedProxies,
+}
+
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Redis")]
 pub struct RedisSettings {
@@ -284,6 +343,154 @@ pub struct LogSettings {
     pub format: LogFormat,
 }
 
+/// Authentication of buyers (JWT) and the signing of reservation tokens.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Auth")]
+pub struct AuthSettings {
+    /// HS256 key of user tokens (tokens without a key id, and the ones login issues); the
+    /// default is refused in production.
+    #[arg(
+        long = "jwt-secret",
+        env = "JWT_SECRET",
+        value_name = "JWT_SECRET",
+        default_value = DEV_JWT_SECRET
+    )]
+    pub jwt_secret: Secret,
+    /// Required `iss` of user tokens (and the `iss` login issues); unset checks none.
+    #[arg(long = "jwt-issuer", env = "JWT_ISSUER", value_name = "JWT_ISSUER")]
+    pub issuer: Option<String>,
+    /// Required `aud` of user tokens (and the `aud` login issues); unset checks none.
+    #[arg(
+        long = "jwt-audience",
+        env = "JWT_AUDIENCE",
+        value_name = "JWT_AUDIENCE"
+    )]
+    pub audience: Option<String>,
+    /// JWKS URL of an identity provider whose RS256/ES256 tokens (with a key id) are accepted.
+    #[arg(
+        long = "jwt-jwks-endpoint",
+        env = "JWT_JWKS_ENDPOINT",
+        value_name = "JWT_JWKS_ENDPOINT"
+    )]
+    pub jwks_endpoint: Option<String>,
+    /// How long fetched JWKS keys are used before they are fetched again.
+    #[arg(long = "jwt-cache-ttl", env = "JWT_CACHE_TTL", value_name = "JWT_CACHE_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub jwks_ttl: Duration,
+    /// Lifetime of the user tokens login and register issue.
+    #[arg(long = "jwt-ttl", env = "USHER_JWT_TTL", value_name = "USHER_JWT_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub token_ttl: Duration,
+    /// PEM file (PKCS#8) of the P-256 key that signs reservation tokens; replicas must share
+    /// it. Unset generates a key at start (fine for one node).
+    #[arg(
+        long = "reservation-key-file",
+        env = "USHER_RESERVATION_KEY_FILE",
+        value_name = "USHER_RESERVATION_KEY_FILE"
+    )]
+    pub reservation_key_file: Option<PathBuf>,
+}
+
+/// The seed's default user-token key; production refuses to start with it.
+pub const DEV_JWT_SECRET: &str = "change-me-in-production";
+
+/// Where the gateway finds its backends. Unset addresses use the embedded reference backends.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Backend connections")]
+pub struct UpstreamSettings {
+    /// gRPC address (host:port or URL) of reservation.v1.ReservationService; unset runs the
+    /// embedded reference backends on loopback.
+    #[arg(
+        long = "reservation-api-address",
+        env = "BACKEND_RESERVATION_API_GRPC_ADDRESS",
+        value_name = "BACKEND_RESERVATION_API_GRPC_ADDRESS"
+    )]
+    pub reservation_address: Option<String>,
+    /// Deadline of one reservation or inventory call.
+    #[arg(long = "reservation-api-timeout", env = "BACKEND_RESERVATION_API_TIMEOUT", value_name = "BACKEND_RESERVATION_API_TIMEOUT", default_value = "600ms", value_parser = humantime::parse_duration)]
+    pub reservation_timeout: Duration,
+    /// Call the reservation (and inventory) service over TLS.
+    #[arg(long = "reservation-api-tls-enabled", env = "BACKEND_RESERVATION_API_TLS_ENABLED", value_name = "BACKEND_RESERVATION_API_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub reservation_tls: bool,
+    /// gRPC address of reservation.v1.InventoryService; unset uses the reservation address.
+    #[arg(
+        long = "inventory-api-address",
+        env = "BACKEND_INVENTORY_API_GRPC_ADDRESS",
+        value_name = "BACKEND_INVENTORY_API_GRPC_ADDRESS"
+    )]
+    pub inventory_address: Option<String>,
+    /// gRPC address of payment.v1.PaymentService; unset uses the embedded simulator.
+    #[arg(
+        long = "payment-api-address",
+        env = "BACKEND_PAYMENT_API_GRPC_ADDRESS",
+        value_name = "BACKEND_PAYMENT_API_GRPC_ADDRESS"
+    )]
+    pub payment_address: Option<String>,
+    /// Deadline of one payment call.
+    #[arg(long = "payment-api-timeout", env = "BACKEND_PAYMENT_API_TIMEOUT", value_name = "BACKEND_PAYMENT_API_TIMEOUT", default_value = "400ms", value_parser = humantime::parse_duration)]
+    pub payment_timeout: Duration,
+    /// Call the payment service over TLS.
+    #[arg(long = "payment-api-tls-enabled", env = "BACKEND_PAYMENT_API_TLS_ENABLED", value_name = "BACKEND_PAYMENT_API_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub payment_tls: bool,
+    /// Public base URL of this gateway, which the payment service calls back
+    /// (`<url>/api/v1/webhooks/payment`); unset uses this node's own loopback address.
+    #[arg(
+        long = "public-url",
+        env = "USHER_PUBLIC_URL",
+        value_name = "USHER_PUBLIC_URL"
+    )]
+    pub public_url: Option<String>,
+}
+
+impl UpstreamSettings {
+    /// Whether every backend is external (nothing to embed).
+    pub fn all_external(&self) -> bool {
+        self.reservation_address.is_some() && self.payment_address.is_some()
+    }
+}
+
+/// The embedded reference backends (reservations, inventory, payment simulator).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Backends")]
+pub struct BackendSettings {
+    /// Venue file of the embedded inventory (JSON: events, sections, rows, seats per row,
+    /// prices); unset loads the example event evt_2025_1001 with 10,000 seats.
+    #[arg(
+        long = "inventory-file",
+        env = "USHER_INVENTORY_FILE",
+        value_name = "USHER_INVENTORY_FILE"
+    )]
+    pub inventory_file: Option<PathBuf>,
+    /// How long a reservation holds its seats before they are released, in seconds.
+    #[arg(long = "hold-secs", env = "USHER_HOLD_SECS", value_name = "USHER_HOLD_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub hold_secs: u64,
+    /// HMAC-SHA256 key of payment webhooks (the development default is refused in production).
+    #[arg(
+        long = "webhook-secret",
+        env = "USHER_WEBHOOK_SECRET",
+        value_name = "USHER_WEBHOOK_SECRET",
+        default_value = DEV_WEBHOOK_SECRET
+    )]
+    pub webhook_secret: Secret,
+    /// Delay before the payment simulator settles approve, fail and random payments, in ms.
+    #[arg(long = "payment-delay-ms", env = "USHER_PAYMENT_DELAY_MS", value_name = "USHER_PAYMENT_DELAY_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+    pub payment_delay_ms: u64,
+    /// Delay before the payment simulator settles the `delay` scenario, in ms.
+    #[arg(long = "payment-long-delay-ms", env = "USHER_PAYMENT_LONG_DELAY_MS", value_name = "USHER_PAYMENT_LONG_DELAY_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub payment_long_delay_ms: u64,
+    /// Probability that the payment simulator approves a `random` payment (0 to 1).
+    #[arg(long = "payment-random-success", env = "USHER_PAYMENT_RANDOM_SUCCESS", value_name = "USHER_PAYMENT_RANDOM_SUCCESS", default_value_t = 0.7, value_parser = parse_probability)]
+    pub payment_random_success: f64,
+}
+
+/// The development webhook key; production refuses to start with it.
+pub const DEV_WEBHOOK_SECRET: &str = "usher-dev-webhook-secret";
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("must be a number from 0 to 1".into()),
+    }
+}
+
 fn parse_path(s: &str) -> Result<String, String> {
     let ok = s.starts_with('/') && s.len() > 1 && !s.contains(['{', '}', '*', '?', '#', ' ']);
     if ok {
@@ -331,6 +538,20 @@ impl Settings {
                     .into(),
             ));
         }
+        if self.server.environment == Environment::Production
+            && self.auth.jwt_secret.expose() == DEV_JWT_SECRET
+        {
+            return Err(ConfigError(
+                "JWT_SECRET must be set to a secret of your own in production".into(),
+            ));
+        }
+        if self.server.environment == Environment::Production
+            && self.backends.webhook_secret.expose() == DEV_WEBHOOK_SECRET
+        {
+            return Err(ConfigError(
+                "USHER_WEBHOOK_SECRET must be set to a secret of your own in production".into(),
+            ));
+        }
         let origins = &self.server.cors_allow_origins;
         if origins.len() > 1 && origins.iter().any(|o| o == "*") {
             return Err(ConfigError(
@@ -343,6 +564,29 @@ impl Settings {
         {
             return Err(ConfigError(format!(
                 "CORS_ALLOW_ORIGINS has an invalid origin: {bad:?}"
+            )));
+        }
+        let rl = &self.rate_limit;
+        if rl.rps == 0 {
+            return Err(ConfigError("RATE_LIMIT_RPS must be above 0".into()));
+        }
+        if rl.burst == 0 {
+            return Err(ConfigError("RATE_LIMIT_BURST must be at least 1".into()));
+        }
+        if (rl.window / rl.rps).is_zero() {
+            return Err(ConfigError(
+                "RATE_LIMIT_WINDOW_SIZE must be above 0 (and at least 1ns per RATE_LIMIT_RPS)"
+                    .into(),
+            ));
+        }
+        if let Some(bad) = rl
+            .exempt_paths
+            .iter()
+            .map(|p| p.trim())
+            .find(|p| !p.is_empty() && !p.starts_with('/'))
+        {
+            return Err(ConfigError(format!(
+                "RATE_LIMIT_EXEMPT_PATHS has a path that does not start with /: {bad:?}"
             )));
         }
         let q = &self.queue;

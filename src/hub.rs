@@ -29,7 +29,7 @@ use crate::queue::eta::Rate;
 use crate::queue::status::QueueStatus;
 use crate::queue::view::EventView;
 use crate::store::{
-    Change, DepartReason, EventUpdate, Store, StoreError, StoreResult, Touch, WaiterRecord,
+    Change, DepartReason, EventUpdate, Notice, Store, StoreError, StoreResult, Touch, WaiterRecord,
     WaiterState,
 };
 use crate::ws::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
@@ -243,10 +243,10 @@ impl EventChannel {
                 // the caller re-reads the record and attaches again.
                 return None;
             }
-            WaiterState::Admitted => {
+            // Entered sockets stay registered too: their purchase outcomes are pushed.
+            WaiterState::Admitted | WaiterState::Entered => {
                 st.admitted.insert(record.token, LocalAdmitted { conn });
             }
-            // Entered: the snapshot says so; nothing more will be pushed about the queue.
             _ => {}
         }
         self.touch_used();
@@ -355,6 +355,17 @@ impl EventChannel {
                             }
                         }
                     }
+                }
+            }
+            Change::Notice { token, notice } => {
+                let conn = st
+                    .by_token
+                    .get(token)
+                    .and_then(|seq| st.waiting.get(seq))
+                    .map(|w| &w.conn)
+                    .or_else(|| st.admitted.get(token).map(|a| &a.conn));
+                if let Some(conn) = conn {
+                    conn.push(notice.clone().into());
                 }
             }
             Change::Config(config) => {
@@ -578,6 +589,21 @@ impl Hub {
                 warn!(error = %e, "could not start the grace period of a closed socket");
             }
         }
+    }
+
+    /// Pushes purchase outcomes to a waiter's socket, on whichever node holds it.
+    pub async fn notify(
+        &self,
+        event: &str,
+        token: WaitingToken,
+        notices: &[Notice],
+    ) -> StoreResult<()> {
+        let event = EventId::parse(event)
+            .map_err(|_| StoreError::Unavailable(format!("invalid event id {event}")))?;
+        for notice in notices {
+            self.store.notify(&event, token, notice).await?;
+        }
+        Ok(())
     }
 
     /// Sends every local socket a reconnect hint and closes it (node draining).

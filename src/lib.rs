@@ -33,21 +33,25 @@
 //!   store's updates; derives positions locally and pushes them coalesced.
 //! - [`ws`]: the WebSocket session (buffers, bounded outbound queue, ping/pong, close codes) and
 //!   its protocol ([`ws::protocol`]).
-//! - [`http`]: routes (queue, admin, system), the seed's error envelope, idempotency and
-//!   request-context middleware.
+//! - [`http`]: routes (queue, admin, system), the seed's error envelope, idempotency,
+//!   per-client rate-limit and request-context middleware.
 //! - [`config`]: typed settings with their environment variables; [`cli`]: the command line;
 //!   [`server`]: assembly, startup and graceful shutdown; [`metrics`], [`telemetry`].
 
+pub mod auth;
+pub mod backends;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod proto;
 pub mod queue;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod upstream;
 pub mod ws;
 
 /// The git commit usher was built from.

@@ -42,6 +42,8 @@ pub struct Inner {
     pub ready_latency: Histogram,
     /// Build information, value 1.
     pub build_info: Gauge,
+    /// `ratelimit_dropped_total{key_type}` (seed name): requests refused by the HTTP rate limit.
+    pub ratelimit_dropped: IntCounterVec,
 }
 
 impl std::ops::Deref for Metrics {
@@ -151,6 +153,16 @@ impl Metrics {
         )
         .unwrap();
         build_info.set(1.0);
+        let ratelimit_dropped = IntCounterVec::new(
+            Opts::new(
+                "ratelimit_dropped_total",
+                "Requests refused by the HTTP rate limit.",
+            ),
+            &["key_type"],
+        )
+        .unwrap();
+        // Exported from the start (at 0), so dashboards see the series before the first refusal.
+        ratelimit_dropped.with_label_values(&["ip"]);
         for c in [
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
@@ -166,6 +178,7 @@ impl Metrics {
             Box::new(eta_accuracy.clone()),
             Box::new(ready_latency.clone()),
             Box::new(build_info.clone()),
+            Box::new(ratelimit_dropped.clone()),
         ] {
             reg(c);
         }
@@ -189,6 +202,7 @@ impl Metrics {
             eta_accuracy,
             ready_latency,
             build_info,
+            ratelimit_dropped,
         }))
     }
 

@@ -10,14 +10,18 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
-use tracing::info;
+use tracing::{info, warn};
 
+use crate::auth::Authenticator;
+use crate::auth::reservation_token::ReservationTokens;
+use crate::backends::Backends;
 use crate::config::Settings;
 use crate::http::{self, App, AppState, Readiness};
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::queue::{QueueService, ticker};
 use crate::store::{MemoryStore, RedisStore, Store};
+use crate::upstream::Upstreams;
 
 /// How long a channel with no sockets stays subscribed for REST status calls.
 const CHANNEL_IDLE_TTL: Duration = Duration::from_secs(60);
@@ -76,12 +80,52 @@ impl Server {
             },
             metrics.clone(),
         );
-        let queue = QueueService::new(store.clone(), hub.clone(), q.clone(), metrics.clone());
+        let (shutdown, rx) = watch::channel(false);
+        let backends = Self::start_backends(&settings, rx.clone()).await?;
+        let upstream = Upstreams::connect(
+            &settings.upstream,
+            backends.as_ref().map(|(_, a)| a.as_str()),
+        )?;
+        let reservation_tokens = Arc::new(ReservationTokens::new(
+            settings.auth.reservation_key_file.as_deref(),
+        )?);
+        if settings.auth.reservation_key_file.is_none() && settings.redis.address.is_some() {
+            warn!(
+                "USHER_RESERVATION_KEY_FILE is not set: this replica signs reservation tokens with its own key, which other replicas will not accept"
+            );
+        }
+        let auth = Arc::new(Authenticator::new(
+            &settings.auth,
+            settings.server.environment,
+        ));
+        let queue = QueueService::new(
+            store.clone(),
+            hub.clone(),
+            reservation_tokens.clone(),
+            q.clone(),
+            metrics.clone(),
+        );
         let readiness = Readiness::watch(
             store.health(),
             Duration::from_secs(settings.redis.ready_outage_secs),
         );
+        let webhook_url = format!(
+            "{}/api/v1/webhooks/payment",
+            settings.upstream.public_url.clone().unwrap_or_else(|| {
+                let host = if addr.ip().is_unspecified() {
+                    "127.0.0.1".to_owned()
+                } else {
+                    addr.ip().to_string()
+                };
+                format!("http://{host}:{}", addr.port())
+            })
+        );
         let app = Arc::new(App {
+            auth,
+            reservation_tokens,
+            upstream,
+            webhook_url,
+            backends: backends.map(|(b, _)| b),
             readiness,
             ws_slots: Arc::new(Semaphore::new(settings.ws.max_connections as usize)),
             settings,
@@ -91,7 +135,6 @@ impl Server {
             metrics: metrics.clone(),
             draining: AtomicBool::new(false),
         });
-        let (shutdown, rx) = watch::channel(false);
         let ticker = tokio::spawn(ticker::run(
             store,
             app.settings.queue.clone(),
@@ -102,11 +145,15 @@ impl Server {
         let router = http::router(app.clone());
         let mut stop = rx;
         let http = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await
+            // The peer address is the rate limit's client identity (see http::client_ip).
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
         });
         info!(%addr, store = app.store.kind(), "usher listening");
         Ok(Self {
@@ -116,6 +163,25 @@ impl Server {
             http,
             ticker,
         })
+    }
+
+    /// Starts the embedded reference backends on a loopback port, unless every backend is
+    /// external. Returns them and their address.
+    async fn start_backends(
+        settings: &Settings,
+        shutdown: watch::Receiver<bool>,
+    ) -> anyhow::Result<Option<(Arc<Backends>, String)>> {
+        if settings.upstream.all_external() {
+            return Ok(None);
+        }
+        let backends = Backends::new(&settings.backends)?;
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .await
+            .context("cannot listen for the embedded backends")?;
+        let addr = listener.local_addr()?;
+        backends.serve(listener, shutdown)?;
+        info!(%addr, "embedded reference backends listening (gRPC)");
+        Ok(Some((backends, addr.to_string())))
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -153,7 +219,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

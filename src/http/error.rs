@@ -64,6 +64,16 @@ impl ApiError {
         }
     }
 
+    /// 429 for a client over its request rate (the seed's code and message).
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            "Rate limit exceeded. Please try again later.",
+        )
+        .with_retry_after(retry_after_secs)
+    }
+
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.retry_after = Some(secs);
         self
@@ -104,6 +114,14 @@ impl From<QueueError> for ApiError {
             UserAlreadyQueued => Self::new(StatusCode::CONFLICT, "DUPLICATE_REQUEST", message),
             QueueFull => Self::new(StatusCode::SERVICE_UNAVAILABLE, "QUEUE_FULL", message)
                 .with_retry_after(30),
+            Signing(err) => {
+                tracing::error!(error = %err, "reservation token signing failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "TOKEN_ERROR",
+                    "Could not issue the reservation token",
+                )
+            }
             Store(err) => {
                 tracing::error!(error = %err, "store failure");
                 Self::store_unavailable()

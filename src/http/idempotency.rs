@@ -27,10 +27,6 @@ const MAX_STORED_RESPONSE: usize = 256 * 1024;
 
 pub const CACHED_HEADER: &str = "x-idempotency-cached";
 
-/// The authenticated user of a request, when there is one (scopes idempotency keys).
-#[derive(Debug, Clone)]
-pub struct RequestUser(pub String);
-
 pub async fn idempotency(State(app): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::POST | Method::PATCH) {
         return next.run(req).await;
@@ -64,8 +60,8 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
         .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
     let user = req
         .extensions()
-        .get::<RequestUser>()
-        .map_or_else(String::new, |u| u.0.clone());
+        .get::<crate::auth::User>()
+        .map_or_else(String::new, |u| u.id.clone());
     let (parts, body) = req.into_parts();
     let limit = app.settings.server.max_body_bytes as usize;
     let body = to_bytes(body, limit)

@@ -1,16 +1,23 @@
 //! The HTTP edge: routes, middleware and the mapping of errors to the seed's envelope.
 //!
 //! - [`queue`]: join, status, enter, leave;
+//! - [`reservations`], [`payments`]: the purchase, over the backends' gRPC services
+//!   ([`crate::upstream`]), behind user authentication ([`crate::auth`]); the payment webhook;
 //! - [`admin`]: per-event settings and stats behind the admin token;
 //! - [`system`]: health, readiness, version, metrics, the web client;
-//! - [`idempotency`], [`context`]: cross-cutting middleware;
+//! - [`idempotency`], [`context`], [`rate_limit`] (per-client, keyed by [`client_ip`]):
+//!   cross-cutting middleware;
 //! - [`error`]: the envelope and the JSON/query extractors that use it.
 
 pub mod admin;
+pub mod client_ip;
 pub mod context;
 pub mod error;
 pub mod idempotency;
+pub mod payments;
 pub mod queue;
+pub mod rate_limit;
+pub mod reservations;
 pub mod system;
 
 use std::sync::Arc;
@@ -38,6 +45,16 @@ use error::ApiError;
 /// Everything a request handler may need.
 pub struct App {
     pub settings: Settings,
+    /// Verifies buyers' tokens and issues them at login.
+    pub auth: Arc<crate::auth::Authenticator>,
+    /// Signs and verifies reservation tokens.
+    pub reservation_tokens: Arc<crate::auth::reservation_token::ReservationTokens>,
+    /// The backends' gRPC clients.
+    pub upstream: crate::upstream::Upstreams,
+    /// Where the payment service posts its webhooks (this gateway's own route).
+    pub webhook_url: String,
+    /// The embedded reference backends, when this node runs them.
+    pub backends: Option<Arc<crate::backends::Backends>>,
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
@@ -123,7 +140,16 @@ fn cors(origins: &[String]) -> CorsLayer {
             .map(HeaderName::from_static),
         )
         .expose_headers(
-            ["x-request-id", "x-idempotency-cached", "retry-after"].map(HeaderName::from_static),
+            [
+                "x-request-id",
+                "x-idempotency-cached",
+                "retry-after",
+                "x-ratelimit-limit",
+                "x-ratelimit-remaining",
+                "x-ratelimit-reset",
+                "x-ratelimit-window",
+            ]
+            .map(HeaderName::from_static),
         )
         .max_age(Duration::from_secs(86_400));
     if origins.iter().any(|o| o == "*") {
@@ -142,15 +168,52 @@ pub fn router(app: AppState) -> Router {
         .route("/join", post(queue::join))
         .route("/status", get(queue::status))
         .route("/enter", post(queue::enter))
-        .route("/leave", delete(queue::leave))
-        .route("/ws", get(ws::upgrade));
+        .route("/leave", delete(queue::leave));
     let admin_routes = Router::new()
         .route("/events/{id}", get(admin::get_event).put(admin::put_event))
         .route("/events/{id}/stats", get(admin::event_stats))
         .layer(from_fn_with_state(app.clone(), admin::require_admin));
-    let api = Router::new()
+    let idempotent = || from_fn_with_state(app.clone(), idempotency::idempotency);
+    let mut purchase = Router::new()
+        .route("/reservations", post(reservations::create))
+        .route("/reservations/", post(reservations::create))
+        .route(
+            "/reservations/{id}",
+            get(reservations::get).delete(reservations::cancel),
+        )
+        .route("/reservations/{id}/confirm", post(reservations::confirm))
+        .route("/reservations/{id}/cancel", post(reservations::cancel));
+    for prefix in ["/payment", "/payments"] {
+        purchase = purchase
+            .route(&format!("{prefix}/intent"), post(payments::intent))
+            .route(&format!("{prefix}/{{id}}/status"), get(payments::status))
+            .route(&format!("{prefix}/process"), post(payments::process));
+    }
+    // Authentication runs before idempotency, so keys are scoped per user and a stored
+    // response is never replayed to someone without a valid token.
+    let purchase = purchase.layer(idempotent()).layer(from_fn_with_state(
+        app.auth.clone(),
+        crate::auth::require_user,
+    ));
+    let mut api = Router::new()
         .nest("/queue", queue_routes)
-        .layer(from_fn_with_state(app.clone(), idempotency::idempotency))
+        .route("/auth/login", post(crate::auth::users::login))
+        .route("/auth/register", post(crate::auth::users::register))
+        .layer(idempotent())
+        .merge(purchase)
+        .route("/events/{id}/availability", get(reservations::availability));
+    if app.settings.rate_limit.enabled {
+        // Outside idempotency, so it runs first (the seed's order).
+        let limiter = rate_limit::RateLimit::new(&app.settings.rate_limit, app.metrics.clone());
+        api = api.layer(from_fn_with_state(limiter, rate_limit::rate_limit));
+    }
+    // Routes added below get neither layer: the WebSocket upgrade has its own connection
+    // limits, and admin its own authentication.
+    // The payment webhook is authenticated by its signature and deduplicated by payment and
+    // status; it comes from the payment service's few addresses, so it is not rate limited.
+    let api = api
+        .route("/webhooks/payment", post(payments::webhook))
+        .route("/queue/ws", get(ws::upgrade))
         .nest("/admin", admin_routes)
         .fallback(|| async { ApiError::not_found() });
 
@@ -169,6 +232,7 @@ pub fn router(app: AppState) -> Router {
         .route("/version", get(system::version))
         .route(&app.settings.server.metrics_path, get(system::metrics))
         .route("/ws", get(ws::upgrade))
+        .route("/.well-known/jwks.json", get(system::jwks))
         .nest("/api/v1", api)
         .merge(site)
         .layer(DefaultBodyLimit::max(

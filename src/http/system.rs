@@ -44,6 +44,11 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
     }
 }
 
+/// The public keys of reservation tokens, so that backends can verify them.
+pub async fn jwks(State(app): State<AppState>) -> Json<jsonwebtoken::jwk::JwkSet> {
+    Json(app.reservation_tokens.jwks())
+}
+
 /// The real version and the git commit it was built from.
 pub async fn version() -> Json<Value> {
     Json(json!({

@@ -17,6 +17,7 @@ use std::time::Duration;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::auth::reservation_token::ReservationTokens;
 use crate::config::QueueSettings;
 use crate::domain::{EventId, UserId, WaitingToken};
 use crate::hub::Hub;
@@ -45,6 +46,8 @@ pub enum QueueError {
     QueueFull,
     #[error("this user already holds a place in this event's queue")]
     UserAlreadyQueued,
+    #[error("cannot sign the reservation token: {0}")]
+    Signing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -76,6 +79,8 @@ pub struct Granted {
 #[derive(Clone)]
 pub struct QueueService {
     store: Arc<dyn Store>,
+    /// Signs the reservation token each admitted waiter receives at `enter`.
+    tokens: Arc<ReservationTokens>,
     hub: Arc<Hub>,
     settings: Arc<QueueSettings>,
     metrics: Metrics,
@@ -85,11 +90,13 @@ impl QueueService {
     pub fn new(
         store: Arc<dyn Store>,
         hub: Arc<Hub>,
+        tokens: Arc<ReservationTokens>,
         settings: QueueSettings,
         metrics: Metrics,
     ) -> Self {
         Self {
             store,
+            tokens,
             hub,
             settings: Arc::new(settings),
             metrics,
@@ -165,17 +172,30 @@ impl QueueService {
         channel.status_of(&record).ok_or(QueueError::TokenExpired)
     }
 
-    /// Exchanges an admitted token for its one reservation grant.
+    /// Exchanges an admitted token for its one reservation grant: a signed reservation token
+    /// whose id the store records.
     pub async fn enter(&self, token: WaitingToken) -> Result<Granted, QueueError> {
         let grant = Uuid::new_v4().to_string();
         let session_ms = self.settings.session_secs * 1_000;
         match self.store.enter(token, &grant, session_ms).await? {
-            EnterOutcome::Granted(record) => Ok(Granted {
-                admission: "granted",
-                reservation_token: grant,
-                ttl_sec: self.settings.reservation_ttl_secs,
-                event_id: record.event,
-            }),
+            EnterOutcome::Granted(record) => {
+                let ttl_sec = self.settings.reservation_ttl_secs;
+                let reservation_token = self
+                    .tokens
+                    .issue(
+                        record.event.as_str(),
+                        &token.to_string(),
+                        &grant,
+                        u64::from(ttl_sec),
+                    )
+                    .map_err(|e| QueueError::Signing(e.to_string()))?;
+                Ok(Granted {
+                    admission: "granted",
+                    reservation_token,
+                    ttl_sec,
+                    event_id: record.event,
+                })
+            }
             EnterOutcome::NotReady => Err(QueueError::NotReady),
             EnterOutcome::AlreadyEntered => Err(QueueError::AlreadyEntered),
             EnterOutcome::Expired => Err(QueueError::TokenExpired),

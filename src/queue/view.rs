@@ -75,6 +75,7 @@ impl EventView {
                     .extend(seqs.iter().map(|s| s.0).filter(|s| *s > self.head.0));
             }
             Change::Config(config) => self.config = config.clone(),
+            Change::Notice { .. } => {}
         }
         Ok(true)
     }

@@ -34,6 +34,7 @@ struct Inner {
     /// Ended tokens in the order they ended (retention is constant, so this is expiry order).
     ended: VecDeque<(u64, WaitingToken)>,
     idempotency: HashMap<String, IdempotencyRecord>,
+    users: HashMap<String, UserRecord>,
     /// Idempotency keys by expiry, to forget them without scanning.
     idempotency_expiry: BTreeSet<(u64, String)>,
 }
@@ -641,6 +642,40 @@ impl Store for MemoryStore {
     async fn idempotency_release(&self, key: &str) -> StoreResult<()> {
         self.inner.lock().idempotency.remove(key);
         Ok(())
+    }
+
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: WaitingToken,
+        notice: &Notice,
+    ) -> StoreResult<()> {
+        let mut inner = self.inner.lock();
+        if let Some(ev) = inner.events.get_mut(event) {
+            ev.publish(
+                now_ms(),
+                Change::Notice {
+                    token,
+                    notice: notice.clone(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
+        let mut inner = self.inner.lock();
+        match inner.users.entry(user.username.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => Ok(false),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(user.clone());
+                Ok(true)
+            }
+        }
+    }
+
+    async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        Ok(self.inner.lock().users.get(username).cloned())
     }
 
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {

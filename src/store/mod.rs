@@ -235,6 +235,17 @@ pub enum Change {
     },
     /// The event's settings changed (rate, pause, ...).
     Config(EventConfig),
+    /// An outcome for one waiter's socket (their reservation or payment), delivered by
+    /// whichever node holds it.
+    Notice { token: WaitingToken, notice: Notice },
+}
+
+/// A purchase outcome pushed to a buyer's socket: the message's fields, by kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    Reservation(serde_json::Value),
+    Payment(serde_json::Value),
 }
 
 /// Lifetime totals of one event.
@@ -291,6 +302,20 @@ pub enum IdempotencyBegin {
     Conflict,
     /// The same request completed before: replay this.
     Replay(StoredResponse),
+}
+
+/// A registered buyer. Accounts are kept until deleted (no expiry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: String,
+    /// Unique, stored lower-case.
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    /// PHC string of a memory-hard hash (argon2id); never the password.
+    pub password_hash: String,
+    pub created_at_ms: u64,
 }
 
 /// Admissions per time bucket over the last 15 minutes: the input of the ETA estimate.
@@ -456,6 +481,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Drops a claim whose request failed, so that a retry runs again.
     async fn idempotency_release(&self, key: &str) -> StoreResult<()>;
+
+    /// Publishes `notice` for `token` on the event's update channel (for the node holding its
+    /// socket).
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: WaitingToken,
+        notice: &Notice,
+    ) -> StoreResult<()>;
+
+    /// Registers a user under a unique username; `false` if the username is taken.
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<bool>;
+
+    /// The user registered under `username`.
+    async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>>;
 
     /// Subscribes to the event's updates. Call before [`Store::snapshot`] so no update is lost;
     /// a receiver that lags is told so and must resynchronise from a snapshot.

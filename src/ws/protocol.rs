@@ -5,6 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::queue::status::QueueStatus;
+use crate::store::Notice;
+
+impl From<Notice> for Push {
+    fn from(n: Notice) -> Self {
+        match n {
+            Notice::Reservation(v) => Push::Reservation(v),
+            Notice::Payment(v) => Push::Payment(v),
+        }
+    }
+}
 
 /// Server → client messages (without the envelope fields added at send time).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +40,10 @@ pub enum Push {
     Degraded {},
     /// The store is reachable again.
     Recovered {},
+    /// A reservation of this buyer changed (confirmed with its order id, failed, ...).
+    Reservation(serde_json::Value),
+    /// A payment of this buyer was settled.
+    Payment(serde_json::Value),
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -50,6 +64,8 @@ impl Push {
             Push::Pong {} => "pong",
             Push::Degraded {} => "degraded",
             Push::Recovered {} => "recovered",
+            Push::Reservation(_) => "reservation",
+            Push::Payment(_) => "payment",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }

@@ -39,6 +39,10 @@ pub async fn spawn_app_with(args: &[&str], store: Option<Arc<dyn Store>>) -> Tes
         "--web-root",
         "/nonexistent",
     ];
+    // Most tests fire many requests from one address; the rate-limit tests turn it back on.
+    if !args.contains(&"--rate-limit-enabled") {
+        argv.extend(["--rate-limit-enabled", "false"]);
+    }
     argv.extend_from_slice(args);
     let settings = Cli::try_parse_from(argv)
         .expect("test arguments parse")

@@ -5,6 +5,7 @@ mod admission;
 mod bad_input;
 mod helpers;
 mod queue_rest;
+mod rate_limit;
 mod store_cost;
 #[path = "../support/mod.rs"]
 mod support;

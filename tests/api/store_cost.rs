@@ -104,6 +104,21 @@ impl Store for Counting {
         self.count("idempotency_release");
         self.inner.idempotency_release(k).await
     }
+    async fn notify(&self, e: &EventId, t: WaitingToken, n: &Notice) -> StoreResult<()> {
+        self.count("notify");
+        self.inner.notify(e, t, n).await
+    }
+
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
+        self.count("create_user");
+        self.inner.create_user(user).await
+    }
+
+    async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        self.count("user");
+        self.inner.user(username).await
+    }
+
     async fn subscribe(&self, e: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
         self.count("subscribe");
         self.inner.subscribe(e).await

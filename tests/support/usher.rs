@@ -34,6 +34,8 @@ impl UsherProcess {
             .env("USHER_WEB_ROOT", "/nonexistent")
             .env("LOG_FORMAT", "text")
             .env("LOG_LEVEL", "warn")
+            // The tests fire many requests from one address.
+            .env("RATE_LIMIT_ENABLED", "false")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());

@@ -12,6 +12,7 @@
 //! - `usher:t:T`: token → event, so a token alone finds its event; expires after 7 days;
 //! - `usher:events`: the set of event ids, for the ticker (bounded by the number of events);
 //! - `usher:idem:<key>`: idempotency records, expiring with their TTL;
+//! - `usher:user:<username>`: registered users (JSON); accounts do not expire;
 //! - channel `usher:{E}:updates`: the event's sharded pub/sub channel.
 
 mod conn;
@@ -73,6 +74,10 @@ pub(crate) mod keys {
 
     pub fn idempotency(key: &str) -> String {
         format!("usher:idem:{key}")
+    }
+
+    pub fn user(username: &str) -> String {
+        format!("usher:user:{username}")
     }
 
     /// The event of an update channel name.
@@ -606,6 +611,46 @@ impl Store for RedisStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: WaitingToken,
+        notice: &Notice,
+    ) -> StoreResult<()> {
+        let json = serde_json::to_string(notice).map_err(|e| corrupt(&e.to_string()))?;
+        let mut inv = self.event_script(&self.scripts.notify, event);
+        inv.arg(token.to_string()).arg(json);
+        let _: i64 = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
+        let json = serde_json::to_string(user).map_err(|e| corrupt(&e.to_string()))?;
+        // SET NX: the username is claimed atomically, once.
+        let created: Option<String> = redis::cmd("SET")
+            .arg(keys::user(&user.username))
+            .arg(json)
+            .arg("NX")
+            .query_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(created.is_some())
+    }
+
+    async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
+        let json: Option<String> = self
+            .pool
+            .get()
+            .get(keys::user(username))
+            .await
+            .map_err(unavailable)?;
+        json.map(|j| serde_json::from_str(&j).map_err(|_| corrupt("user record")))
+            .transpose()
     }
 
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {

@@ -16,6 +16,7 @@ pub struct Scripts {
     pub enter: Script,
     pub snapshot: Script,
     pub config: Script,
+    pub notify: Script,
     pub idempotency_begin: Script,
     pub idempotency_finish: Script,
 }
@@ -33,6 +34,7 @@ impl Scripts {
             enter: event(include_str!("../../../lua/enter.lua")),
             snapshot: event(include_str!("../../../lua/snapshot.lua")),
             config: event(include_str!("../../../lua/config.lua")),
+            notify: event(include_str!("../../../lua/notify.lua")),
             idempotency_begin: Script::new(include_str!("../../../lua/idempotency_begin.lua")),
             idempotency_finish: Script::new(include_str!("../../../lua/idempotency_finish.lua")),
         }

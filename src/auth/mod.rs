@@ -1,0 +1,331 @@
+//! Who is calling: buyers' JWTs (HS256 with `JWT_SECRET`, or RS256/ES256 from an identity
+//! provider's JWKS), the seed's development bypass tokens, logins with memory-hard password
+//! hashes, and the signed, single-use reservation tokens that `enter` hands out.
+//!
+//! - [`users`]: register and login (argon2id hashes, users kept in the store);
+//! - [`reservation_token`]: ES256 reservation tokens and their JWKS;
+//! - [`jwks`]: the identity provider's keys, fetched and refreshed.
+
+pub mod jwks;
+pub mod reservation_token;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{AuthSettings, Environment};
+use crate::http::error::ApiError;
+
+/// The seed's development bypass tokens (accepted only when `SERVER_ENVIRONMENT=development`,
+/// and only with their companion header).
+const DEV_BYPASS_TOKEN: &str = "dev-super-key-local-testing";
+const LOAD_TEST_BYPASS_TOKEN: &str = "load-test-bypass-token";
+/// Distinct load-test users the bypass token spreads over (as the seed).
+const LOAD_TEST_USERS: u128 = 30_000;
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECS: u64 = 5;
+
+/// The authenticated caller, available to handlers as an extractor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub role: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<User>().cloned().ok_or_else(|| {
+            unauthorized("MISSING_AUTHORIZATION", "Authorization header is required")
+        })
+    }
+}
+
+/// Claims of the user tokens usher issues and accepts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub exp: u64,
+    #[serde(default)]
+    pub iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+fn unauthorized(code: &'static str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+}
+
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Verifies user tokens and issues them.
+pub struct Authenticator {
+    settings: AuthSettings,
+    hs_decode: DecodingKey,
+    hs_encode: EncodingKey,
+    jwks: Option<Arc<jwks::JwksCache>>,
+    bypass: bool,
+}
+
+impl Authenticator {
+    /// Starts the JWKS refresher when an endpoint is configured (needs a Tokio runtime).
+    pub fn new(settings: &AuthSettings, environment: Environment) -> Self {
+        let secret = settings.jwt_secret.expose().as_bytes();
+        Self {
+            hs_decode: DecodingKey::from_secret(secret),
+            hs_encode: EncodingKey::from_secret(secret),
+            jwks: settings
+                .jwks_endpoint
+                .clone()
+                .map(|url| jwks::JwksCache::start(url, settings.jwks_ttl)),
+            bypass: environment == Environment::Development,
+            settings: settings.clone(),
+        }
+    }
+
+    fn validation(&self, alg: Algorithm) -> Validation {
+        let mut v = Validation::new(alg);
+        v.leeway = LEEWAY_SECS;
+        v.validate_nbf = true;
+        v.set_required_spec_claims(&["exp", "sub"]);
+        match &self.settings.audience {
+            Some(aud) => v.set_audience(&[aud]),
+            None => v.validate_aud = false,
+        }
+        if let Some(iss) = &self.settings.issuer {
+            v.set_issuer(&[iss]);
+        }
+        v
+    }
+
+    /// The user of a request, from `Authorization: Bearer <token>`.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<User, ApiError> {
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| {
+                unauthorized("MISSING_AUTHORIZATION", "Authorization header is required")
+            })?
+            .to_str()
+            .map_err(|_| {
+                unauthorized(
+                    "INVALID_TOKEN_FORMAT",
+                    "Authorization must be 'Bearer <token>'",
+                )
+            })?;
+        let token = value
+            .strip_prefix("Bearer ")
+            .ok_or_else(|| {
+                unauthorized(
+                    "INVALID_TOKEN_FORMAT",
+                    "Authorization must be 'Bearer <token>'",
+                )
+            })?
+            .trim();
+        if token.is_empty() {
+            return Err(unauthorized("MISSING_TOKEN", "The bearer token is empty"));
+        }
+        if let Some(user) = self.bypass_user(token, headers) {
+            return Ok(user);
+        }
+        let claims = self.verify(token).await.map_err(|e| {
+            tracing::debug!(error = %e, "token refused");
+            unauthorized("INVALID_TOKEN", "Token validation failed")
+        })?;
+        Ok(User {
+            id: claims
+                .user_id
+                .filter(|u| !u.is_empty())
+                .unwrap_or(claims.sub.clone()),
+            username: claims.username.unwrap_or_default(),
+            role: claims.role.unwrap_or_else(|| "user".into()),
+        })
+    }
+
+    /// The seed's bypass tokens, in development only, each with its companion header.
+    fn bypass_user(&self, token: &str, headers: &HeaderMap) -> Option<User> {
+        if !self.bypass {
+            return None;
+        }
+        let flag = |name: &str| headers.get(name).is_some_and(|v| v.as_bytes() == b"true");
+        if token == DEV_BYPASS_TOKEN && flag("x-dev-mode") {
+            return Some(User {
+                id: "dev-user-123".into(),
+                username: "dev".into(),
+                role: "developer".into(),
+            });
+        }
+        if token == LOAD_TEST_BYPASS_TOKEN && flag("x-load-test") {
+            let n = uuid::Uuid::new_v4().as_u128() % LOAD_TEST_USERS;
+            return Some(User {
+                id: format!("load-test-user-{n}"),
+                username: "load-test".into(),
+                role: "user".into(),
+            });
+        }
+        None
+    }
+
+    /// Checks a token's signature and claims. A token without a key id must be HS256 (our
+    /// secret); one with a key id must be RS256 or ES256 and match a JWKS key of that kind, so
+    /// a public key can never be used as an HMAC secret.
+    async fn verify(&self, token: &str) -> Result<Claims, String> {
+        let head = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
+        let (key, alg) = match head.kid {
+            None if head.alg == Algorithm::HS256 => (self.hs_decode.clone(), Algorithm::HS256),
+            None => return Err(format!("{:?} without a key id", head.alg)),
+            Some(kid) => {
+                if !matches!(head.alg, Algorithm::RS256 | Algorithm::ES256) {
+                    return Err(format!("{:?} with a key id", head.alg));
+                }
+                let jwks = self.jwks.as_ref().ok_or("no JWKS configured")?;
+                (jwks.key(&kid, head.alg).await?, head.alg)
+            }
+        };
+        jsonwebtoken::decode::<Claims>(token, &key, &self.validation(alg))
+            .map(|d| d.claims)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A user token for `user` (HS256), and its lifetime in seconds.
+    pub fn issue(&self, user: &User) -> Result<(String, u64), ApiError> {
+        let now = unix_now();
+        let ttl = self.settings.token_ttl.as_secs();
+        let claims = Claims {
+            sub: user.id.clone(),
+            user_id: Some(user.id.clone()),
+            username: Some(user.username.clone()),
+            role: Some(user.role.clone()),
+            exp: now + ttl,
+            iat: now,
+            iss: Some(
+                self.settings
+                    .issuer
+                    .clone()
+                    .unwrap_or_else(|| "usher".into()),
+            ),
+            aud: self.settings.audience.clone(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.hs_encode)
+            .map(|t| (t, ttl))
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot sign a user token");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "TOKEN_ERROR",
+                    "Could not issue a token",
+                )
+            })
+    }
+}
+
+/// Middleware for protected routes: the caller must present a valid token; the [`User`] is
+/// put into the request for handlers (and for the idempotency scope).
+pub async fn require_user(
+    State(auth): State<Arc<Authenticator>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match auth.authenticate(req.headers()).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn auth(env: Environment) -> Authenticator {
+        let settings =
+            crate::cli::Cli::try_parse_from(["usher", "serve", "--jwt-audience", "usher-api"])
+                .unwrap()
+                .into_settings()
+                .unwrap();
+        Authenticator::new(&settings.auth, env)
+    }
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        h
+    }
+
+    #[tokio::test]
+    async fn issued_tokens_verify_and_tampered_ones_do_not() {
+        let a = auth(Environment::Development);
+        let user = User {
+            id: "u1".into(),
+            username: "alice".into(),
+            role: "user".into(),
+        };
+        let (token, ttl) = a.issue(&user).unwrap();
+        assert_eq!(ttl, 86_400);
+        assert_eq!(a.authenticate(&bearer(&token)).await.unwrap(), user);
+        // Flip one character of the payload.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        let mut payload = parts[1].clone().into_bytes();
+        payload[3] = if payload[3] == b'A' { b'B' } else { b'A' };
+        parts[1] = String::from_utf8(payload).unwrap();
+        let err = a.authenticate(&bearer(&parts.join("."))).await.unwrap_err();
+        assert_eq!(err.code, "INVALID_TOKEN");
+    }
+
+    #[tokio::test]
+    async fn bypass_tokens_work_only_in_development_with_their_header() {
+        let mut h = bearer(DEV_BYPASS_TOKEN);
+        assert_eq!(
+            auth(Environment::Development)
+                .authenticate(&h)
+                .await
+                .unwrap_err()
+                .code,
+            "INVALID_TOKEN"
+        );
+        h.insert("x-dev-mode", "true".parse().unwrap());
+        assert_eq!(
+            auth(Environment::Development)
+                .authenticate(&h)
+                .await
+                .unwrap()
+                .id,
+            "dev-user-123"
+        );
+        assert_eq!(
+            auth(Environment::Staging)
+                .authenticate(&h)
+                .await
+                .unwrap_err()
+                .code,
+            "INVALID_TOKEN"
+        );
+    }
+}

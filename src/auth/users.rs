@@ -1,0 +1,207 @@
+//! Buyer accounts: `POST /api/v1/auth/register` and `POST /api/v1/auth/login`, with the seed's
+//! JSON shapes. Passwords are hashed with argon2id (memory-hard) off the async runtime; a login
+//! for an unknown user costs the same hash as one with a wrong password, so response times do
+//! not reveal which usernames exist.
+
+use std::sync::LazyLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::User;
+use crate::http::AppState;
+use crate::http::error::{ApiError, ApiJson};
+use crate::store::UserRecord;
+
+const MIN_PASSWORD: usize = 8;
+const MAX_PASSWORD: usize = 128;
+
+/// A hash of nothing anyone knows, verified when the username does not exist.
+static DECOY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash("decoy password for unknown users").expect("argon2"));
+
+fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+}
+
+fn verify(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Usernames: 3 to 64 of letters, digits, `.`, `_`, `-`; compared case-insensitively.
+fn parse_username(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim().to_ascii_lowercase();
+    let ok = (3..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(ApiError::invalid_request(
+            "username must be 3 to 64 letters, digits, '.', '_' or '-'",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegisterBody {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+fn answer(app: &AppState, user: &UserRecord) -> Result<Value, ApiError> {
+    let (token, ttl) = app.auth.issue(&User {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        role: user.role.clone(),
+    })?;
+    Ok(json!({
+        "token": token,
+        "user_id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "expires_in": ttl,
+    }))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "HASH_ERROR",
+            "Password hashing failed",
+        )
+    })
+}
+
+/// `POST /api/v1/auth/register` → 201 with a token.
+pub async fn register(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let username = parse_username(&body.username)?;
+    if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&body.password.chars().count()) {
+        return Err(ApiError::invalid_request(format!(
+            "password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+        )));
+    }
+    if body.email.len() > 254 || body.display_name.chars().count() > 100 {
+        return Err(ApiError::invalid_request(
+            "email or display_name is too long",
+        ));
+    }
+    let password = body.password;
+    let password_hash = blocking(move || hash(&password)).await?.map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "HASH_ERROR",
+            "Password hashing failed",
+        )
+    })?;
+    let user = UserRecord {
+        id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
+        display_name: if body.display_name.is_empty() {
+            username.clone()
+        } else {
+            body.display_name
+        },
+        username,
+        email: body.email,
+        role: "user".into(),
+        password_hash,
+        created_at_ms: crate::hub::now_ms(),
+    };
+    if !app
+        .store
+        .create_user(&user)
+        .await
+        .map_err(|_| ApiError::store_unavailable())?
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "USERNAME_EXISTS",
+            "Username already exists",
+        ));
+    }
+    Ok((StatusCode::CREATED, Json(answer(&app, &user)?)))
+}
+
+/// `POST /api/v1/auth/login` → 200 with a token; 401 `INVALID_CREDENTIALS` for an unknown user
+/// and a wrong password alike.
+pub async fn login(
+    State(app): State<AppState>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<Value>, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "Invalid username or password",
+        )
+    };
+    let user = match parse_username(&body.username) {
+        Ok(name) => app
+            .store
+            .user(&name)
+            .await
+            .map_err(|_| ApiError::store_unavailable())?,
+        Err(_) => None,
+    };
+    let phc = user
+        .as_ref()
+        .map_or_else(|| DECOY_HASH.clone(), |u| u.password_hash.clone());
+    let password = body.password;
+    let ok = blocking(move || verify(&password, &phc)).await?;
+    match user {
+        Some(user) if ok => Ok(Json(answer(&app, &user)?)),
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_only_the_right_password_and_are_salted() {
+        let a = hash("correct horse").unwrap();
+        let b = hash("correct horse").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b, "salted");
+        assert!(verify("correct horse", &a));
+        assert!(!verify("wrong horse", &a));
+    }
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        assert_eq!(parse_username(" Alice ").unwrap(), "alice");
+        assert!(parse_username("a").is_err());
+        assert!(parse_username("bad name").is_err());
+    }
+}

@@ -1,0 +1,581 @@
+//! Reservations: `reservation.v1.ReservationService`.
+//!
+//! A reservation holds seats for a limited time (`USHER_HOLD_SECS`, 60 s) and ends exactly one
+//! way: CONFIRMED (paid: the payment is COMPLETED for the right amount and the inventory sold
+//! the seats), CANCELLED, EXPIRED (the hold ran out; seats released) or FAILED (the payment
+//! failed; seats released). Confirm, cancel and expiry of one reservation are serialised by its
+//! own lock, and the inventory independently refuses to sell an expired hold, so a confirm that
+//! races the expiry ends either confirmed with the seats sold or expired with them free.
+//!
+//! A payment approved after its reservation ended is refunded.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use tokio::sync::broadcast;
+use tonic::{Request, Response, Status};
+use tracing::{debug, warn};
+
+use super::inventory::{CommitOutcome, Inventory};
+use super::payment::Payments;
+use super::{BackendEvent, EventKind, clock_ms, in_band, new_id, timestamp};
+use crate::proto::common::v1::{Error as PbError, ErrorCode, Money};
+use crate::proto::payment::v1::PaymentStatus;
+use crate::proto::reservation::v1 as pb;
+use pb::ReservationStatus;
+
+/// How often expired holds are swept.
+pub const SWEEP_INTERVAL: Duration = Duration::from_millis(250);
+
+type Record = Arc<tokio::sync::Mutex<pb::Reservation>>;
+/// `(user, idempotency key)` of a create request.
+type IdempotencyKey = (String, String);
+/// The request fingerprint a key was first used with, and the reservation it created.
+type Claim = (Vec<u8>, String);
+
+/// The reservation service's state.
+pub struct Reservations {
+    inventory: Arc<Inventory>,
+    payments: Arc<Payments>,
+    hold_ms: u64,
+    items: Mutex<HashMap<String, Record>>,
+    /// `(hold deadline, reservation id)` of reservations on hold, soonest first.
+    expiries: Mutex<BTreeSet<(u64, String)>>,
+    idempotency: Mutex<HashMap<IdempotencyKey, Claim>>,
+    bus: broadcast::Sender<BackendEvent>,
+}
+
+fn fail(code: ErrorCode, message: &str) -> Option<PbError> {
+    Some(in_band(code, message))
+}
+
+fn is(r: &pb::Reservation, s: ReservationStatus) -> bool {
+    r.status == s as i32
+}
+
+impl Reservations {
+    pub fn new(
+        inventory: Arc<Inventory>,
+        payments: Arc<Payments>,
+        hold_ms: u64,
+        bus: broadcast::Sender<BackendEvent>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            inventory,
+            payments,
+            hold_ms,
+            items: Mutex::new(HashMap::new()),
+            expiries: Mutex::new(BTreeSet::new()),
+            idempotency: Mutex::new(HashMap::new()),
+            bus,
+        })
+    }
+
+    /// How long a new hold lasts.
+    pub fn hold_ms(&self) -> u64 {
+        self.hold_ms
+    }
+
+    fn record(&self, id: &str) -> Option<Record> {
+        self.items.lock().get(id).cloned()
+    }
+
+    fn emit(&self, kind: EventKind, r: &pb::Reservation) {
+        let _ = self.bus.send(BackendEvent::reservation(kind, r));
+    }
+
+    async fn create(
+        &self,
+        req: pb::CreateReservationRequest,
+    ) -> Result<pb::CreateReservationResponse, Status> {
+        if req.event_id.is_empty() || req.user_id.is_empty() {
+            return Err(Status::invalid_argument(
+                "event_id and user_id are required",
+            ));
+        }
+        let quantity = usize::try_from(req.quantity)
+            .map_err(|_| Status::invalid_argument("quantity must not be negative"))?;
+        if req.seat_ids.is_empty() && quantity == 0 {
+            return Err(Status::invalid_argument("seat_ids or quantity is required"));
+        }
+        // Idempotent on (user, key): the same request answers with the same reservation.
+        let id = new_id("rsv");
+        if !req.idempotency_key.is_empty() {
+            let mut fingerprint_req = req.clone();
+            fingerprint_req.idempotency_key.clear();
+            let fingerprint = prost::Message::encode_to_vec(&fingerprint_req);
+            let key = (req.user_id.clone(), req.idempotency_key.clone());
+            let earlier = {
+                let mut idem = self.idempotency.lock();
+                match idem.get(&key) {
+                    Some((f, existing)) => Some((*f == fingerprint, existing.clone())),
+                    None => {
+                        idem.insert(key, (fingerprint, id.clone()));
+                        None
+                    }
+                }
+            };
+            match earlier {
+                Some((false, _)) => {
+                    return Ok(pb::CreateReservationResponse {
+                        error: fail(
+                            ErrorCode::IdempotencyConflict,
+                            "idempotency key used for another request",
+                        ),
+                        ..Default::default()
+                    });
+                }
+                Some((true, existing)) => {
+                    return Ok(match self.record(&existing) {
+                        Some(r) => Self::created(&*r.lock().await),
+                        None => pb::CreateReservationResponse {
+                            error: fail(
+                                ErrorCode::Unavailable,
+                                "the first request is still running; retry",
+                            ),
+                            ..Default::default()
+                        },
+                    });
+                }
+                None => {}
+            }
+        }
+        let now = clock_ms();
+        let granted = match self.inventory.hold(
+            &req.event_id,
+            &id,
+            &req.seat_ids,
+            quantity,
+            None,
+            now + self.hold_ms,
+        ) {
+            Ok(g) => g,
+            Err(e) => {
+                if !req.idempotency_key.is_empty() {
+                    self.idempotency
+                        .lock()
+                        .remove(&(req.user_id.clone(), req.idempotency_key.clone()));
+                }
+                let error = e.to_error();
+                return Ok(pb::CreateReservationResponse {
+                    error: Some(error),
+                    ..Default::default()
+                });
+            }
+        };
+        let currency = granted
+            .seats
+            .first()
+            .and_then(|s| s.price.as_ref())
+            .map(|p| p.currency.clone())
+            .unwrap_or_default();
+        let total: i64 = granted
+            .seats
+            .iter()
+            .filter_map(|s| s.price.as_ref().map(|p| p.amount))
+            .sum();
+        let r = pb::Reservation {
+            reservation_id: id.clone(),
+            event_id: req.event_id.clone(),
+            user_id: req.user_id.clone(),
+            status: ReservationStatus::Hold as i32,
+            quantity: granted.seats.len() as i32,
+            seats: granted.seats,
+            total_amount: Some(Money {
+                amount: total,
+                currency,
+            }),
+            created_at: Some(timestamp(now)),
+            updated_at: Some(timestamp(now)),
+            hold_expires_at: Some(timestamp(granted.expires_ms)),
+            metadata: req.metadata,
+            ..Default::default()
+        };
+        let resp = Self::created(&r);
+        self.emit(EventKind::ReservationCreated, &r);
+        self.items
+            .lock()
+            .insert(id.clone(), Arc::new(tokio::sync::Mutex::new(r)));
+        self.expiries.lock().insert((granted.expires_ms, id));
+        Ok(resp)
+    }
+
+    fn created(r: &pb::Reservation) -> pb::CreateReservationResponse {
+        pb::CreateReservationResponse {
+            reservation_id: r.reservation_id.clone(),
+            status: r.status,
+            hold_expires_at: r.hold_expires_at,
+            reserved_seats: r.seats.clone(),
+            total_amount: r.total_amount.clone(),
+            payment_url: format!("/payment?reservation_id={}", r.reservation_id),
+            error: None,
+        }
+    }
+
+    /// Ends a reservation on hold whose deadline passed (called with its lock held): the seats
+    /// go back to the pool. Returns whether it expired now.
+    fn expire_locked(&self, r: &mut pb::Reservation, now: u64) -> bool {
+        let due = r
+            .hold_expires_at
+            .as_ref()
+            .is_some_and(|t| super::millis(t) <= now);
+        if !is(r, ReservationStatus::Hold) || !due {
+            return false;
+        }
+        self.inventory.release(&r.event_id, &r.reservation_id);
+        r.status = ReservationStatus::Expired as i32;
+        r.updated_at = Some(timestamp(now));
+        self.emit(EventKind::ReservationExpired, r);
+        true
+    }
+
+    /// Expires every reservation whose hold deadline has passed.
+    pub async fn sweep(&self) {
+        let now = clock_ms();
+        let due: Vec<String> = {
+            let mut expiries = self.expiries.lock();
+            let mut due = Vec::new();
+            while let Some((at, _)) = expiries.first()
+                && *at <= now
+            {
+                due.push(expiries.pop_first().expect("non-empty").1);
+            }
+            due
+        };
+        for id in due {
+            if let Some(rec) = self.record(&id) {
+                let mut r = rec.lock().await;
+                if self.expire_locked(&mut r, now) {
+                    debug!(reservation = %id, "hold expired; seats released");
+                }
+            }
+        }
+        self.inventory.sweep();
+    }
+
+    /// Refunds a completed payment whose reservation can no longer use it.
+    fn refund(&self, payment_intent_id: &str) {
+        if let Some(p) = self.payments.cancel(payment_intent_id) {
+            debug!(payment = %payment_intent_id, status = p.status, "payment refunded");
+        }
+    }
+
+    async fn confirm(&self, req: pb::ConfirmReservationRequest) -> pb::ConfirmReservationResponse {
+        let err = |code, m: &str| pb::ConfirmReservationResponse {
+            error: fail(code, m),
+            ..Default::default()
+        };
+        let Some(rec) = self.record(&req.reservation_id) else {
+            return err(ErrorCode::NotFound, "reservation not found");
+        };
+        let mut r = rec.lock().await;
+        if !req.user_id.is_empty() && req.user_id != r.user_id {
+            return err(ErrorCode::Forbidden, "not your reservation");
+        }
+        if is(&r, ReservationStatus::Confirmed) {
+            if r.payment_intent_id == req.payment_intent_id {
+                return pb::ConfirmReservationResponse {
+                    order_id: r.order_id.clone(),
+                    status: r.status,
+                    confirmed_at: r.updated_at,
+                    confirmed_seats: r.seats.clone(),
+                    error: None,
+                };
+            }
+            return err(
+                ErrorCode::FailedPrecondition,
+                "already confirmed with another payment",
+            );
+        }
+        let now = clock_ms();
+        self.expire_locked(&mut r, now);
+        let payment = self.payments.get(&req.payment_intent_id);
+        let paid = payment.as_ref().is_some_and(|p| {
+            p.status == PaymentStatus::Completed as i32
+                && p.reservation_id == r.reservation_id
+                && p.amount == r.total_amount
+        });
+        if is(&r, ReservationStatus::Expired) {
+            if paid {
+                self.refund(&req.payment_intent_id);
+            }
+            return err(
+                ErrorCode::ReservationExpired,
+                "the hold expired; the seats were released",
+            );
+        }
+        if !is(&r, ReservationStatus::Hold) {
+            return err(
+                ErrorCode::FailedPrecondition,
+                "the reservation was cancelled or failed",
+            );
+        }
+        if !paid {
+            return err(
+                ErrorCode::PaymentNotApproved,
+                "the payment is not completed for this reservation and amount",
+            );
+        }
+        match self.inventory.commit(&r.event_id, &r.reservation_id) {
+            CommitOutcome::Sold { order_id, seats } => {
+                r.status = ReservationStatus::Confirmed as i32;
+                r.order_id = order_id;
+                r.payment_intent_id = req.payment_intent_id;
+                r.seats = seats;
+                r.updated_at = Some(timestamp(now));
+                self.emit(EventKind::ReservationConfirmed, &r);
+                pb::ConfirmReservationResponse {
+                    order_id: r.order_id.clone(),
+                    status: r.status,
+                    confirmed_at: r.updated_at,
+                    confirmed_seats: r.seats.clone(),
+                    error: None,
+                }
+            }
+            CommitOutcome::Expired | CommitOutcome::UnknownReservation => {
+                r.status = ReservationStatus::Expired as i32;
+                r.updated_at = Some(timestamp(now));
+                self.emit(EventKind::ReservationExpired, &r);
+                self.refund(&req.payment_intent_id);
+                err(
+                    ErrorCode::ReservationExpired,
+                    "the hold expired; the seats were released",
+                )
+            }
+        }
+    }
+
+    /// Ends a reservation on hold as `status` (cancelled or failed), releasing its seats.
+    /// Returns the reservation, or an error for one that cannot end that way.
+    async fn end(
+        &self,
+        id: &str,
+        user: &str,
+        status: ReservationStatus,
+    ) -> Result<pb::Reservation, PbError> {
+        let rec = self
+            .record(id)
+            .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
+        let mut r = rec.lock().await;
+        if !user.is_empty() && user != r.user_id {
+            return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
+        }
+        let now = clock_ms();
+        self.expire_locked(&mut r, now);
+        if r.status == status as i32 {
+            return Ok(r.clone());
+        }
+        if !is(&r, ReservationStatus::Hold) {
+            return Err(in_band(
+                ErrorCode::FailedPrecondition,
+                "only a reservation on hold can be cancelled",
+            ));
+        }
+        self.inventory.release(&r.event_id, &r.reservation_id);
+        r.status = status as i32;
+        r.updated_at = Some(timestamp(now));
+        let kind = if status == ReservationStatus::Failed {
+            EventKind::ReservationFailed
+        } else {
+            EventKind::ReservationCancelled
+        };
+        self.emit(kind, &r);
+        Ok(r.clone())
+    }
+
+    /// Reacts to payment outcomes: a failed payment fails its reservation; an approved payment
+    /// whose reservation has already ended is refunded. Runs until the bus closes.
+    pub async fn follow_payments(self: Arc<Self>, mut events: broadcast::Receiver<BackendEvent>) {
+        loop {
+            let event = match events.recv().await {
+                Ok(e) => e,
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    warn!(missed = n, "payment events lagged");
+                    continue;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            };
+            let Some(intent) = event.payment_intent_id.as_deref() else {
+                continue;
+            };
+            match event.kind {
+                EventKind::PaymentFailed => {
+                    if let Err(e) = self
+                        .end(&event.reservation_id, "", ReservationStatus::Failed)
+                        .await
+                    {
+                        debug!(reservation = %event.reservation_id, error = %e.message, "failed payment left the reservation as it was");
+                    }
+                }
+                EventKind::PaymentApproved => {
+                    let ended = match self.record(&event.reservation_id) {
+                        Some(rec) => {
+                            let mut r = rec.lock().await;
+                            self.expire_locked(&mut r, clock_ms());
+                            [
+                                ReservationStatus::Expired,
+                                ReservationStatus::Cancelled,
+                                ReservationStatus::Failed,
+                            ]
+                            .into_iter()
+                            .any(|s| is(&r, s))
+                        }
+                        None => true,
+                    };
+                    if ended {
+                        self.refund(intent);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A reservation as its owner may see it (expired on read when its hold ran out).
+    pub async fn get(&self, id: &str, user: &str) -> Result<pb::Reservation, PbError> {
+        let rec = self
+            .record(id)
+            .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
+        let mut r = rec.lock().await;
+        if !user.is_empty() && user != r.user_id {
+            return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
+        }
+        self.expire_locked(&mut r, clock_ms());
+        Ok(r.clone())
+    }
+
+    /// Every reservation (for audits and tests).
+    pub async fn all(&self) -> Vec<pb::Reservation> {
+        let records: Vec<Record> = self.items.lock().values().cloned().collect();
+        let mut out = Vec::with_capacity(records.len());
+        for rec in records {
+            out.push(rec.lock().await.clone());
+        }
+        out
+    }
+}
+
+/// `reservation.v1.ReservationService` over [`Reservations`].
+pub struct ReservationApi {
+    pub reservations: Arc<Reservations>,
+}
+
+#[tonic::async_trait]
+impl pb::reservation_service_server::ReservationService for ReservationApi {
+    async fn create_reservation(
+        &self,
+        request: Request<pb::CreateReservationRequest>,
+    ) -> Result<Response<pb::CreateReservationResponse>, Status> {
+        self.reservations
+            .create(request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn get_reservation(
+        &self,
+        request: Request<pb::GetReservationRequest>,
+    ) -> Result<Response<pb::GetReservationResponse>, Status> {
+        let req = request.into_inner();
+        let resp = match self
+            .reservations
+            .get(&req.reservation_id, &req.user_id)
+            .await
+        {
+            Ok(r) => pb::GetReservationResponse {
+                reservation: Some(r),
+                error: None,
+            },
+            Err(e) => pb::GetReservationResponse {
+                reservation: None,
+                error: Some(e),
+            },
+        };
+        Ok(Response::new(resp))
+    }
+
+    async fn confirm_reservation(
+        &self,
+        request: Request<pb::ConfirmReservationRequest>,
+    ) -> Result<Response<pb::ConfirmReservationResponse>, Status> {
+        Ok(Response::new(
+            self.reservations.confirm(request.into_inner()).await,
+        ))
+    }
+
+    async fn cancel_reservation(
+        &self,
+        request: Request<pb::CancelReservationRequest>,
+    ) -> Result<Response<pb::CancelReservationResponse>, Status> {
+        let req = request.into_inner();
+        let resp = match self
+            .reservations
+            .end(
+                &req.reservation_id,
+                &req.user_id,
+                ReservationStatus::Cancelled,
+            )
+            .await
+        {
+            Ok(r) => pb::CancelReservationResponse {
+                status: r.status,
+                cancelled_at: r.updated_at,
+                released_seats: r.seats,
+                error: None,
+            },
+            Err(e) => pb::CancelReservationResponse {
+                error: Some(e),
+                ..Default::default()
+            },
+        };
+        Ok(Response::new(resp))
+    }
+
+    async fn list_reservations(
+        &self,
+        request: Request<pb::ListReservationsRequest>,
+    ) -> Result<Response<pb::ListReservationsResponse>, Status> {
+        let req = request.into_inner();
+        let mut reservations: Vec<pb::Reservation> = self
+            .reservations
+            .all()
+            .await
+            .into_iter()
+            .filter(|r| req.user_id.is_empty() || r.user_id == req.user_id)
+            .filter(|r| req.event_id.is_empty() || r.event_id == req.event_id)
+            .filter(|r| req.status == 0 || r.status == req.status)
+            .collect();
+        reservations.sort_by(|a, b| a.reservation_id.cmp(&b.reservation_id));
+        Ok(Response::new(pb::ListReservationsResponse {
+            reservations,
+            page_info: None,
+            error: None,
+        }))
+    }
+
+    async fn extend_hold(
+        &self,
+        request: Request<pb::ExtendHoldRequest>,
+    ) -> Result<Response<pb::ExtendHoldResponse>, Status> {
+        // Holds are not extended: a fixed hold keeps seats moving in a busy sale.
+        let req = request.into_inner();
+        let r = self
+            .reservations
+            .get(&req.reservation_id, &req.user_id)
+            .await;
+        Ok(Response::new(match r {
+            Ok(r) => pb::ExtendHoldResponse {
+                new_expires_at: r.hold_expires_at,
+                extended_seconds: 0,
+                extension_allowed: false,
+                error: None,
+            },
+            Err(e) => pb::ExtendHoldResponse {
+                error: Some(e),
+                ..Default::default()
+            },
+        }))
+    }
+}

@@ -1,0 +1,276 @@
+//! The gateway's side of the backends: gRPC clients for the reservation, inventory and payment
+//! services (embedded on loopback or external), with deadlines, W3C `traceparent` propagation,
+//! and the one explicit mapping of gRPC status codes and in-band `common.v1.Error` codes to the
+//! seed's HTTP error envelope.
+//!
+//! Nothing here retries a call that changes state: creating a reservation or a payment twice
+//! is worse than failing once. Reads (`GetReservation`, `GetPaymentStatus`, inventory status)
+//! are retried once on `UNAVAILABLE`.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use sha2::{Digest, Sha256};
+use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use tonic::{Code, Request, Status};
+
+use crate::config::UpstreamSettings;
+use crate::http::error::{ApiError, current_trace_id};
+use crate::proto::common::v1::{Error as PbError, ErrorCode};
+use crate::proto::payment::v1::payment_service_client::PaymentServiceClient;
+use crate::proto::reservation::v1::inventory_service_client::InventoryServiceClient;
+use crate::proto::reservation::v1::reservation_service_client::ReservationServiceClient;
+
+/// What a call was about, for error codes (`RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Reservation,
+    Payment,
+    Event,
+}
+
+impl Resource {
+    fn not_found(self) -> &'static str {
+        match self {
+            Resource::Reservation => "RESERVATION_NOT_FOUND",
+            Resource::Payment => "PAYMENT_NOT_FOUND",
+            Resource::Event => "EVENT_NOT_FOUND",
+        }
+    }
+}
+
+/// The backends' clients. Cheap to clone.
+#[derive(Clone)]
+pub struct Upstreams {
+    pub reservation: ReservationServiceClient<Channel>,
+    pub inventory: InventoryServiceClient<Channel>,
+    pub payment: PaymentServiceClient<Channel>,
+    reservation_deadline: Duration,
+    payment_deadline: Duration,
+}
+
+fn channel(address: &str, tls: bool, connect_timeout: Duration) -> anyhow::Result<Channel> {
+    let scheme = if tls { "https" } else { "http" };
+    let uri = if address.contains("://") {
+        address.to_owned()
+    } else {
+        format!("{scheme}://{address}")
+    };
+    let mut endpoint = Endpoint::from_shared(uri.clone())
+        .map_err(|e| anyhow::anyhow!("invalid backend address {uri}: {e}"))?
+        .connect_timeout(connect_timeout)
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_while_idle(true);
+    if tls {
+        // The server name is the host alone (the seed used host:port, which never matches).
+        endpoint = endpoint
+            .tls_config(ClientTlsConfig::new().with_webpki_roots())
+            .map_err(|e| anyhow::anyhow!("TLS for {uri}: {e}"))?;
+    }
+    // Lazy: usher starts (and answers 503 for purchases) while a backend is still coming up.
+    Ok(endpoint.connect_lazy())
+}
+
+impl Upstreams {
+    /// Clients for the configured backends; `embedded` is the address of the embedded ones,
+    /// used for every backend without an address of its own.
+    pub fn connect(settings: &UpstreamSettings, embedded: Option<&str>) -> anyhow::Result<Self> {
+        let pick = |own: &Option<String>, name: &str| {
+            own.as_deref()
+                .or(embedded)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("{name} is not set and no embedded backends are running")
+                })
+        };
+        let connect = Duration::from_secs(2);
+        let reservation = channel(
+            &pick(
+                &settings.reservation_address,
+                "BACKEND_RESERVATION_API_GRPC_ADDRESS",
+            )?,
+            settings.reservation_tls,
+            connect,
+        )?;
+        let inventory = match &settings.inventory_address {
+            Some(a) => channel(a, settings.reservation_tls, connect)?,
+            // The seed serves inventory beside reservations.
+            None => reservation.clone(),
+        };
+        let payment = channel(
+            &pick(
+                &settings.payment_address,
+                "BACKEND_PAYMENT_API_GRPC_ADDRESS",
+            )?,
+            settings.payment_tls,
+            connect,
+        )?;
+        Ok(Self {
+            reservation: ReservationServiceClient::new(reservation),
+            inventory: InventoryServiceClient::new(inventory),
+            payment: PaymentServiceClient::new(payment),
+            reservation_deadline: settings.reservation_timeout,
+            payment_deadline: settings.payment_timeout,
+        })
+    }
+
+    /// A request to the reservation or inventory service, with its deadline and trace context.
+    pub fn for_reservation<T>(&self, message: T) -> Request<T> {
+        request(message, self.reservation_deadline)
+    }
+
+    /// A request to the payment service, with its deadline and trace context.
+    pub fn for_payment<T>(&self, message: T) -> Request<T> {
+        request(message, self.payment_deadline)
+    }
+}
+
+fn request<T>(message: T, deadline: Duration) -> Request<T> {
+    let mut req = Request::new(message);
+    req.set_timeout(deadline);
+    if let Ok(v) = traceparent(&current_trace_id()).parse() {
+        req.metadata_mut().insert("traceparent", v);
+    }
+    req
+}
+
+/// A W3C `traceparent` for a call made while serving the request with `trace_id`: the same
+/// trace (a trace id that is not 32 hex digits is hashed into one), a new span.
+pub fn traceparent(trace_id: &str) -> String {
+    let is_hex32 = trace_id.len() == 32 && trace_id.bytes().all(|b| b.is_ascii_hexdigit());
+    let trace = if is_hex32 {
+        trace_id.to_ascii_lowercase()
+    } else {
+        hex::encode(&Sha256::digest(trace_id.as_bytes())[..16])
+    };
+    let span = &uuid::Uuid::new_v4().simple().to_string()[..16];
+    format!("00-{trace}-{span}-01")
+}
+
+/// Retries a read once when the backend was unavailable (a reconnect, a rolling restart).
+pub async fn read_twice<T, F, Fut>(mut call: F) -> Result<T, Status>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Status>>,
+{
+    match call().await {
+        Err(s) if s.code() == Code::Unavailable => call().await,
+        other => other,
+    }
+}
+
+/// A gRPC failure as an HTTP error.
+pub fn from_status(s: &Status, resource: Resource) -> ApiError {
+    let (status, code) = match s.code() {
+        Code::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+        Code::InvalidArgument | Code::OutOfRange => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+        Code::AlreadyExists | Code::Aborted => (StatusCode::CONFLICT, "CONFLICT"),
+        Code::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
+        Code::PermissionDenied => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+        Code::DeadlineExceeded | Code::Cancelled => {
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        }
+        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+        _ => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+    };
+    if status.is_server_error() {
+        tracing::warn!(code = ?s.code(), message = s.message(), "backend call failed");
+    }
+    let err = ApiError::new(status, code, upstream_message(s.message(), status));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        err.with_retry_after(1)
+    } else {
+        err
+    }
+}
+
+/// Backend messages for client errors are shown; server-side details are not.
+fn upstream_message(message: &str, status: StatusCode) -> String {
+    match status {
+        StatusCode::GATEWAY_TIMEOUT => "The backend did not answer in time".into(),
+        StatusCode::SERVICE_UNAVAILABLE => "The backend is unavailable; try again shortly".into(),
+        s if s.is_server_error() => "The backend failed".into(),
+        _ => message.to_owned(),
+    }
+}
+
+/// An in-band business error (`common.v1.Error`) as an HTTP error.
+pub fn from_in_band(e: &PbError, resource: Resource) -> ApiError {
+    let code = ErrorCode::try_from(e.code).unwrap_or(ErrorCode::Unspecified);
+    let (status, name) = match code {
+        ErrorCode::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+        ErrorCode::Unauthenticated | ErrorCode::Unauthorized => {
+            (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED")
+        }
+        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "ACCESS_DENIED"),
+        ErrorCode::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+        ErrorCode::IdempotencyRequired => (StatusCode::BAD_REQUEST, "IDEMPOTENCY_REQUIRED"),
+        ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
+        ErrorCode::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
+        ErrorCode::InventoryConflict => (StatusCode::CONFLICT, "INVENTORY_CONFLICT"),
+        ErrorCode::InsufficientInventory => (StatusCode::CONFLICT, "INSUFFICIENT_INVENTORY"),
+        ErrorCode::ReservationExpired => (StatusCode::CONFLICT, "RESERVATION_EXPIRED"),
+        ErrorCode::ConcurrentModification => (StatusCode::CONFLICT, "CONCURRENT_MODIFICATION"),
+        ErrorCode::PaymentNotApproved => (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED"),
+        ErrorCode::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
+        ErrorCode::RateLimited | ErrorCode::QuotaExceeded => {
+            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
+        }
+        ErrorCode::Timeout | ErrorCode::UpstreamTimeout => {
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        }
+        ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+        ErrorCode::Unspecified
+        | ErrorCode::Internal
+        | ErrorCode::UpstreamError
+        | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+    };
+    ApiError::new(status, name, upstream_message(&e.message, status))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traceparent_keeps_a_w3c_trace_id_and_hashes_others() {
+        let tp = traceparent("4bf92f3577b34da6a3ce929d0e0e4736");
+        assert!(tp.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
+        assert!(tp.ends_with("-01"));
+        assert_eq!(tp.len(), 55);
+        let other = traceparent("req-123");
+        assert_eq!(other.len(), 55);
+        assert_eq!(
+            other[3..35],
+            traceparent("req-123")[3..35],
+            "same trace for the same id"
+        );
+    }
+
+    #[test]
+    fn codes_map_explicitly() {
+        let e = from_status(&Status::deadline_exceeded("slow"), Resource::Reservation);
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        );
+        let e = from_status(&Status::not_found("x"), Resource::Payment);
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND")
+        );
+        let pb = PbError {
+            code: ErrorCode::PaymentNotApproved as i32,
+            message: "pending".into(),
+            ..Default::default()
+        };
+        let e = from_in_band(&pb, Resource::Reservation);
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")
+        );
+    }
+}

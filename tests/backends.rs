@@ -1,0 +1,524 @@
+//! The reference backends over real gRPC (tonic clients against the tonic server on a loopback
+//! port): zero oversell under contention, hold expiry, payment-verified confirm, refunds of late
+//! payments, and signed webhooks with retries.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use clap::Parser;
+use futures::future::join_all;
+use parking_lot::Mutex;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::transport::Channel;
+use usher::backends::Backends;
+use usher::backends::payment::{SIGNATURE_HEADER, verify_webhook_signature};
+use usher::cli::{Cli, Command};
+use usher::config::DEV_WEBHOOK_SECRET;
+use usher::proto::common::v1::ErrorCode;
+use usher::proto::payment::v1 as paypb;
+use usher::proto::reservation::v1 as rsvpb;
+
+use paypb::payment_service_client::PaymentServiceClient;
+use rsvpb::inventory_service_client::InventoryServiceClient;
+use rsvpb::reservation_service_client::ReservationServiceClient;
+
+struct Fixture {
+    backends: Arc<Backends>,
+    channel: Channel,
+    _stop: watch::Sender<bool>,
+    _dir: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts the backends on a free loopback port with one event `evt` of `seats` seats in one
+/// section (price 1,000 KRW each) and the given extra flags.
+async fn start(seats: u32, flags: &[&str]) -> Fixture {
+    let dir = std::env::temp_dir().join(format!("usher-backends-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("inventory.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"events": [{"event_id": "evt", "name": "test", "sections": [
+            {"id": "A", "rows": 1, "seats_per_row": seats, "price": {"amount": 1000, "currency": "KRW"}}
+        ]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let mut argv = vec![
+        "usher",
+        "backends",
+        "--inventory-file",
+        file.to_str().unwrap(),
+    ];
+    argv.extend_from_slice(flags);
+    let Some(Command::Backends(args)) = Cli::try_parse_from(argv).unwrap().command else {
+        unreachable!()
+    };
+    let backends = Backends::new(&args.backends).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, rx) = watch::channel(false);
+    backends.serve(listener, rx).unwrap();
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    Fixture {
+        backends,
+        channel,
+        _stop: stop,
+        _dir: TempDir(dir),
+    }
+}
+
+impl Fixture {
+    fn reservations(&self) -> ReservationServiceClient<Channel> {
+        ReservationServiceClient::new(self.channel.clone())
+    }
+    fn payments(&self) -> PaymentServiceClient<Channel> {
+        PaymentServiceClient::new(self.channel.clone())
+    }
+    fn inventory(&self) -> InventoryServiceClient<Channel> {
+        InventoryServiceClient::new(self.channel.clone())
+    }
+
+    async fn reserve(
+        &self,
+        user: &str,
+        seats: &[&str],
+        quantity: i32,
+    ) -> rsvpb::CreateReservationResponse {
+        self.reservations()
+            .create_reservation(rsvpb::CreateReservationRequest {
+                event_id: "evt".into(),
+                seat_ids: seats.iter().map(|s| s.to_string()).collect(),
+                quantity,
+                user_id: user.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    async fn pay(
+        &self,
+        r: &rsvpb::CreateReservationResponse,
+        scenario: paypb::PaymentScenario,
+        webhook: &str,
+    ) -> String {
+        self.payments()
+            .create_payment_intent(paypb::CreatePaymentIntentRequest {
+                reservation_id: r.reservation_id.clone(),
+                amount: r.total_amount.clone(),
+                user_id: "u".into(),
+                scenario: scenario as i32,
+                webhook_url: webhook.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .payment_intent_id
+    }
+
+    async fn payment_status(&self, intent: &str) -> paypb::PaymentStatus {
+        let p = self
+            .payments()
+            .get_payment_status(paypb::GetPaymentStatusRequest {
+                payment_intent_id: intent.into(),
+                user_id: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        paypb::PaymentStatus::try_from(p.status).unwrap()
+    }
+
+    async fn confirm(&self, reservation: &str, intent: &str) -> rsvpb::ConfirmReservationResponse {
+        self.reservations()
+            .confirm_reservation(rsvpb::ConfirmReservationRequest {
+                reservation_id: reservation.into(),
+                payment_intent_id: intent.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    async fn status_of(&self, reservation: &str) -> rsvpb::ReservationStatus {
+        let r = self
+            .reservations()
+            .get_reservation(rsvpb::GetReservationRequest {
+                reservation_id: reservation.into(),
+                user_id: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .reservation
+            .unwrap();
+        rsvpb::ReservationStatus::try_from(r.status).unwrap()
+    }
+
+    async fn available(&self) -> i32 {
+        self.inventory()
+            .get_inventory_status(rsvpb::GetInventoryStatusRequest {
+                event_id: "evt".into(),
+                section: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .stats
+            .unwrap()
+            .available_seats
+    }
+}
+
+fn code(e: &Option<usher::proto::common::v1::Error>) -> Option<ErrorCode> {
+    e.as_ref().map(|e| ErrorCode::try_from(e.code).unwrap())
+}
+
+/// A small deterministic generator, one per buyer.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_buyers_for_fifty_seats_never_oversell() {
+    const SEATS: u64 = 50;
+    const BUYERS: u64 = 2_000;
+    let f = Arc::new(
+        start(
+            SEATS as u32,
+            &[
+                "--hold-secs",
+                "1",
+                "--payment-delay-ms",
+                "50",
+                "--payment-random-success",
+                "0.5",
+            ],
+        )
+        .await,
+    );
+    let holds = Arc::new(AtomicUsize::new(0));
+    let conflicts = Arc::new(AtomicUsize::new(0));
+    let confirmed = Arc::new(AtomicUsize::new(0));
+    let buyers = (0..BUYERS).map(|i| {
+        let (f, holds, conflicts, confirmed) = (
+            f.clone(),
+            holds.clone(),
+            conflicts.clone(),
+            confirmed.clone(),
+        );
+        async move {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            // Arrivals spread over two hold lengths, so seats of expired, cancelled and failed
+            // holds are sold again.
+            tokio::time::sleep(Duration::from_millis(rng.below(2_000))).await;
+            // Half ask for specific (overlapping) seats, half for any N seats.
+            let r = if rng.below(2) == 0 {
+                let n = 1 + rng.below(3);
+                let mut seats: Vec<String> = Vec::new();
+                while seats.len() < n as usize {
+                    let s = format!("A-1-{}", 1 + rng.below(SEATS));
+                    if !seats.contains(&s) {
+                        seats.push(s);
+                    }
+                }
+                let refs: Vec<&str> = seats.iter().map(String::as_str).collect();
+                f.reserve(&format!("u{i}"), &refs, 0).await
+            } else {
+                f.reserve(&format!("u{i}"), &[], 1 + rng.below(3) as i32)
+                    .await
+            };
+            if r.error.is_some() {
+                assert!(
+                    matches!(
+                        code(&r.error),
+                        Some(ErrorCode::InventoryConflict | ErrorCode::InsufficientInventory)
+                    ),
+                    "{:?}",
+                    r.error
+                );
+                conflicts.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            holds.fetch_add(1, Ordering::Relaxed);
+            if rng.below(10) == 0 {
+                let c = f
+                    .reservations()
+                    .cancel_reservation(rsvpb::CancelReservationRequest {
+                        reservation_id: r.reservation_id.clone(),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap()
+                    .into_inner();
+                assert!(c.error.is_none(), "{:?}", c.error);
+                return;
+            }
+            let scenario = [
+                paypb::PaymentScenario::Approve,
+                paypb::PaymentScenario::Fail,
+                paypb::PaymentScenario::Random,
+                paypb::PaymentScenario::Timeout,
+            ][rng.below(4) as usize];
+            let intent = f.pay(&r, scenario, "").await;
+            // Wait for the payment to settle (or give up, as a buyer would).
+            for _ in 0..20 {
+                if f.payment_status(&intent).await != paypb::PaymentStatus::Pending {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            let c = f.confirm(&r.reservation_id, &intent).await;
+            if c.error.is_none() {
+                confirmed.fetch_add(1, Ordering::Relaxed);
+            } else {
+                assert!(
+                    matches!(
+                        code(&c.error),
+                        Some(
+                            ErrorCode::PaymentNotApproved
+                                | ErrorCode::ReservationExpired
+                                | ErrorCode::FailedPrecondition
+                        )
+                    ),
+                    "{:?}",
+                    c.error
+                );
+            }
+        }
+    });
+    join_all(buyers).await;
+    // Every hold has ended by now plus one sweep.
+    tokio::time::sleep(Duration::from_millis(1_000 + 2 * 250 + 100)).await;
+
+    let b = &f.backends;
+    b.inventory.check().unwrap();
+    let counts = b.inventory.counts("evt", None).unwrap();
+    let sold = b.inventory.sold_seats("evt");
+    let all = b.reservations.all().await;
+    let confirmed_rs: Vec<_> = all
+        .iter()
+        .filter(|r| r.status == rsvpb::ReservationStatus::Confirmed as i32)
+        .collect();
+    let seats_of_confirmed: usize = confirmed_rs.iter().map(|r| r.seats.len()).sum();
+    eprintln!(
+        "oversell test: {BUYERS} attempts, {} holds, {} conflicts, {} confirmed reservations, {} seats sold of {SEATS}",
+        holds.load(Ordering::Relaxed),
+        conflicts.load(Ordering::Relaxed),
+        confirmed.load(Ordering::Relaxed),
+        sold.len()
+    );
+    assert!(sold.len() as u64 <= SEATS);
+    assert_eq!(
+        sold.len(),
+        seats_of_confirmed,
+        "sold seats belong to confirmed reservations"
+    );
+    assert_eq!(confirmed_rs.len(), confirmed.load(Ordering::Relaxed));
+    let owners: HashMap<&String, &String> = sold.iter().map(|(s, r)| (s, r)).collect();
+    assert_eq!(owners.len(), sold.len(), "a seat sold twice");
+    for r in &confirmed_rs {
+        for seat in &r.seats {
+            assert_eq!(
+                owners.get(&seat.id),
+                Some(&&r.reservation_id),
+                "seat {} owner",
+                seat.id
+            );
+        }
+        let p = b
+            .payments
+            .get(&r.payment_intent_id)
+            .expect("confirmed with a payment");
+        assert_eq!(p.status, paypb::PaymentStatus::Completed as i32);
+        assert_eq!(p.amount, r.total_amount);
+        assert_eq!(p.reservation_id, r.reservation_id);
+    }
+    assert_eq!(
+        counts.held, 0,
+        "a seat is still held after the TTL and a sweep"
+    );
+    assert_eq!(counts.sold + counts.available, counts.total);
+    assert!(holds.load(Ordering::Relaxed) > 0 && conflicts.load(Ordering::Relaxed) > 0);
+    assert!(!confirmed_rs.is_empty(), "nobody managed to buy");
+}
+
+#[tokio::test]
+async fn an_expired_hold_releases_its_seats_and_a_late_payment_is_refunded() {
+    let f = start(4, &["--hold-secs", "1", "--payment-long-delay-ms", "1500"]).await;
+    let r = f.reserve("u1", &["A-1-1", "A-1-2"], 0).await;
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.total_amount.as_ref().unwrap().amount, 2_000);
+    assert_eq!(f.available().await, 2);
+    // The DELAY scenario settles after the hold has ended.
+    let intent = f.pay(&r, paypb::PaymentScenario::Delay, "").await;
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    assert_eq!(
+        f.status_of(&r.reservation_id).await,
+        rsvpb::ReservationStatus::Expired
+    );
+    assert_eq!(f.available().await, 4);
+    // Someone else can now take those seats.
+    let other = f.reserve("u2", &["A-1-1"], 0).await;
+    assert!(other.error.is_none(), "{:?}", other.error);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let c = f.confirm(&r.reservation_id, &intent).await;
+    assert_eq!(code(&c.error), Some(ErrorCode::ReservationExpired));
+    assert_eq!(
+        f.payment_status(&intent).await,
+        paypb::PaymentStatus::Refunded
+    );
+}
+
+#[tokio::test]
+async fn confirm_requires_a_completed_payment_of_the_right_amount_and_is_idempotent() {
+    let f = start(4, &["--payment-delay-ms", "30"]).await;
+    let r = f.reserve("u1", &[], 2).await;
+    assert!(r.error.is_none());
+    // Still pending: the timeout scenario never settles.
+    let pending = f.pay(&r, paypb::PaymentScenario::Timeout, "").await;
+    assert_eq!(
+        code(&f.confirm(&r.reservation_id, &pending).await.error),
+        Some(ErrorCode::PaymentNotApproved)
+    );
+    // A completed payment of another amount does not pay for it.
+    let mut cheap = r.clone();
+    cheap.total_amount.as_mut().unwrap().amount = 1;
+    let wrong = f.pay(&cheap, paypb::PaymentScenario::Approve, "").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        f.payment_status(&wrong).await,
+        paypb::PaymentStatus::Completed
+    );
+    assert_eq!(
+        code(&f.confirm(&r.reservation_id, &wrong).await.error),
+        Some(ErrorCode::PaymentNotApproved)
+    );
+    let right = f.pay(&r, paypb::PaymentScenario::Approve, "").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let first = f.confirm(&r.reservation_id, &right).await;
+    assert!(first.error.is_none(), "{:?}", first.error);
+    assert!(first.order_id.starts_with("ord_"));
+    let again = f.confirm(&r.reservation_id, &right).await;
+    assert_eq!(again.order_id, first.order_id, "confirm is idempotent");
+    assert_eq!(f.available().await, 2);
+    // A confirmed reservation cannot be cancelled; sold seats stay sold.
+    let c = f
+        .reservations()
+        .cancel_reservation(rsvpb::CancelReservationRequest {
+            reservation_id: r.reservation_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(code(&c.error), Some(ErrorCode::FailedPrecondition));
+    assert_eq!(f.available().await, 2);
+}
+
+#[tokio::test]
+async fn a_failed_payment_fails_the_reservation_and_frees_its_seats() {
+    let f = start(2, &["--payment-delay-ms", "30"]).await;
+    let r = f.reserve("u1", &[], 2).await;
+    let intent = f.pay(&r, paypb::PaymentScenario::Fail, "").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        f.payment_status(&intent).await,
+        paypb::PaymentStatus::Failed
+    );
+    assert_eq!(
+        f.status_of(&r.reservation_id).await,
+        rsvpb::ReservationStatus::Failed
+    );
+    assert_eq!(f.available().await, 2);
+}
+
+type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
+
+/// A webhook receiver on a loopback port that refuses the first `refuse` deliveries.
+async fn receiver(refuse: usize) -> (String, Received) {
+    let got: Received = Arc::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let seen = seen.clone();
+            async move {
+                let mut seen = seen.lock();
+                seen.push((headers, body));
+                if seen.len() <= refuse {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+#[tokio::test]
+async fn settled_payments_send_a_signed_webhook_and_retry_until_it_is_taken() {
+    let f = start(2, &["--payment-delay-ms", "20"]).await;
+    let (url, got) = receiver(1).await;
+    let r = f.reserve("u1", &["A-1-2"], 0).await;
+    let intent = f.pay(&r, paypb::PaymentScenario::Approve, &url).await;
+    for _ in 0..40 {
+        if got.lock().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = got.lock();
+    assert_eq!(got.len(), 2, "one refused delivery, one retry");
+    let (headers, body) = &got[1];
+    assert_eq!(headers["x-webhook-attempt"], "2");
+    let signature = headers[SIGNATURE_HEADER].to_str().unwrap();
+    assert!(verify_webhook_signature(
+        DEV_WEBHOOK_SECRET,
+        body,
+        signature
+    ));
+    assert!(!verify_webhook_signature("another-secret", body, signature));
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(json["payment_id"], intent.as_str());
+    assert_eq!(json["reservation_id"], r.reservation_id.as_str());
+    assert_eq!(json["status"], "PAYMENT_STATUS_COMPLETED");
+    assert_eq!(json["amount"], 1000);
+    assert_eq!(json["currency"], "KRW");
+    assert_eq!(json["event_type"], "payment.status_updated");
+    let sent: HashSet<&Bytes> = got.iter().map(|(_, b)| b).collect();
+    assert_eq!(sent.len(), 1, "retries resend the same signed body");
+}
