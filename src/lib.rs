@@ -19,6 +19,9 @@
 //!  ticker (queue/ticker.rs) ── admit/reap ──► store      hub.rs: per-node view + fan-out
 //!                                                                 │
 //!                                                     ws/ sockets ◄┘ (ready, position, ...)
+//!
+//!  http/reservations, http/payments ──► upstream.rs ──gRPC──► backends/ (embedded) or external
+//!  payment webhook ──► confirm ──► store notice ──► hub ──► the buyer's socket (reservation)
 //! ```
 //!
 //! - [`domain`]: newtypes parsed at the edge (`EventId`, `WaitingToken`, `Seq`, `Position`).
@@ -35,6 +38,12 @@
 //!   its protocol ([`ws::protocol`]).
 //! - [`http`]: routes (queue, admin, system), the seed's error envelope, idempotency,
 //!   per-client rate-limit and request-context middleware.
+//! - [`upstream`]: REST → gRPC: clients of the reservation, inventory and payment services with
+//!   deadlines and trace propagation, and the mapping of their errors to HTTP; [`proto`]: the
+//!   seed's contracts, compiled from `proto/`.
+//! - [`backends`]: the reference backends usher embeds (or runs alone, `usher backends`):
+//!   inventory with zero oversell, reservations with expiring holds, the payment simulator.
+//! - [`auth`]: buyers' JWTs (HS256, JWKS), accounts, and signed single-use reservation tokens.
 //! - [`config`]: typed settings with their environment variables; [`cli`]: the command line;
 //!   [`server`]: assembly, startup and graceful shutdown; [`metrics`], [`telemetry`].
 

@@ -290,7 +290,7 @@ pub async fn webhook(
     }
     let outcome = settle(&app, &hook, &intent, &headers).await;
     match &outcome {
-        Ok(_) => {
+        Ok((_, true)) => {
             let done = StoredResponse {
                 status: 200,
                 content_type: None,
@@ -298,42 +298,51 @@ pub async fn webhook(
             };
             let _ = app.store.idempotency_finish(&key, done, ttl).await;
         }
-        // Let the payment service's retry run it again.
-        Err(e) if e.status.is_server_error() => {
+        // Not settled yet (the payment service does not confirm what the webhook says), or a
+        // failure on our side: a later delivery runs again.
+        Ok((_, false)) | Err(_) => {
             let _ = app.store.idempotency_release(&key).await;
         }
-        Err(_) => {}
     }
-    outcome.map(Json)
+    outcome.map(|(answer, _)| Json(answer))
 }
 
+/// Acts on a webhook; returns the answer and whether the outcome is final (the payment
+/// service's own record agrees with the webhook).
 async fn settle(
     app: &AppState,
     hook: &Webhook,
     intent: &str,
     headers: &HeaderMap,
-) -> Result<Value, ApiError> {
+) -> Result<(Value, bool), ApiError> {
     let reservation = fetch(app, &hook.reservation_id, "").await?;
     let waiting_token = reservation
         .metadata
         .as_ref()
         .map(|m| m.session_id.clone())
         .unwrap_or_default();
-    let (push, answer) = match hook.status.as_str() {
+    let push = match hook.status.as_str() {
         "PAYMENT_STATUS_COMPLETED" => {
             match confirm_call(app, &hook.reservation_id, intent, "", headers).await {
-                Ok(c) => (
-                    json!({"reservation_id": hook.reservation_id, "status": "CONFIRMED", "order_id": c.order_id, "payment_intent_id": intent}),
-                    json!({"status": "confirmed", "order_id": c.order_id}),
-                ),
-                Err(e) if e.status.is_client_error() => (
-                    json!({"reservation_id": hook.reservation_id, "status": "FAILED", "payment_intent_id": intent, "reason": e.code}),
-                    json!({"status": "not_confirmed", "reason": e.code}),
-                ),
+                Ok(c) => {
+                    json!({"reservation_id": hook.reservation_id, "status": "CONFIRMED", "order_id": c.order_id, "payment_intent_id": intent})
+                }
+                // The payment is not completed after all: nothing happened.
+                Err(e) if e.code == "PAYMENT_NOT_APPROVED" => {
+                    return Ok((json!({"status": "not_confirmed", "reason": e.code}), false));
+                }
+                // Paid too late (the hold expired: the backend refunds) or otherwise refused.
+                Err(e) if e.status.is_client_error() => {
+                    json!({"reservation_id": hook.reservation_id, "status": "NOT_CONFIRMED", "payment_intent_id": intent, "reason": e.code})
+                }
                 Err(e) => return Err(e),
             }
         }
         "PAYMENT_STATUS_FAILED" => {
+            let payment = payment_of(app, intent, "").await?;
+            if payment.status != pb::PaymentStatus::Failed as i32 {
+                return Ok((json!({"status": "not_failed"}), false));
+            }
             let req = rsvpb::CancelReservationRequest {
                 reservation_id: hook.reservation_id.clone(),
                 reason: "payment failed".into(),
@@ -346,10 +355,7 @@ async fn settle(
                 .clone()
                 .cancel_reservation(app.upstream.for_reservation(req))
                 .await;
-            (
-                json!({"reservation_id": hook.reservation_id, "status": "FAILED", "payment_intent_id": intent, "reason": "PAYMENT_FAILED"}),
-                json!({"status": "released"}),
-            )
+            json!({"reservation_id": hook.reservation_id, "status": "FAILED", "payment_intent_id": intent, "reason": "PAYMENT_FAILED"})
         }
         other => {
             return Err(ApiError::invalid_request(format!(
@@ -359,19 +365,13 @@ async fn settle(
     };
     if let Ok(token) = crate::domain::WaitingToken::parse(&waiting_token) {
         let payment = json!({"payment_intent_id": intent, "status": status_name_of(&hook.status), "reservation_id": hook.reservation_id});
-        if let Err(e) = app
-            .hub
-            .notify(
-                &reservation.event_id,
-                token,
-                &[Notice::Payment(payment), Notice::Reservation(push)],
-            )
-            .await
-        {
+        let notices = [Notice::Payment(payment), Notice::Reservation(push.clone())];
+        if let Err(e) = app.hub.notify(&reservation.event_id, token, &notices).await {
             tracing::warn!(error = %e, "could not push the reservation outcome");
         }
     }
-    Ok(answer)
+    let answer = json!({"status": push["status"].as_str().unwrap_or_default().to_ascii_lowercase(), "order_id": push.get("order_id")});
+    Ok((answer, true))
 }
 
 fn status_name_of(status: &str) -> &str {

@@ -20,7 +20,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
-/// Starts a server with test defaults plus `args` (later flags win).
+/// Starts a server with test defaults plus `args`.
 pub async fn spawn_app(args: &[&str]) -> TestApp {
     spawn_app_with(args, None).await
 }
@@ -96,6 +96,38 @@ impl TestApp {
         let resp = self.http.get(self.url(path)).send().await.unwrap();
         let status = resp.status();
         (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A request as the holder of the user token `bearer` (POSTs get a fresh Idempotency-Key).
+    pub async fn call_as(
+        &self,
+        bearer: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method.clone(), self.url(path))
+            .bearer_auth(bearer);
+        if method == reqwest::Method::POST {
+            req = req.header("Idempotency-Key", idem_key());
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_as(&self, bearer: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.call_as(bearer, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    pub async fn get_as(&self, bearer: &str, path: &str) -> (StatusCode, Value) {
+        self.call_as(bearer, reqwest::Method::GET, path, None).await
     }
 
     /// Joins and returns the join body.

@@ -4,6 +4,7 @@ mod admin_and_ops;
 mod admission;
 mod bad_input;
 mod helpers;
+mod purchase;
 mod queue_rest;
 mod rate_limit;
 mod store_cost;
