@@ -214,6 +214,10 @@ pub struct WsSettings {
     /// Longest one write to a socket may take before the client is dropped as too slow, in milliseconds.
     #[arg(long = "ws-write-timeout-ms", env = "USHER_WS_WRITE_TIMEOUT_MS", value_name = "USHER_WS_WRITE_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=120_000))]
     pub write_timeout_ms: u64,
+    /// Most new WebSockets this node accepts per second (burst of one second's worth); more are
+    /// told to retry later (close 1013), so a reconnect storm cannot swamp the node.
+    #[arg(long = "ws-accept-rate", env = "USHER_WS_ACCEPT_RATE", value_name = "USHER_WS_ACCEPT_RATE", default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub accept_rate: u32,
     /// Retry hint given to clients turned away (connection cap) or moved (drain), in milliseconds.
     #[arg(long = "ws-retry-after-ms", env = "USHER_WS_RETRY_AFTER_MS", value_name = "USHER_WS_RETRY_AFTER_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub retry_after_ms: u64,

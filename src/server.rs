@@ -128,6 +128,9 @@ impl Server {
             backends: backends.map(|(b, _)| b),
             readiness,
             ws_slots: Arc::new(Semaphore::new(settings.ws.max_connections as usize)),
+            ws_accept: governor::RateLimiter::direct(governor::Quota::per_second(
+                std::num::NonZeroU32::new(settings.ws.accept_rate).expect("validated: at least 1"),
+            )),
             settings,
             store: store.clone(),
             hub,

@@ -61,6 +61,8 @@ pub struct App {
     pub metrics: Metrics,
     /// One permit per open WebSocket: the per-node connection cap.
     pub ws_slots: Arc<Semaphore>,
+    /// New WebSockets per second this node accepts.
+    pub ws_accept: governor::DefaultDirectRateLimiter,
     /// Set on shutdown: readiness fails and new sockets are turned away.
     pub draining: AtomicBool,
     /// Whether the store has been unreachable for long enough to fail readiness.

@@ -51,7 +51,9 @@ pub async fn upgrade(
         return ApiError::invalid_request("WebSocket upgrade required").into_response();
     };
     let s = &app.settings.ws;
-    let permit = if app.draining.load(Ordering::Relaxed) {
+    // Turned away (with a retry hint, after the upgrade): draining, over the accept rate, or
+    // at the connection cap.
+    let permit = if app.draining.load(Ordering::Relaxed) || app.ws_accept.check().is_err() {
         None
     } else {
         app.ws_slots.clone().try_acquire_owned().ok()

@@ -218,4 +218,33 @@ async fn invalid_settings_stop_the_start_with_the_variable_named() {
     let settings = parse(&["--push-interval-ms", "20000", "--push-keepalive-secs", "15"]).unwrap();
     let err = settings.validate().unwrap_err().to_string();
     assert!(err.contains("USHER_PUSH_INTERVAL_MS"), "{err}");
+    let err = parse(&["--payment-random-success", "1.5"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("USHER_PAYMENT_RANDOM_SUCCESS"), "{err}");
+}
+
+#[tokio::test]
+async fn production_refuses_the_development_secrets() {
+    let parse = |args: &[&str]| {
+        let mut argv = vec!["usher", "serve", "--environment", "production"];
+        argv.extend_from_slice(args);
+        <usher::cli::Cli as clap::Parser>::try_parse_from(argv)
+            .and_then(|c| c.into_settings())
+            .unwrap()
+    };
+    let err = parse(&[]).validate().unwrap_err().to_string();
+    assert!(err.contains("JWT_SECRET"), "{err}");
+    let err = parse(&["--jwt-secret", "a-real-secret-of-our-own"])
+        .validate()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("USHER_WEBHOOK_SECRET"), "{err}");
+    let ok = parse(&[
+        "--jwt-secret",
+        "a-real-secret-of-our-own",
+        "--webhook-secret",
+        "another-real-secret",
+    ]);
+    ok.validate().unwrap();
 }

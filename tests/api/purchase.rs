@@ -511,3 +511,71 @@ async fn two_thousand_buyers_through_rest_never_oversell_fifty_seats() {
     assert!(!confirmed.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+async fn post_keyed(
+    app: &TestApp,
+    bearer: &str,
+    key: &str,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, bool, Value) {
+    let resp = app
+        .http
+        .post(app.url(path))
+        .bearer_auth(bearer)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let cached = resp
+        .headers()
+        .get("x-idempotency-cached")
+        .is_some_and(|v| v == "true");
+    (status, cached, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_reservation_request_repeated_with_its_key_executes_once() {
+    let app = spawn_app(&[]).await;
+    let bearer = user_token("u1");
+    let (_, rt) = admitted(&app, EVENT).await;
+    let key = idem_key();
+    let body = json!({"event_id": EVENT, "quantity": 2, "reservation_token": rt});
+    // 50 concurrent duplicates: one reservation, every answer the same.
+    let answers =
+        join_all((0..50).map(|_| post_keyed(&app, &bearer, &key, "/api/v1/reservations", &body)))
+            .await;
+    let ids: HashSet<String> = answers
+        .iter()
+        .map(|(st, _, b)| {
+            assert_eq!(*st, StatusCode::CREATED, "{b}");
+            b["reservation_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "one execution");
+    assert_eq!(
+        answers.iter().filter(|a| !a.1).count(),
+        1,
+        "one original, the rest replays"
+    );
+    let (_, av) = app
+        .get(&format!("/api/v1/events/{EVENT}/availability"))
+        .await;
+    assert_eq!(av["held"], 2);
+    // The same key with another body conflicts; another user's same key is their own.
+    let other = json!({"event_id": EVENT, "quantity": 1, "reservation_token": rt});
+    let (st, _, e) = post_keyed(&app, &bearer, &key, "/api/v1/reservations", &other).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("IDEMPOTENCY_CONFLICT"))
+    );
+    let (st, cached, e) =
+        post_keyed(&app, &user_token("u2"), &key, "/api/v1/reservations", &body).await;
+    assert!(!cached, "keys are scoped per user");
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESERVATION_TOKEN_USED"))
+    );
+}

@@ -205,6 +205,33 @@ async fn the_connection_cap_turns_sockets_away_with_a_retry_hint() {
 }
 
 #[tokio::test]
+async fn sockets_beyond_the_accept_rate_are_told_to_retry_later() {
+    let app = spawn_app(&["--ws-accept-rate", "5", "--ws-retry-after-ms", "700"]).await;
+    app.paused_event("evt").await;
+    let tokens: Vec<String> = join_all((0..12).map(|_| app.join_token("evt"))).await;
+    let mut sockets = join_all(tokens.iter().map(|t| app.ws(t))).await;
+    let (mut accepted, mut refused) = (0, 0);
+    for ws in &mut sockets {
+        let first = ws.next(SECOND).await.expect("a first message");
+        match first["type"].as_str() {
+            Some("snapshot") => accepted += 1,
+            Some("reconnect") => {
+                assert_eq!(first["retry_after_ms"], 700);
+                assert_eq!(ws.closed(SECOND).await, Ended::Closed(1013));
+                refused += 1;
+            }
+            other => panic!("unexpected first message {other:?}"),
+        }
+    }
+    // The burst is one second's worth; a few more may have refilled while connecting.
+    assert!((5..=7).contains(&accepted), "{accepted} accepted");
+    assert_eq!(accepted + refused, 12);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let mut late = app.ws(&tokens[11]).await;
+    late.wait_for("snapshot", SECOND).await;
+}
+
+#[tokio::test]
 async fn an_unanswered_ping_closes_the_socket() {
     let app = spawn_app(&["--ws-ping-secs", "1", "--ws-pong-timeout-secs", "1"]).await;
     app.paused_event("evt").await;
