@@ -522,3 +522,48 @@ async fn settled_payments_send_a_signed_webhook_and_retry_until_it_is_taken() {
     let sent: HashSet<&Bytes> = got.iter().map(|(_, b)| b).collect();
     assert_eq!(sent.len(), 1, "retries resend the same signed body");
 }
+
+#[tokio::test]
+async fn usher_backends_serves_the_three_services_on_its_own() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_usher"))
+        .args(["backends", "--listen", &format!("127.0.0.1:{port}")])
+        .env("LOG_LEVEL", "warn")
+        .spawn()
+        .expect("usher runs");
+    let channel = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
+    let mut connected = None;
+    for _ in 0..100 {
+        if let Ok(c) = channel.connect().await {
+            connected = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let channel = connected.expect("usher backends listens");
+    let stats = InventoryServiceClient::new(channel.clone())
+        .get_inventory_status(rsvpb::GetInventoryStatusRequest {
+            event_id: "evt_2025_1001".into(),
+            section: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stats.stats.unwrap().total_seats, 10_000);
+    assert_eq!(stats.sections.len(), 9);
+    let unknown = PaymentServiceClient::new(channel)
+        .get_payment_status(paypb::GetPaymentStatusRequest {
+            payment_intent_id: "pay_nope".into(),
+            user_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(code(&unknown.error), Some(ErrorCode::NotFound));
+    let _ = child.kill();
+    let _ = child.wait();
+}
