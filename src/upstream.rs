@@ -17,7 +17,9 @@ use tonic::{Code, Request, Status};
 use crate::config::UpstreamSettings;
 use crate::http::error::{ApiError, current_trace_id};
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
+use crate::proto::payment::v1 as pay;
 use crate::proto::payment::v1::payment_service_client::PaymentServiceClient;
+use crate::proto::reservation::v1 as rsv;
 use crate::proto::reservation::v1::inventory_service_client::InventoryServiceClient;
 use crate::proto::reservation::v1::reservation_service_client::ReservationServiceClient;
 
@@ -157,6 +159,45 @@ where
     match call().await {
         Err(s) if s.code() == Code::Unavailable => call().await,
         other => other,
+    }
+}
+
+/// A response message that may carry an in-band business error (every response of the seed's
+/// services does, as its last field).
+pub trait InBand {
+    fn in_band_error(&self) -> Option<&PbError>;
+}
+
+macro_rules! in_band {
+    ($($t:ty),* $(,)?) => {
+        $(impl InBand for $t {
+            fn in_band_error(&self) -> Option<&PbError> {
+                self.error.as_ref()
+            }
+        })*
+    };
+}
+
+in_band!(
+    rsv::CreateReservationResponse,
+    rsv::GetReservationResponse,
+    rsv::ConfirmReservationResponse,
+    rsv::CancelReservationResponse,
+    rsv::GetInventoryStatusResponse,
+    pay::CreatePaymentIntentResponse,
+    pay::GetPaymentStatusResponse,
+    pay::ProcessPaymentResponse,
+);
+
+/// The answer of a call, or the HTTP error its gRPC status or in-band error maps to.
+pub fn answer<T: InBand>(
+    result: Result<tonic::Response<T>, Status>,
+    resource: Resource,
+) -> Result<T, ApiError> {
+    let r = result.map_err(|s| from_status(&s, resource))?.into_inner();
+    match r.in_band_error() {
+        Some(e) => Err(from_in_band(e, resource)),
+        None => Ok(r),
     }
 }
 

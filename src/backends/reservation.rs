@@ -102,11 +102,18 @@ impl Reservations {
         }
         // Idempotent on (user, key): the same request answers with the same reservation.
         let id = new_id("rsv");
-        if !req.idempotency_key.is_empty() {
+        // A reservation token pays for one reservation, so it is a key of its own: a retry
+        // after a lost answer finds the reservation it made instead of holding seats twice.
+        let dedupe = if req.reservation_token.is_empty() {
+            req.idempotency_key.clone()
+        } else {
+            format!("token:{}", req.reservation_token)
+        };
+        if !dedupe.is_empty() {
             let mut fingerprint_req = req.clone();
             fingerprint_req.idempotency_key.clear();
             let fingerprint = prost::Message::encode_to_vec(&fingerprint_req);
-            let key = (req.user_id.clone(), req.idempotency_key.clone());
+            let key = (req.user_id.clone(), dedupe.clone());
             let earlier = {
                 let mut idem = self.idempotency.lock();
                 match idem.get(&key) {
@@ -153,10 +160,10 @@ impl Reservations {
         ) {
             Ok(g) => g,
             Err(e) => {
-                if !req.idempotency_key.is_empty() {
+                if !dedupe.is_empty() {
                     self.idempotency
                         .lock()
-                        .remove(&(req.user_id.clone(), req.idempotency_key.clone()));
+                        .remove(&(req.user_id.clone(), dedupe.clone()));
                 }
                 let error = e.to_error();
                 return Ok(pb::CreateReservationResponse {

@@ -17,7 +17,7 @@ use crate::proto::common::v1::Money;
 use crate::proto::payment::v1 as pb;
 use crate::proto::reservation::v1 as rsvpb;
 use crate::store::{IdempotencyBegin, Notice, StoredResponse};
-use crate::upstream::{Resource, from_in_band, from_status, read_twice};
+use crate::upstream::{Resource, answer, read_twice};
 
 /// Webhooks older or newer than this (by their `timestamp`) are refused as replays.
 pub const WEBHOOK_MAX_AGE_SECS: u64 = 300;
@@ -111,17 +111,14 @@ pub async fn intent(
             .to_owned(),
         metadata: None,
     };
-    let r = app
-        .upstream
-        .payment
-        .clone()
-        .create_payment_intent(app.upstream.for_payment(req))
-        .await
-        .map_err(|s| from_status(&s, Resource::Payment))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Payment));
-    }
+    let r = answer(
+        app.upstream
+            .payment
+            .clone()
+            .create_payment_intent(app.upstream.for_payment(req))
+            .await,
+        Resource::Payment,
+    )?;
     Ok(Json(json!({
         "payment_intent_id": r.payment_intent_id,
         "status": payment_status(r.status),
@@ -142,13 +139,7 @@ async fn payment_of(app: &AppState, id: &str, user: &str) -> Result<pb::Payment,
         });
         async move { client.get_payment_status(req).await }
     };
-    let r = read_twice(call)
-        .await
-        .map_err(|s| from_status(&s, Resource::Payment))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Payment));
-    }
+    let r = answer(read_twice(call).await, Resource::Payment)?;
     r.payment.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -205,17 +196,10 @@ pub async fn process(
     });
     req.metadata_mut()
         .insert(ACTION_METADATA, action.parse().expect("ASCII"));
-    let r = app
-        .upstream
-        .payment
-        .clone()
-        .process_payment(req)
-        .await
-        .map_err(|s| from_status(&s, Resource::Payment))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Payment));
-    }
+    let r = answer(
+        app.upstream.payment.clone().process_payment(req).await,
+        Resource::Payment,
+    )?;
     Ok(Json(json!({
         "payment_intent_id": body.payment_intent_id,
         "status": payment_status(r.status),

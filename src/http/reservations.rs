@@ -18,7 +18,7 @@ use crate::auth::User;
 use crate::proto::common::v1::{Money, Seat};
 use crate::proto::reservation::v1 as pb;
 use crate::store::{IdempotencyBegin, StoredResponse};
-use crate::upstream::{Resource, from_in_band, from_status, read_twice};
+use crate::upstream::{Resource, answer, read_twice};
 
 /// Most seats one request may name.
 const MAX_SEATS: usize = 10;
@@ -200,17 +200,7 @@ pub async fn create(
         .clone()
         .create_reservation(app.upstream.for_reservation(request))
         .await;
-    let outcome = match result {
-        Err(s) => Err(from_status(&s, Resource::Reservation)),
-        Ok(r) => {
-            let r = r.into_inner();
-            match &r.error {
-                Some(e) => Err(from_in_band(e, Resource::Reservation)),
-                None => Ok(r),
-            }
-        }
-    };
-    let r = match outcome {
+    let r = match answer(result, Resource::Reservation) {
         Ok(r) => r,
         Err(e) => {
             if let Err(err) = app.store.idempotency_release(&claim).await {
@@ -257,13 +247,7 @@ pub(crate) async fn fetch(
         });
         async move { client.get_reservation(req).await }
     };
-    let r = read_twice(call)
-        .await
-        .map_err(|s| from_status(&s, Resource::Reservation))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Reservation));
-    }
+    let r = answer(read_twice(call).await, Resource::Reservation)?;
     r.reservation.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -327,18 +311,14 @@ pub(crate) async fn confirm_call(
             .unwrap_or_default()
             .to_owned(),
     };
-    let r = app
-        .upstream
-        .reservation
-        .clone()
-        .confirm_reservation(app.upstream.for_reservation(req))
-        .await
-        .map_err(|s| from_status(&s, Resource::Reservation))?
-        .into_inner();
-    match &r.error {
-        Some(e) => Err(from_in_band(e, Resource::Reservation)),
-        None => Ok(r),
-    }
+    answer(
+        app.upstream
+            .reservation
+            .clone()
+            .confirm_reservation(app.upstream.for_reservation(req))
+            .await,
+        Resource::Reservation,
+    )
 }
 
 /// `POST /api/v1/reservations/{id}/cancel` and `DELETE /api/v1/reservations/{id}` → 200.
@@ -353,17 +333,14 @@ pub async fn cancel(
         reason: "cancelled by the buyer".into(),
         ..Default::default()
     };
-    let r = app
-        .upstream
-        .reservation
-        .clone()
-        .cancel_reservation(app.upstream.for_reservation(req))
-        .await
-        .map_err(|s| from_status(&s, Resource::Reservation))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Reservation));
-    }
+    let r = answer(
+        app.upstream
+            .reservation
+            .clone()
+            .cancel_reservation(app.upstream.for_reservation(req))
+            .await,
+        Resource::Reservation,
+    )?;
     Ok(Json(json!({
         "reservation_id": id,
         "status": reservation_status(r.status),
@@ -385,13 +362,7 @@ pub async fn availability(
         });
         async move { client.get_inventory_status(req).await }
     };
-    let r = read_twice(call)
-        .await
-        .map_err(|s| from_status(&s, Resource::Event))?
-        .into_inner();
-    if let Some(e) = &r.error {
-        return Err(from_in_band(e, Resource::Event));
-    }
+    let r = answer(read_twice(call).await, Resource::Event)?;
     let stats = r.stats.unwrap_or_default();
     Ok(Json(json!({
         "event_id": event,

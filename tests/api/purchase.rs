@@ -413,6 +413,12 @@ async fn two_thousand_buyers_through_rest_never_oversell_fifty_seats() {
             "2000",
             "--queue-burst",
             "2000",
+            // This test is about seats, not latency: a busy two-core machine must not turn
+            // slow answers into timeouts.
+            "--reservation-api-timeout",
+            "10s",
+            "--payment-api-timeout",
+            "10s",
         ])
         .await,
     );
