@@ -391,6 +391,53 @@ pub async fn updates_carry_contiguous_versions_and_snapshots_include_them(store:
     store.unsubscribe(&e).await;
 }
 
+pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>) {
+    let alice = UserRecord {
+        id: "usr_1".into(),
+        username: "alice".into(),
+        display_name: "Alice".into(),
+        email: "alice@example.com".into(),
+        role: "user".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        created_at_ms: 1_700_000_000_000,
+    };
+    assert!(store.create_user(&alice).await.unwrap());
+    // The username is taken: a second account under it is refused and the first is kept.
+    let impostor = UserRecord {
+        id: "usr_2".into(),
+        password_hash: "$argon2id$other".into(),
+        ..alice.clone()
+    };
+    assert!(!store.create_user(&impostor).await.unwrap());
+    assert_eq!(store.user("alice").await.unwrap(), Some(alice));
+    assert_eq!(store.user("bob").await.unwrap(), None);
+}
+
+pub async fn notices_are_published_in_order_with_the_next_version(store: Arc<dyn Store>) {
+    let e = event("evt_notice");
+    let (token, ..) = join(&*store, &e).await;
+    let mut rx = store.subscribe(&e).await.unwrap();
+    let before = store.snapshot(&e).await.unwrap().unwrap().version;
+    let held =
+        Notice::Reservation(serde_json::json!({"status": "HOLD", "reservation_id": "rsv_1"}));
+    let paid = Notice::Payment(serde_json::json!({"status": "COMPLETED", "amount": 150_000}));
+    store.notify(&e, token, &held).await.unwrap();
+    store.notify(&e, token, &paid).await.unwrap();
+    for (i, notice) in [held.clone(), paid].into_iter().enumerate() {
+        let update = rx.recv().await.unwrap();
+        assert_eq!(update.version, before + 1 + i as u64);
+        assert_eq!(update.change, Change::Notice { token, notice });
+    }
+    assert_eq!(
+        store.snapshot(&e).await.unwrap().unwrap().version,
+        before + 2
+    );
+    // A notice for an event that does not exist is dropped; it does not create the event.
+    let nowhere = event("evt_notice_nowhere");
+    store.notify(&nowhere, token, &held).await.unwrap();
+    assert_eq!(store.snapshot(&nowhere).await.unwrap(), None);
+}
+
 /// A store under test and whatever must live as long as it (a Redis process).
 type Fixture = (Box<dyn std::any::Any + Send>, Arc<dyn Store>);
 
@@ -435,6 +482,8 @@ macro_rules! conformance {
                 enter_grants_once_and_only_after_admission,
                 idempotency_claims_replays_conflicts_and_releases,
                 updates_carry_contiguous_versions_and_snapshots_include_them,
+                users_are_created_once_and_found_by_username,
+                notices_are_published_in_order_with_the_next_version,
             );
         }
     };

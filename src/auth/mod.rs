@@ -67,7 +67,15 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
+}
+
+/// `aud`: one audience or a list of them (RFC 7519 §4.1.3); identity providers issue both.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
 }
 
 fn unauthorized(code: &'static str, message: &str) -> ApiError {
@@ -109,14 +117,21 @@ impl Authenticator {
         let mut v = Validation::new(alg);
         v.leeway = LEEWAY_SECS;
         v.validate_nbf = true;
-        v.set_required_spec_claims(&["exp", "sub"]);
+        // jsonwebtoken checks `aud` and `iss` only when the token has them: a configured one
+        // must also be present.
+        let mut required = vec!["exp", "sub"];
         match &self.settings.audience {
-            Some(aud) => v.set_audience(&[aud]),
+            Some(aud) => {
+                v.set_audience(&[aud]);
+                required.push("aud");
+            }
             None => v.validate_aud = false,
         }
         if let Some(iss) = &self.settings.issuer {
             v.set_issuer(&[iss]);
+            required.push("iss");
         }
+        v.set_required_spec_claims(&required);
         v
     }
 
@@ -134,15 +149,16 @@ impl Authenticator {
                     "Authorization must be 'Bearer <token>'",
                 )
             })?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .ok_or_else(|| {
-                unauthorized(
+        // HTTP drops trailing whitespace from header values: `Bearer ` arrives as `Bearer`.
+        let token = match value.strip_prefix("Bearer") {
+            Some(rest) if rest.is_empty() || rest.starts_with(' ') => rest.trim(),
+            _ => {
+                return Err(unauthorized(
                     "INVALID_TOKEN_FORMAT",
                     "Authorization must be 'Bearer <token>'",
-                )
-            })?
-            .trim();
+                ));
+            }
+        };
         if token.is_empty() {
             return Err(unauthorized("MISSING_TOKEN", "The bearer token is empty"));
         }
@@ -154,10 +170,8 @@ impl Authenticator {
             unauthorized("INVALID_TOKEN", "Token validation failed")
         })?;
         Ok(User {
-            id: claims
-                .user_id
-                .filter(|u| !u.is_empty())
-                .unwrap_or(claims.sub.clone()),
+            // The user is the subject (as the seed); `user_id` is only echoed for old clients.
+            id: claims.sub,
             username: claims.username.unwrap_or_default(),
             role: claims.role.unwrap_or_else(|| "user".into()),
         })
@@ -225,7 +239,7 @@ impl Authenticator {
                     .clone()
                     .unwrap_or_else(|| "usher".into()),
             ),
-            aud: self.settings.audience.clone(),
+            aud: self.settings.audience.clone().map(Audience::One),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.hs_encode)
             .map(|t| (t, ttl))

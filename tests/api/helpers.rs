@@ -156,6 +156,24 @@ impl TestApp {
             .await
     }
 
+    /// Joins `event`, waits to be admitted (polling enter, as a client without a socket would)
+    /// and enters; returns the waiting token and the reservation token.
+    pub async fn admitted(&self, event: &str) -> (String, String) {
+        let token = self.join_token(event).await;
+        for _ in 0..200 {
+            let (status, body) = self.enter(&token).await;
+            match status {
+                StatusCode::OK => {
+                    let rt = body["reservation_token"].as_str().unwrap().to_owned();
+                    return (token, rt);
+                }
+                StatusCode::FORBIDDEN => tokio::time::sleep(Duration::from_millis(25)).await,
+                other => panic!("enter: {other} {body}"),
+            }
+        }
+        panic!("never admitted");
+    }
+
     pub async fn leave(&self, token: &str) -> (StatusCode, Value) {
         let resp = self
             .http

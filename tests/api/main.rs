@@ -2,6 +2,7 @@
 
 mod admin_and_ops;
 mod admission;
+mod auth;
 mod bad_input;
 mod helpers;
 mod purchase;

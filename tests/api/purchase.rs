@@ -28,26 +28,6 @@ fn user_token(user: &str) -> String {
     .unwrap()
 }
 
-/// Joins, waits to be admitted (polling, as a client without a socket would) and enters;
-/// returns the waiting token and the reservation token.
-async fn admitted(app: &TestApp, event: &str) -> (String, String) {
-    let token = app.join_token(event).await;
-    for _ in 0..200 {
-        let (status, body) = app.enter(&token).await;
-        match status {
-            StatusCode::OK => {
-                return (
-                    token,
-                    body["reservation_token"].as_str().unwrap().to_owned(),
-                );
-            }
-            StatusCode::FORBIDDEN => tokio::time::sleep(Duration::from_millis(25)).await,
-            other => panic!("enter: {other} {body}"),
-        }
-    }
-    panic!("never admitted");
-}
-
 async fn reserve(app: &TestApp, bearer: &str, rt: &str, seats: &[&str]) -> (StatusCode, Value) {
     app.post_as(
         bearer,
@@ -159,15 +139,15 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
         (st, e["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("INVALID_RESERVATION_TOKEN"))
     );
-    let (_, other_event) = admitted(&app, "evt_other").await;
+    let (_, other_event) = app.admitted("evt_other").await;
     let (st, e) = reserve(&app, &bearer, &other_event, &["A-1-1"]).await;
     assert_eq!(
         (st, e["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("INVALID_RESERVATION_TOKEN"))
     );
 
-    let (_, first) = admitted(&app, EVENT).await;
-    let (_, second) = admitted(&app, EVENT).await;
+    let (_, first) = app.admitted(EVENT).await;
+    let (_, second) = app.admitted(EVENT).await;
     let (st, r) = reserve(&app, &bearer, &first, &["A-1-1"]).await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
     let (st, e) = reserve(&app, &bearer, &first, &["A-1-2"]).await;
@@ -189,7 +169,7 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
 #[tokio::test]
 async fn only_the_owner_sees_and_pays_a_reservation() {
     let app = spawn_app(&[]).await;
-    let (_, rt) = admitted(&app, EVENT).await;
+    let (_, rt) = app.admitted(EVENT).await;
     let (owner, thief) = (user_token("owner"), user_token("thief"));
     let (_, r) = reserve(&app, &owner, &rt, &["B-1-1"]).await;
     let id = r["reservation_id"].as_str().unwrap();
@@ -227,7 +207,7 @@ async fn only_the_owner_sees_and_pays_a_reservation() {
 async fn a_failed_payment_releases_the_seats_and_the_buyer_is_told() {
     let app = spawn_app(&["--payment-delay-ms", "50"]).await;
     let bearer = user_token("u1");
-    let (token, rt) = admitted(&app, EVENT).await;
+    let (token, rt) = app.admitted(EVENT).await;
     let mut ws = app.ws(&token).await;
     let before = vip_remaining(&app).await;
     let (_, r) = reserve(&app, &bearer, &rt, &["VIP-1-1", "VIP-1-2"]).await;
@@ -254,7 +234,7 @@ async fn a_failed_payment_releases_the_seats_and_the_buyer_is_told() {
 async fn an_expired_hold_cannot_be_confirmed_and_its_seats_return() {
     let app = spawn_app(&["--hold-secs", "1"]).await;
     let bearer = user_token("u1");
-    let (_, rt) = admitted(&app, EVENT).await;
+    let (_, rt) = app.admitted(EVENT).await;
     let before = vip_remaining(&app).await;
     let (_, r) = reserve(&app, &bearer, &rt, &["VIP-2-2"]).await;
     let id = r["reservation_id"].as_str().unwrap();
@@ -307,7 +287,7 @@ async fn post_webhook(app: &TestApp, body: &Value, secret: &str) -> (StatusCode,
 async fn webhooks_with_bad_signatures_stale_timestamps_or_replays_change_nothing() {
     let app = spawn_app(&["--payment-delay-ms", "50"]).await;
     let bearer = user_token("u1");
-    let (_, rt) = admitted(&app, EVENT).await;
+    let (_, rt) = app.admitted(EVENT).await;
     let (_, r) = reserve(&app, &bearer, &rt, &["C-1-1"]).await;
     let id = r["reservation_id"].as_str().unwrap();
     let (_, intent) = app
@@ -546,7 +526,7 @@ async fn post_keyed(
 async fn a_reservation_request_repeated_with_its_key_executes_once() {
     let app = spawn_app(&[]).await;
     let bearer = user_token("u1");
-    let (_, rt) = admitted(&app, EVENT).await;
+    let (_, rt) = app.admitted(EVENT).await;
     let key = idem_key();
     let body = json!({"event_id": EVENT, "quantity": 2, "reservation_token": rt});
     // 50 concurrent duplicates: one reservation, every answer the same.
