@@ -1,16 +1,43 @@
 # The README's two commands are `make run` and `make test`.
 
 CARGO ?= cargo
+NPM ?= npm
+WEB := web-client
+# With Node.js present, `make run` builds the web client first; without it, usher serves a page
+# at / saying how to build it.
+HAVE_NPM := $(shell command -v $(NPM) 2>/dev/null)
 
-.PHONY: run test lint config-table
+.PHONY: run test lint config-table web web-test web-e2e
 
-## Run usher on the embedded store (no Redis, no backends needed) on SERVER_PORT (default 8000).
+## Run usher on the embedded store (no Redis, no backends needed) on SERVER_PORT (default 8000),
+## with the web client at /.
 run:
+ifneq ($(HAVE_NPM),)
+	$(MAKE) web
+endif
 	$(CARGO) run --release --locked -- serve
 
-## Run every test.
+## Run every test: Rust, then the web client's unit tests and its end-to-end test in Chromium.
 test:
 	$(CARGO) test --workspace --locked
+	$(MAKE) web-test web-e2e
+
+# npm ci rewrites node_modules/.package-lock.json, so the install reruns only when the lockfile
+# or package.json changed.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json $(WEB)/package.json
+	$(NPM) --prefix $(WEB) ci --no-audit --no-fund
+
+## Build the web client into web-client/dist (served by usher at /).
+web: $(WEB)/node_modules/.package-lock.json
+	$(NPM) --prefix $(WEB) run build
+
+## The web client's unit tests (Vitest + Testing Library on jsdom).
+web-test: $(WEB)/node_modules/.package-lock.json
+	$(NPM) --prefix $(WEB) test
+
+## End to end in Debian's headless Chromium against a real usher (builds usher and the client).
+web-e2e: $(WEB)/node_modules/.package-lock.json
+	$(NPM) --prefix $(WEB) run e2e
 
 ## Formatting and lints, as CI's reviewers expect them.
 lint:

@@ -1,0 +1,490 @@
+#!/usr/bin/env node
+// End-to-end test of the web client in real headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core; no browser is downloaded) against a real usher that this script
+// builds, starts on a free loopback port and always stops.
+//
+//   npm run e2e                # builds usher (cargo build --locked) and the client, then tests
+//   npm run e2e -- --no-build  # uses target/debug/usher and web-client/dist as they are
+//
+// Screenshots go to web-client/test-results/ (gitignored). The last line is "N passed, N failed".
+
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const client = resolve(here, '..');
+const root = resolve(client, '..');
+const results = join(client, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+const EVENT = 'evt_2025_1001'; // the embedded inventory's example event (the purchase needs seats)
+const POLL_EVENT = `evt_e2e_polling_${Date.now()}`;
+/** Short holds, so the expiry path is seen within the test. */
+const HOLD_SECS = 12;
+const build = !process.argv.includes('--no-build');
+/** The test (after the builds) is bounded: past this, everything is stopped and the run fails. */
+const WATCHDOG_MS = 6 * 60_000;
+
+let usher = null;
+let browser = null;
+let passed = 0;
+let failed = 0;
+const shots = [];
+
+function log(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+function stopUsher() {
+  if (usher && usher.exitCode === null && usher.signalCode === null) {
+    usher.kill('SIGTERM');
+    const p = usher;
+    setTimeout(() => {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    }, 3000).unref();
+  }
+}
+
+// Whatever happens, usher does not outlive this script.
+process.on('exit', () => {
+  if (usher && usher.exitCode === null && usher.signalCode === null) usher.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    stopUsher();
+    process.exit(130);
+  });
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    log(`  ok   ${name}`);
+  } catch (e) {
+    failed++;
+    log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n       ')}`);
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function shot(page, file, what) {
+  const path = join(results, file);
+  await page.screenshot({ path, fullPage: true });
+  shots.push({ file: `web-client/test-results/${file}`, what });
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+function run(cmd, args, cwd) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
+}
+
+async function startUsher() {
+  const bin = join(root, 'target', 'debug', 'usher');
+  assert(existsSync(bin), `${bin} is missing: run cargo build --locked`);
+  assert(existsSync(join(client, 'dist', 'index.html')), 'web-client/dist is missing: run npm run build');
+  const port = await freePort();
+  const logs = [];
+  usher = spawn(bin, ['serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SERVER_PORT: String(port),
+      USHER_BIND: '127.0.0.1',
+      USHER_WEB_ROOT: join(client, 'dist'),
+      USHER_ADMIN_TOKEN: ADMIN_TOKEN,
+      USHER_PAYMENT_DELAY_MS: '200',
+      USHER_HOLD_SECS: String(HOLD_SECS),
+      RATE_LIMIT_ENABLED: 'false',
+      USHER_DRAIN_SECS: '0',
+      LOG_FORMAT: 'text',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const s of [usher.stdout, usher.stderr]) s.on('data', (d) => logs.push(String(d)));
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    if (usher.exitCode !== null) throw new Error(`usher exited (${usher.exitCode}):\n${logs.join('')}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return { base, logs };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`usher did not answer /healthz in 30 s:\n${logs.join('')}`);
+}
+
+/** usher's API from this script (the test's other waiters and the operator). */
+function api(base) {
+  const json = async (method, path, body, headers = {}) => {
+    const r = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  return {
+    configure: (event, cfg) => json('PUT', `/api/v1/admin/events/${event}`, cfg, admin),
+    stats: (event) => json('GET', `/api/v1/admin/events/${event}/stats`, undefined, admin),
+    join: (event) => json('POST', '/api/v1/queue/join', { event_id: event }, { 'idempotency-key': randomUUID() }),
+    reservation: (id, jwt) => json('GET', `/api/v1/reservations/${id}`, undefined, { authorization: `Bearer ${jwt}` }),
+  };
+}
+
+const text = async (page, testId) => (await page.getByTestId(testId).textContent({ timeout: 15_000 })) ?? '';
+const positionOf = (page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('[data-testid="position"]');
+    return el ? Number(el.textContent.replace(/\D/g, '')) : null;
+  });
+
+async function buyerScenario(base, u) {
+  log('\nBuyer: joins behind three others, watches the position fall, is admitted, buys.');
+  await u.configure(EVENT, { paused: true, rate_per_sec: 1, burst: 1, max_active: null });
+  for (let i = 0; i < 3; i++) await u.join(EVENT);
+
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+
+  await check('signs up from the home page', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Username').fill(`buyer${Date.now() % 1_000_000}`);
+    await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in').waitFor({ timeout: 15_000 });
+  });
+
+  await check('joins and sees position 4 (3 ahead) while the event is paused, live over the socket', async () => {
+    await page.getByRole('button', { name: 'Go to the sale' }).click();
+    await page.getByTestId('join').click();
+    await page.getByTestId('position').waitFor({ timeout: 15_000 });
+    assert((await text(page, 'position')) === '4', `position ${await text(page, 'position')}`);
+    assert((await text(page, 'ahead')).includes('3 people are ahead of you'), await text(page, 'ahead'));
+    await page.getByTestId('paused').waitFor();
+    await page.locator('[data-testid="connection"][data-mode="live"]').waitFor({ timeout: 15_000 });
+    await shot(page, '01-waiting-paused.png', 'buyer at position 4 of 4, admission paused, live connection, place-kept note');
+  });
+
+  await check('a second tab of the same browser shares the one socket', async () => {
+    const tab2 = await ctx.newPage();
+    await tab2.goto(page.url());
+    await tab2.locator('[data-testid="connection"][data-mode="follower"]').waitFor({ timeout: 15_000 });
+    assert((await text(tab2, 'position')) === '4', 'tab 2 shows the same position');
+    const stats = await u.stats(EVENT);
+    assert(stats.local_connections === 1, `sockets for the event: ${stats.local_connections}`);
+    await shot(tab2, '02-second-tab.png', 'a second tab mirroring the first over BroadcastChannel (no second socket)');
+    await tab2.close();
+  });
+
+  await check('a reload mid-queue keeps the same place', async () => {
+    const before = await page.evaluate((e) => JSON.parse(localStorage.getItem(`usher:place:${e}`)).token, EVENT);
+    await page.reload();
+    await page.locator('[data-testid="connection"][data-mode="live"]').waitFor({ timeout: 15_000 });
+    const after = await page.evaluate((e) => JSON.parse(localStorage.getItem(`usher:place:${e}`)).token, EVENT);
+    assert(before === after, 'token changed on reload');
+    assert((await text(page, 'position')) === '4', `position after reload ${await text(page, 'position')}`);
+    const stats = await u.stats(EVENT);
+    assert(stats.waiting === 4, `waiting ${stats.waiting}: the reload must not join again or leave`);
+    await shot(page, '03-after-reload.png', 'the same buyer after a reload: same token, still position 4');
+  });
+
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const admin = await adminCtx.newPage();
+  await check('the operator opens the dashboard, sets a low rate and resumes admission', async () => {
+    await admin.goto(`${base}/admin`);
+    await admin.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await admin.getByLabel('Event', { exact: true }).fill(EVENT);
+    await admin.getByRole('button', { name: 'Show' }).click();
+    await admin.getByTestId('admin-summary').waitFor({ timeout: 15_000 });
+    assert((await text(admin, 'admin-state')).includes('Paused'), await text(admin, 'admin-state'));
+    const rate = admin.getByLabel('Rate (admissions per second)');
+    await rate.fill('0.7');
+    await admin.getByLabel('Burst (largest batch)').fill('1');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await admin.getByText('Settings saved.').waitFor();
+    await admin.getByRole('button', { name: 'Resume admission' }).click();
+    await admin.getByText('Admission resumed.').waitFor();
+  });
+
+  await check('the buyer watches the position fall, then is admitted and enters', async () => {
+    const seen = [];
+    let shotTaken = false;
+    const until = Date.now() + 45_000;
+    while (Date.now() < until) {
+      if (await page.getByRole('heading', { name: 'Your tickets' }).isVisible()) break;
+      const p = await positionOf(page);
+      if (p !== null && seen[seen.length - 1] !== p) seen.push(p);
+      if (!shotTaken && p !== null && p < 4) {
+        shotTaken = true;
+        await shot(page, '04-position-falling.png', `position fallen to ${p} after admission resumed; ETA range and progress bar`);
+      }
+      await page.waitForTimeout(100);
+    }
+    log(`       positions seen: ${seen.join(' → ')}`);
+    assert(seen[0] === 4, `first position ${seen[0]}`);
+    assert(seen.length >= 3, 'the position fell step by step');
+    assert(seen.every((p, i) => i === 0 || p < seen[i - 1]), 'positions only fall');
+    await page.getByTestId('grant-clock').waitFor({ timeout: 15_000 });
+  });
+
+  await check('the dashboard charts the queue draining', async () => {
+    await admin.waitForTimeout(1500);
+    const waiting = Number((await text(admin, 'chart-Waiting')).replace(/\D/g, ''));
+    assert(waiting === 0, `waiting chart says ${waiting}`);
+    await shot(admin, '05-admin-dashboard.png', 'operator dashboard: waiting, admission rate, active users, sockets, ETA accuracy; controls');
+  });
+
+  await check('holds two seats with the reservation token and shows the server’s hold countdown', async () => {
+    await page.getByTestId('remaining').waitFor({ timeout: 15_000 });
+    await shot(page, '06-seats.png', 'after admission: entry-pass countdown, seats left per section, best-available picker');
+    await page.getByLabel('Number of tickets').selectOption('2');
+    await page.getByRole('button', { name: 'Hold these seats' }).click();
+    await page.getByTestId('held').waitFor({ timeout: 15_000 });
+    const clock = await text(page, 'hold-clock');
+    assert(/Held for \d+:\d\d more/.test(clock), clock);
+    await shot(page, '07-held.png', 'two seats held: seat ids, total from the server, hold countdown from hold_expires_at, payment scenarios');
+  });
+
+  await check('pays (approve) and sees the real order id, confirmed by the server', async () => {
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByTestId('order-id').waitFor({ timeout: 20_000 });
+    const orderId = (await text(page, 'order-id')).trim();
+    assert(/^ord_/.test(orderId) || orderId.length > 4, `order id ${orderId}`);
+    const { jwt, reservationId } = await page.evaluate((e) => {
+      const auth = JSON.parse(localStorage.getItem('usher:auth'));
+      const place = JSON.parse(localStorage.getItem(`usher:place:${e}`));
+      const p = JSON.parse(localStorage.getItem(`usher:purchase:${e}:${place.token}`));
+      return { jwt: auth.token, reservationId: p.reservation.reservation_id };
+    }, EVENT);
+    const r = await u.reservation(reservationId, jwt);
+    assert(r.status === 'CONFIRMED' && r.order_id === orderId, `server says ${r.status} ${r.order_id}, page ${orderId}`);
+    log(`       order ${orderId} for reservation ${reservationId}`);
+    await shot(page, '08-confirmed.png', `order confirmed: order id ${orderId} as the server recorded it`);
+  });
+
+  await adminCtx.close();
+  await ctx.close();
+}
+
+async function unhappyScenario(base, u) {
+  log('\nA declined payment, then a hold that runs out: both shown as the server reports them.');
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+  const jwtAndReservation = () =>
+    page.evaluate((e) => {
+      const auth = JSON.parse(localStorage.getItem('usher:auth'));
+      const place = JSON.parse(localStorage.getItem(`usher:place:${e}`));
+      const p = JSON.parse(localStorage.getItem(`usher:purchase:${e}:${place.token}`));
+      return { jwt: auth.token, reservationId: p.reservation.reservation_id };
+    }, EVENT);
+  const holdOne = async () => {
+    await page.getByTestId('remaining').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Number of tickets').selectOption('1');
+    await page.getByRole('button', { name: 'Hold these seats' }).click();
+    await page.getByTestId('held').waitFor({ timeout: 15_000 });
+  };
+
+  await check('a declined payment releases the seats and says so', async () => {
+    await page.goto(`${base}/events/${EVENT}`);
+    await page.getByLabel('Username').fill(`unlucky${Date.now() % 1_000_000}`);
+    await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByTestId('signed-in').waitFor({ timeout: 15_000 });
+    await page.getByTestId('join').click();
+    await holdOne();
+    await page.getByRole('radio', { name: /Decline/ }).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByTestId('outcome-failed').waitFor({ timeout: 20_000 });
+    const { jwt, reservationId } = await jwtAndReservation();
+    const r = await u.reservation(reservationId, jwt);
+    assert(r.status === 'FAILED' && !r.order_id, `server says ${r.status} ${r.order_id}`);
+    await shot(page, '09-payment-declined.png', 'payment declined by the simulator: no order, seats released, way back to the queue');
+  });
+
+  await check('a hold that runs out before payment is shown as expired once the server says so', async () => {
+    await page.getByRole('button', { name: 'Join the queue again' }).click();
+    await page.getByTestId('join').click();
+    await holdOne();
+    await page.getByRole('radio', { name: /No answer/ }).check();
+    await page.getByRole('button', { name: /^Pay / }).click();
+    await page.getByTestId('paying').waitFor({ timeout: 10_000 });
+    await shot(page, '10-paying.png', 'payment pending (simulator never answers); the hold countdown keeps running');
+    await page.getByTestId('outcome-expired').waitFor({ timeout: (HOLD_SECS + 15) * 1000 });
+    const { jwt, reservationId } = await jwtAndReservation();
+    const r = await u.reservation(reservationId, jwt);
+    assert(r.status === 'EXPIRED', `server says ${r.status}`);
+    await shot(page, '11-hold-expired.png', 'the hold ran out before payment: expired, seats released, as the server reports');
+  });
+  await ctx.close();
+}
+
+async function pollingScenario(base, u) {
+  log('\nNo WebSocket: the page falls back to polling, at phone width.');
+  await u.configure(POLL_EVENT, { paused: true, rate_per_sec: 1, burst: 1 });
+  for (let i = 0; i < 2; i++) await u.join(POLL_EVENT);
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // What a proxy that blocks WebSockets looks like to a page: every socket fails to connect.
+  await ctx.addInitScript(() => {
+    window.__wsAttempts = 0;
+    window.WebSocket = class BlockedWebSocket {
+      constructor(url) {
+        window.__wsAttempts++;
+        this.url = url;
+        this.readyState = 0;
+        setTimeout(() => {
+          this.readyState = 3;
+          this.onerror?.(new Event('error'));
+          this.onclose?.({ code: 1006, reason: '', wasClean: false });
+        }, 30);
+      }
+      send() {
+        throw new Error('WebSocket is not open');
+      }
+      close() {}
+    };
+  });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+
+  await check('joins and shows its place from REST polling', async () => {
+    await page.goto(`${base}/events/${POLL_EVENT}`);
+    await page.getByTestId('join').click();
+    await page.locator('[data-testid="connection"][data-mode="polling"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('position').waitFor({ timeout: 15_000 });
+    assert((await text(page, 'position')) === '3', `position ${await text(page, 'position')}`);
+    assert((await text(page, 'connection')).includes('checking every'), await text(page, 'connection'));
+    await shot(page, '12-polling-phone.png', 'phone width (390 px), WebSockets blocked: position 3 from REST polling, indicator says so');
+  });
+
+  await check('is usable from the keyboard alone (Tab to "Leave the queue", Enter, then "Stay")', async () => {
+    await page.locator('body').focus();
+    let reached = false;
+    for (let i = 0; i < 25 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent === 'Leave the queue');
+    }
+    assert(reached, 'the leave button is not reachable with Tab');
+    await page.keyboard.press('Enter');
+    const stay = page.getByRole('button', { name: 'Stay in the queue' });
+    await stay.waitFor();
+    assert(await stay.evaluate((el) => el === document.activeElement), 'focus moves to the safe choice');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Leave the queue' }).waitFor();
+  });
+
+  await check('advances by polling to admission, and keeps trying to upgrade to a socket', async () => {
+    await u.configure(POLL_EVENT, { paused: false });
+    const seen = [];
+    const until = Date.now() + 45_000;
+    while (Date.now() < until) {
+      if (await page.getByTestId('ready').isVisible()) break;
+      const p = await positionOf(page);
+      if (p !== null && seen[seen.length - 1] !== p) seen.push(p);
+      await page.waitForTimeout(100);
+    }
+    log(`       positions seen: ${seen.join(' → ')}`);
+    await page.getByTestId('ready').waitFor({ timeout: 5_000 });
+    assert(seen[0] === 3 && seen.every((p, i) => i === 0 || p < seen[i - 1]), `positions ${seen}`);
+    await page.waitForTimeout(12_000); // long enough for a background upgrade attempt
+    const attempts = await page.evaluate(() => window.__wsAttempts);
+    assert(attempts >= 4, `socket attempts ${attempts}: 3 before the fallback, then upgrades`);
+    await shot(page, '13-polling-ready.png', 'phone width, still without WebSockets: admitted ("your turn"), sign-in asked, entry deadline');
+  });
+
+  await check('leaving is explicit and ends honestly', async () => {
+    await page.getByRole('button', { name: 'Leave the queue' }).click();
+    await page.getByRole('button', { name: 'Yes, leave' }).click();
+    await page.locator('[data-testid="ended"][data-phase="left"]').waitFor({ timeout: 15_000 });
+    await shot(page, '14-left.png', 'phone width: after leaving, the honest end state with a way back');
+  });
+  await ctx.close();
+}
+
+async function main() {
+  rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true });
+  if (build) {
+    run('cargo', ['build', '--locked'], root);
+    run('npm', ['run', 'build'], client);
+  }
+  // The builds may take long on a fresh machine; the test itself may not.
+  const watchdog = setTimeout(() => {
+    log(`e2e: gave up after ${WATCHDOG_MS / 1000} s\n\ne2e: ${passed} passed, ${failed + 1} failed`);
+    stopUsher();
+    process.exit(1);
+  }, WATCHDOG_MS);
+  assert(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`);
+  const { base, logs } = await startUsher();
+  log(`usher on ${base}`);
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // playwright-core gives every launch a fresh, empty profile directory of its own.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const u = api(base);
+    await buyerScenario(base, u);
+    await unhappyScenario(base, u);
+    await pollingScenario(base, u);
+  } catch (e) {
+    failed++;
+    log(`  FAIL ${e?.stack ?? e}`);
+  } finally {
+    await browser?.close().catch(() => {});
+    stopUsher();
+    clearTimeout(watchdog);
+    if (failed) writeFileSync(join(results, 'usher.log'), logs.join(''));
+  }
+  log('\nScreenshots:');
+  for (const s of shots) log(`  ${s.file} — ${s.what}`);
+  writeFileSync(join(results, 'screenshots.json'), JSON.stringify(shots, null, 2));
+  log(`\ne2e: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((e) => {
+  log(`e2e: ${e?.stack ?? e}`);
+  stopUsher();
+  log(`\ne2e: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,192 @@
+// One event's page: join (or resume the stored place), then the waiting room, then the purchase.
+
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { ApiError, newKey } from '../api/http';
+import { useAuth } from '../auth';
+import type { QueueState } from '../queue/model';
+import { browserEnv } from '../queue/controller';
+import { joinQueue } from '../queue/join';
+import { QueueSession, type SessionView, browserSessionDeps } from '../queue/session';
+import { type StoredPlace, forgetPlace, loadGrant, loadPlace } from '../queue/storage';
+import { forgetPurchases } from '../purchase/store';
+import { PurchaseFlow } from '../purchase/Purchase';
+import { AuthForm } from '../ui/AuthForm';
+import { useNow } from '../ui/hooks';
+import { WaitingRoom } from './WaitingRoom';
+
+/** Keyed by event id by its parent, so a different event starts afresh. */
+export function EventPage({ eventId }: { eventId: string }) {
+  const [place, setPlace] = useState<StoredPlace | null>(() => loadPlace(localStorage, eventId));
+  const startOver = () => {
+    forgetPlace(localStorage, eventId);
+    forgetPurchases(eventId);
+    setPlace(null);
+  };
+  if (!place) return <JoinPanel eventId={eventId} onJoined={setPlace} />;
+  return <QueueView key={place.token} place={place} onStartOver={startOver} />;
+}
+
+function JoinPanel({ eventId, onJoined }: { eventId: string; onJoined: (p: StoredPlace) => void }) {
+  const auth = useAuth();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // One key for this join: retries after a failure replay instead of joining twice.
+  const key = useRef(newKey());
+  const join = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onJoined(await joinQueue(eventId, key.current, { storage: localStorage, now: Date.now() }));
+    } catch (e) {
+      setError(
+        e instanceof ApiError
+          ? e.code === 'QUEUE_FULL'
+            ? 'The queue is full right now. Please try again in a moment.'
+            : `${e.message} (${e.code})`
+          : String(e),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="join-title">
+      <h1 id="join-title">Join the queue</h1>
+      <p className="muted">
+        Event <code>{eventId}</code>
+      </p>
+      <div className="card">
+        <p>
+          Tickets are sold in the order people join. Join now and keep this page open: it shows your place and tells you
+          the moment it’s your turn. Reloading is safe — your place is kept on this device.
+        </p>
+        <button type="button" onClick={join} disabled={busy} data-testid="join">
+          {busy ? 'Joining…' : 'Join the queue'}
+        </button>
+        {error && (
+          <p className="error" role="alert">
+            Could not join: {error}
+          </p>
+        )}
+      </div>
+      {!auth && (
+        <AuthForm
+          title="Sign in first (recommended)"
+          intro="Buying needs an account. Signing in now means no time is lost when it’s your turn."
+        />
+      )}
+    </section>
+  );
+}
+
+function useSession(place: StoredPlace, autoEnter: boolean): [SessionView, QueueSession | null] {
+  const [session, setSession] = useState<QueueSession | null>(null);
+  const autoRef = useRef(autoEnter);
+  autoRef.current = autoEnter;
+  useEffect(() => {
+    const env = browserEnv();
+    const original = document.title;
+    env.onAdmitted = () => {
+      if (document.visibilityState === 'hidden') document.title = '(!) Your turn — usher';
+    };
+    const s = new QueueSession(place, browserSessionDeps(env), { autoEnter: autoRef.current });
+    setSession(s);
+    s.start();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        document.title = original;
+        s.act({ kind: 'resync' });
+      }
+    };
+    const onOnline = () => s.act({ kind: 'online', online: true });
+    const onOffline = () => s.act({ kind: 'online', online: false });
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+      document.title = original;
+      s.close(); // never leaves the queue: the place is kept
+    };
+    // One session per place (token); a new place object for the same token changes nothing.
+  }, [place.token]);
+  useEffect(() => session?.act({ kind: 'auto_enter', on: autoEnter }), [session, autoEnter]);
+  const subscribe = useCallback((l: () => void) => session?.subscribe(l) ?? (() => {}), [session]);
+  const view = useSyncExternalStore(subscribe, () => session?.getView() ?? EMPTY);
+  return [view, session];
+}
+
+const EMPTY: SessionView = { role: 'follower', state: null };
+
+function QueueView({ place, onStartOver }: { place: StoredPlace; onStartOver: () => void }) {
+  const auth = useAuth();
+  const now = useNow(1000);
+  const [view, session] = useSession(place, auth !== null);
+  const state = view.state;
+  const act = (a: Parameters<QueueSession['act']>[0]) => session?.act(a);
+
+  if (!state) {
+    return (
+      <section aria-busy="true">
+        <h1>You’re in the queue</h1>
+        <p className="muted" role="status">
+          Connecting…
+        </p>
+      </section>
+    );
+  }
+  switch (state.phase) {
+    case 'expired':
+    case 'left':
+    case 'not_found':
+      return <Ended state={state} onStartOver={onStartOver} />;
+    case 'entered':
+      return (
+        <PurchaseFlow
+          state={state}
+          grant={state.grant ?? loadGrant(localStorage, state.eventId, now)}
+          auth={auth}
+          now={now}
+          onStartOver={onStartOver}
+        />
+      );
+    default:
+      return <WaitingRoom state={state} role={view.role} auth={auth} now={now} act={act} />;
+  }
+}
+
+function Ended({ state, onStartOver }: { state: QueueState; onStartOver: () => void }) {
+  let title: string;
+  let body: string;
+  switch (state.phase) {
+    case 'left':
+      title = 'You left the queue';
+      body = 'Your place was given to the people behind you.';
+      break;
+    case 'expired':
+      title = 'Your place in the queue has expired';
+      body =
+        state.expiredReason === 'entry_window_ended'
+          ? 'You were admitted, but the time to continue ran out, so the turn passed to the next person.'
+          : 'This page lost contact with the queue for too long, so the place was released.';
+      break;
+    default:
+      title = 'This place in the queue is not known';
+      body = 'The server does not know this waiting ticket (it may be from an old sale).';
+  }
+  return (
+    <section aria-labelledby="end-title">
+      <h1 id="end-title" data-testid="ended" data-phase={state.phase}>
+        {title}
+      </h1>
+      <div className="card">
+        <p>{body}</p>
+        <button type="button" onClick={onStartOver}>
+          Join the queue again
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+// A very small router over the History API: usher serves index.html for every path it does not
+// route itself, so deep links and reloads work.
+
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'event'; eventId: string }
+  | { page: 'admin' }
+  | { page: 'missing'; path: string };
+
+export function parseRoute(path: string): Route {
+  if (path === '/' || path === '') return { page: 'home' };
+  if (path === '/admin' || path === '/admin/') return { page: 'admin' };
+  const m = /^\/events\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(path);
+  if (m?.[1]) return { page: 'event', eventId: m[1] };
+  return { page: 'missing', path };
+}
+
+const listeners = new Set<() => void>();
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  listeners.forEach((l) => l());
+  window.scrollTo?.(0, 0);
+}
+
+export function usePath(): string {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => location.pathname,
+  );
+}
