@@ -100,7 +100,8 @@ function run(cmd, args, cwd) {
 }
 
 async function startUsher() {
-  const bin = join(root, 'target', 'debug', 'usher');
+  // Where cargo put it: CARGO_TARGET_DIR when set, else the repository's target/.
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'usher');
   assert(existsSync(bin), `${bin} is missing: run cargo build --locked`);
   assert(existsSync(join(client, 'dist', 'index.html')), 'web-client/dist is missing: run npm run build');
   const port = await freePort();
