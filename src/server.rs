@@ -145,6 +145,13 @@ impl Server {
             app.hub.new_event.clone(),
             rx.clone(),
         ));
+        if let Some(backends) = app.backends.clone() {
+            tokio::spawn(http::reservations::push_backend_events(
+                app.clone(),
+                backends,
+                rx.clone(),
+            ));
+        }
         let router = http::router(app.clone());
         let mut stop = rx;
         let http = tokio::spawn(async move {

@@ -378,3 +378,55 @@ pub async fn availability(
         })).collect::<Vec<_>>(),
     })))
 }
+
+/// With the embedded backends, pushes what no webhook reports to the buyer's socket: a hold
+/// that expired, and a late payment that was refunded. Runs until `shutdown` turns true.
+pub async fn push_backend_events(
+    app: AppState,
+    backends: std::sync::Arc<crate::backends::Backends>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use crate::backends::EventKind;
+    use crate::store::Notice;
+    let mut events = backends.bus.subscribe();
+    loop {
+        let received = tokio::select! {
+            e = events.recv() => e,
+            _ = shutdown.wait_for(|s| *s) => return,
+        };
+        let event = match received {
+            Ok(e) => e,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "backend events lagged");
+                continue;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        };
+        let notice = match event.kind {
+            EventKind::ReservationExpired => Notice::Reservation(json!({
+                "reservation_id": event.reservation_id,
+                "status": "EXPIRED",
+                "reason": "HOLD_EXPIRED",
+            })),
+            EventKind::PaymentRefunded => Notice::Payment(json!({
+                "reservation_id": event.reservation_id,
+                "payment_intent_id": event.payment_intent_id,
+                "status": "REFUNDED",
+            })),
+            _ => continue,
+        };
+        let Ok(r) = backends.reservations.get(&event.reservation_id, "").await else {
+            continue;
+        };
+        let token = r
+            .metadata
+            .as_ref()
+            .map(|m| m.session_id.as_str())
+            .unwrap_or_default();
+        if let Ok(token) = crate::domain::WaitingToken::parse(token)
+            && let Err(e) = app.hub.notify(&r.event_id, token, &[notice]).await
+        {
+            tracing::warn!(error = %e, "could not push a backend event");
+        }
+    }
+}

@@ -234,7 +234,8 @@ async fn a_failed_payment_releases_the_seats_and_the_buyer_is_told() {
 async fn an_expired_hold_cannot_be_confirmed_and_its_seats_return() {
     let app = spawn_app(&["--hold-secs", "1"]).await;
     let bearer = user_token("u1");
-    let (_, rt) = app.admitted(EVENT).await;
+    let (token, rt) = app.admitted(EVENT).await;
+    let mut ws = app.ws(&token).await;
     let before = vip_remaining(&app).await;
     let (_, r) = reserve(&app, &bearer, &rt, &["VIP-2-2"]).await;
     let id = r["reservation_id"].as_str().unwrap();
@@ -245,7 +246,12 @@ async fn an_expired_hold_cannot_be_confirmed_and_its_seats_return() {
             &json!({"reservation_id": id, "amount": 150_000, "scenario": "timeout"}),
         )
         .await;
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // The buyer is told, without asking.
+    let pushed = ws.wait_for("reservation", 3 * SECOND).await;
+    assert_eq!(
+        (pushed["status"].as_str(), pushed["reservation_id"].as_str()),
+        (Some("EXPIRED"), Some(id))
+    );
     assert_eq!(vip_remaining(&app).await, before);
     let (st, e) = app
         .post_as(
