@@ -1,0 +1,293 @@
+//! The command line. Options shared by every scenario are global (they may stand before or
+//! after the scenario name); each scenario has its own counts and rates.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+/// The development HS256 secret of usher's user tokens (`JWT_SECRET`'s default), used by
+/// `flow` to mint buyer tokens unless `--jwt-secret` says otherwise.
+pub const DEV_JWT_SECRET: &str = "change-me-in-production";
+
+/// Largest number of waiters, joins or buyers one run may ask for.
+pub const MAX_COUNT: u64 = 1_000_000;
+/// Most child processes `--procs` may start.
+pub const MAX_PROCS: u32 = 64;
+/// Longest run `--max-duration` allows, in seconds.
+pub const MAX_DURATION_SECS: u64 = 3_600;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "usher-load",
+    version,
+    about = "Load generator for usher: WebSocket waiters, join storms, REST polling and purchase flows",
+    long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling and \
+purchase flows, against one hot event.\n\n\
+Only loopback targets (127.0.0.0/8, ::1, localhost) are accepted unless --allow-remote is \
+given. Every run is bounded by its counts and by --max-duration, and stops by itself. \
+Connections are spread over several loopback source addresses (--sources) to pass the \
+ephemeral-port limit, the soft file-descriptor limit is raised to the hard limit, and \
+--procs N runs N copies of this program (--shard i/N) whose reports are merged.\n\n\
+usher's per-client rate limit (50/s per IP by default) would refuse most of a load test: run \
+the server with RATE_LIMIT_ENABLED=false. Refusals are counted apart from errors.\n\n\
+Exit status: 0 when the run completed, 1 on a usage or setup error, 2 when the run found a \
+correctness problem (a position that went up, a waiter admitted out of join order, an \
+oversold seat).",
+    after_help = "Examples:\n  \
+usher-load waiters --waiters 5000 --ramp-rate 1000 --admit-rate 100 --admin-token $USHER_ADMIN_TOKEN\n  \
+usher-load join-storm --joins 20000 --concurrency 256\n  \
+usher-load poll --waiters 5000 --ramp-rate 1000 --redis-url redis://127.0.0.1:6380\n  \
+usher-load flow --buyers 200 --admit-rate 50 --admin-token $USHER_ADMIN_TOKEN"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub scenario: Scenario,
+}
+
+/// Options of every scenario.
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct Common {
+    /// Base URL of usher; several (comma-separated or repeated) for replicas: waiters are spread
+    /// over them round-robin, and their /metrics are summed.
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        default_value = "http://127.0.0.1:8000"
+    )]
+    pub target: Vec<String>,
+
+    /// Accept targets (and a Redis URL) outside the loopback range. Never point a load test at
+    /// a machine you do not own.
+    #[arg(long, global = true)]
+    pub allow_remote: bool,
+
+    /// Loopback source addresses per process (127.0.0.1, 127.0.0.2, ...). Each gives about
+    /// 28,000 ephemeral ports towards one server port.
+    #[arg(long, global = true, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=250))]
+    pub sources: u32,
+
+    /// Run the workload in N child processes (this program with --shard i/N), each holding
+    /// its share of the connections, and merge their reports. One process holds at most about
+    /// the file-descriptor limit (20,000 here) of sockets.
+    #[arg(long, global = true, default_value_t = 1)]
+    pub procs: u32,
+
+    /// Run only shard i of N (0-based): waiters whose index is i modulo N, with source
+    /// addresses apart from other shards. Writes the raw, mergeable report to --json and does
+    /// not configure the event or read the server's metrics (the --procs parent does).
+    #[arg(long, global = true, value_name = "i/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    /// Stop after this many seconds whatever is left (waiters still queued count as
+    /// unfinished).
+    #[arg(long, global = true, default_value_t = 300)]
+    pub max_duration: u64,
+
+    /// Event to load. Default: a fresh `load-<scenario>-<time>` event, or evt_2025_1001 (the
+    /// embedded inventory's example event) for `flow`.
+    #[arg(long, global = true)]
+    pub event: Option<String>,
+
+    /// usher's admin token: needed to set the event's admission rate (--admit-rate,
+    /// --admit-burst) or to pause it (--paused-hold).
+    #[arg(long, global = true, env = "USHER_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Redis behind usher (redis://host:port): commands are counted from INFO commandstats
+    /// before and after, and reported per second and per waiter per second.
+    #[arg(long, global = true)]
+    pub redis_url: Option<String>,
+
+    /// Process ids of the usher nodes (comma-separated): CPU and RSS are then read from
+    /// /proc/<pid> (10 ms CPU resolution) instead of /metrics (whole CPU seconds).
+    #[arg(long, global = true, value_delimiter = ',')]
+    pub server_pid: Vec<u32>,
+
+    /// Write the report as JSON to this file (with --shard: the raw, mergeable report).
+    #[arg(long, global = true)]
+    pub json: Option<PathBuf>,
+
+    /// Write an SVG chart (latency over time, connections, admissions) to this file.
+    #[arg(long, global = true)]
+    pub svg: Option<PathBuf>,
+
+    /// Most HTTP requests in flight per process (joins, status polls, purchase calls).
+    #[arg(long, global = true, default_value_t = 64)]
+    pub http_concurrency: usize,
+
+    /// Print nothing but errors.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+
+    /// Wall-clock start of the ramp (ms since the epoch), so that shards share one ramp.
+    #[arg(long, global = true, hide = true)]
+    pub epoch_ms: Option<u64>,
+}
+
+/// One shard of a multi-process run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+fn parse_shard(raw: &str) -> Result<Shard, String> {
+    let (i, n) = raw.split_once('/').ok_or("expected i/N, e.g. 0/4")?;
+    let index: u32 = i.trim().parse().map_err(|_| "i is not a number")?;
+    let count: u32 = n.trim().parse().map_err(|_| "N is not a number")?;
+    if count == 0 || count > MAX_PROCS || index >= count {
+        return Err(format!("need 0 <= i < N <= {MAX_PROCS}"));
+    }
+    Ok(Shard { index, count })
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Scenario {
+    /// N WebSocket waiters on one hot event: each joins over REST (ramped at --ramp-rate),
+    /// holds its socket (answering pings) until `ready`, then closes. Measures time to
+    /// snapshot, push latency (receipt - server_time), position monotonicity, time to ready,
+    /// fairness (Spearman rank correlation of join order and admission order; 1.0 is FIFO),
+    /// ETA accuracy (1 - mean absolute percentage error of the ETA first given while admitting,
+    /// per position decile), and with the server's /metrics, RSS per connection and CPU.
+    Waiters(WaitersArgs),
+    /// Joins as fast as the server takes them (or at --rate): join rate and latency
+    /// percentiles; refusals (429, 503) are counted apart from errors.
+    JoinStorm(JoinStormArgs),
+    /// The seed's design for comparison: the same N waiters without sockets, each calling REST
+    /// status every --poll-interval-ms until admitted. Reports requests/s and, with
+    /// --redis-url, Redis commands/s and per waiter per second.
+    Poll(PollArgs),
+    /// Full purchases: join, socket, ready, enter, hold seats (POST /reservations), pay
+    /// (POST /payments/intent), wait for the confirmation push, read the reservation back.
+    /// Checks for oversell from availability before and after and from every reservation.
+    Flow(FlowArgs),
+    /// Merge raw shard reports (written with --shard and --json) into one report.
+    Merge(MergeArgs),
+}
+
+impl Scenario {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scenario::Waiters(_) => "waiters",
+            Scenario::JoinStorm(_) => "join-storm",
+            Scenario::Poll(_) => "poll",
+            Scenario::Flow(_) => "flow",
+            Scenario::Merge(_) => "merge",
+        }
+    }
+}
+
+/// A queue of waiters on one event: how many, how fast they arrive, how fast they are let in.
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct QueueArgs {
+    /// Number of waiters (all processes together).
+    #[arg(long, short = 'n', default_value_t = 1_000)]
+    pub waiters: u64,
+
+    /// Joins per second while ramping up (all processes together).
+    #[arg(long, default_value_t = 500.0)]
+    pub ramp_rate: f64,
+
+    /// Set the event's admission rate (admissions per second) before the run; needs
+    /// --admin-token. Default: the event's current setting.
+    #[arg(long)]
+    pub admit_rate: Option<f64>,
+
+    /// Set the event's admission burst (token-bucket capacity); needs --admin-token.
+    #[arg(long)]
+    pub admit_burst: Option<u32>,
+
+    /// Keep the event paused while the waiters arrive and for this many seconds after the
+    /// last one joined (the idle window: RSS per connection, store commands and CPU of idle
+    /// waiters), then resume it. Needs --admin-token. 0: the sale runs from the start.
+    #[arg(long, default_value_t = 0)]
+    pub paused_hold: u64,
+
+    /// Call enter after `ready` (counting grants and refusals).
+    #[arg(long)]
+    pub enter: bool,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct WaitersArgs {
+    #[command(flatten)]
+    pub queue: QueueArgs,
+
+    /// Share of waiters (0 to 1, spread evenly over join order) that leave midway: once their
+    /// position has halved they send {"type":"leave"}.
+    #[arg(long, default_value_t = 0.0)]
+    pub leave_fraction: f64,
+
+    /// Reconnects allowed per waiter after a close that asks for one (1011, 1012, 1013, 4001,
+    /// 4008) or a dropped connection.
+    #[arg(long, default_value_t = 3)]
+    pub max_reconnects: u32,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct JoinStormArgs {
+    /// Number of joins (all processes together).
+    #[arg(long, default_value_t = 10_000)]
+    pub joins: u64,
+
+    /// Joins in flight at once per process.
+    #[arg(long, default_value_t = 256)]
+    pub concurrency: usize,
+
+    /// Cap on joins per second (all processes together). Default: as fast as possible.
+    #[arg(long)]
+    pub rate: Option<f64>,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct PollArgs {
+    #[command(flatten)]
+    pub queue: QueueArgs,
+
+    /// Interval between two status calls of one waiter, in milliseconds (the seed's 2 s).
+    #[arg(long, default_value_t = 2_000)]
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct FlowArgs {
+    /// Number of buyers (all processes together).
+    #[arg(long, default_value_t = 100)]
+    pub buyers: u64,
+
+    /// Buyers arriving per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub ramp_rate: f64,
+
+    /// Seats each buyer asks for (a quantity request: the inventory picks the seats).
+    #[arg(long, default_value_t = 1)]
+    pub quantity: u32,
+
+    /// Payment simulator scenario: approve, fail, random, delay or timeout.
+    #[arg(long, default_value = "approve")]
+    pub payment_scenario: String,
+
+    /// HS256 secret to mint buyer tokens with (usher's JWT_SECRET).
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, default_value = DEV_JWT_SECRET)]
+    #[serde(skip)]
+    pub jwt_secret: String,
+
+    /// Set the event's admission rate before the run; needs --admin-token.
+    #[arg(long)]
+    pub admit_rate: Option<f64>,
+
+    /// Set the event's admission burst; needs --admin-token.
+    #[arg(long)]
+    pub admit_burst: Option<u32>,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct MergeArgs {
+    /// Raw shard reports to merge.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}

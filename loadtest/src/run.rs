@@ -1,0 +1,600 @@
+//! The controller: checks, event set-up, server readings around the run, the workload
+//! in-process or in `--procs` child processes, merging and output.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use parking_lot::Mutex;
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::cli::{Cli, Common, MAX_COUNT, MAX_DURATION_SECS, MAX_PROCS, Scenario, Shard};
+use crate::net::{Net, Target, check_redis_url, own_usage, raise_fd_limit, resolve_targets};
+use crate::probe::{self, ServerSample};
+use crate::raw::{Raw, Recorder};
+use crate::report::{self, Extras, Report};
+use crate::scenarios::{self, Ctx};
+use crate::{now_ms, now_us, svg, text};
+
+/// What a run produced: the report (none for a shard, which writes its raw data instead) and
+/// the merged raw data.
+pub struct Finished {
+    pub report: Option<Report>,
+    pub raw: Raw,
+}
+
+/// Sockets a process keeps for itself besides its clients (HTTP pools, probes, stdio).
+const FD_RESERVE: u64 = 512;
+
+/// Runs `cli` (parsed from `argv`, which `--procs` re-uses for its children).
+pub async fn run(cli: Cli, argv: &[String]) -> anyhow::Result<Finished> {
+    let c = &cli.common;
+    check(&cli)?;
+    if let Scenario::Merge(m) = &cli.scenario {
+        let mut raw = Raw::default();
+        for f in &m.files {
+            raw.merge(read_raw(f)?);
+        }
+        let report = report::compute(
+            &raw,
+            Extras {
+                command: argv.join(" "),
+                targets: c.target.clone(),
+                event: c.event.clone().unwrap_or_default(),
+                sources: c.sources,
+                ..Default::default()
+            },
+        );
+        output(c, &report)?;
+        return Ok(Finished {
+            report: Some(report),
+            raw,
+        });
+    }
+    let targets = resolve_targets(&c.target, c.allow_remote).await?;
+    if let Some(url) = &c.redis_url {
+        check_redis_url(url, c.allow_remote).await?;
+    }
+    let fd_limit = raise_fd_limit();
+    let procs = c.shard.map_or(c.procs, |s| s.count);
+    let per_process = planned(&cli.scenario).div_ceil(u64::from(procs.max(1)));
+    if fd_limit > 0 && holds_sockets(&cli.scenario) && per_process + FD_RESERVE > fd_limit {
+        bail!(
+            "{per_process} connections per process do not fit in the file-descriptor limit \
+             ({fd_limit}): use --procs {}",
+            (planned(&cli.scenario) / fd_limit.saturating_sub(FD_RESERVE).max(1)) + 1
+        );
+    }
+    let event = c.event.clone().unwrap_or_else(|| match cli.scenario {
+        Scenario::Flow(_) => "evt_2025_1001".to_owned(),
+        _ => format!("load-{}-{}", cli.scenario.name(), now_ms()),
+    });
+
+    if let Some(shard) = c.shard {
+        let epoch_ms = c.epoch_ms.unwrap_or_else(now_ms);
+        let raw = workload(&cli, targets, shard, &event, epoch_ms, fd_limit).await?;
+        let text = serde_json::to_string(&raw)?;
+        match &c.json {
+            Some(path) => {
+                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+            }
+            None => println!("{text}"),
+        }
+        return Ok(Finished { report: None, raw });
+    }
+    control(&cli, argv, targets, event, fd_limit).await
+}
+
+/// Bounds and combinations that make no sense.
+fn check(cli: &Cli) -> anyhow::Result<()> {
+    let c = &cli.common;
+    if c.procs == 0 || c.procs > MAX_PROCS {
+        bail!("--procs must be 1 to {MAX_PROCS}");
+    }
+    if c.procs > 1 && c.shard.is_some() {
+        bail!("--procs and --shard exclude each other");
+    }
+    if c.max_duration == 0 || c.max_duration > MAX_DURATION_SECS {
+        bail!("--max-duration must be 1 to {MAX_DURATION_SECS} seconds");
+    }
+    let n = planned(&cli.scenario);
+    if n > MAX_COUNT {
+        bail!("at most {MAX_COUNT} clients per run");
+    }
+    let (rate, admit, paused) = match &cli.scenario {
+        Scenario::Waiters(w) => {
+            if !(0.0..=1.0).contains(&w.leave_fraction) {
+                bail!("--leave-fraction must be between 0 and 1");
+            }
+            (
+                Some(w.queue.ramp_rate),
+                w.queue.admit_rate.is_some() || w.queue.admit_burst.is_some(),
+                w.queue.paused_hold,
+            )
+        }
+        Scenario::Poll(p) => (
+            Some(p.queue.ramp_rate),
+            p.queue.admit_rate.is_some() || p.queue.admit_burst.is_some(),
+            p.queue.paused_hold,
+        ),
+        Scenario::Flow(f) => (
+            Some(f.ramp_rate),
+            f.admit_rate.is_some() || f.admit_burst.is_some(),
+            0,
+        ),
+        Scenario::JoinStorm(j) => (j.rate, false, 0),
+        Scenario::Merge(_) => (None, false, 0),
+    };
+    if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+        bail!("rates must be positive");
+    }
+    if (admit || paused > 0) && c.admin_token.is_none() && c.shard.is_none() {
+        bail!("--admit-rate, --admit-burst and --paused-hold need --admin-token");
+    }
+    if paused >= c.max_duration {
+        bail!("--paused-hold must be shorter than --max-duration");
+    }
+    Ok(())
+}
+
+fn planned(s: &Scenario) -> u64 {
+    match s {
+        Scenario::Waiters(w) => w.queue.waiters,
+        Scenario::Poll(p) => p.queue.waiters,
+        Scenario::JoinStorm(j) => j.joins,
+        Scenario::Flow(f) => f.buyers,
+        Scenario::Merge(_) => 0,
+    }
+}
+
+/// Whether every client holds a socket for the whole run.
+fn holds_sockets(s: &Scenario) -> bool {
+    matches!(s, Scenario::Waiters(_) | Scenario::Flow(_))
+}
+
+/// This process's share of the clients; its raw measurements.
+async fn workload(
+    cli: &Cli,
+    targets: Vec<Target>,
+    shard: Shard,
+    event: &str,
+    epoch_ms: u64,
+    fd_limit: u64,
+) -> anyhow::Result<Raw> {
+    let c = &cli.common;
+    let concurrency = match &cli.scenario {
+        Scenario::JoinStorm(j) => j.concurrency.max(c.http_concurrency),
+        _ => c.http_concurrency,
+    };
+    let net = Net::new(targets, shard.index * c.sources, c.sources, concurrency)?;
+    let rec = Recorder::new(cli.scenario.name());
+    let ctx = Arc::new(Ctx {
+        net,
+        rec: rec.clone(),
+        event: event.to_owned(),
+        deadline: Instant::now() + Duration::from_secs(c.max_duration),
+        epoch_us: epoch_ms * 1_000,
+        shard,
+    });
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (rec, done, deadline) = (rec.clone(), done.clone(), ctx.deadline);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            while !done.load(Ordering::Relaxed) && Instant::now() < deadline {
+                tick.tick().await;
+                rec.sample_open();
+            }
+        })
+    };
+    match cli.scenario.clone() {
+        Scenario::Waiters(a) => scenarios::waiters::run(ctx.clone(), a).await,
+        Scenario::JoinStorm(a) => scenarios::join_storm::run(ctx.clone(), a).await,
+        Scenario::Poll(a) => scenarios::poll::run(ctx.clone(), a).await,
+        Scenario::Flow(a) => scenarios::flow::run(ctx.clone(), a).await,
+        Scenario::Merge(_) => unreachable!("merge runs no workload"),
+    }
+    done.store(true, Ordering::Relaxed);
+    sampler.abort();
+    rec.sample_open();
+    let (cpu, rss) = own_usage();
+    Ok(rec.with_raw(|raw| {
+        raw.processes = 1;
+        raw.started_ms = epoch_ms;
+        raw.ended_ms = now_ms();
+        raw.client_cpu_secs = cpu;
+        raw.client_max_rss_bytes = rss;
+        raw.fd_limit = fd_limit;
+        std::mem::take(raw)
+    }))
+}
+
+/// The parent's part: everything around the workload.
+async fn control(
+    cli: &Cli,
+    argv: &[String],
+    targets: Vec<Target>,
+    event: String,
+    fd_limit: u64,
+) -> anyhow::Result<Finished> {
+    let c = &cli.common;
+    let probe_http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()?;
+    let admin = Admin {
+        http: probe_http.clone(),
+        base: targets[0].base.clone(),
+        token: c.admin_token.clone(),
+        event: event.clone(),
+    };
+    let (admit_rate, admit_burst, paused_hold) = match &cli.scenario {
+        Scenario::Waiters(w) => (w.queue.admit_rate, w.queue.admit_burst, w.queue.paused_hold),
+        Scenario::Poll(p) => (p.queue.admit_rate, p.queue.admit_burst, p.queue.paused_hold),
+        Scenario::Flow(f) => (f.admit_rate, f.admit_burst, 0),
+        _ => (None, None, 0),
+    };
+    if admit_rate.is_some() || admit_burst.is_some() || paused_hold > 0 {
+        let mut cfg = json!({"paused": paused_hold > 0});
+        if let Some(r) = admit_rate {
+            cfg["rate_per_sec"] = json!(r);
+        }
+        if let Some(b) = admit_burst {
+            cfg["burst"] = json!(b);
+        }
+        admin.configure(cfg).await?;
+    }
+    let availability = |base: String| {
+        let http = probe_http.clone();
+        let url = format!("{base}/api/v1/events/{event}/availability");
+        async move {
+            let resp = http.get(&url).send().await.context("availability")?;
+            anyhow::ensure!(
+                resp.status().is_success(),
+                "availability: {}",
+                resp.status()
+            );
+            Ok::<Value, anyhow::Error>(resp.json().await?)
+        }
+    };
+    let is_flow = matches!(cli.scenario, Scenario::Flow(_));
+    let avail_before = if is_flow {
+        Some(availability(targets[0].base.clone()).await?)
+    } else {
+        None
+    };
+    let before = probe::sample(&probe_http, &targets, &c.server_pid).await;
+    let redis_before = match &c.redis_url {
+        Some(url) => Some(probe::redis_commandstats(url).await.context("redis INFO")?),
+        None => None,
+    };
+    let joined_base = admin.joined_total().await.unwrap_or(0);
+
+    // Server readings about once a second, until the run ends.
+    let samples = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let limit = Instant::now() + Duration::from_secs(c.max_duration + 120);
+    let sampler = {
+        let (samples, stop, http, targets, pids) = (
+            samples.clone(),
+            stop.clone(),
+            probe_http.clone(),
+            targets.clone(),
+            c.server_pid.clone(),
+        );
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) && Instant::now() < limit {
+                let s = probe::sample(&http, &targets, &pids).await;
+                samples.lock().push(s);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    };
+
+    let procs = c.procs;
+    let epoch_ms = now_ms() + if procs > 1 { 1_500 } else { 100 };
+    let ramp_end_ms = epoch_ms + ramp_ms(&cli.scenario);
+    let work = async {
+        if procs > 1 {
+            children(cli, argv, &event, epoch_ms).await
+        } else {
+            let shard = Shard { index: 0, count: 1 };
+            workload(cli, targets.clone(), shard, &event, epoch_ms, fd_limit).await
+        }
+    };
+    let hold = async {
+        if paused_hold == 0 {
+            return Ok::<_, anyhow::Error>(None);
+        }
+        let expect = planned(&cli.scenario);
+        let sockets = matches!(cli.scenario, Scenario::Waiters(_));
+        settle(
+            &admin,
+            &probe_http,
+            &targets,
+            expect,
+            joined_base,
+            before,
+            sockets,
+            ramp_end_ms,
+        )
+        .await;
+        let a = probe::sample(&probe_http, &targets, &c.server_pid).await;
+        let ra = match &c.redis_url {
+            Some(url) => Some(probe::redis_commandstats(url).await?),
+            None => None,
+        };
+        tokio::time::sleep(Duration::from_secs(paused_hold)).await;
+        let b = probe::sample(&probe_http, &targets, &c.server_pid).await;
+        let rb = match &c.redis_url {
+            Some(url) => Some(probe::redis_commandstats(url).await?),
+            None => None,
+        };
+        admin.configure(json!({"paused": false})).await?;
+        let secs = b.at_ms.saturating_sub(a.at_ms) as f64 / 1e3;
+        Ok(Some(((a, b), ra.zip(rb).map(|(x, y)| (x, y, secs)))))
+    };
+    let (raw, idle) = tokio::join!(work, hold);
+    let raw = raw?;
+    let idle = idle?;
+    let after = probe::sample(&probe_http, &targets, &c.server_pid).await;
+    stop.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    let redis_after = match &c.redis_url {
+        Some(url) => Some(probe::redis_commandstats(url).await?),
+        None => None,
+    };
+    let avail_after = if is_flow {
+        Some(availability(targets[0].base.clone()).await?)
+    } else {
+        None
+    };
+    let server_series: Vec<ServerSample> = std::mem::take(&mut *samples.lock());
+    let (server_idle, redis_idle) = match idle {
+        Some((s, r)) => (Some(s), r),
+        None => (None, None),
+    };
+    let mut report = report::compute(
+        &raw,
+        Extras {
+            command: argv.join(" "),
+            targets: targets.iter().map(|t| t.base.clone()).collect(),
+            event: event.clone(),
+            sources: c.sources,
+            planned: planned(&cli.scenario),
+            server: (before.answered > 0).then(|| (before, after, server_series.clone())),
+            server_idle,
+            redis: redis_before.zip(redis_after),
+            redis_idle,
+            availability: avail_before.zip(avail_after),
+        },
+    );
+    report.server_series = server_series;
+    output(c, &report)?;
+    Ok(Finished {
+        report: Some(report),
+        raw,
+    })
+}
+
+/// How long the ramp lasts, in ms.
+fn ramp_ms(s: &Scenario) -> u64 {
+    let (n, rate) = match s {
+        Scenario::Waiters(w) => (w.queue.waiters, w.queue.ramp_rate),
+        Scenario::Poll(p) => (p.queue.waiters, p.queue.ramp_rate),
+        Scenario::Flow(f) => (f.buyers, f.ramp_rate),
+        _ => return 0,
+    };
+    (n as f64 / rate * 1e3) as u64
+}
+
+/// Waits until the waiters have arrived: all joined (and, for sockets, all connected), or
+/// nothing has changed for 3 s after the ramp, or 60 s after the ramp at most.
+#[allow(clippy::too_many_arguments)]
+async fn settle(
+    admin: &Admin,
+    http: &reqwest::Client,
+    targets: &[Target],
+    expect: u64,
+    joined_base: u64,
+    before: ServerSample,
+    sockets: bool,
+    ramp_end_ms: u64,
+) {
+    let (mut last, mut since) = (u64::MAX, now_ms());
+    loop {
+        let joined = admin
+            .joined_total()
+            .await
+            .unwrap_or(0)
+            .saturating_sub(joined_base);
+        let held = if sockets {
+            probe::sample(http, targets, &[])
+                .await
+                .ws_connections
+                .saturating_sub(before.ws_connections)
+        } else {
+            joined
+        };
+        let now = now_ms();
+        if held != last {
+            (last, since) = (held, now);
+        }
+        let quiet = now > ramp_end_ms + 3_000 && now - since > 3_000;
+        if (joined >= expect && held >= expect) || quiet || now > ramp_end_ms + 60_000 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Runs the workload as `--procs` children of this same program and merges their raws.
+async fn children(cli: &Cli, argv: &[String], event: &str, epoch_ms: u64) -> anyhow::Result<Raw> {
+    let c = &cli.common;
+    let exe = std::env::current_exe().context("own executable")?;
+    let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if !name.starts_with("usher-load") {
+        bail!("--procs re-executes the usher-load binary; this is {name}");
+    }
+    let dir = std::env::temp_dir().join(format!("usher-load-{}-{}", std::process::id(), now_us()));
+    std::fs::create_dir_all(&dir)?;
+    let base_args = child_args(argv);
+    let mut kids = Vec::new();
+    for i in 0..c.procs {
+        let out = dir.join(format!("shard-{i}.json"));
+        let mut cmd = tokio::process::Command::new(&exe);
+        cmd.args(&base_args)
+            .args(["--shard", &format!("{i}/{}", c.procs)])
+            .arg("--json")
+            .arg(&out)
+            .args([
+                "--event",
+                event,
+                "--epoch-ms",
+                &epoch_ms.to_string(),
+                "--quiet",
+            ])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true);
+        kids.push((cmd.spawn().context("starting a shard")?, out));
+    }
+    let limit = Duration::from_secs(c.max_duration + 60);
+    let mut raw = Raw::default();
+    let mut failed = Vec::new();
+    for (i, (mut kid, out)) in kids.into_iter().enumerate() {
+        match tokio::time::timeout(limit, kid.wait()).await {
+            Ok(Ok(status)) if status.success() => raw.merge(read_raw(&out)?),
+            Ok(Ok(status)) => failed.push(format!("shard {i}: {status}")),
+            Ok(Err(e)) => failed.push(format!("shard {i}: {e}")),
+            Err(_) => {
+                let _ = kid.kill().await;
+                failed.push(format!("shard {i}: still running after {limit:?}, killed"));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if !failed.is_empty() {
+        bail!("shards failed: {}", failed.join("; "));
+    }
+    Ok(raw)
+}
+
+/// The parent's arguments without what each child gets its own value of.
+fn child_args(argv: &[String]) -> Vec<String> {
+    const WITH_VALUE: [&str; 6] = [
+        "--procs",
+        "--json",
+        "--svg",
+        "--event",
+        "--epoch-ms",
+        "--shard",
+    ];
+    let mut out = Vec::new();
+    let mut it = argv.iter().skip(1);
+    while let Some(a) = it.next() {
+        if WITH_VALUE.contains(&a.as_str()) {
+            it.next();
+        } else if !WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}="))) {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+fn read_raw(path: &Path) -> anyhow::Result<Raw> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+fn output(c: &Common, report: &Report) -> anyhow::Result<()> {
+    if let Some(path) = &c.json {
+        write(path, &serde_json::to_string_pretty(report)?)?;
+    }
+    if let Some(path) = &c.svg {
+        write(path, &svg::render(report))?;
+    }
+    if !c.quiet {
+        print!("{}", text::render(report));
+    }
+    Ok(())
+}
+
+fn write(path: &PathBuf, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The admin API of the first target.
+struct Admin {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+    event: String,
+}
+
+impl Admin {
+    async fn configure(&self, body: Value) -> anyhow::Result<()> {
+        let token = self.token.as_deref().context("no admin token")?;
+        let resp = self
+            .http
+            .put(format!("{}/api/v1/admin/events/{}", self.base, self.event))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .context("configuring the event")?;
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "configuring the event: {} {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
+        );
+        Ok(())
+    }
+
+    /// The event's `joined_total`, if the admin API answers.
+    async fn joined_total(&self) -> Option<u64> {
+        let token = self.token.as_deref()?;
+        let resp = self
+            .http
+            .get(format!(
+                "{}/api/v1/admin/events/{}/stats",
+                self.base, self.event
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .ok()?;
+        let v: Value = resp.json().await.ok()?;
+        v["joined_total"].as_u64()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_get_the_parents_arguments_without_their_own() {
+        let argv: Vec<String> = [
+            "usher-load",
+            "--procs",
+            "4",
+            "waiters",
+            "--json=r.json",
+            "--svg",
+            "c.svg",
+            "-n",
+            "100",
+            "--event",
+            "e",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(child_args(&argv), ["waiters", "-n", "100"]);
+    }
+}

@@ -1,0 +1,223 @@
+//! The workloads. Each scenario runs this process's share of the clients (every `count`-th
+//! index from `index`, see [`Ctx::indexes`]) on a ramp shared by all processes, and records
+//! into the context's [`Recorder`].
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::cli::Shard;
+use crate::net::{Answer, Net, call};
+use crate::now_us;
+use crate::raw::{Recorder, WaiterSample};
+
+pub mod flow;
+pub mod join_storm;
+pub mod poll;
+pub mod waiters;
+
+/// What a workload needs.
+pub struct Ctx {
+    pub net: Net,
+    pub rec: Recorder,
+    pub event: String,
+    /// Nothing starts, and everything stops, after this instant.
+    pub deadline: Instant,
+    /// Wall-clock start of the ramp (µs since the epoch), shared by all shards.
+    pub epoch_us: u64,
+    pub shard: Shard,
+}
+
+impl Ctx {
+    /// This process's client indexes among `total`.
+    pub fn indexes(&self, total: u64) -> impl Iterator<Item = u64> + use<> {
+        (u64::from(self.shard.index)..total).step_by(self.shard.count as usize)
+    }
+
+    /// When client `i` starts on a ramp of `rate` per second.
+    pub fn start_of(&self, i: u64, rate: f64) -> Instant {
+        let offset_us = if rate > 0.0 {
+            (i as f64 * 1e6 / rate) as u64
+        } else {
+            0
+        };
+        self.at_wall_us(self.epoch_us + offset_us)
+    }
+
+    /// The monotonic instant of a wall-clock time.
+    pub fn at_wall_us(&self, wall_us: u64) -> Instant {
+        let now = now_us();
+        if wall_us <= now {
+            Instant::now()
+        } else {
+            Instant::now() + Duration::from_micros(wall_us - now)
+        }
+    }
+
+    pub fn expired(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+
+    /// Runs one HTTP request within the concurrency bound, records its latency under `name`
+    /// and its status as `<name>.<status>` (`<name>.transport` for a transport error).
+    pub async fn request(&self, name: &str, req: reqwest::RequestBuilder) -> Answer {
+        let _slot = self.net.http_slots.acquire().await;
+        let start = now_us();
+        let answer = call(req).await;
+        let done = now_us();
+        self.rec.hist(name, done.saturating_sub(start));
+        let label = match answer.status {
+            0 => "transport".to_owned(),
+            s => s.to_string(),
+        };
+        self.rec.count(&format!("{name}.{label}"));
+        let failed = answer.status == 0 || answer.status >= 500;
+        self.rec.bin(|b| {
+            b.requests += 1;
+            b.latency.record_us(done.saturating_sub(start));
+            if failed {
+                b.errors += 1;
+            }
+        });
+        answer
+    }
+
+    /// Joins the event as client `i`. `None` when the join was refused or failed (counted).
+    pub async fn join(&self, i: u64, user: Option<&str>) -> Option<Joined> {
+        let target = self.net.target(i);
+        let mut body = json!({"event_id": self.event});
+        if let Some(user) = user {
+            body["user_id"] = json!(user);
+        }
+        let req = self
+            .net
+            .http(i)
+            .post(format!("{}/api/v1/queue/join", target.base))
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&body);
+        let start_us = now_us();
+        let answer = self.request("join", req).await;
+        let done_us = now_us();
+        self.rec.join_span(start_us, done_us);
+        if answer.status != 202 {
+            return None;
+        }
+        self.rec.bin(|b| b.joins += 1);
+        Some(Joined {
+            token: answer.body["waiting_token"].as_str()?.to_owned(),
+            position: answer.body["position"].as_u64().unwrap_or(0),
+            start_us,
+            done_us,
+        })
+    }
+
+    /// Calls enter for `token`; the reservation token when granted.
+    pub async fn enter(&self, i: u64, token: &str) -> Option<String> {
+        let req = self
+            .net
+            .http(i)
+            .post(format!("{}/api/v1/queue/enter", self.net.target(i).base))
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({"waiting_token": token}));
+        let answer = self.request("enter", req).await;
+        (answer.status == 200)
+            .then(|| answer.body["reservation_token"].as_str().map(str::to_owned))
+            .flatten()
+    }
+}
+
+/// A successful join.
+pub struct Joined {
+    pub token: String,
+    pub position: u64,
+    pub start_us: u64,
+    pub done_us: u64,
+}
+
+/// Follows one waiter's statuses (WebSocket messages or REST answers): position monotonicity,
+/// the reference ETA, admission.
+pub struct Tracker {
+    pub sample: WaiterSample,
+    last_position: u64,
+    /// First position reported while waiting (after the join): "midway" is half of it.
+    pub first_position: Option<u64>,
+}
+
+/// What a status said.
+#[derive(Debug, PartialEq)]
+pub enum Seen {
+    Waiting(u64),
+    /// Admitted (`ready` or `entered`).
+    Admitted,
+    Other,
+}
+
+impl Tracker {
+    pub fn new(index: u64, joined: &Joined) -> Self {
+        Self {
+            sample: WaiterSample {
+                index,
+                join_start_us: joined.start_us,
+                join_done_us: joined.done_us,
+                join_position: joined.position,
+                ..Default::default()
+            },
+            last_position: joined.position,
+            first_position: None,
+        }
+    }
+
+    /// Reads a status payload stamped `at_ms` (the message's `server_time`, or the receipt
+    /// time of a REST answer, which carries none).
+    pub fn observe(&mut self, v: &Value, at_ms: u64) -> Seen {
+        match v["status"].as_str() {
+            Some("waiting") => {
+                let pos = v["position"].as_u64().unwrap_or(0);
+                if pos > self.last_position {
+                    self.sample.position_increases += 1;
+                    if self.first_position.is_none() {
+                        self.sample.above_join_position += 1;
+                    }
+                    let up = pos - self.last_position;
+                    self.sample.largest_increase = self.sample.largest_increase.max(up);
+                }
+                self.last_position = pos;
+                self.first_position.get_or_insert(pos);
+                let paused = v["paused"].as_bool().unwrap_or(false);
+                if self.sample.eta_ref.is_none() && !paused {
+                    let eta = v["eta_sec"].as_u64().unwrap_or(0);
+                    self.sample.eta_ref = Some((at_ms, eta, pos));
+                }
+                Seen::Waiting(pos)
+            }
+            Some("ready") | Some("entered") => {
+                self.sample.admitted_at_ms = Some(v["admitted_at"].as_u64().unwrap_or(at_ms));
+                Seen::Admitted
+            }
+            _ => Seen::Other,
+        }
+    }
+}
+
+/// Whether waiter `i` is one of the leavers: `fraction` of all waiters, spread evenly.
+pub fn is_leaver(i: u64, fraction: f64) -> bool {
+    if fraction <= 0.0 {
+        return false;
+    }
+    let f = fraction.min(1.0);
+    ((i + 1) as f64 * f).floor() > (i as f64 * f).floor()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leavers_are_the_asked_share_spread_over_the_queue() {
+        let n = (0..1_000).filter(|&i| is_leaver(i, 0.1)).count();
+        assert_eq!(n, 100);
+        assert!(!(0..1_000).any(|i| is_leaver(i, 0.0)));
+        assert!((0..9).all(|i| !is_leaver(i, 0.1)) && is_leaver(9, 0.1));
+    }
+}

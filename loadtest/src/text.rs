@@ -1,0 +1,176 @@
+//! The report as text, for stdout.
+
+use std::fmt::Write;
+
+use crate::report::Report;
+
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = write_all(&mut o, r);
+    o
+}
+
+fn mib(bytes: f64) -> String {
+    format!("{:.1} MiB", bytes / 1_048_576.0)
+}
+
+fn write_all(o: &mut String, r: &Report) -> std::fmt::Result {
+    writeln!(o, "usher-load {} on {}", r.scenario, r.targets.join(", "))?;
+    writeln!(
+        o,
+        "  event {}, {} planned, {:.1} s, {} process(es) x {} source address(es), fd limit {}",
+        r.event, r.planned, r.duration_s, r.processes, r.sources_per_process, r.fd_limit
+    )?;
+    writeln!(o, "counts:")?;
+    for (k, v) in &r.counters {
+        writeln!(o, "  {k:<32} {v}")?;
+    }
+    if !r.latency.is_empty() {
+        writeln!(
+            o,
+            "latency (ms)                           count     p50     p90     p99   p99.9     max"
+        )?;
+        for (k, s) in &r.latency {
+            writeln!(
+                o,
+                "  {k:<32} {:>10} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>7.1}",
+                s.count, s.p50_ms, s.p90_ms, s.p99_ms, s.p999_ms, s.max_ms
+            )?;
+        }
+    }
+    writeln!(
+        o,
+        "rates: {:.1} joins/s, {:.1} requests/s, {:.1} admissions/s",
+        r.rates.joins_per_s, r.rates.requests_per_s, r.rates.admissions_per_s
+    )?;
+    if let Some(w) = &r.waiters {
+        writeln!(
+            o,
+            "waiters: {} joined, {} admitted, {} left; {} position increases ({} waiters); {:.2} position pushes per waiter",
+            w.joined,
+            w.admitted,
+            w.left,
+            w.position_increases,
+            w.waiters_with_increases,
+            w.mean_position_pushes
+        )?;
+        if let Some(f) = &w.fairness {
+            writeln!(
+                o,
+                "fairness: Spearman {:.6} over {} admitted; {} overtaken",
+                f.spearman, f.admitted, f.overtaken
+            )?;
+        }
+        if let Some(e) = &w.eta {
+            writeln!(
+                o,
+                "ETA accuracy: {:.1} % over {} waiters",
+                e.accuracy * 100.0,
+                e.samples
+            )?;
+            for (k, d) in e.deciles.iter().enumerate() {
+                writeln!(
+                    o,
+                    "  decile {:>2}: positions {:>6}..{:<6} {:>6} waiters, mean wait {:>7.1} s, accuracy {:.1} %",
+                    k + 1,
+                    d.positions[0],
+                    d.positions[1],
+                    d.samples,
+                    d.mean_wait_s,
+                    d.accuracy * 100.0
+                )?;
+            }
+        }
+    }
+    if let Some(s) = &r.server {
+        writeln!(
+            o,
+            "server: RSS {} before, {} at peak ({} sockets), {} after; CPU {:.1} s",
+            mib(s.before.rss_bytes as f64),
+            mib(s.peak.rss_bytes as f64),
+            s.peak.ws_connections,
+            mib(s.after.rss_bytes as f64),
+            s.cpu_seconds
+        )?;
+        if let Some(b) = s.rss_per_connection_bytes {
+            writeln!(
+                o,
+                "  RSS per connection: {:.0} bytes ({:.2} KiB)",
+                b,
+                b / 1024.0
+            )?;
+        }
+        if let Some(c) = s.cpu_per_10k_waiters_per_min {
+            writeln!(
+                o,
+                "  CPU per 10,000 waiters per minute: {c:.3} s (whole run)"
+            )?;
+        }
+        if let Some(i) = &s.idle {
+            writeln!(
+                o,
+                "  idle window {:.1} s, {} sockets: CPU {:.2} s, {} per 10,000 waiters per minute, RSS per connection {}",
+                i.seconds,
+                i.ws_connections,
+                i.cpu_seconds,
+                i.cpu_per_10k_waiters_per_min
+                    .map_or("-".into(), |c| format!("{c:.3} s")),
+                i.rss_per_connection_bytes
+                    .map_or("-".into(), |b| format!("{b:.0} bytes")),
+            )?;
+        }
+    }
+    if let Some(rd) = &r.redis {
+        writeln!(
+            o,
+            "redis: {} commands, {:.1}/s, {} per waiter per second",
+            rd.commands,
+            rd.per_second,
+            rd.per_waiter_per_second
+                .map_or("-".into(), |v| format!("{v:.4}"))
+        )?;
+        let top: Vec<String> = rd.top.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        writeln!(o, "  top: {}", top.join(", "))?;
+        if let Some(i) = &rd.idle {
+            writeln!(
+                o,
+                "  idle window {:.1} s: {} commands, {:.1}/s, {} per waiter per second",
+                i.seconds,
+                i.commands,
+                i.per_second,
+                i.per_waiter_per_second
+                    .map_or("-".into(), |v| format!("{v:.4}"))
+            )?;
+        }
+    }
+    if let Some(x) = &r.oversell {
+        writeln!(
+            o,
+            "oversell check: {} ({} confirmed reservations, {} seats; sold {} -> {} of {}, {} held)",
+            if x.ok { "ok" } else { "FAILED" },
+            x.confirmed_reservations,
+            x.confirmed_seats,
+            x.sold_before,
+            x.sold_after,
+            x.total_seats,
+            x.held_after
+        )?;
+        for f in &x.findings {
+            writeln!(o, "  {f}")?;
+        }
+    }
+    writeln!(
+        o,
+        "client: CPU {:.1} s, max RSS {}",
+        r.client.cpu_seconds,
+        mib(r.client.max_rss_bytes as f64)
+    )?;
+    if r.problems.is_empty() {
+        writeln!(o, "problems: none")?;
+    } else {
+        for p in &r.problems {
+            writeln!(o, "PROBLEM: {p}")?;
+        }
+    }
+    Ok(())
+}
