@@ -186,14 +186,14 @@ impl EventChannel {
         let now = now_ms();
         let mut st = self.state.lock();
         st.view.observe_seq(record.seq);
-        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        let rate = st.view.rate(now);
         QueueStatus::from_record(record, &st.view, &rate, now)
     }
 
     /// ETA figures for a fresh join at `position`.
     pub fn rate_now(&self) -> Rate {
         let st = self.state.lock();
-        Rate::measure(&st.view.history, &st.view.config, now_ms())
+        st.view.rate(now_ms())
     }
 
     /// Registers a socket for `record` and queues its snapshot, atomically with respect to
@@ -205,7 +205,7 @@ impl EventChannel {
             return None;
         }
         st.view.observe_seq(record.seq);
-        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        let rate = st.view.rate(now);
         let Some(status) = QueueStatus::from_record(record, &st.view, &rate, now) else {
             return Some(Attached::Ended(record.state));
         };
@@ -299,7 +299,7 @@ impl EventChannel {
                 let rest = st.waiting.split_off(&Seq(head.0 + 1));
                 let admitted = std::mem::replace(&mut st.waiting, rest);
                 if !admitted.is_empty() {
-                    let rate = Rate::measure(&st.view.history, &st.view.config, update.at_ms);
+                    let rate = st.view.rate(update.at_ms);
                     let deadline = update.at_ms + u64::from(*entry_window_secs) * 1_000;
                     let now = now_ms();
                     metrics
@@ -390,7 +390,7 @@ impl EventChannel {
         let instant = Instant::now();
         let mut st = self.state.lock();
         let st = &mut *st;
-        let rate = Rate::measure(&st.view.history, &st.view.config, now);
+        let rate = st.view.rate(now);
         metrics
             .admission_rate
             .with_label_values(&[self.event.as_str()])
@@ -732,14 +732,17 @@ impl Hub {
             })?;
         {
             let mut st = ch.state.lock();
+            // The departure history is this node's own observation: it survives a resync.
+            let departures = std::mem::take(&mut st.view.departures);
             st.view = EventView::from_snapshot(snapshot);
+            st.view.departures = departures;
             st.dirty = true;
         }
         for token in ch.local_tokens() {
             let record = self.store.status(token, None).await?;
             let mut st = ch.state.lock();
             let now = now_ms();
-            let rate = Rate::measure(&st.view.history, &st.view.config, now);
+            let rate = st.view.rate(now);
             let Some(record) = record else { continue };
             match record.state {
                 WaiterState::Waiting => {}

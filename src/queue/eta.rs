@@ -19,6 +19,9 @@ const FULL_TRUST_ADMISSIONS: f64 = 20.0;
 /// Longest ETA reported (one week); anything longer is not a useful promise.
 const MAX_ETA_SEC: u64 = 7 * 24 * 3_600;
 
+/// Window over which departures (leaves, reaps) are measured.
+const DEPARTURE_WINDOW_MS: u64 = 300_000;
+
 /// The admission rate an ETA is based on, measured once per event per push and applied to
 /// every waiter's position.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -27,6 +30,10 @@ pub struct Rate {
     pub per_sec: f64,
     /// 0.2 (cold start, prior only) to 1.0 (15 minutes of steady measurement).
     pub confidence: f64,
+    /// How often one waiter leaves the queue before admission, per second (departures per
+    /// second ÷ waiters). Places also fall when people ahead leave; 0 when none were seen.
+    #[serde(skip)]
+    pub leave_per_waiter: f64,
 }
 
 /// An estimate for one position.
@@ -46,6 +53,7 @@ impl Rate {
             return Self {
                 per_sec: prior,
                 confidence: 0.2,
+                leave_per_waiter: 0.0,
             };
         }
         let mut weighted = 0.0;
@@ -64,6 +72,7 @@ impl Rate {
             return Self {
                 per_sec: prior,
                 confidence: 0.2,
+                leave_per_waiter: 0.0,
             };
         }
         let trust = (seen as f64 / FULL_TRUST_ADMISSIONS).min(1.0);
@@ -71,17 +80,39 @@ impl Rate {
         Self {
             per_sec,
             confidence: confidence(history, now_ms),
+            leave_per_waiter: 0.0,
         }
     }
 
-    /// The estimate for a 1-based position.
+    /// Adds the departure rate measured in `departures` (a history of leaves and reaps) with
+    /// `waiting` people in the queue.
+    pub fn with_departures(
+        mut self,
+        departures: &AdmissionHistory,
+        waiting: u64,
+        now_ms: u64,
+    ) -> Self {
+        let elapsed = departures.since_ms.map_or(0, |s| now_ms.saturating_sub(s));
+        if elapsed >= MIN_SPAN_MS && waiting > 0 {
+            let span = DEPARTURE_WINDOW_MS.min(elapsed);
+            let per_sec = departures.count_within(now_ms, span) as f64 / (span as f64 / 1_000.0);
+            self.leave_per_waiter = per_sec / waiting as f64;
+        }
+        self
+    }
+
+    /// The estimate for a 1-based position. Without departures it is position ÷ rate; with
+    /// each waiter leaving at `leave_per_waiter` per second, the people ahead also thin out:
+    /// dp/dt = −rate − λ·p, which reaches 0 after ln(1 + λ·p / rate) / λ.
     ///
     /// ```
     /// use usher::queue::eta::Rate;
-    /// let rate = Rate { per_sec: 50.0, confidence: 1.0 };
+    /// let rate = Rate { per_sec: 50.0, confidence: 1.0, leave_per_waiter: 0.0 };
     /// let eta = rate.eta(500);
     /// assert_eq!(eta.eta_sec, 10);
     /// assert_eq!(eta.range, [9, 11]);
+    /// let leaving = Rate { leave_per_waiter: 0.01, ..rate };
+    /// assert_eq!(leaving.eta(500).eta_sec, 10); // ln(1.1) / 0.01 = 9.5 s
     /// ```
     pub fn eta(&self, position: u64) -> Eta {
         if position == 0 || self.per_sec <= 0.0 {
@@ -90,7 +121,13 @@ impl Rate {
                 range: [0, 0],
             };
         }
-        let secs = position as f64 / self.per_sec;
+        let p = position as f64;
+        let lambda = self.leave_per_waiter;
+        let secs = if lambda > 1e-9 {
+            (lambda * p / self.per_sec).ln_1p() / lambda
+        } else {
+            p / self.per_sec
+        };
         let spread = 0.1 + 0.5 * (1.0 - self.confidence);
         let clamp = |s: f64| (s.max(0.0) as u64).min(MAX_ETA_SEC);
         Eta {
@@ -172,7 +209,31 @@ mod tests {
         let rate = Rate {
             per_sec: 1e-9,
             confidence: 0.2,
+            leave_per_waiter: 0.0,
         };
         assert_eq!(rate.eta(10).eta_sec, MAX_ETA_SEC);
+    }
+
+    #[test]
+    fn departures_ahead_shorten_the_wait() {
+        let mut departures = AdmissionHistory::default();
+        let start = 1_000_000;
+        // 10 departures per second out of 1,000 waiters: each leaves at 1 % per second.
+        for s in 0..60 {
+            departures.record(start + s * 1_000, 10);
+        }
+        let base = Rate {
+            per_sec: 10.0,
+            confidence: 1.0,
+            leave_per_waiter: 0.0,
+        };
+        let rate = base.with_departures(&departures, 1_000, start + 60_000);
+        assert!((rate.leave_per_waiter - 0.01).abs() < 1e-3, "{rate:?}");
+        // Position 500: 50 s at the admission rate alone, ln(1.5)/0.01 = 40.5 s with leavers.
+        assert_eq!(base.eta(500).eta_sec, 50);
+        assert_eq!(rate.eta(500).eta_sec, 41);
+        // Nobody seen leaving, or nobody waiting: admissions alone.
+        let none = base.with_departures(&AdmissionHistory::default(), 1_000, start);
+        assert_eq!(none.eta(500).eta_sec, 50);
     }
 }

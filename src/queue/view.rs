@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::domain::{Position, Seq};
+use crate::queue::eta::Rate;
 use crate::store::{AdmissionHistory, Change, EventConfig, EventSnapshot, EventUpdate};
 
 /// The update did not follow the view's version: at least one message was missed and the view
@@ -28,6 +29,8 @@ pub struct EventView {
     departed: BTreeSet<u64>,
     pub active: u64,
     pub history: AdmissionHistory,
+    /// Departures before admission (leaves and reaps) seen by this node, for the ETA.
+    pub departures: AdmissionHistory,
 }
 
 impl EventView {
@@ -40,7 +43,17 @@ impl EventView {
             departed: s.departed.into_iter().map(|s| s.0).collect(),
             active: s.active,
             history: s.history,
+            departures: AdmissionHistory::default(),
         }
+    }
+
+    /// The admission and departure rates the ETA of this event is based on.
+    pub fn rate(&self, now_ms: u64) -> Rate {
+        Rate::measure(&self.history, &self.config, now_ms).with_departures(
+            &self.departures,
+            self.waiting(),
+            now_ms,
+        )
     }
 
     /// Folds one update in. Updates at or below the current version are already included and
@@ -73,6 +86,7 @@ impl EventView {
             Change::Departed { seqs, .. } => {
                 self.departed
                     .extend(seqs.iter().map(|s| s.0).filter(|s| *s > self.head.0));
+                self.departures.record(update.at_ms, seqs.len() as u64);
             }
             Change::Config(config) => self.config = config.clone(),
             Change::Notice { .. } => {}
