@@ -203,7 +203,7 @@ pub struct WsSettings {
     #[arg(long = "ws-outbound-queue", env = "USHER_WS_OUTBOUND_QUEUE", value_name = "USHER_WS_OUTBOUND_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4_096))]
     pub outbound_queue: u32,
     /// Per-socket read buffer, in bytes.
-    #[arg(long = "ws-read-buffer-bytes", env = "USHER_WS_READ_BUFFER_BYTES", value_name = "USHER_WS_READ_BUFFER_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(512..=1_048_576))]
+    #[arg(long = "ws-read-buffer-bytes", env = "USHER_WS_READ_BUFFER_BYTES", value_name = "USHER_WS_READ_BUFFER_BYTES", default_value_t = 2_048, value_parser = clap::value_parser!(u32).range(512..=1_048_576))]
     pub read_buffer_bytes: u32,
     /// Per-socket write buffer, in bytes.
     #[arg(long = "ws-write-buffer-bytes", env = "USHER_WS_WRITE_BUFFER_BYTES", value_name = "USHER_WS_WRITE_BUFFER_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(0..=1_048_576))]

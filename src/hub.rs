@@ -94,10 +94,10 @@ impl Conn {
     /// disconnected rather than allowed to grow memory.
     pub fn push(&self, push: Push) {
         let kind = push.kind();
-        let out = Outbound::Message(Outgoing {
+        let out = Outbound::Message(Box::new(Outgoing {
             push,
             server_time: now_ms(),
-        });
+        }));
         match self.tx.try_send(out) {
             Ok(()) => self.metrics.ws_messages.with_label_values(&[kind]).inc(),
             Err(mpsc::error::TrySendError::Full(_)) => self.kill.notify_one(),
