@@ -143,6 +143,16 @@ struct ChannelState {
     eta_error_count: u64,
 }
 
+impl ChannelState {
+    /// Every local socket of the event: waiting and admitted.
+    fn conns(&self) -> impl Iterator<Item = &Conn> {
+        self.waiting
+            .values()
+            .map(|w| &w.conn)
+            .chain(self.admitted.values().map(|a| &a.conn))
+    }
+}
+
 /// One event's state on this node.
 pub struct EventChannel {
     pub event: EventId,
@@ -357,7 +367,10 @@ impl EventChannel {
                     }
                 }
             }
-            Change::Notice { token, notice } => {
+            Change::Notice {
+                token: Some(token),
+                notice,
+            } => {
                 let conn = st
                     .by_token
                     .get(token)
@@ -367,6 +380,13 @@ impl EventChannel {
                 if let Some(conn) = conn {
                     conn.push(notice.clone().into());
                 }
+            }
+            Change::Notice {
+                token: None,
+                notice,
+            } => {
+                let push: Push = notice.clone().into();
+                st.conns().for_each(|conn| conn.push(push.clone()));
             }
             Change::Config(config) => {
                 if config.paused != was_paused {
@@ -453,13 +473,8 @@ impl EventChannel {
     }
 
     /// Calls `f` with every local socket (waiting and admitted).
-    fn for_each_conn(&self, mut f: impl FnMut(&Conn)) {
-        let st = self.state.lock();
-        st.waiting
-            .values()
-            .map(|w| &w.conn)
-            .chain(st.admitted.values().map(|a| &a.conn))
-            .for_each(&mut f);
+    fn for_each_conn(&self, f: impl FnMut(&Conn)) {
+        self.state.lock().conns().for_each(f);
     }
 
     /// Queues `push` on every local socket.
@@ -591,11 +606,12 @@ impl Hub {
         }
     }
 
-    /// Pushes purchase outcomes to a waiter's socket, on whichever node holds it.
+    /// Pushes purchase outcomes to a waiter's socket, on whichever node holds it; with no
+    /// token, to every socket of the event.
     pub async fn notify(
         &self,
         event: &str,
-        token: WaitingToken,
+        token: Option<WaitingToken>,
         notices: &[Notice],
     ) -> StoreResult<()> {
         let event = EventId::parse(event)

@@ -421,20 +421,27 @@ pub async fn notices_are_published_in_order_with_the_next_version(store: Arc<dyn
     let held =
         Notice::Reservation(serde_json::json!({"status": "HOLD", "reservation_id": "rsv_1"}));
     let paid = Notice::Payment(serde_json::json!({"status": "COMPLETED", "amount": 150_000}));
-    store.notify(&e, token, &held).await.unwrap();
-    store.notify(&e, token, &paid).await.unwrap();
-    for (i, notice) in [held.clone(), paid].into_iter().enumerate() {
+    let sold_out = Notice::SoldOut(serde_json::json!({"event_id": "evt_notice"}));
+    store.notify(&e, Some(token), &held).await.unwrap();
+    store.notify(&e, Some(token), &paid).await.unwrap();
+    store.notify(&e, None, &sold_out).await.unwrap();
+    let expected = [
+        (Some(token), held.clone()),
+        (Some(token), paid),
+        (None, sold_out),
+    ];
+    for (i, (token, notice)) in expected.into_iter().enumerate() {
         let update = rx.recv().await.unwrap();
         assert_eq!(update.version, before + 1 + i as u64);
         assert_eq!(update.change, Change::Notice { token, notice });
     }
     assert_eq!(
         store.snapshot(&e).await.unwrap().unwrap().version,
-        before + 2
+        before + 3
     );
     // A notice for an event that does not exist is dropped; it does not create the event.
     let nowhere = event("evt_notice_nowhere");
-    store.notify(&nowhere, token, &held).await.unwrap();
+    store.notify(&nowhere, Some(token), &held).await.unwrap();
     assert_eq!(store.snapshot(&nowhere).await.unwrap(), None);
 }
 

@@ -379,8 +379,9 @@ pub async fn availability(
     })))
 }
 
-/// With the embedded backends, pushes what no webhook reports to the buyer's socket: a hold
-/// that expired, and a late payment that was refunded. Runs until `shutdown` turns true.
+/// With the embedded backends, pushes what no webhook reports: to the buyer's socket, a hold
+/// that expired and a late payment that was refunded; to every socket of the event, `sold_out`
+/// once the last seat is sold (none available, none held). Runs until `shutdown` turns true.
 pub async fn push_backend_events(
     app: AppState,
     backends: std::sync::Arc<crate::backends::Backends>,
@@ -403,6 +404,22 @@ pub async fn push_backend_events(
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         };
         let notice = match event.kind {
+            EventKind::ReservationConfirmed => {
+                let Some(event_id) = event.event_id.as_deref() else {
+                    continue;
+                };
+                let sold_out = backends
+                    .inventory
+                    .counts(event_id, None)
+                    .is_some_and(|c| c.available == 0 && c.held == 0);
+                if sold_out {
+                    let notice = Notice::SoldOut(json!({"event_id": event_id, "remaining": 0}));
+                    if let Err(e) = app.hub.notify(event_id, None, &[notice]).await {
+                        tracing::warn!(error = %e, "could not push sold out");
+                    }
+                }
+                continue;
+            }
             EventKind::ReservationExpired => Notice::Reservation(json!({
                 "reservation_id": event.reservation_id,
                 "status": "EXPIRED",
@@ -424,7 +441,7 @@ pub async fn push_backend_events(
             .map(|m| m.session_id.as_str())
             .unwrap_or_default();
         if let Ok(token) = crate::domain::WaitingToken::parse(token)
-            && let Err(e) = app.hub.notify(&r.event_id, token, &[notice]).await
+            && let Err(e) = app.hub.notify(&r.event_id, Some(token), &[notice]).await
         {
             tracing::warn!(error = %e, "could not push a backend event");
         }

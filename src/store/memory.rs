@@ -647,7 +647,7 @@ impl Store for MemoryStore {
     async fn notify(
         &self,
         event: &EventId,
-        token: WaitingToken,
+        token: Option<WaitingToken>,
         notice: &Notice,
     ) -> StoreResult<()> {
         let mut inner = self.inner.lock();

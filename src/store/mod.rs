@@ -235,9 +235,12 @@ pub enum Change {
     },
     /// The event's settings changed (rate, pause, ...).
     Config(EventConfig),
-    /// An outcome for one waiter's socket (their reservation or payment), delivered by
-    /// whichever node holds it.
-    Notice { token: WaitingToken, notice: Notice },
+    /// A notice for one waiter's socket (their reservation or payment), delivered by whichever
+    /// node holds it; without a token, for every socket of the event (sold out).
+    Notice {
+        token: Option<WaitingToken>,
+        notice: Notice,
+    },
 }
 
 /// A purchase outcome pushed to a buyer's socket: the message's fields, by kind.
@@ -246,6 +249,8 @@ pub enum Change {
 pub enum Notice {
     Reservation(serde_json::Value),
     Payment(serde_json::Value),
+    /// Every seat of the event is sold: nobody waiting can buy any more.
+    SoldOut(serde_json::Value),
 }
 
 /// Lifetime totals of one event.
@@ -482,12 +487,12 @@ pub trait Store: Send + Sync + 'static {
     /// Drops a claim whose request failed, so that a retry runs again.
     async fn idempotency_release(&self, key: &str) -> StoreResult<()>;
 
-    /// Publishes `notice` for `token` on the event's update channel (for the node holding its
-    /// socket).
+    /// Publishes `notice` on the event's update channel: for `token` (the node holding its
+    /// socket pushes it), or with `None` for every socket of the event.
     async fn notify(
         &self,
         event: &EventId,
-        token: WaitingToken,
+        token: Option<WaitingToken>,
         notice: &Notice,
     ) -> StoreResult<()>;
 

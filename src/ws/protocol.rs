@@ -12,6 +12,7 @@ impl From<Notice> for Push {
         match n {
             Notice::Reservation(v) => Push::Reservation(v),
             Notice::Payment(v) => Push::Payment(v),
+            Notice::SoldOut(v) => Push::SoldOut(v),
         }
     }
 }
@@ -44,6 +45,8 @@ pub enum Push {
     Reservation(serde_json::Value),
     /// A payment of this buyer was settled.
     Payment(serde_json::Value),
+    /// Every seat of the event is sold.
+    SoldOut(serde_json::Value),
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -66,6 +69,7 @@ impl Push {
             Push::Recovered {} => "recovered",
             Push::Reservation(_) => "reservation",
             Push::Payment(_) => "payment",
+            Push::SoldOut(_) => "sold_out",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }

@@ -571,3 +571,59 @@ async fn a_reservation_request_repeated_with_its_key_executes_once() {
         (StatusCode::CONFLICT, Some("RESERVATION_TOKEN_USED"))
     );
 }
+
+#[tokio::test]
+async fn everyone_still_waiting_is_told_when_the_last_seat_is_sold() {
+    let dir = std::env::temp_dir().join(format!("usher-soldout-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("venue.json");
+    std::fs::write(
+        &file,
+        json!({"events": [{"event_id": "evt_one", "name": "one seat", "sections": [
+            {"id": "A", "rows": 1, "seats_per_row": 1, "price": {"amount": 500, "currency": "KRW"}}]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let app = spawn_app(&[
+        "--inventory-file",
+        file.to_str().unwrap(),
+        "--payment-delay-ms",
+        "50",
+    ])
+    .await;
+    let (buyer, rt) = app.admitted("evt_one").await;
+    let mut buyer_ws = app.ws(&buyer).await;
+    // Someone still waiting, held back by a pause.
+    app.configure("evt_one", json!({"paused": true})).await;
+    let waiting = app.join_token("evt_one").await;
+    let mut waiting_ws = app.ws(&waiting).await;
+    waiting_ws.wait_for("snapshot", SECOND).await;
+    let bearer = user_token("u1");
+    let (st, r) = app
+        .post_as(
+            &bearer,
+            "/api/v1/reservations",
+            &json!({"event_id": "evt_one", "quantity": 1, "reservation_token": rt}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    app.post_as(
+        &bearer,
+        "/api/v1/payments/intent",
+        &json!({"reservation_id": r["reservation_id"], "amount": 500}),
+    )
+    .await;
+    assert_eq!(
+        buyer_ws.wait_for("reservation", 5 * SECOND).await["status"],
+        "CONFIRMED"
+    );
+    let sold_out = waiting_ws.wait_for("sold_out", 5 * SECOND).await;
+    assert_eq!(
+        (
+            sold_out["event_id"].as_str(),
+            sold_out["remaining"].as_u64()
+        ),
+        (Some("evt_one"), Some(0))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -104,7 +104,7 @@ impl Store for Counting {
         self.count("idempotency_release");
         self.inner.idempotency_release(k).await
     }
-    async fn notify(&self, e: &EventId, t: WaitingToken, n: &Notice) -> StoreResult<()> {
+    async fn notify(&self, e: &EventId, t: Option<WaitingToken>, n: &Notice) -> StoreResult<()> {
         self.count("notify");
         self.inner.notify(e, t, n).await
     }

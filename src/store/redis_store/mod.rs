@@ -616,12 +616,13 @@ impl Store for RedisStore {
     async fn notify(
         &self,
         event: &EventId,
-        token: WaitingToken,
+        token: Option<WaitingToken>,
         notice: &Notice,
     ) -> StoreResult<()> {
         let json = serde_json::to_string(notice).map_err(|e| corrupt(&e.to_string()))?;
         let mut inv = self.event_script(&self.scripts.notify, event);
-        inv.arg(token.to_string()).arg(json);
+        inv.arg(token.map_or_else(String::new, |t| t.to_string()))
+            .arg(json);
         let _: i64 = inv
             .invoke_async(&mut self.pool.get())
             .await
