@@ -350,7 +350,11 @@ async fn settle(
     if let Ok(token) = crate::domain::WaitingToken::parse(&waiting_token) {
         let payment = json!({"payment_intent_id": intent, "status": status_name_of(&hook.status), "reservation_id": hook.reservation_id});
         let notices = [Notice::Payment(payment), Notice::Reservation(push.clone())];
-        if let Err(e) = app.hub.notify(&reservation.event_id, Some(token), &notices).await {
+        if let Err(e) = app
+            .hub
+            .notify(&reservation.event_id, Some(token), &notices)
+            .await
+        {
             tracing::warn!(error = %e, "could not push the reservation outcome");
         }
     }
