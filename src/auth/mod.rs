@@ -11,7 +11,6 @@ pub mod reservation_token;
 pub mod users;
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -80,12 +79,6 @@ pub enum Audience {
 
 fn unauthorized(code: &'static str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message)
-}
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Verifies user tokens and issues them.
@@ -224,7 +217,7 @@ impl Authenticator {
 
     /// A user token for `user` (HS256), and its lifetime in seconds.
     pub fn issue(&self, user: &User) -> Result<(String, u64), ApiError> {
-        let now = unix_now();
+        let now = crate::hub::now_ms() / 1_000;
         let ttl = self.settings.token_ttl.as_secs();
         let claims = Claims {
             sub: user.id.clone(),

@@ -13,8 +13,6 @@ use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::unix_now;
-
 /// `iss` and `aud` of reservation tokens: usher issues them for itself.
 const ISSUER: &str = "usher";
 const AUDIENCE: &str = "usher-reservations";
@@ -89,7 +87,7 @@ impl ReservationTokens {
         jti: &str,
         ttl_secs: u64,
     ) -> anyhow::Result<String> {
-        let now = unix_now();
+        let now = crate::hub::now_ms() / 1_000;
         let claims = ReservationClaims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),

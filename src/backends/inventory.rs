@@ -16,7 +16,8 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 use tonic::{Request, Response, Status};
 
-use super::{clock_ms, in_band, new_id, timestamp};
+use super::{in_band, new_id, timestamp};
+use crate::hub::now_ms;
 use crate::proto::common::v1::{
     Error as PbError, ErrorCode, ErrorDetail, Event, Money, Seat, SeatStatus,
 };
@@ -568,7 +569,7 @@ impl Inventory {
                 "quantity must match the number of seat ids".into(),
             ));
         }
-        let now = clock_ms();
+        let now = now_ms();
         if expires_ms <= now {
             return Err(HoldError::Invalid("hold_expires_at is in the past".into()));
         }
@@ -580,7 +581,7 @@ impl Inventory {
     /// Sells the seats `reservation` holds, if its hold is still live.
     pub fn commit(&self, event: &str, reservation: &str) -> CommitOutcome {
         match self.venue(event) {
-            Some(v) => v.lock().commit(reservation, clock_ms()),
+            Some(v) => v.lock().commit(reservation, now_ms()),
             None => CommitOutcome::UnknownReservation,
         }
     }
@@ -588,21 +589,21 @@ impl Inventory {
     /// Returns the seats `reservation` holds to the pool. Sold seats are never released.
     pub fn release(&self, event: &str, reservation: &str) -> ReleaseOutcome {
         match self.venue(event) {
-            Some(v) => v.lock().release(reservation, clock_ms()),
+            Some(v) => v.lock().release(reservation, now_ms()),
             None => ReleaseOutcome::NotFound,
         }
     }
 
     /// Reclaims expired holds in every venue; returns how many seats came back.
     pub fn sweep(&self) -> usize {
-        let now = clock_ms();
+        let now = now_ms();
         self.venues.values().map(|v| v.lock().reclaim(now)).sum()
     }
 
     /// Counts for the event (or one of its sections), after reclaiming expired holds.
     pub fn counts(&self, event: &str, section: Option<&str>) -> Option<Counts> {
         let mut v = self.venue(event)?.lock();
-        v.reclaim(clock_ms());
+        v.reclaim(now_ms());
         let section = match section {
             Some(s) => Some(v.section_index(s)?),
             None => None,
@@ -676,7 +677,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
             .venue(&req.event_id)
             .ok_or_else(|| Status::not_found("unknown event"))?;
         let mut v = venue.lock();
-        v.reclaim(clock_ms());
+        v.reclaim(now_ms());
         let section = match req.section.as_str() {
             "" => None,
             s => Some(
@@ -723,7 +724,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
         let expires_ms = req
             .hold_expires_at
             .as_ref()
-            .map_or(clock_ms() + self.hold_ms, super::millis);
+            .map_or(now_ms() + self.hold_ms, super::millis);
         let quantity = usize::try_from(req.quantity)
             .map_err(|_| Status::invalid_argument("quantity must not be negative"))?;
         match self.inventory.hold(
@@ -757,7 +758,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
         request: Request<pb::CommitReservationRequest>,
     ) -> Result<Response<pb::CommitReservationResponse>, Status> {
         let req = request.into_inner();
-        let now = clock_ms();
+        let now = now_ms();
         let resp = match self.inventory.commit(&req.event_id, &req.reservation_id) {
             CommitOutcome::Sold { order_id, seats } => pb::CommitReservationResponse {
                 order_id,
@@ -785,7 +786,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
         request: Request<pb::ReleaseHoldRequest>,
     ) -> Result<Response<pb::ReleaseHoldResponse>, Status> {
         let req = request.into_inner();
-        let now = clock_ms();
+        let now = now_ms();
         let resp = match self.inventory.release(&req.event_id, &req.reservation_id) {
             ReleaseOutcome::Released(seats) => pb::ReleaseHoldResponse {
                 released_seats: seats,
@@ -817,7 +818,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
             .venue(&req.event_id)
             .ok_or_else(|| Status::not_found("unknown event"))?;
         let mut v = venue.lock();
-        let now = clock_ms();
+        let now = now_ms();
         v.reclaim(now);
         let all = v.counts(None);
         let sections = (0..v.sections.len())
@@ -886,7 +887,7 @@ mod tests {
     #[test]
     fn holds_are_all_or_nothing() {
         let inv = tiny(3);
-        let later = clock_ms() + 60_000;
+        let later = now_ms() + 60_000;
         inv.hold("evt", "r1", &["A-1-1".into()], 0, None, later)
             .unwrap();
         let e = inv
@@ -913,9 +914,7 @@ mod tests {
     #[test]
     fn expired_holds_release_their_seats_and_cannot_be_committed() {
         let inv = tiny(2);
-        let g = inv
-            .hold("evt", "r1", &[], 2, None, clock_ms() + 30)
-            .unwrap();
+        let g = inv.hold("evt", "r1", &[], 2, None, now_ms() + 30).unwrap();
         assert_eq!(g.seats.len(), 2);
         std::thread::sleep(std::time::Duration::from_millis(40));
         assert_eq!(inv.commit("evt", "r1"), CommitOutcome::Expired);
@@ -926,7 +925,7 @@ mod tests {
     #[test]
     fn commit_is_idempotent_and_sold_seats_are_never_released() {
         let inv = tiny(2);
-        inv.hold("evt", "r1", &[], 1, None, clock_ms() + 60_000)
+        inv.hold("evt", "r1", &[], 1, None, now_ms() + 60_000)
             .unwrap();
         let first = inv.commit("evt", "r1");
         assert!(matches!(first, CommitOutcome::Sold { .. }));

@@ -18,7 +18,6 @@ pub mod reservation;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use serde::Serialize;
@@ -28,19 +27,13 @@ use tokio::task::JoinHandle;
 use tracing::info;
 
 use crate::config::BackendSettings;
+use crate::hub::now_ms;
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
 use crate::proto::payment::v1 as paypb;
 use crate::proto::reservation::v1 as rsvpb;
 use inventory::{Inventory, InventoryApi, InventoryFile};
 use payment::{PaymentApi, PaymentSettings, Payments};
 use reservation::{ReservationApi, Reservations};
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn clock_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
 
 /// A protobuf timestamp of `ms` since the Unix epoch.
 pub(crate) fn timestamp(ms: u64) -> prost_types::Timestamp {
@@ -114,7 +107,7 @@ impl BackendEvent {
             payment_intent_id: (!r.payment_intent_id.is_empty())
                 .then(|| r.payment_intent_id.clone()),
             order_id: (!r.order_id.is_empty()).then(|| r.order_id.clone()),
-            at_ms: clock_ms(),
+            at_ms: now_ms(),
         }
     }
 
@@ -126,7 +119,7 @@ impl BackendEvent {
             event_id: None,
             payment_intent_id: Some(p.payment_intent_id.clone()),
             order_id: None,
-            at_ms: clock_ms(),
+            at_ms: now_ms(),
         }
     }
 }

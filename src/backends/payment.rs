@@ -17,7 +17,8 @@ use tokio::sync::broadcast;
 use tonic::{Request, Response, Status};
 use tracing::{debug, warn};
 
-use super::{BackendEvent, EventKind, clock_ms, in_band, new_id, timestamp};
+use super::{BackendEvent, EventKind, in_band, new_id, timestamp};
+use crate::hub::now_ms;
 use crate::proto::common::v1::{ErrorCode, Money};
 use crate::proto::payment::v1 as pb;
 use pb::{PaymentScenario, PaymentStatus};
@@ -134,7 +135,7 @@ impl Payments {
             Ok(PaymentScenario::Unspecified) | Err(_) => PaymentScenario::Approve,
             Ok(s) => s,
         };
-        let now = clock_ms();
+        let now = now_ms();
         // Both locks are held from the idempotency check to the insert, so a concurrent
         // duplicate cannot create a second intent.
         let mut intents = self.intents.lock();
@@ -221,7 +222,7 @@ impl Payments {
             if i.payment.status != PaymentStatus::Pending as i32 {
                 return Some(i.payment.clone());
             }
-            let now = clock_ms();
+            let now = now_ms();
             let ok = status == PaymentStatus::Completed;
             i.payment.status = status as i32;
             i.payment.processed_at = Some(timestamp(now));
@@ -260,7 +261,7 @@ impl Payments {
     pub fn cancel(&self, intent: &str) -> Option<pb::Payment> {
         let mut intents = self.intents.lock();
         let i = intents.get_mut(intent)?;
-        let now = clock_ms();
+        let now = now_ms();
         let next = match PaymentStatus::try_from(i.payment.status) {
             Ok(PaymentStatus::Pending | PaymentStatus::Processing) => PaymentStatus::Cancelled,
             Ok(PaymentStatus::Completed) => PaymentStatus::Refunded,
@@ -288,7 +289,7 @@ impl Payments {
             "status": PaymentStatus::try_from(p.status).unwrap_or(PaymentStatus::Unspecified).as_str_name(),
             "amount": money.amount,
             "currency": money.currency,
-            "timestamp": clock_ms() / 1_000,
+            "timestamp": now_ms() / 1_000,
             "event_type": "payment.status_updated",
         })
         .to_string();
@@ -499,7 +500,7 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         Ok(Response::new(pb::SimulateWebhookResponse {
             webhook_sent: has_url,
             webhook_id: new_id("whk"),
-            scheduled_at: Some(timestamp(clock_ms() + delay.as_millis() as u64)),
+            scheduled_at: Some(timestamp(now_ms() + delay.as_millis() as u64)),
             error: None,
         }))
     }

@@ -20,7 +20,8 @@ use tracing::{debug, warn};
 
 use super::inventory::{CommitOutcome, Inventory};
 use super::payment::Payments;
-use super::{BackendEvent, EventKind, clock_ms, in_band, new_id, timestamp};
+use super::{BackendEvent, EventKind, in_band, new_id, timestamp};
+use crate::hub::now_ms;
 use crate::proto::common::v1::{Error as PbError, ErrorCode, Money};
 use crate::proto::payment::v1::PaymentStatus;
 use crate::proto::reservation::v1 as pb;
@@ -149,7 +150,7 @@ impl Reservations {
                 None => {}
             }
         }
-        let now = clock_ms();
+        let now = now_ms();
         let granted = match self.inventory.hold(
             &req.event_id,
             &id,
@@ -240,7 +241,7 @@ impl Reservations {
 
     /// Expires every reservation whose hold deadline has passed.
     pub async fn sweep(&self) {
-        let now = clock_ms();
+        let now = now_ms();
         let due: Vec<String> = {
             let mut expiries = self.expiries.lock();
             let mut due = Vec::new();
@@ -296,7 +297,7 @@ impl Reservations {
                 "already confirmed with another payment",
             );
         }
-        let now = clock_ms();
+        let now = now_ms();
         self.expire_locked(&mut r, now);
         let payment = self.payments.get(&req.payment_intent_id);
         let paid = payment.as_ref().is_some_and(|p| {
@@ -369,7 +370,7 @@ impl Reservations {
         if !user.is_empty() && user != r.user_id {
             return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
         }
-        let now = clock_ms();
+        let now = now_ms();
         self.expire_locked(&mut r, now);
         if r.status == status as i32 {
             return Ok(r.clone());
@@ -420,7 +421,7 @@ impl Reservations {
                     let ended = match self.record(&event.reservation_id) {
                         Some(rec) => {
                             let mut r = rec.lock().await;
-                            self.expire_locked(&mut r, clock_ms());
+                            self.expire_locked(&mut r, now_ms());
                             [
                                 ReservationStatus::Expired,
                                 ReservationStatus::Cancelled,
@@ -449,7 +450,7 @@ impl Reservations {
         if !user.is_empty() && user != r.user_id {
             return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
         }
-        self.expire_locked(&mut r, clock_ms());
+        self.expire_locked(&mut r, now_ms());
         Ok(r.clone())
     }
 

@@ -26,6 +26,17 @@ const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
 const MAX_STORED_RESPONSE: usize = 256 * 1024;
 
 pub const CACHED_HEADER: &str = "x-idempotency-cached";
+pub const KEY_HEADER: &str = "idempotency-key";
+
+/// The request's Idempotency-Key (already checked by the middleware), to pass on to a backend
+/// so that it can deduplicate too; empty when there is none.
+pub fn key_of(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
 
 pub async fn idempotency(State(app): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::POST | Method::PATCH) {
@@ -37,7 +48,7 @@ pub async fn idempotency(State(app): State<AppState>, req: Request, next: Next) 
 }
 
 async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
-    let key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
+    let key = match req.headers().get(KEY_HEADER).map(|v| v.to_str()) {
         None => {
             return Err(ApiError::bad_request(
                 "IDEMPOTENCY_REQUIRED",

@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::error::{ApiError, ApiJson};
 use super::reservations::{confirm_call, fetch, status_name, time};
+use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::backends::payment::{ACTION_METADATA, SIGNATURE_HEADER, verify_webhook_signature};
 use crate::proto::common::v1::Money;
@@ -104,11 +104,7 @@ pub async fn intent(
         method: pb::PaymentMethod::CreditCard as i32,
         scenario: scenario as i32,
         webhook_url: app.webhook_url.clone(),
-        idempotency_key: headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
+        idempotency_key: idempotency::key_of(&headers),
         metadata: None,
     };
     let r = answer(
@@ -348,7 +344,7 @@ async fn settle(
         }
     };
     if let Ok(token) = crate::domain::WaitingToken::parse(&waiting_token) {
-        let payment = json!({"payment_intent_id": intent, "status": status_name_of(&hook.status), "reservation_id": hook.reservation_id});
+        let payment = json!({"payment_intent_id": intent, "status": status_name(&hook.status, "PAYMENT_STATUS_"), "reservation_id": hook.reservation_id});
         let notices = [Notice::Payment(payment), Notice::Reservation(push.clone())];
         if let Err(e) = app
             .hub
@@ -360,10 +356,6 @@ async fn settle(
     }
     let answer = json!({"status": push["status"].as_str().unwrap_or_default().to_ascii_lowercase(), "order_id": push.get("order_id")});
     Ok((answer, true))
-}
-
-fn status_name_of(status: &str) -> &str {
-    status.strip_prefix("PAYMENT_STATUS_").unwrap_or(status)
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::error::{ApiError, ApiJson};
+use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::proto::common::v1::{Money, Seat};
 use crate::proto::reservation::v1 as pb;
@@ -44,7 +44,7 @@ pub struct ConfirmBody {
 }
 
 /// The enum name without its prefix: `RESERVATION_STATUS_HOLD` → `HOLD`.
-pub(crate) fn status_name(name: &'static str, prefix: &str) -> &'static str {
+pub(crate) fn status_name<'a>(name: &'a str, prefix: &str) -> &'a str {
     name.strip_prefix(prefix).unwrap_or(name)
 }
 
@@ -175,11 +175,7 @@ pub async fn create(
         quantity: body.quantity.max(0),
         user_id: user.id.clone(),
         reservation_token: body.reservation_token.clone(),
-        idempotency_key: headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
+        idempotency_key: idempotency::key_of(&headers),
         metadata: Some(pb::ReservationMetadata {
             source: "api".into(),
             user_agent: headers
@@ -305,11 +301,7 @@ pub(crate) async fn confirm_call(
         reservation_id: id.to_owned(),
         payment_intent_id: intent.to_owned(),
         user_id: user.to_owned(),
-        idempotency_key: headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned(),
+        idempotency_key: idempotency::key_of(headers),
     };
     answer(
         app.upstream
