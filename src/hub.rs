@@ -29,8 +29,8 @@ use crate::queue::eta::Rate;
 use crate::queue::status::QueueStatus;
 use crate::queue::view::EventView;
 use crate::store::{
-    Change, DepartReason, EventUpdate, Notice, Store, StoreError, StoreResult, Touch, WaiterRecord,
-    WaiterState,
+    AdmissionHistory, Change, DepartReason, EventConfig, EventUpdate, Notice, Store, StoreError,
+    StoreResult, Touch, WaiterRecord, WaiterState,
 };
 use crate::ws::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
 
@@ -523,6 +523,23 @@ impl Hub {
 
     pub fn next_conn_id(&self) -> u64 {
         self.next_conn_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The rate a join's ETA is based on: this node's measurement, or for an event that does
+    /// not exist yet (this join creates it), the prior of the settings it will be created with.
+    pub async fn join_rate(
+        self: &Arc<Self>,
+        event: &EventId,
+        defaults: &EventConfig,
+    ) -> StoreResult<Rate> {
+        if self.channels.lock().contains_key(event) || self.store.config(event).await?.is_some() {
+            return Ok(self.channel(event).await?.rate_now());
+        }
+        Ok(Rate::measure(
+            &AdmissionHistory::default(),
+            defaults,
+            now_ms(),
+        ))
     }
 
     /// The event's channel on this node, subscribing and taking a snapshot on first use.

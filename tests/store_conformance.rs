@@ -31,6 +31,8 @@ fn join_req(event: &EventId, user: Option<&str>) -> JoinRequest {
         defaults: config(),
         heartbeat_ms: 60_000,
         max_waiting: 1_000,
+        claim: None,
+        memo: String::new(),
     }
 }
 
@@ -309,6 +311,72 @@ pub async fn enter_grants_once_and_only_after_admission(store: Arc<dyn Store>) {
     assert_eq!((snap.counters.entered, snap.active), (1, 1));
 }
 
+pub async fn a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused(
+    store: Arc<dyn Store>,
+) {
+    let e = event("evt_claims");
+    let claim = |key: &str, fingerprint: &str, ttl_ms: u64| IdempotencyClaim {
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+        ttl_ms,
+    };
+    let mut req = join_req(&e, Some("carol"));
+    req.claim = Some(claim("join-a", "fp", 60_000));
+    req.memo = "2.5 0.8 0".into();
+    let first = req.token;
+    let JoinOutcome::Joined { position, .. } = store.join(req.clone()).await.unwrap() else {
+        panic!("the first claimed join must join");
+    };
+    join(&*store, &e).await;
+
+    // A retry (a new token, another memo) gets the first join's place and memo back.
+    req.token = WaitingToken::new();
+    req.memo = "ignored".into();
+    let replay = JoinOutcome::Replay {
+        token: first,
+        position,
+        memo: "2.5 0.8 0".into(),
+    };
+    assert_eq!(store.join(req.clone()).await.unwrap(), replay);
+    req.claim = Some(claim("join-a", "another body", 60_000));
+    assert_eq!(
+        store.join(req.clone()).await.unwrap(),
+        JoinOutcome::Conflict
+    );
+    let snap = store.snapshot(&e).await.unwrap().unwrap();
+    assert_eq!((snap.waiting(), snap.counters.joined), (2, 2));
+    assert!(store.status(req.token, None).await.unwrap().is_none());
+
+    // A refused join leaves its key free, so the retry runs.
+    let mut full = join_req(&e, None);
+    full.claim = Some(claim("join-b", "fp", 60_000));
+    full.max_waiting = 2;
+    assert_eq!(
+        store.join(full.clone()).await.unwrap(),
+        JoinOutcome::QueueFull
+    );
+    full.max_waiting = 10;
+    assert!(matches!(
+        store.join(full).await.unwrap(),
+        JoinOutcome::Joined { position: 3, .. }
+    ));
+
+    // A key is kept for its TTL only.
+    let mut short = join_req(&e, None);
+    short.claim = Some(claim("join-c", "fp", 50));
+    assert!(matches!(
+        store.join(short.clone()).await.unwrap(),
+        JoinOutcome::Joined { .. }
+    ));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    short.token = WaitingToken::new();
+    short.claim = Some(claim("join-c", "another body", 50));
+    assert!(matches!(
+        store.join(short).await.unwrap(),
+        JoinOutcome::Joined { position: 5, .. }
+    ));
+}
+
 pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn Store>) {
     let ttl = 60_000;
     assert_eq!(
@@ -488,6 +556,7 @@ macro_rules! conformance {
                 reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
                 enter_grants_once_and_only_after_admission,
                 idempotency_claims_replays_conflicts_and_releases,
+                a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
                 updates_carry_contiguous_versions_and_snapshots_include_them,
                 users_are_created_once_and_found_by_username,
                 notices_are_published_in_order_with_the_next_version,

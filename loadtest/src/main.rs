@@ -3,6 +3,10 @@
 use clap::Parser;
 use usher_load::cli::Cli;
 
+/// The same allocator as the server, so that the generator's own cost stays small.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let argv: Vec<String> = std::env::args().collect();

@@ -112,6 +112,8 @@ impl From<QueueError> for ApiError {
             ),
             AlreadyEntered => Self::new(StatusCode::CONFLICT, "ALREADY_ENTERED", message),
             UserAlreadyQueued => Self::new(StatusCode::CONFLICT, "DUPLICATE_REQUEST", message),
+            IdempotencyConflict => super::idempotency::conflict(),
+            IdempotencyInFlight => super::idempotency::in_progress(),
             QueueFull => Self::new(StatusCode::SERVICE_UNAVAILABLE, "QUEUE_FULL", message)
                 .with_retry_after(30),
             Signing(err) => {

@@ -3,11 +3,16 @@
 //! never executes twice; it is scoped per route and user; the same key with the same request
 //! replays the stored 2xx response with `X-Idempotency-Cached: true`; with a different request
 //! it is 409 `IDEMPOTENCY_CONFLICT`. Failed (non-2xx) requests release the key so a retry runs.
+//!
+//! The join, the hottest route, claims its key in the same store step as the join itself
+//! ([`delegated`]): one round trip instead of three, and its record is the place it took, from
+//! which the replay rebuilds the same answer.
 
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::error::{ApiError, payload_too_large};
-use crate::store::{IdempotencyBegin, StoredResponse};
+use crate::store::{IdempotencyBegin, IdempotencyClaim, StoredResponse};
 
 /// How long a key and its response are kept (the seed's 5 minutes).
 pub const TTL: Duration = Duration::from_secs(300);
@@ -47,7 +52,22 @@ pub async fn idempotency(State(app): State<AppState>, req: Request, next: Next) 
     }
 }
 
-async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
+/// For a handler that claims the key in the same store step as its own work (the join): checks
+/// the key and fingerprints the request as [`idempotency`] does, then hands the claim to the
+/// handler as an [`IdempotencyClaim`] extension. The handler answers conflicts, waits for a
+/// request in flight with [`InFlightWait`] and marks replays with [`replayed`].
+pub async fn delegated(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    match claim(&app, req).await {
+        Ok((mut parts, body, claim)) => {
+            parts.extensions.insert(claim);
+            next.run(Request::from_parts(parts, Body::from(body))).await
+        }
+        Err(resp) => resp,
+    }
+}
+
+/// The request's key, scoped by route and user, and its fingerprint; the body is read whole.
+async fn claim(app: &AppState, req: Request) -> Result<(Parts, Bytes, IdempotencyClaim), Response> {
     let key = match req.headers().get(KEY_HEADER).map(|v| v.to_str()) {
         None => {
             return Err(ApiError::bad_request(
@@ -78,39 +98,70 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let body = to_bytes(body, limit)
         .await
         .map_err(|_| payload_too_large().into_response())?;
-    let fingerprint = fingerprint(&parts.method, parts.uri.path(), parts.uri.query(), &body);
-    let scoped = format!("idem:{route}:{user}:{key}");
-    let ttl = TTL.as_millis() as u64;
+    let claim = IdempotencyClaim {
+        key: format!("idem:{route}:{user}:{key}"),
+        fingerprint: fingerprint(&parts.method, parts.uri.path(), parts.uri.query(), &body),
+        ttl_ms: TTL.as_millis() as u64,
+    };
+    Ok((parts, body, claim))
+}
 
-    let deadline = tokio::time::Instant::now() + IN_FLIGHT_WAIT;
+/// 409: the key was used for a different request.
+pub fn conflict() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "IDEMPOTENCY_CONFLICT",
+        "Request body differs from original request with same Idempotency-Key",
+    )
+}
+
+/// 409 with a hint to retry: a request with the same key is still running.
+pub fn in_progress() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "IDEMPOTENCY_CONFLICT",
+        "A request with this Idempotency-Key is still in progress",
+    )
+    .with_retry_after(1)
+}
+
+/// Waiting for a request with the same key to finish: at most [`IN_FLIGHT_WAIT`] in all.
+pub struct InFlightWait {
+    deadline: tokio::time::Instant,
+}
+
+impl InFlightWait {
+    pub fn start() -> Self {
+        Self {
+            deadline: tokio::time::Instant::now() + IN_FLIGHT_WAIT,
+        }
+    }
+
+    /// Pauses before the next attempt; once the wait is over, [`in_progress`].
+    pub async fn pause(&self) -> Result<(), ApiError> {
+        if tokio::time::Instant::now() >= self.deadline {
+            return Err(in_progress());
+        }
+        tokio::time::sleep(IN_FLIGHT_POLL).await;
+        Ok(())
+    }
+}
+
+async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
+    let (parts, body, claim) = claim(&app, req).await?;
+    let wait = InFlightWait::start();
     loop {
         let begin = app
             .store
-            .idempotency_begin(&scoped, &fingerprint, ttl)
+            .idempotency_begin(&claim.key, &claim.fingerprint, claim.ttl_ms)
             .await
             .map_err(|_| ApiError::store_unavailable().into_response())?;
         match begin {
             IdempotencyBegin::Started => break,
             IdempotencyBegin::Replay(stored) => return Ok(replay(stored)),
-            IdempotencyBegin::Conflict => {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "IDEMPOTENCY_CONFLICT",
-                    "Request body differs from original request with same Idempotency-Key",
-                )
-                .into_response());
-            }
-            IdempotencyBegin::InFlight if tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(IN_FLIGHT_POLL).await;
-            }
+            IdempotencyBegin::Conflict => return Err(conflict().into_response()),
             IdempotencyBegin::InFlight => {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "IDEMPOTENCY_CONFLICT",
-                    "A request with this Idempotency-Key is still in progress",
-                )
-                .with_retry_after(1)
-                .into_response());
+                wait.pause().await.map_err(IntoResponse::into_response)?
             }
         }
     }
@@ -118,12 +169,12 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
     if !resp.status().is_success() {
         // Best effort: if the release fails, the claim simply expires with its TTL.
-        let _ = app.store.idempotency_release(&scoped).await;
+        let _ = app.store.idempotency_release(&claim.key).await;
         return Ok(resp);
     }
     let (parts, body) = resp.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
-        let _ = app.store.idempotency_release(&scoped).await;
+        let _ = app.store.idempotency_release(&claim.key).await;
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_ERROR",
@@ -140,7 +191,11 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
             .map(str::to_owned),
         body: bytes.to_vec(),
     };
-    if let Err(e) = app.store.idempotency_finish(&scoped, stored, ttl).await {
+    if let Err(e) = app
+        .store
+        .idempotency_finish(&claim.key, stored, claim.ttl_ms)
+        .await
+    {
         tracing::warn!(error = %e, "could not store a response for idempotent replay");
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
@@ -163,13 +218,18 @@ fn fingerprint(method: &Method, path: &str, query: Option<&str>, body: &Bytes) -
 fn replay(stored: StoredResponse) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut resp = (status, stored.body).into_response();
-    let headers = resp.headers_mut();
     if let Some(ct) = stored
         .content_type
         .and_then(|c| HeaderValue::from_str(&c).ok())
     {
-        headers.insert(header::CONTENT_TYPE, ct);
+        resp.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
-    headers.insert(CACHED_HEADER, HeaderValue::from_static("true"));
+    replayed(resp)
+}
+
+/// Marks a response as the replay of an earlier one.
+pub fn replayed(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(CACHED_HEADER, HeaderValue::from_static("true"));
     resp
 }

@@ -167,7 +167,6 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// Builds the whole router.
 pub fn router(app: AppState) -> Router {
     let queue_routes = Router::new()
-        .route("/join", post(queue::join))
         .route("/status", get(queue::status))
         .route("/enter", post(queue::enter))
         .route("/leave", delete(queue::leave));
@@ -202,6 +201,10 @@ pub fn router(app: AppState) -> Router {
         .route("/auth/login", post(crate::auth::users::login))
         .route("/auth/register", post(crate::auth::users::register))
         .layer(idempotent())
+        .route(
+            "/queue/join",
+            post(queue::join).layer(from_fn_with_state(app.clone(), idempotency::delegated)),
+        )
         .merge(purchase)
         .route("/events/{id}/availability", get(reservations::availability));
     if app.settings.rate_limit.enabled {

@@ -1,16 +1,19 @@
 //! Queue routes: join, status, enter, leave (the seed's paths, shapes and codes).
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ApiJson, ApiQuery};
+use super::idempotency::{InFlightWait, replayed};
 use crate::domain::{EventId, ParseError, UserId, WaitingToken};
 use crate::queue::status::QueueStatus;
-use crate::queue::{Granted, Joined, QueueError};
+use crate::queue::{Granted, Join, QueueError};
+use crate::store::IdempotencyClaim;
 
 #[derive(Deserialize)]
 pub struct JoinBody {
@@ -41,11 +44,13 @@ pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, ApiError> {
     }
 }
 
-/// `POST /api/v1/queue/join` → 202.
+/// `POST /api/v1/queue/join` → 202. Its Idempotency-Key is claimed with the join itself
+/// ([`super::idempotency::delegated`]).
 pub async fn join(
     State(app): State<AppState>,
+    Extension(claim): Extension<IdempotencyClaim>,
     ApiJson(body): ApiJson<JoinBody>,
-) -> Result<(StatusCode, Json<Joined>), ApiError> {
+) -> Result<Response, ApiError> {
     let event = match EventId::parse(body.event_id.as_deref().unwrap_or("")) {
         Ok(event) => event,
         Err(ParseError::Missing(_)) => {
@@ -58,8 +63,21 @@ pub async fn join(
     };
     let user = UserId::parse_optional(body.user_id.as_deref())
         .map_err(|e| ApiError::invalid_request(e.to_string()))?;
-    let joined = app.queue.join(event, user).await?;
-    Ok((StatusCode::ACCEPTED, Json(joined)))
+    let wait = InFlightWait::start();
+    let join = loop {
+        match app
+            .queue
+            .join(event.clone(), user.clone(), claim.clone())
+            .await
+        {
+            Err(QueueError::IdempotencyInFlight) => wait.pause().await?,
+            other => break other?,
+        }
+    };
+    Ok(match join {
+        Join::New(joined) => (StatusCode::ACCEPTED, Json(joined)).into_response(),
+        Join::Replayed(joined) => replayed((StatusCode::ACCEPTED, Json(joined)).into_response()),
+    })
 }
 
 /// `GET /api/v1/queue/status?token=` → 200; a heartbeat.

@@ -101,6 +101,26 @@ impl Rate {
         self
     }
 
+    /// The rate as text, kept with a join's idempotency record so that its replay gives the
+    /// same ETA ([`Self::from_memo`] reads it back exactly).
+    pub fn to_memo(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.per_sec, self.confidence, self.leave_per_waiter
+        )
+    }
+
+    /// Reads [`Self::to_memo`]'s text.
+    pub fn from_memo(memo: &str) -> Option<Self> {
+        let mut parts = memo.split(' ').map(|p| p.parse::<f64>().ok());
+        let rate = Self {
+            per_sec: parts.next()??,
+            confidence: parts.next()??,
+            leave_per_waiter: parts.next()??,
+        };
+        parts.next().is_none().then_some(rate)
+    }
+
     /// The estimate for a 1-based position. Without departures it is position ÷ rate; with
     /// each waiter leaving at `leave_per_waiter` per second, the people ahead also thin out:
     /// dp/dt = −rate − λ·p, which reaches 0 after ln(1 + λ·p / rate) / λ.
@@ -131,7 +151,9 @@ impl Rate {
         let spread = 0.1 + 0.5 * (1.0 - self.confidence);
         let clamp = |s: f64| (s.max(0.0) as u64).min(MAX_ETA_SEC);
         Eta {
-            eta_sec: clamp(secs.ceil()),
+            // To the nearest second (a ceiling would add half a second to every estimate, which
+            // is most of the error of short waits), and never 0 while waiting.
+            eta_sec: clamp(secs.round().max(1.0)),
             range: [
                 clamp((secs * (1.0 - spread)).floor()),
                 clamp((secs * (1.0 + spread)).ceil()),
@@ -166,6 +188,19 @@ mod tests {
             max_active: None,
             entry_window_secs: 60,
             paused: false,
+        }
+    }
+
+    #[test]
+    fn a_rate_survives_its_memo_exactly() {
+        let rate = Rate {
+            per_sec: 1.0 / 3.0,
+            confidence: 0.8,
+            leave_per_waiter: 2.5e-5,
+        };
+        assert_eq!(Rate::from_memo(&rate.to_memo()), Some(rate));
+        for bad in ["", "1 2", "1 2 x", "1 2 3 4"] {
+            assert_eq!(Rate::from_memo(bad), None, "{bad:?}");
         }
     }
 

@@ -23,9 +23,10 @@ use crate::domain::{EventId, UserId, WaitingToken};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::store::{
-    EnterOutcome, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError, WaiterRecord,
-    WaiterState,
+    EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError,
+    WaiterRecord, WaiterState,
 };
+use eta::Rate;
 use status::QueueStatus;
 
 /// Why a queue operation was refused. Mapped to the seed's error envelope in one place
@@ -46,6 +47,11 @@ pub enum QueueError {
     QueueFull,
     #[error("this user already holds a place in this event's queue")]
     UserAlreadyQueued,
+    #[error("the idempotency key was used for another request")]
+    IdempotencyConflict,
+    /// A request with the same idempotency key is still running: wait and try again.
+    #[error("a request with this idempotency key is still running")]
+    IdempotencyInFlight,
     #[error("cannot sign the reservation token: {0}")]
     Signing(String),
     #[error(transparent)]
@@ -64,6 +70,29 @@ pub struct Joined {
     pub eta_range: [u64; 2],
     /// Where to open the WebSocket (relative to this origin).
     pub ws_url: String,
+}
+
+impl Joined {
+    fn new(token: WaitingToken, position: u64, rate: &Rate) -> Self {
+        let eta = rate.eta(position);
+        Self {
+            waiting_token: token,
+            position_hint: position,
+            status: "waiting",
+            position,
+            eta_sec: eta.eta_sec,
+            eta_range: eta.range,
+            ws_url: format!("/api/v1/queue/ws?token={token}"),
+        }
+    }
+}
+
+/// The answer to a join.
+#[derive(Debug)]
+pub enum Join {
+    New(Joined),
+    /// A retry of an earlier join with the same Idempotency-Key: its answer, again.
+    Replayed(Joined),
 }
 
 /// Response body of a successful enter.
@@ -108,43 +137,58 @@ impl QueueService {
     }
 
     /// Appends a waiter to the event's queue (creating the event with the default settings).
-    pub async fn join(&self, event: EventId, user: Option<UserId>) -> Result<Joined, QueueError> {
+    pub async fn join(
+        &self,
+        event: EventId,
+        user: Option<UserId>,
+        claim: IdempotencyClaim,
+    ) -> Result<Join, QueueError> {
         let token = WaitingToken::new();
+        let defaults = self.settings.event_defaults();
+        // The ETA is based on the rate before the join, so that it can be stored with the
+        // idempotency claim in the same step and a replay answers exactly as the join did.
+        let rate = self.hub.join_rate(&event, &defaults).await?;
         let outcome = self
             .store
             .join(JoinRequest {
                 event: event.clone(),
                 user,
                 token,
-                defaults: self.settings.event_defaults(),
+                defaults,
                 heartbeat_ms: self.settings.heartbeat_secs * 1_000,
                 max_waiting: self.settings.max_queue_len,
+                claim: Some(claim),
+                memo: rate.to_memo(),
             })
             .await?;
-        let (result, joined) = match outcome {
+        let (result, join) = match outcome {
             JoinOutcome::Joined { position, .. } => {
-                let channel = self.hub.channel(&event).await?;
-                let eta = channel.rate_now().eta(position);
+                // Starts this node's copy of a new event's state (and its ticker).
+                self.hub.channel(&event).await?;
+                ("joined", Ok(Join::New(Joined::new(token, position, &rate))))
+            }
+            JoinOutcome::Replay {
+                token,
+                position,
+                memo,
+            } => {
+                let rate = Rate::from_memo(&memo).ok_or_else(|| {
+                    StoreError::Unavailable(format!("unreadable join record: {memo:?}"))
+                })?;
                 (
-                    "joined",
-                    Ok(Joined {
-                        waiting_token: token,
-                        position_hint: position,
-                        status: "waiting",
-                        position,
-                        eta_sec: eta.eta_sec,
-                        eta_range: eta.range,
-                        ws_url: format!("/api/v1/queue/ws?token={token}"),
-                    }),
+                    "replayed",
+                    Ok(Join::Replayed(Joined::new(token, position, &rate))),
                 )
             }
             JoinOutcome::QueueFull => ("queue_full", Err(QueueError::QueueFull)),
             JoinOutcome::UserAlreadyQueued => {
                 ("duplicate_user", Err(QueueError::UserAlreadyQueued))
             }
+            JoinOutcome::Conflict => ("conflict", Err(QueueError::IdempotencyConflict)),
+            JoinOutcome::InFlight => ("in_flight", Err(QueueError::IdempotencyInFlight)),
         };
         self.metrics.queue_joins.with_label_values(&[result]).inc();
-        joined
+        join
     }
 
     /// The token's record; a heartbeat that keeps a waiting token for at least `keep`.

@@ -41,8 +41,20 @@ struct Inner {
 
 struct IdempotencyRecord {
     fingerprint: String,
-    response: Option<StoredResponse>,
+    /// `None` while the request runs.
+    answer: Option<Answer>,
     expires_ms: u64,
+}
+
+/// What a finished request left for its replays.
+enum Answer {
+    Response(StoredResponse),
+    /// A join claimed with its key: the place it took.
+    Joined {
+        token: WaitingToken,
+        position: u64,
+        memo: String,
+    },
 }
 
 struct Waiter {
@@ -163,6 +175,25 @@ impl Inner {
         })
     }
 
+    /// Records an idempotency key until `expires_ms`.
+    fn remember(
+        &mut self,
+        key: String,
+        fingerprint: String,
+        answer: Option<Answer>,
+        expires_ms: u64,
+    ) {
+        self.idempotency_expiry.insert((expires_ms, key.clone()));
+        self.idempotency.insert(
+            key,
+            IdempotencyRecord {
+                fingerprint,
+                answer,
+                expires_ms,
+            },
+        );
+    }
+
     fn forget_ended(&mut self, now: u64) {
         while let Some(&(until, token)) = self.ended.front() {
             if until > now {
@@ -204,6 +235,26 @@ impl Store for MemoryStore {
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         let now = now_ms();
         let mut inner = self.inner.lock();
+        if let Some(claim) = &req.claim
+            && let Some(rec) = inner
+                .idempotency
+                .get(&claim.key)
+                .filter(|r| r.expires_ms > now)
+        {
+            return Ok(match &rec.answer {
+                _ if rec.fingerprint != claim.fingerprint => JoinOutcome::Conflict,
+                Some(Answer::Joined {
+                    token,
+                    position,
+                    memo,
+                }) => JoinOutcome::Replay {
+                    token: *token,
+                    position: *position,
+                    memo: memo.clone(),
+                },
+                _ => JoinOutcome::InFlight,
+            });
+        }
         let ev = inner.event_or_create(&req.event, &req.defaults, now);
         if ev.waiting.len() as u64 >= req.max_waiting {
             return Ok(JoinOutcome::QueueFull);
@@ -239,6 +290,19 @@ impl Store for MemoryStore {
                 active_until_ms: None,
             },
         );
+        if let Some(claim) = req.claim {
+            let answer = Answer::Joined {
+                token: req.token,
+                position,
+                memo: req.memo,
+            };
+            inner.remember(
+                claim.key,
+                claim.fingerprint,
+                Some(answer),
+                now + claim.ttl_ms,
+            );
+        }
         Ok(JoinOutcome::Joined {
             seq: Seq(seq),
             position,
@@ -597,26 +661,13 @@ impl Store for MemoryStore {
         let now = now_ms();
         let mut inner = self.inner.lock();
         if let Some(rec) = inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
-            return Ok(if rec.fingerprint != fingerprint {
-                IdempotencyBegin::Conflict
-            } else if let Some(resp) = &rec.response {
-                IdempotencyBegin::Replay(resp.clone())
-            } else {
-                IdempotencyBegin::InFlight
+            return Ok(match &rec.answer {
+                _ if rec.fingerprint != fingerprint => IdempotencyBegin::Conflict,
+                Some(Answer::Response(resp)) => IdempotencyBegin::Replay(resp.clone()),
+                _ => IdempotencyBegin::InFlight,
             });
         }
-        let expires_ms = now + ttl_ms;
-        inner.idempotency.insert(
-            key.to_owned(),
-            IdempotencyRecord {
-                fingerprint: fingerprint.to_owned(),
-                response: None,
-                expires_ms,
-            },
-        );
-        inner
-            .idempotency_expiry
-            .insert((expires_ms, key.to_owned()));
+        inner.remember(key.to_owned(), fingerprint.to_owned(), None, now + ttl_ms);
         Ok(IdempotencyBegin::Started)
     }
 
@@ -630,7 +681,7 @@ impl Store for MemoryStore {
         let mut inner = self.inner.lock();
         let expires_ms = now + ttl_ms;
         if let Some(rec) = inner.idempotency.get_mut(key) {
-            rec.response = Some(response);
+            rec.answer = Some(Answer::Response(response));
             rec.expires_ms = expires_ms;
             inner
                 .idempotency_expiry

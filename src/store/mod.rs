@@ -124,6 +124,23 @@ pub struct JoinRequest {
     pub heartbeat_ms: u64,
     /// Longest the queue may be; a join beyond it is refused.
     pub max_waiting: u64,
+    /// An idempotency key this join claims in the same atomic step (standalone Redis and the
+    /// embedded store; a cluster claims it first, in its own slot): a retried join replays the
+    /// first one's place instead of taking a second one.
+    pub claim: Option<IdempotencyClaim>,
+    /// Kept with the claim and handed back on replay: with the token and the position, what the
+    /// caller needs to rebuild its first answer exactly. Unused without a claim.
+    pub memo: String,
+}
+
+/// An idempotency key, scoped by the caller, and the fingerprint of the request that uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdempotencyClaim {
+    pub key: String,
+    /// The same key with another fingerprint is a conflict.
+    pub fingerprint: String,
+    /// How long the key and its record are kept.
+    pub ttl_ms: u64,
 }
 
 /// Result of [`Store::join`].
@@ -139,6 +156,17 @@ pub enum JoinOutcome {
     QueueFull,
     /// This user already holds a live place (waiting or admitted) in this event's queue.
     UserAlreadyQueued,
+    /// The claim's key was used before by the same request, which joined: its place, as it was
+    /// given then, and the memo stored with it.
+    Replay {
+        token: WaitingToken,
+        position: u64,
+        memo: String,
+    },
+    /// The claim's key was used before by a different request.
+    Conflict,
+    /// The same request is still running (only where the claim is a separate step).
+    InFlight,
 }
 
 /// How a batch heartbeat moves waiters' reaping deadlines.

@@ -57,7 +57,15 @@ pub(crate) mod keys {
             "hist",
             "updates",
         ]
-        .map(|k| format!("usher:{{{event}}}:{k}"))
+        .map(|k| {
+            // On every script call: plain concatenation, no formatting machinery.
+            let mut key = String::with_capacity(10 + event.as_str().len() + k.len());
+            key.push_str("usher:{");
+            key.push_str(event.as_str());
+            key.push_str("}:");
+            key.push_str(k);
+            key
+        })
     }
 
     pub fn waiter(event: &EventId, token: &WaitingToken) -> String {
@@ -94,6 +102,38 @@ fn unavailable(e: RedisError) -> StoreError {
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Unavailable(format!("unexpected reply from Redis: {what}"))
+}
+
+/// The reply of join.lua or claim.lua.
+fn parse_join(r: &[Value]) -> StoreResult<JoinOutcome> {
+    let int = |i: usize| match r.get(i) {
+        Some(Value::Int(n)) => Some(*n),
+        Some(Value::BulkString(b)) => std::str::from_utf8(b).ok()?.parse().ok(),
+        _ => None,
+    };
+    let text = |i: usize| match r.get(i) {
+        Some(Value::BulkString(b)) => String::from_utf8(b.clone()).ok(),
+        _ => None,
+    };
+    Ok(match int(0) {
+        Some(1) => JoinOutcome::Joined {
+            seq: Seq(int(2).ok_or_else(|| corrupt("join"))? as u64),
+            position: int(3).ok_or_else(|| corrupt("join"))? as u64,
+            joined_at_ms: int(4).ok_or_else(|| corrupt("join"))? as u64,
+        },
+        Some(0) => JoinOutcome::QueueFull,
+        Some(-1) => JoinOutcome::UserAlreadyQueued,
+        Some(2) => JoinOutcome::Replay {
+            token: text(1)
+                .and_then(|t| WaitingToken::parse(&t).ok())
+                .ok_or_else(|| corrupt("join replay"))?,
+            position: int(2).ok_or_else(|| corrupt("join replay"))? as u64,
+            memo: text(3).unwrap_or_default(),
+        },
+        Some(-2) => JoinOutcome::Conflict,
+        Some(-3) => JoinOutcome::InFlight,
+        _ => return Err(corrupt("join")),
+    })
 }
 
 pub struct RedisStore {
@@ -292,6 +332,20 @@ impl Store for RedisStore {
         let mut conn = self.pool.get();
         let event = req.event.to_string();
         if !standalone {
+            if let Some(claim) = &req.claim {
+                let r: Vec<Value> = self
+                    .scripts
+                    .claim
+                    .key(keys::idempotency(&claim.key))
+                    .arg(&claim.fingerprint)
+                    .arg(claim.ttl_ms)
+                    .invoke_async(&mut conn)
+                    .await
+                    .map_err(unavailable)?;
+                if r.first() != Some(&Value::Int(1)) {
+                    return parse_join(&r);
+                }
+            }
             let _: () = conn
                 .pset_ex(keys::token(&req.token), &event, TOKEN_INDEX_TTL_MS)
                 .await
@@ -313,20 +367,43 @@ impl Store for RedisStore {
             .arg(d.entry_window_secs)
             .arg(&event)
             .arg(TOKEN_INDEX_TTL_MS);
-        let r: Vec<i64> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
-        if !standalone && r.get(1) == Some(&1) {
-            let _: () = conn.sadd(keys::EVENTS, &event).await.map_err(unavailable)?;
+        if let (true, Some(claim)) = (standalone, &req.claim) {
+            inv.key(keys::idempotency(&claim.key))
+                .arg(&claim.fingerprint)
+                .arg(claim.ttl_ms)
+                .arg(&req.memo);
         }
-        Ok(match r.first() {
-            Some(1) if r.len() == 5 => JoinOutcome::Joined {
-                seq: Seq(r[2] as u64),
-                position: r[3] as u64,
-                joined_at_ms: r[4] as u64,
-            },
-            Some(0) => JoinOutcome::QueueFull,
-            Some(-1) => JoinOutcome::UserAlreadyQueued,
-            _ => return Err(corrupt("join")),
-        })
+        let r: Vec<Value> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        let outcome = parse_join(&r);
+        if !standalone {
+            if r.get(1) == Some(&Value::Int(1)) {
+                let _: () = conn.sadd(keys::EVENTS, &event).await.map_err(unavailable)?;
+            }
+            if let Some(claim) = &req.claim {
+                let key = keys::idempotency(&claim.key);
+                match &outcome {
+                    Ok(JoinOutcome::Joined { position, .. }) => {
+                        let _: i64 = self
+                            .scripts
+                            .claim_record
+                            .key(key)
+                            .arg(&claim.fingerprint)
+                            .arg(claim.ttl_ms)
+                            .arg(req.token.to_string())
+                            .arg(position)
+                            .arg(&req.memo)
+                            .invoke_async(&mut conn)
+                            .await
+                            .map_err(unavailable)?;
+                    }
+                    // Best effort: an unreleased claim expires with its TTL.
+                    _ => {
+                        let _: Result<(), _> = conn.del(key).await;
+                    }
+                }
+            }
+        }
+        outcome
     }
 
     async fn status(

@@ -4,6 +4,8 @@
 use redis::Script;
 
 const PRELUDE: &str = include_str!("../../../lua/prelude.lua");
+/// The functions of a join's idempotency record, shared by the scripts that touch it.
+const JOIN_CLAIM: &str = include_str!("../../../lua/join_claim.lua");
 
 /// Every script, compiled into the binary.
 pub struct Scripts {
@@ -19,13 +21,18 @@ pub struct Scripts {
     pub notify: Script,
     pub idempotency_begin: Script,
     pub idempotency_finish: Script,
+    pub claim: Script,
+    pub claim_record: Script,
 }
 
 impl Scripts {
     pub fn load() -> Self {
         let event = |body: &str| Script::new(&format!("{PRELUDE}\n{body}"));
         Self {
-            join: event(include_str!("../../../lua/join.lua")),
+            join: Script::new(&format!(
+                "{PRELUDE}\n{JOIN_CLAIM}\n{}",
+                include_str!("../../../lua/join.lua")
+            )),
             status: event(include_str!("../../../lua/status.lua")),
             touch: event(include_str!("../../../lua/touch.lua")),
             leave: event(include_str!("../../../lua/leave.lua")),
@@ -37,6 +44,12 @@ impl Scripts {
             notify: event(include_str!("../../../lua/notify.lua")),
             idempotency_begin: Script::new(include_str!("../../../lua/idempotency_begin.lua")),
             idempotency_finish: Script::new(include_str!("../../../lua/idempotency_finish.lua")),
+            claim: with_join_claim(include_str!("../../../lua/claim.lua")),
+            claim_record: with_join_claim(include_str!("../../../lua/claim_record.lua")),
         }
     }
+}
+
+fn with_join_claim(body: &str) -> Script {
+    Script::new(&format!("{JOIN_CLAIM}\n{body}"))
 }
