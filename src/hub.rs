@@ -6,7 +6,10 @@
 //! - applies updates as they arrive; admissions become `ready` pushes at once, departures
 //!   become `expired`/`left`, pauses become `paused`/`resumed`;
 //! - every push interval, derives all local positions in one merged walk and pushes those that
-//!   changed (or that have heard nothing for the keepalive interval);
+//!   changed (or that have heard nothing for the keepalive interval). The interval is cut into
+//!   slices of about 100 ms and each slice serves the waiters whose sequence number falls in it,
+//!   so a node's pushes leave evenly over the interval rather than in one burst per interval
+//!   (at tens of thousands of sockets, a burst is what makes the last push of it late);
 //! - every touch interval, refreshes the heartbeat of all its open sockets in one store call;
 //! - on a version gap, resubscribes and rebuilds its view from a snapshot.
 //!
@@ -43,6 +46,12 @@ pub fn now_ms() -> u64 {
 
 /// First wait before retrying a failed resynchronisation; it grows to ten times this.
 const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
+
+/// How many slices a push interval is cut into: about 100 ms each, at most 10 (and 1 for
+/// intervals under 200 ms).
+fn push_slices(interval: Duration) -> u32 {
+    (interval.as_millis() / 100).clamp(1, 10) as u32
+}
 
 /// Timing of the hub's work.
 #[derive(Debug, Clone)]
@@ -131,8 +140,8 @@ struct LocalAdmitted {
 
 struct ChannelState {
     view: EventView,
-    /// Something changed since the last position push.
-    dirty: bool,
+    /// Push slices (bit per slice) that have not pushed since the last change.
+    dirty: u32,
     /// Set when the channel is evicted; attaching to a closed channel must retry.
     closed: bool,
     waiting: BTreeMap<Seq, LocalWaiter>,
@@ -174,7 +183,7 @@ impl EventChannel {
             event,
             state: Mutex::new(ChannelState {
                 view,
-                dirty: false,
+                dirty: 0,
                 closed: false,
                 waiting: BTreeMap::new(),
                 by_token: HashMap::new(),
@@ -297,7 +306,7 @@ impl EventChannel {
         if !st.view.apply(update)? {
             return Ok(());
         }
-        st.dirty = true;
+        st.dirty = u32::MAX;
         let st = &mut *st;
         match &update.change {
             Change::Step {
@@ -404,8 +413,9 @@ impl EventChannel {
         Ok(())
     }
 
-    /// Pushes positions that changed (or are due a keepalive) to local waiting sockets.
-    fn push_positions(&self, settings: &HubSettings, metrics: &Metrics) {
+    /// Pushes positions that changed (or are due a keepalive) to the local waiting sockets of
+    /// push slice `slice` of `slices` (by sequence number).
+    fn push_positions(&self, settings: &HubSettings, metrics: &Metrics, slice: u32, slices: u32) {
         let now = now_ms();
         let instant = Instant::now();
         let mut st = self.state.lock();
@@ -415,13 +425,17 @@ impl EventChannel {
             .admission_rate
             .with_label_values(&[self.event.as_str()])
             .set(rate.per_sec);
-        let dirty = std::mem::take(&mut st.dirty);
+        let bit = 1 << slice;
+        let dirty = st.dirty & bit != 0;
+        st.dirty &= !bit;
+        let in_slice = |seq: &Seq| seq.0 % u64::from(slices) == u64::from(slice);
         let positions: Vec<_> = st
             .view
-            .positions(st.waiting.keys().copied())
+            .positions(st.waiting.keys().copied().filter(in_slice))
             .map(|(_, p)| p)
             .collect();
-        for (w, position) in st.waiting.values_mut().zip(positions) {
+        let waiters = st.waiting.iter_mut().filter(|(seq, _)| in_slice(seq));
+        for ((_, w), position) in waiters.zip(positions) {
             let Some(position) = position else {
                 continue;
             };
@@ -687,7 +701,9 @@ impl Hub {
         ch: Arc<EventChannel>,
         mut rx: broadcast::Receiver<EventUpdate>,
     ) {
-        let mut push = tokio::time::interval(self.settings.push_interval);
+        let slices = push_slices(self.settings.push_interval);
+        let mut slice = 0;
+        let mut push = tokio::time::interval(self.settings.push_interval / slices);
         let mut touch = tokio::time::interval(self.settings.touch_interval);
         push.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         touch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -728,7 +744,8 @@ impl Hub {
                     }
                 }
                 _ = push.tick() => {
-                    ch.push_positions(&self.settings, &self.metrics);
+                    ch.push_positions(&self.settings, &self.metrics, slice, slices);
+                    slice = (slice + 1) % slices;
                     if self.evict_if_idle(&ch) {
                         self.store.unsubscribe(&ch.event).await;
                         return;
@@ -769,7 +786,7 @@ impl Hub {
             let departures = std::mem::take(&mut st.view.departures);
             st.view = EventView::from_snapshot(snapshot);
             st.view.departures = departures;
-            st.dirty = true;
+            st.dirty = u32::MAX;
         }
         for token in ch.local_tokens() {
             let record = self.store.status(token, None).await?;
@@ -815,5 +832,19 @@ impl Hub {
             }
         }
         Ok(rx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_intervals_are_cut_into_slices_of_about_100_ms() {
+        let slices = |ms| push_slices(Duration::from_millis(ms));
+        assert_eq!(
+            [slices(50), slices(199), slices(250), slices(1_000), slices(5_000)],
+            [1, 1, 2, 10, 10]
+        );
     }
 }
