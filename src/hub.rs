@@ -843,7 +843,13 @@ mod tests {
     fn push_intervals_are_cut_into_slices_of_about_100_ms() {
         let slices = |ms| push_slices(Duration::from_millis(ms));
         assert_eq!(
-            [slices(50), slices(199), slices(250), slices(1_000), slices(5_000)],
+            [
+                slices(50),
+                slices(199),
+                slices(250),
+                slices(1_000),
+                slices(5_000)
+            ],
             [1, 1, 2, 10, 10]
         );
     }

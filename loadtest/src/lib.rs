@@ -26,6 +26,7 @@
 
 pub mod cli;
 pub mod hist;
+pub mod http1;
 pub mod net;
 pub mod probe;
 pub mod raw;

@@ -13,6 +13,8 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use url::Url;
 
+use crate::http1::Http1;
+
 /// A WebSocket to usher.
 pub type Ws = WebSocketStream<TcpStream>;
 
@@ -94,6 +96,8 @@ pub struct Net {
     /// Source address of each client (`None`: let the kernel choose).
     pub sources: Vec<Option<IpAddr>>,
     http: Vec<reqwest::Client>,
+    /// Lean keep-alive clients for joins, one per (target, source address).
+    http1: Vec<Http1>,
     /// Bounds the HTTP requests in flight.
     pub http_slots: Arc<Semaphore>,
 }
@@ -129,10 +133,15 @@ impl Net {
                     .build()
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let http1 = targets
+            .iter()
+            .flat_map(|t| sources.iter().map(|src| Http1::new(t.addr, *src)))
+            .collect();
         Ok(Self {
             targets,
             sources,
             http,
+            http1,
             http_slots: Arc::new(Semaphore::new(concurrency.max(1))),
         })
     }
@@ -144,15 +153,25 @@ impl Net {
 
     /// The HTTP client of client `i`.
     pub fn http(&self, i: u64) -> &reqwest::Client {
-        &self.http[(i / self.targets.len() as u64 % self.http.len() as u64) as usize]
+        &self.http[self.source_index(i)]
+    }
+
+    /// The lean join client of client `i`: towards its target, from its source address.
+    pub fn http1(&self, i: u64) -> &Http1 {
+        let target = (i % self.targets.len() as u64) as usize;
+        &self.http1[target * self.sources.len() + self.source_index(i)]
+    }
+
+    /// Which source address client `i` uses.
+    fn source_index(&self, i: u64) -> usize {
+        (i / self.targets.len() as u64 % self.sources.len() as u64) as usize
     }
 
     /// Opens the WebSocket of client `i` with waiting token `token`, from its source address,
     /// with small buffers (a waiter reads a few hundred bytes at a time).
     pub async fn ws(&self, i: u64, token: &str) -> anyhow::Result<Ws> {
         let target = self.target(i);
-        let src =
-            self.sources[(i / self.targets.len() as u64 % self.sources.len() as u64) as usize];
+        let src = self.sources[self.source_index(i)];
         let socket = if target.addr.is_ipv4() {
             TcpSocket::new_v4()?
         } else {

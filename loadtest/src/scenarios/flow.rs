@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::Ctx;
 use crate::cli::FlowArgs;
-use crate::net::Ws;
+use crate::net::{Ws, call};
 use crate::now_us;
 use crate::raw::ReservationSample;
 
@@ -101,10 +101,12 @@ async fn with_socket(
     let http = ctx.net.http(i);
     let base = &ctx.net.target(i).base;
     let post = |path: &str, body: Value| {
-        http.post(format!("{base}{path}"))
-            .bearer_auth(bearer)
-            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-            .json(&body)
+        call(
+            http.post(format!("{base}{path}"))
+                .bearer_auth(bearer)
+                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                .json(&body),
+        )
     };
     let held = ctx
         .request(
@@ -148,8 +150,10 @@ async fn with_socket(
     let read = ctx
         .request(
             "get_reservation",
-            http.get(format!("{base}/api/v1/reservations/{id}"))
-                .bearer_auth(bearer),
+            call(
+                http.get(format!("{base}/api/v1/reservations/{id}"))
+                    .bearer_auth(bearer),
+            ),
         )
         .await;
     let status = read.body["status"].as_str().unwrap_or("").to_owned();

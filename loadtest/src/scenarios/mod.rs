@@ -61,10 +61,10 @@ impl Ctx {
 
     /// Runs one HTTP request within the concurrency bound, records its latency under `name`
     /// and its status as `<name>.<status>` (`<name>.transport` for a transport error).
-    pub async fn request(&self, name: &str, req: reqwest::RequestBuilder) -> Answer {
+    pub async fn request(&self, name: &str, req: impl Future<Output = Answer>) -> Answer {
         let _slot = self.net.http_slots.acquire().await;
         let start = now_us();
-        let answer = call(req).await;
+        let answer = req.await;
         let done = now_us();
         self.rec.hist(name, done.saturating_sub(start));
         let label = match answer.status {
@@ -85,17 +85,17 @@ impl Ctx {
 
     /// Joins the event as client `i`. `None` when the join was refused or failed (counted).
     pub async fn join(&self, i: u64, user: Option<&str>) -> Option<Joined> {
-        let target = self.net.target(i);
         let mut body = json!({"event_id": self.event});
         if let Some(user) = user {
             body["user_id"] = json!(user);
         }
+        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let key = uuid::Uuid::new_v4().to_string();
+        let headers = [("Idempotency-Key", key.as_str())];
         let req = self
             .net
-            .http(i)
-            .post(format!("{}/api/v1/queue/join", target.base))
-            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-            .json(&body);
+            .http1(i)
+            .post_json("/api/v1/queue/join", &headers, &body);
         let start_us = now_us();
         let answer = self.request("join", req).await;
         let done_us = now_us();
@@ -120,7 +120,7 @@ impl Ctx {
             .post(format!("{}/api/v1/queue/enter", self.net.target(i).base))
             .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
             .json(&json!({"waiting_token": token}));
-        let answer = self.request("enter", req).await;
+        let answer = self.request("enter", call(req)).await;
         (answer.status == 200)
             .then(|| answer.body["reservation_token"].as_str().map(str::to_owned))
             .flatten()

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::{Ctx, Seen, Tracker};
 use crate::cli::PollArgs;
+use crate::net::call;
 use crate::{now_ms, now_us};
 
 pub async fn run(ctx: Arc<Ctx>, args: PollArgs) {
@@ -46,7 +47,7 @@ async fn poller(ctx: Arc<Ctx>, args: Arc<PollArgs>, i: u64) {
         }
         tokio::time::sleep_until(next).await;
         next += interval;
-        let answer = ctx.request("status", ctx.net.http(i).get(&url)).await;
+        let answer = ctx.request("status", call(ctx.net.http(i).get(&url))).await;
         match answer.status {
             200 if tracker.observe(&answer.body, now_ms()) == Seen::Admitted => {
                 ctx.rec
