@@ -128,6 +128,8 @@ struct LocalWaiter {
     joined_at_ms: u64,
     last_position: Option<u64>,
     last_push: Instant,
+    /// Whether the event was paused when this socket was last told (snapshot or notice).
+    told_paused: bool,
     /// When this node predicted, at attach time, the waiter would be admitted (for the ETA
     /// accuracy figure) and when that prediction was made.
     predicted_admit_ms: u64,
@@ -244,6 +246,7 @@ impl EventChannel {
             WaiterState::Waiting if !st.view.is_done(record.seq) => {
                 st.by_token.insert(record.token, record.seq);
                 let position = st.view.position(record.seq).map(|p| p.0);
+                let told_paused = st.view.config.paused;
                 st.waiting.insert(
                     record.seq,
                     LocalWaiter {
@@ -252,6 +255,7 @@ impl EventChannel {
                         joined_at_ms: record.joined_at_ms,
                         last_position: position,
                         last_push: Instant::now(),
+                        told_paused,
                         predicted_admit_ms: now + eta_sec * 1_000,
                         predicted_at_ms: now,
                     },
@@ -302,7 +306,6 @@ impl EventChannel {
         metrics: &Metrics,
     ) -> Result<(), crate::queue::view::Gap> {
         let mut st = self.state.lock();
-        let was_paused = st.view.config.paused;
         if !st.view.apply(update)? {
             return Ok(());
         }
@@ -397,18 +400,9 @@ impl EventChannel {
                 let push: Push = notice.clone().into();
                 st.conns().for_each(|conn| conn.push(push.clone()));
             }
-            Change::Config(config) => {
-                if config.paused != was_paused {
-                    let push = if config.paused {
-                        Push::Paused {}
-                    } else {
-                        Push::Resumed {}
-                    };
-                    for w in st.waiting.values() {
-                        w.conn.push(push.clone());
-                    }
-                }
-            }
+            // A pause or resume is told to each waiting socket in its push slice, with its
+            // position: tens of thousands of notices at once would delay everything behind them.
+            Change::Config(_) => {}
         }
         Ok(())
     }
@@ -434,11 +428,20 @@ impl EventChannel {
             .positions(st.waiting.keys().copied().filter(in_slice))
             .map(|(_, p)| p)
             .collect();
+        let paused = st.view.config.paused;
         let waiters = st.waiting.iter_mut().filter(|(seq, _)| in_slice(seq));
         for ((_, w), position) in waiters.zip(positions) {
             let Some(position) = position else {
                 continue;
             };
+            if w.told_paused != paused {
+                w.told_paused = paused;
+                w.conn.push(if paused {
+                    Push::Paused {}
+                } else {
+                    Push::Resumed {}
+                });
+            }
             let changed = dirty && w.last_position != Some(position.0);
             let due = instant.duration_since(w.last_push) >= settings.keepalive;
             if changed || due {

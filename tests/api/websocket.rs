@@ -135,11 +135,13 @@ async fn pause_and_resume_are_pushed() {
     let token = app.join_token("evt").await;
     let mut ws = app.ws(&token).await;
     ws.wait_for("snapshot", SECOND).await;
+    // Each socket hears of a pause or resume in its push slice: within one push interval (1 s).
+    let within = 2 * SECOND;
     app.configure("evt", json!({"paused": false, "max_active": 1}))
         .await;
-    ws.wait_for("resumed", SECOND).await;
+    ws.wait_for("resumed", within).await;
     app.configure("evt", json!({"paused": true})).await;
-    ws.wait_for("paused", SECOND).await;
+    ws.wait_for("paused", within).await;
 }
 
 #[tokio::test]
