@@ -11,7 +11,9 @@
 //! - `usher:{E}:w:T`: a waiter's record; expires `USHER_RETENTION_SECS` after it ends;
 //! - `usher:t:T`: token → event, so a token alone finds its event; expires after 7 days;
 //! - `usher:events`: the set of event ids, for the ticker (bounded by the number of events);
-//! - `usher:idem:<key>`: idempotency records, expiring with their TTL;
+//! - `usher:idem:<key>`: idempotency records, expiring with their TTL: a stored response, or for
+//!   a join the place it took (`lua/join_claim.lua`), written by the join script itself on a
+//!   standalone server and by a claim before and a record after the join on a cluster;
 //! - `usher:user:<username>`: registered users (JSON); accounts do not expire;
 //! - channel `usher:{E}:updates`: the event's sharded pub/sub channel.
 
