@@ -4,12 +4,13 @@
 //! [`EventChannel`]: a local [`EventView`] fed by the store's update channel, and the node's
 //! own waiters ordered by sequence number. One task per channel
 //! - applies updates as they arrive; admissions become `ready` pushes at once, departures
-//!   become `expired`/`left`, pauses become `paused`/`resumed`;
-//! - every push interval, derives all local positions in one merged walk and pushes those that
-//!   changed (or that have heard nothing for the keepalive interval). The interval is cut into
-//!   slices of about 100 ms and each slice serves the waiters whose sequence number falls in it,
-//!   so a node's pushes leave evenly over the interval rather than in one burst per interval
-//!   (at tens of thousands of sockets, a burst is what makes the last push of it late);
+//!   become `expired`/`left`;
+//! - every push interval, derives the local positions (one merged walk per slice, below),
+//!   pushes those that changed (or that have heard nothing for the keepalive interval) and
+//!   tells each socket of a pause or resume (`paused`/`resumed`). The interval is cut into
+//!   slices of about 100 ms and each slice serves the waiters whose sequence number falls in
+//!   it, so a node's pushes leave evenly over the interval rather than in one burst per
+//!   interval (at tens of thousands of sockets, a burst is what makes the last push of it late);
 //! - every touch interval, refreshes the heartbeat of all its open sockets in one store call;
 //! - on a version gap, resubscribes and rebuilds its view from a snapshot.
 //!
@@ -400,7 +401,7 @@ impl EventChannel {
                 let push: Push = notice.clone().into();
                 st.conns().for_each(|conn| conn.push(push.clone()));
             }
-            // A pause or resume is told to each waiting socket in its push slice, with its
+            // A pause or resume is told to each waiting socket in its push slice, just before its
             // position: tens of thousands of notices at once would delay everything behind them.
             Change::Config(_) => {}
         }
