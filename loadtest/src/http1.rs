@@ -12,9 +12,9 @@ use anyhow::{Context, bail};
 use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 
-use crate::net::Answer;
+use crate::net::{Answer, connect_from};
 
 /// Largest response header block and body read.
 const MAX_HEAD: usize = 16 * 1024;
@@ -101,20 +101,9 @@ impl Http1 {
     }
 
     async fn connect(&self) -> anyhow::Result<Conn> {
-        let socket = if self.addr.is_ipv4() {
-            TcpSocket::new_v4()?
-        } else {
-            TcpSocket::new_v6()?
-        };
-        if let Some(src) = self.source {
-            socket
-                .bind(SocketAddr::new(src, 0))
-                .with_context(|| format!("bind {src}"))?;
-        }
-        let stream = tokio::time::timeout(TIMEOUT, socket.connect(self.addr))
+        let stream = tokio::time::timeout(TIMEOUT, connect_from(self.addr, self.source))
             .await
             .context("connect timed out")??;
-        stream.set_nodelay(true)?;
         Ok(Conn {
             stream,
             buf: Vec::with_capacity(1024),

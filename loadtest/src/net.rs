@@ -171,19 +171,7 @@ impl Net {
     /// with small buffers (a waiter reads a few hundred bytes at a time).
     pub async fn ws(&self, i: u64, token: &str) -> anyhow::Result<Ws> {
         let target = self.target(i);
-        let src = self.sources[self.source_index(i)];
-        let socket = if target.addr.is_ipv4() {
-            TcpSocket::new_v4()?
-        } else {
-            TcpSocket::new_v6()?
-        };
-        if let Some(src) = src {
-            socket
-                .bind(SocketAddr::new(src, 0))
-                .with_context(|| format!("bind {src}"))?;
-        }
-        let stream = socket.connect(target.addr).await?;
-        stream.set_nodelay(true)?;
+        let stream = connect_from(target.addr, self.sources[self.source_index(i)]).await?;
         let url = format!("{}/api/v1/queue/ws?token={token}", target.ws_base);
         let config = WebSocketConfig::default()
             .read_buffer_size(4 * 1024)
@@ -195,6 +183,23 @@ impl Net {
             tokio_tungstenite::client_async_with_config(url, stream, Some(config)).await?;
         Ok(ws)
     }
+}
+
+/// A TCP connection to `addr` from `source` (the kernel's choice without one), with Nagle off.
+pub async fn connect_from(addr: SocketAddr, source: Option<IpAddr>) -> anyhow::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    if let Some(src) = source {
+        socket
+            .bind(SocketAddr::new(src, 0))
+            .with_context(|| format!("bind {src}"))?;
+    }
+    let stream = socket.connect(addr).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }
 
 /// The answer of one HTTP call: status (0 for a transport error) and JSON body.

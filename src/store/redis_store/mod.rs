@@ -382,13 +382,12 @@ impl Store for RedisStore {
                 let _: () = conn.sadd(keys::EVENTS, &event).await.map_err(unavailable)?;
             }
             if let Some(claim) = &req.claim {
-                let key = keys::idempotency(&claim.key);
                 match &outcome {
                     Ok(JoinOutcome::Joined { position, .. }) => {
                         let _: i64 = self
                             .scripts
                             .claim_record
-                            .key(key)
+                            .key(keys::idempotency(&claim.key))
                             .arg(&claim.fingerprint)
                             .arg(claim.ttl_ms)
                             .arg(req.token.to_string())
@@ -400,7 +399,7 @@ impl Store for RedisStore {
                     }
                     // Best effort: an unreleased claim expires with its TTL.
                     _ => {
-                        let _: Result<(), _> = conn.del(key).await;
+                        let _ = self.idempotency_release(&claim.key).await;
                     }
                 }
             }
