@@ -6,16 +6,18 @@ WEB := web-client
 # With Node.js present, `make run` builds the web client first; without it, usher serves a page
 # at / saying how to build it.
 HAVE_NPM := $(shell command -v $(NPM) 2>/dev/null)
+# `make run` listens on loopback only; set USHER_BIND=0.0.0.0 to expose it.
+USHER_BIND ?= 127.0.0.1
 
 .PHONY: run test lint config-table web web-test web-e2e
 
-## Run usher on the embedded store (no Redis, no backends needed) on SERVER_PORT (default 8000),
-## with the web client at /.
+## Run usher on the embedded store (no Redis, no backends needed) on 127.0.0.1:SERVER_PORT
+## (default 8000), with the web client at /.
 run:
 ifneq ($(HAVE_NPM),)
 	$(MAKE) web
 endif
-	$(CARGO) run --release --locked -- serve
+	USHER_BIND=$(USHER_BIND) $(CARGO) run --release --locked -- serve
 
 ## Run every test: Rust, then the web client's unit tests and its end-to-end test in Chromium.
 test:

@@ -2,10 +2,16 @@
 -- finished sessions), refills the token bucket by the server clock (fractional tokens carry
 -- over), admits the lowest sequence numbers (bounded by the bucket, max_active and max_batch)
 -- and publishes the step. Any number of nodes may call it: each call is atomic.
--- KEYS: the eight event keys (prelude)
--- ARGV: max_batch, retention_ms
--- Returns: {admitted, lapsed, waiting}
-if redis.call('EXISTS', META) == 0 then return {0, 0, 0} end
+-- An event with nobody waiting and nobody active after the step leaves the live events, so the
+-- ticker stops calling it until the next join puts it back.
+-- KEYS: the eight event keys (prelude), and on a standalone server KEYS[9] = usher:events:live
+--       (ZSET: event id scored by the highest sequence number a join took)
+-- ARGV: max_batch, retention_ms, event id
+-- Returns: {admitted, lapsed, waiting, active, next_seq}
+if redis.call('EXISTS', META) == 0 then
+  if KEYS[9] then redis.call('ZREM', KEYS[9], ARGV[3]) end
+  return {0, 0, 0, 0, 0}
+end
 local now = now_ms()
 local retention = tonumber(ARGV[2])
 
@@ -56,4 +62,6 @@ if n > 0 or #lapsed > 0 then
     ',"next_seq":' .. c[5] .. ',"lapsed":' .. json_list(lapsed, true) ..
     ',"active":' .. redis.call('ZCARD', ACTIVE) .. ',"entry_window_secs":' .. c[3] .. '}')
 end
-return {n, #lapsed, redis.call('ZCARD', WAITING)}
+local waiting, active = redis.call('ZCARD', WAITING), redis.call('ZCARD', ACTIVE)
+if waiting == 0 and active == 0 and KEYS[9] then redis.call('ZREM', KEYS[9], ARGV[3]) end
+return {n, #lapsed, waiting, active, num(c[5])}

@@ -20,6 +20,19 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether `given` is this secret, compared in time that does not depend on where they
+    /// differ.
+    pub fn matches(&self, given: &[u8]) -> bool {
+        let own = self.0.as_bytes();
+        own.len() == given.len()
+            && own.iter().zip(given).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    /// A random secret of 32 hexadecimal characters.
+    pub fn random() -> Self {
+        Self(uuid::Uuid::new_v4().simple().to_string())
+    }
 }
 
 impl fmt::Debug for Secret {
@@ -41,6 +54,8 @@ impl std::str::FromStr for Secret {
 
 /// Shortest accepted admin token.
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
+/// Shortest secret (JWT, webhook, admin and metrics tokens) accepted in staging and production.
+pub const MIN_PRODUCTION_SECRET_LEN: usize = 32;
 
 /// Where usher runs; production refuses unsafe settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,6 +78,8 @@ pub struct Settings {
     pub server: ServerSettings,
     #[command(flatten)]
     pub queue: QueueSettings,
+    #[command(flatten)]
+    pub conn: ConnSettings,
     #[command(flatten)]
     pub ws: WsSettings,
     #[command(flatten)]
@@ -115,6 +132,26 @@ pub struct ServerSettings {
     /// On shutdown, how long sockets are given to move elsewhere before the process exits.
     #[arg(long = "drain-secs", env = "USHER_DRAIN_SECS", value_name = "USHER_DRAIN_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub drain_secs: u64,
+    /// Most events with per-event metric series on this node (later events have none).
+    #[arg(long = "metrics-max-events", env = "USHER_METRICS_MAX_EVENTS", value_name = "USHER_METRICS_MAX_EVENTS", default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub metrics_max_events: u32,
+    /// Bearer token required to read the metrics; unset leaves them open (on their own bind
+    /// address if USHER_METRICS_BIND is set).
+    #[arg(
+        long = "metrics-token",
+        env = "USHER_METRICS_TOKEN",
+        value_name = "USHER_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<Secret>,
+    /// Serve the metrics (and only them) on this address (e.g. 127.0.0.1:9090) instead of the
+    /// main port.
+    #[arg(
+        long = "metrics-bind",
+        env = "USHER_METRICS_BIND",
+        value_name = "USHER_METRICS_BIND"
+    )]
+    pub metrics_bind: Option<std::net::SocketAddr>,
     /// Path of the Prometheus metrics.
     #[arg(long = "metrics-path", env = "OBSERVABILITY_METRICS_PATH", value_name = "OBSERVABILITY_METRICS_PATH", default_value = "/metrics", value_parser = parse_path)]
     pub metrics_path: String,
@@ -185,6 +222,69 @@ pub struct QueueSettings {
     /// Longest time without a position push to a waiter, in seconds.
     #[arg(long = "push-keepalive-secs", env = "USHER_PUSH_KEEPALIVE_SECS", value_name = "USHER_PUSH_KEEPALIVE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub keepalive_secs: u64,
+    /// Let a join open the queue of any event id (the seed's create-on-first-join), for
+    /// development and load tests; off, only events an operator created or the inventory knows
+    /// can be joined, and other ids get 404 EVENT_NOT_FOUND.
+    #[arg(long = "auto-create-events", env = "USHER_AUTO_CREATE_EVENTS", value_name = "USHER_AUTO_CREATE_EVENTS", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub auto_create_events: bool,
+    /// With USHER_AUTO_CREATE_EVENTS, joins stop creating events once this many events exist.
+    #[arg(long = "auto-create-max-events", env = "USHER_AUTO_CREATE_MAX_EVENTS", value_name = "USHER_AUTO_CREATE_MAX_EVENTS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub auto_create_max_events: u64,
+    /// Events whose existence (or absence) the inventory lookup remembers, per node.
+    #[arg(long = "event-cache-size", env = "USHER_EVENT_CACHE_SIZE", value_name = "USHER_EVENT_CACHE_SIZE", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub event_cache_size: u32,
+    /// How long an inventory lookup's answer (found or not found) is remembered.
+    #[arg(long = "event-cache-ttl", env = "USHER_EVENT_CACHE_TTL", value_name = "USHER_EVENT_CACHE_TTL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub event_cache_ttl: Duration,
+}
+
+/// The connection layer (per node): caps on open connections and the timeouts and sizes that
+/// keep a slow or oversized request from holding resources.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Connections")]
+pub struct ConnSettings {
+    /// Most open connections (HTTP and WebSocket) on this node; 0 derives it from the process's
+    /// open-file limit (RLIMIT_NOFILE, raised to its hard limit at start) less 512 kept for
+    /// Redis, gRPC and files. Connections over it are closed at once.
+    #[arg(
+        id = "conn_max_connections",
+        long = "max-connections",
+        env = "USHER_MAX_CONNECTIONS",
+        value_name = "USHER_MAX_CONNECTIONS",
+        default_value_t = 0
+    )]
+    pub max_connections: u32,
+    /// Most open connections from one client address (trusted proxies are exempt); 0 is no cap.
+    #[arg(
+        long = "max-connections-per-ip",
+        env = "USHER_MAX_CONNECTIONS_PER_IP",
+        value_name = "USHER_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 256
+    )]
+    pub max_connections_per_ip: u32,
+    /// How long a client has to send a request's headers, counted from the connection's start
+    /// or, on a keep-alive connection, from the previous response (so it is also the idle
+    /// keep-alive timeout).
+    #[arg(long = "header-read-timeout", env = "USHER_HEADER_READ_TIMEOUT", value_name = "USHER_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    pub header_read_timeout: Duration,
+    /// How long a client has to send a request's body once its headers arrived (408).
+    #[arg(long = "body-read-timeout", env = "USHER_BODY_READ_TIMEOUT", value_name = "USHER_BODY_READ_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    pub body_read_timeout: Duration,
+    /// Largest accepted request URI (path and query), in bytes (414).
+    #[arg(long = "max-uri-bytes", env = "USHER_MAX_URI_BYTES", value_name = "USHER_MAX_URI_BYTES", default_value_t = 8_192, value_parser = clap::value_parser!(u32).range(256..=32_768))]
+    pub max_uri_bytes: u32,
+    /// Largest accepted request header block, in bytes (431).
+    #[arg(long = "max-header-bytes", env = "USHER_MAX_HEADER_BYTES", value_name = "USHER_MAX_HEADER_BYTES", default_value_t = 16_384, value_parser = clap::value_parser!(u32).range(1_024..=32_768))]
+    pub max_header_bytes: u32,
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| e.to_string())?;
+    if d >= Duration::from_millis(100) && d <= Duration::from_secs(3_600) {
+        Ok(d)
+    } else {
+        Err("must be from 100ms to 1h".into())
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -218,6 +318,24 @@ pub struct WsSettings {
     /// told to retry later (close 1013), so a reconnect storm cannot swamp the node.
     #[arg(long = "ws-accept-rate", env = "USHER_WS_ACCEPT_RATE", value_name = "USHER_WS_ACCEPT_RATE", default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub accept_rate: u32,
+    /// Most open WebSockets from one client address (behind a trusted proxy, the forwarded
+    /// client); more get 429 before the upgrade. 0 is no cap.
+    #[arg(
+        long = "ws-max-per-ip",
+        env = "USHER_WS_MAX_PER_IP",
+        value_name = "USHER_WS_MAX_PER_IP",
+        default_value_t = 100
+    )]
+    pub max_per_ip: u32,
+    /// WebSocket upgrade attempts per second from one client address (burst of twice that),
+    /// checked before the waiting token is looked up; more get 429. 0 is no limit.
+    #[arg(
+        long = "ws-upgrade-rate-per-ip",
+        env = "USHER_WS_UPGRADE_RATE_PER_IP",
+        value_name = "USHER_WS_UPGRADE_RATE_PER_IP",
+        default_value_t = 20
+    )]
+    pub upgrade_rate_per_ip: u32,
     /// Retry hint given to clients turned away (connection cap) or moved (drain), in milliseconds.
     #[arg(long = "ws-retry-after-ms", env = "USHER_WS_RETRY_AFTER_MS", value_name = "USHER_WS_RETRY_AFTER_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub retry_after_ms: u64,
@@ -391,6 +509,35 @@ pub struct AuthSettings {
         value_name = "USHER_RESERVATION_KEY_FILE"
     )]
     pub reservation_key_file: Option<PathBuf>,
+    /// Accept the seed's bypass tokens (with their X-Dev-Mode / X-Load-Test headers); refused
+    /// outside development.
+    #[arg(long = "allow-bypass-tokens", env = "USHER_ALLOW_BYPASS_TOKENS", value_name = "USHER_ALLOW_BYPASS_TOKENS", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_bypass_tokens: bool,
+    /// Password hashes computed at once (each takes ~19 MiB); 0 is one per core.
+    #[arg(long = "hash-workers", env = "USHER_HASH_WORKERS", value_name = "USHER_HASH_WORKERS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=256))]
+    pub hash_workers: u32,
+    /// Logins and registrations waiting for a hash worker; more get 503 SERVER_BUSY.
+    #[arg(long = "hash-queue", env = "USHER_HASH_QUEUE", value_name = "USHER_HASH_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub hash_queue: u32,
+    /// Requests to /api/v1/auth/* per minute from one client address (429 beyond).
+    #[arg(long = "auth-rate-per-min", env = "USHER_AUTH_RATE_PER_MIN", value_name = "USHER_AUTH_RATE_PER_MIN", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub rate_per_min: u32,
+    /// Burst of USHER_AUTH_RATE_PER_MIN: requests one address may make at once.
+    #[arg(long = "auth-burst", env = "USHER_AUTH_BURST", value_name = "USHER_AUTH_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub auth_burst: u32,
+    /// Registrations per hour from one client address (429 beyond).
+    #[arg(long = "registrations-per-ip-per-hour", env = "USHER_REGISTRATIONS_PER_IP_PER_HOUR", value_name = "USHER_REGISTRATIONS_PER_IP_PER_HOUR", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub registrations_per_ip_per_hour: u32,
+    /// Most registered accounts; registration answers 503 REGISTRATION_CLOSED beyond.
+    #[arg(long = "max-users", env = "USHER_MAX_USERS", value_name = "USHER_MAX_USERS", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_users: u64,
+    /// Failed logins of one account within USHER_LOGIN_FAILURE_WINDOW after which its logins
+    /// are refused (429) until the window ends; counted in the store, across replicas.
+    #[arg(long = "login-max-failures", env = "USHER_LOGIN_MAX_FAILURES", value_name = "USHER_LOGIN_MAX_FAILURES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub login_max_failures: u32,
+    /// The window of USHER_LOGIN_MAX_FAILURES, from an account's first failed login.
+    #[arg(long = "login-failure-window", env = "USHER_LOGIN_FAILURE_WINDOW", value_name = "USHER_LOGIN_FAILURE_WINDOW", default_value = "15m", value_parser = parse_timeout)]
+    pub login_failure_window: Duration,
 }
 
 /// The seed's default user-token key; production refuses to start with it.
@@ -434,6 +581,11 @@ pub struct UpstreamSettings {
     /// Call the payment service over TLS.
     #[arg(long = "payment-api-tls-enabled", env = "BACKEND_PAYMENT_API_TLS_ENABLED", value_name = "BACKEND_PAYMENT_API_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub payment_tls: bool,
+    /// Run the embedded payment simulator (which approves whatever it is told to) in staging or
+    /// production; without it, those refuse to start unless BACKEND_PAYMENT_API_GRPC_ADDRESS
+    /// names a real payment service.
+    #[arg(long = "allow-payment-simulator", env = "USHER_ALLOW_PAYMENT_SIMULATOR", value_name = "USHER_ALLOW_PAYMENT_SIMULATOR", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_payment_simulator: bool,
     /// Public base URL of this gateway, which the payment service calls back
     /// (`<url>/api/v1/webhooks/payment`); unset uses this node's own loopback address.
     #[arg(
@@ -480,6 +632,20 @@ pub struct BackendSettings {
     /// Delay before the payment simulator settles the `delay` scenario, in ms.
     #[arg(long = "payment-long-delay-ms", env = "USHER_PAYMENT_LONG_DELAY_MS", value_name = "USHER_PAYMENT_LONG_DELAY_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub payment_long_delay_ms: u64,
+    /// Most seats one buyer may hold or own per event, across reservations (the embedded
+    /// inventory refuses more with FAILED_PRECONDITION).
+    #[arg(long = "max-seats-per-buyer", env = "USHER_MAX_SEATS_PER_BUYER", value_name = "USHER_MAX_SEATS_PER_BUYER", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_seats_per_buyer: u32,
+    /// Key the gateway and the reference backends share (sent as gRPC metadata). The embedded
+    /// backends always use a random per-process key; `usher backends` requires this one when
+    /// it is set and accepts any caller when it is not.
+    #[arg(
+        long = "backends-key",
+        env = "USHER_BACKENDS_KEY",
+        value_name = "USHER_BACKENDS_KEY",
+        hide_env_values = true
+    )]
+    pub key: Option<Secret>,
     /// Probability that the payment simulator approves a `random` payment (0 to 1).
     #[arg(long = "payment-random-success", env = "USHER_PAYMENT_RANDOM_SUCCESS", value_name = "USHER_PAYMENT_RANDOM_SUCCESS", default_value_t = 0.7, value_parser = parse_probability)]
     pub payment_random_success: f64,
@@ -542,20 +708,7 @@ impl Settings {
                     .into(),
             ));
         }
-        if self.server.environment == Environment::Production
-            && self.auth.jwt_secret.expose() == DEV_JWT_SECRET
-        {
-            return Err(ConfigError(
-                "JWT_SECRET must be set to a secret of your own in production".into(),
-            ));
-        }
-        if self.server.environment == Environment::Production
-            && self.backends.webhook_secret.expose() == DEV_WEBHOOK_SECRET
-        {
-            return Err(ConfigError(
-                "USHER_WEBHOOK_SECRET must be set to a secret of your own in production".into(),
-            ));
-        }
+        self.validate_environment()?;
         let origins = &self.server.cors_allow_origins;
         if origins.len() > 1 && origins.iter().any(|o| o == "*") {
             return Err(ConfigError(
@@ -603,6 +756,59 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// What production and staging refuse: development secrets, short secrets, the payment
+    /// simulator without its explicit opt-in; and bypass tokens outside development.
+    fn validate_environment(&self) -> Result<(), ConfigError> {
+        let env = self.server.environment;
+        if self.auth.allow_bypass_tokens && env != Environment::Development {
+            return Err(ConfigError(
+                "USHER_ALLOW_BYPASS_TOKENS is allowed only with SERVER_ENVIRONMENT=development"
+                    .into(),
+            ));
+        }
+        if env == Environment::Development {
+            return Ok(());
+        }
+        let named = format!("{env:?}").to_lowercase();
+        let secrets = [
+            ("JWT_SECRET", Some(&self.auth.jwt_secret), DEV_JWT_SECRET),
+            (
+                "USHER_WEBHOOK_SECRET",
+                Some(&self.backends.webhook_secret),
+                DEV_WEBHOOK_SECRET,
+            ),
+            ("USHER_ADMIN_TOKEN", self.server.admin_token.as_ref(), ""),
+            (
+                "USHER_METRICS_TOKEN",
+                self.server.metrics_token.as_ref(),
+                "",
+            ),
+        ];
+        for (name, secret, dev) in secrets {
+            let Some(secret) = secret else { continue };
+            if secret.expose() == dev {
+                return Err(ConfigError(format!(
+                    "{name} must be set to a secret of your own in {named}"
+                )));
+            }
+            if secret.expose().len() < MIN_PRODUCTION_SECRET_LEN {
+                return Err(ConfigError(format!(
+                    "{name} must be at least {MIN_PRODUCTION_SECRET_LEN} bytes in {named}"
+                )));
+            }
+        }
+        if self.upstream.payment_address.is_none() && !self.upstream.allow_payment_simulator {
+            return Err(ConfigError(format!(
+                "the embedded payment simulator approves payments nobody made: set \
+                 BACKEND_PAYMENT_API_GRPC_ADDRESS to a payment service, or \
+                 USHER_ALLOW_PAYMENT_SIMULATOR=true to run it in {named} anyway"
+            )));
+        }
+        Ok(())
+    }
+}
+
 impl QueueSettings {
     /// Settings a new event starts with.
     pub fn event_defaults(&self) -> EventConfig {
@@ -623,5 +829,19 @@ impl QueueSettings {
     /// period, so a crashed node's waiters are reaped about one grace period after the crash.
     pub fn socket_touch_interval(&self) -> Duration {
         (self.grace() / 4).clamp(Duration::from_millis(250), Duration::from_secs(60))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_match_exactly() {
+        let s: Secret = "abc".parse().unwrap();
+        assert!(s.matches(b"abc"));
+        assert!(!s.matches(b"abd"));
+        assert!(!s.matches(b"abcd"));
+        assert!(!s.matches(b"ab"));
     }
 }

@@ -82,6 +82,64 @@ impl UserId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The user id of an authenticated subject: the subject itself when it is a plain
+    /// identifier, else a digest of it (identity providers' subjects may hold any character),
+    /// so that every subject maps to one user id and no two subjects share one.
+    pub fn of_subject(subject: &str) -> Self {
+        match parse_identifier(subject, "sub", Self::MAX_LEN) {
+            Ok(id) if !id.starts_with("sub:") => Self(id),
+            _ => {
+                use sha2::Digest;
+                let digest = sha2::Sha256::digest(subject.as_bytes());
+                Self(format!("sub:{}", hex::encode(&digest[..16])))
+            }
+        }
+    }
+}
+
+/// Whom a call to the backends acts for. The seed's messages carry a `user_id`, and an empty
+/// one used to mean "anyone"; here it never does. A call acts for a buyer (a non-empty
+/// `user_id`: they see and change only their own records) or, marked with [`Caller::METADATA`]
+/// = [`Caller::PAYMENT_SERVICE`], for the payment service acting on its own record (the
+/// gateway's webhook path); a call that names neither is refused. The mark travels as gRPC
+/// metadata, so the seed's messages are unchanged and backends built for the seed still plug in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Buyer(String),
+    PaymentService,
+}
+
+impl Caller {
+    /// The gRPC metadata entry that marks a call made for the payment service.
+    pub const METADATA: &'static str = "x-usher-caller";
+    pub const PAYMENT_SERVICE: &'static str = "payment-service";
+
+    /// The caller of a request whose message says `user_id` and whose metadata mark is `mark`;
+    /// `None` when it names nobody.
+    pub fn of(user_id: &str, mark: Option<&str>) -> Option<Self> {
+        match (user_id, mark) {
+            ("", Some(Self::PAYMENT_SERVICE)) => Some(Self::PaymentService),
+            ("", _) => None,
+            (user, _) => Some(Self::Buyer(user.to_owned())),
+        }
+    }
+
+    /// The `user_id` to put in a request message (empty for the payment service).
+    pub fn user_id(&self) -> &str {
+        match self {
+            Self::Buyer(id) => id,
+            Self::PaymentService => "",
+        }
+    }
+
+    /// Whether this caller may see or act on a record that belongs to `owner`.
+    pub fn may_act_on(&self, owner: &str) -> bool {
+        match self {
+            Self::Buyer(id) => id == owner,
+            Self::PaymentService => true,
+        }
+    }
 }
 
 /// A waiting token: the bearer credential of one place in one queue (a UUIDv4, as in the seed).

@@ -33,8 +33,8 @@ use crate::queue::eta::Rate;
 use crate::queue::status::QueueStatus;
 use crate::queue::view::EventView;
 use crate::store::{
-    AdmissionHistory, Change, DepartReason, EventConfig, EventUpdate, Notice, Store, StoreError,
-    StoreResult, Touch, WaiterRecord, WaiterState,
+    Change, DepartReason, EventUpdate, Notice, Store, StoreError, StoreResult, Touch, WaiterRecord,
+    WaiterState,
 };
 use crate::ws::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
 
@@ -347,10 +347,12 @@ impl EventChannel {
                         st.eta_error_count += 1;
                         st.admitted.insert(w.token, LocalAdmitted { conn: w.conn });
                     }
-                    metrics
-                        .eta_accuracy
-                        .with_label_values(&[self.event.as_str()])
-                        .set(1.0 - st.eta_error_sum / st.eta_error_count as f64);
+                    if metrics.has_event_series(self.event.as_str()) {
+                        metrics
+                            .eta_accuracy
+                            .with_label_values(&[self.event.as_str()])
+                            .set(1.0 - st.eta_error_sum / st.eta_error_count as f64);
+                    }
                 }
                 for token in lapsed {
                     if let Some(a) = st.admitted.remove(token) {
@@ -416,10 +418,12 @@ impl EventChannel {
         let mut st = self.state.lock();
         let st = &mut *st;
         let rate = st.view.rate(now);
-        metrics
-            .admission_rate
-            .with_label_values(&[self.event.as_str()])
-            .set(rate.per_sec);
+        if metrics.has_event_series(self.event.as_str()) {
+            metrics
+                .admission_rate
+                .with_label_values(&[self.event.as_str()])
+                .set(rate.per_sec);
+        }
         let bit = 1 << slice;
         let dirty = st.dirty & bit != 0;
         st.dirty &= !bit;
@@ -522,8 +526,9 @@ pub struct Hub {
     metrics: Metrics,
     channels: Mutex<HashMap<EventId, Arc<EventChannel>>>,
     next_conn_id: AtomicU64,
-    /// Signalled when this node sees an event for the first time, so the ticker starts
-    /// admitting for it at once rather than at its next periodic look at the event list.
+    /// Signalled when this node sees an event for the first time or an event gets its first
+    /// waiter, so the ticker starts admitting for it at once rather than at its next periodic
+    /// look at its work list.
     pub new_event: Arc<Notify>,
 }
 
@@ -543,21 +548,13 @@ impl Hub {
         self.next_conn_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// The rate a join's ETA is based on: this node's measurement, or for an event that does
-    /// not exist yet (this join creates it), the prior of the settings it will be created with.
-    pub async fn join_rate(
-        self: &Arc<Self>,
-        event: &EventId,
-        defaults: &EventConfig,
-    ) -> StoreResult<Rate> {
+    /// The rate a join's ETA is based on (this node's measurement), or `None` if the event does
+    /// not exist. Costs no store call once this node watches the event.
+    pub async fn join_rate(self: &Arc<Self>, event: &EventId) -> StoreResult<Option<Rate>> {
         if self.channels.lock().contains_key(event) || self.store.config(event).await?.is_some() {
-            return Ok(self.channel(event).await?.rate_now());
+            return Ok(Some(self.channel(event).await?.rate_now()));
         }
-        Ok(Rate::measure(
-            &AdmissionHistory::default(),
-            defaults,
-            now_ms(),
-        ))
+        Ok(None)
     }
 
     /// The event's channel on this node, subscribing and taking a snapshot on first use.
@@ -751,6 +748,8 @@ impl Hub {
                     ch.push_positions(&self.settings, &self.metrics, slice, slices);
                     slice = (slice + 1) % slices;
                     if self.evict_if_idle(&ch) {
+                        // Unsubscribed with no receiver left, the store can drop the channel.
+                        drop(rx);
                         self.store.unsubscribe(&ch.event).await;
                         return;
                     }

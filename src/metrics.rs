@@ -18,6 +18,8 @@ pub struct Inner {
     pub http_requests: IntCounterVec,
     /// `http_server_requests_duration_seconds{method,route,status_code}` (seed name and labels).
     pub http_duration: HistogramVec,
+    /// Connections closed on accept, by cap (`node_cap`, `address_cap`).
+    pub connections_refused: IntCounterVec,
     /// Open WebSockets on this node.
     pub ws_connections: IntGauge,
     /// Connection attempts by outcome (`accepted`, `over_capacity`, `rejected`).
@@ -44,6 +46,10 @@ pub struct Inner {
     pub build_info: Gauge,
     /// `ratelimit_dropped_total{key_type}` (seed name): requests refused by the HTTP rate limit.
     pub ratelimit_dropped: IntCounterVec,
+    /// Events that have per-event series, at most `max_event_series` of them: each series costs
+    /// every scrape, so their number is bounded whatever happens to the events.
+    event_series: parking_lot::Mutex<std::collections::HashSet<String>>,
+    max_event_series: usize,
 }
 
 impl std::ops::Deref for Metrics {
@@ -56,12 +62,16 @@ impl std::ops::Deref for Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
-        Self::new()
+        Self::new(DEFAULT_MAX_EVENT_SERIES)
     }
 }
 
+/// Default of `USHER_METRICS_MAX_EVENTS`.
+pub const DEFAULT_MAX_EVENT_SERIES: usize = 1_000;
+
 impl Metrics {
-    pub fn new() -> Self {
+    /// A registry whose per-event series cover at most `max_event_series` events.
+    pub fn new(max_event_series: usize) -> Self {
         let registry = Registry::new();
         let reg = |c: Box<dyn prometheus::core::Collector>| {
             registry.register(c).expect("metric names are unique");
@@ -78,6 +88,14 @@ impl Metrics {
                 "HTTP request latency.",
             ),
             http_labels,
+        )
+        .unwrap();
+        let connections_refused = IntCounterVec::new(
+            Opts::new(
+                "usher_connections_refused_total",
+                "Connections closed on accept, by cap.",
+            ),
+            &["cap"],
         )
         .unwrap();
         let ws_connections = IntGauge::new("usher_ws_connections", "Open WebSockets.").unwrap();
@@ -166,6 +184,7 @@ impl Metrics {
         for c in [
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
+            Box::new(connections_refused.clone()),
             Box::new(ws_connections.clone()),
             Box::new(ws_connects.clone()),
             Box::new(ws_disconnects.clone()),
@@ -190,6 +209,7 @@ impl Metrics {
             registry,
             http_requests,
             http_duration,
+            connections_refused,
             ws_connections,
             ws_connects,
             ws_disconnects,
@@ -203,7 +223,23 @@ impl Metrics {
             ready_latency,
             build_info,
             ratelimit_dropped,
+            event_series: parking_lot::Mutex::new(std::collections::HashSet::new()),
+            max_event_series,
         }))
+    }
+
+    /// Whether `event` has per-event series: the first `max_event_series` events seen do.
+    /// Only existing events get here (the ticker and the hub work on nothing else).
+    pub fn has_event_series(&self, event: &str) -> bool {
+        let mut seen = self.event_series.lock();
+        if seen.contains(event) {
+            return true;
+        }
+        if seen.len() >= self.max_event_series {
+            return false;
+        }
+        seen.insert(event.to_owned());
+        true
     }
 
     /// The Prometheus text exposition of every metric.

@@ -13,15 +13,19 @@ use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
 use crate::auth::Authenticator;
+use crate::auth::passwords::HashPool;
 use crate::auth::reservation_token::ReservationTokens;
 use crate::backends::Backends;
 use crate::config::Settings;
+use crate::config::{RateLimitSettings, Secret};
+use crate::http::listener::{Listener, PerAddress, connection_cap};
+use crate::http::rate_limit::RateLimit;
 use crate::http::{self, App, AppState, Readiness};
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::queue::{QueueService, ticker};
 use crate::store::{MemoryStore, RedisStore, Store};
-use crate::upstream::Upstreams;
+use crate::upstream::{InventoryDirectory, Upstreams};
 
 /// How long a channel with no sockets stays subscribed for REST status calls.
 const CHANNEL_IDLE_TTL: Duration = Duration::from_secs(60);
@@ -67,7 +71,22 @@ impl Server {
                 )
             })?;
         let addr = listener.local_addr()?;
-        let metrics = Metrics::new();
+        let metrics = Metrics::new(settings.server.metrics_max_events as usize);
+        let conn_cap = connection_cap(settings.conn.max_connections);
+        let ws_cap = settings.ws.max_connections.min(conn_cap);
+        if ws_cap < settings.ws.max_connections {
+            warn!(
+                ws_cap,
+                "USHER_WS_MAX_CONNECTIONS is above the node's connection cap; using the cap"
+            );
+        }
+        let listener = Listener::new(
+            listener,
+            conn_cap,
+            &settings.conn,
+            settings.rate_limit.trusted_proxies.clone(),
+            metrics.clone(),
+        );
         let q = &settings.queue;
         let hub = Hub::new(
             store.clone(),
@@ -84,7 +103,12 @@ impl Server {
         let backends = Self::start_backends(&settings, rx.clone()).await?;
         let upstream = Upstreams::connect(
             &settings.upstream,
-            backends.as_ref().map(|(_, a)| a.as_str()),
+            backends.as_ref().map(|(_, a, _)| a.as_str()),
+            backends
+                .as_ref()
+                .map(|(_, _, key)| key)
+                .or(settings.backends.key.as_ref())
+                .map(|k| k.expose()),
         )?;
         let reservation_tokens = Arc::new(ReservationTokens::new(
             settings.auth.reservation_key_file.as_deref(),
@@ -98,8 +122,14 @@ impl Server {
             &settings.auth,
             settings.server.environment,
         ));
+        let directory = Arc::new(InventoryDirectory::new(
+            upstream.clone(),
+            q.event_cache_size as usize,
+            q.event_cache_ttl,
+        ));
         let queue = QueueService::new(
             store.clone(),
+            directory,
             hub.clone(),
             reservation_tokens.clone(),
             q.clone(),
@@ -125,12 +155,33 @@ impl Server {
             reservation_tokens,
             upstream,
             webhook_url,
-            backends: backends.map(|(b, _)| b),
+            backends: backends.map(|(b, ..)| b),
             readiness,
-            ws_slots: Arc::new(Semaphore::new(settings.ws.max_connections as usize)),
+            ws_slots: Arc::new(Semaphore::new(ws_cap as usize)),
             ws_accept: governor::RateLimiter::direct(governor::Quota::per_second(
                 std::num::NonZeroU32::new(settings.ws.accept_rate).expect("validated: at least 1"),
             )),
+            ws_per_ip: PerAddress::new(settings.ws.max_per_ip),
+            ws_upgrades: (settings.ws.upgrade_rate_per_ip > 0).then(|| {
+                let rate = settings.ws.upgrade_rate_per_ip;
+                RateLimit::keyed(
+                    &RateLimitSettings {
+                        enabled: true,
+                        rps: rate,
+                        burst: rate.saturating_mul(2),
+                        window: Duration::from_secs(1),
+                        exempt_paths: Vec::new(),
+                        trusted_proxies: settings.rate_limit.trusted_proxies.clone(),
+                    },
+                    metrics.clone(),
+                    "ws_upgrade",
+                )
+            }),
+            hash_pool: HashPool::new(
+                settings.auth.hash_workers,
+                settings.auth.hash_queue,
+                metrics.clone(),
+            ),
             settings,
             store: store.clone(),
             hub,
@@ -152,19 +203,25 @@ impl Server {
                 rx.clone(),
             ));
         }
+        if let Some(bind) = app.settings.server.metrics_bind {
+            let metrics_listener = TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} (USHER_METRICS_BIND)"))?;
+            let router = http::metrics_router(app.clone());
+            let mut stop = rx.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                };
+                axum::serve(metrics_listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            });
+            info!(%bind, "metrics listening");
+        }
         let router = http::router(app.clone());
-        let mut stop = rx;
-        let http = tokio::spawn(async move {
-            // The peer address is the rate limit's client identity (see http::client_ip).
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await
-        });
+        let stop = rx;
+        let http = tokio::spawn(listener.serve(router, stop));
         info!(%addr, store = app.store.kind(), "usher listening");
         Ok(Self {
             addr,
@@ -176,22 +233,32 @@ impl Server {
     }
 
     /// Starts the embedded reference backends on a loopback port, unless every backend is
-    /// external. Returns them and their address.
+    /// external. Returns them, their address and the key they require.
     async fn start_backends(
         settings: &Settings,
         shutdown: watch::Receiver<bool>,
-    ) -> anyhow::Result<Option<(Arc<Backends>, String)>> {
+    ) -> anyhow::Result<Option<(Arc<Backends>, String, Secret)>> {
         if settings.upstream.all_external() {
             return Ok(None);
         }
-        let backends = Backends::new(&settings.backends)?;
+        if settings.upstream.payment_address.is_none()
+            && settings.server.environment != crate::config::Environment::Development
+        {
+            warn!(
+                environment = ?settings.server.environment,
+                "USHER_ALLOW_PAYMENT_SIMULATOR: the embedded payment simulator is running; it \
+                 approves payments that were never made. Never sell real tickets like this."
+            );
+        }
+        let key = settings.backends.key.clone().unwrap_or_else(Secret::random);
+        let backends = Backends::new(&settings.backends, Some(key.clone()))?;
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
             .await
             .context("cannot listen for the embedded backends")?;
         let addr = listener.local_addr()?;
         backends.serve(listener, shutdown)?;
         info!(%addr, "embedded reference backends listening (gRPC)");
-        Ok(Some((backends, addr.to_string())))
+        Ok(Some((backends, addr.to_string(), key)))
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -7,14 +7,17 @@
 //! is worse than failing once. Reads (`GetReservation`, `GetPaymentStatus`, inventory status)
 //! are retried once on `UNAVAILABLE`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
+use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
 
+use crate::backends::BACKEND_KEY_METADATA;
 use crate::config::UpstreamSettings;
+use crate::domain::{Caller, EventId};
 use crate::http::error::{ApiError, current_trace_id};
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
 use crate::proto::payment::v1 as pay;
@@ -22,6 +25,7 @@ use crate::proto::payment::v1::payment_service_client::PaymentServiceClient;
 use crate::proto::reservation::v1 as rsv;
 use crate::proto::reservation::v1::inventory_service_client::InventoryServiceClient;
 use crate::proto::reservation::v1::reservation_service_client::ReservationServiceClient;
+use crate::queue::EventDirectory;
 
 /// What a call was about, for error codes (`RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +53,9 @@ pub struct Upstreams {
     pub payment: PaymentServiceClient<Channel>,
     reservation_deadline: Duration,
     payment_deadline: Duration,
+    /// Sent with every call (`x-usher-backend-key`) when the backends require it: always for
+    /// the embedded ones, and for external ones when `USHER_BACKENDS_KEY` is set.
+    backend_key: Option<MetadataValue<Ascii>>,
 }
 
 fn channel(address: &str, tls: bool, connect_timeout: Duration) -> anyhow::Result<Channel> {
@@ -77,7 +84,11 @@ fn channel(address: &str, tls: bool, connect_timeout: Duration) -> anyhow::Resul
 impl Upstreams {
     /// Clients for the configured backends; `embedded` is the address of the embedded ones,
     /// used for every backend without an address of its own.
-    pub fn connect(settings: &UpstreamSettings, embedded: Option<&str>) -> anyhow::Result<Self> {
+    pub fn connect(
+        settings: &UpstreamSettings,
+        embedded: Option<&str>,
+        backend_key: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let pick = |own: &Option<String>, name: &str| {
             own.as_deref()
                 .or(embedded)
@@ -114,25 +125,54 @@ impl Upstreams {
             payment: PaymentServiceClient::new(payment),
             reservation_deadline: settings.reservation_timeout,
             payment_deadline: settings.payment_timeout,
+            backend_key: backend_key
+                .map(|k| k.parse())
+                .transpose()
+                .map_err(|_| anyhow::anyhow!("USHER_BACKENDS_KEY must be printable ASCII"))?,
         })
     }
 
     /// A request to the reservation or inventory service, with its deadline and trace context.
     pub fn for_reservation<T>(&self, message: T) -> Request<T> {
-        request(message, self.reservation_deadline)
+        self.request(message, self.reservation_deadline)
     }
 
     /// A request to the payment service, with its deadline and trace context.
     pub fn for_payment<T>(&self, message: T) -> Request<T> {
-        request(message, self.payment_deadline)
+        self.request(message, self.payment_deadline)
+    }
+
+    /// [`Self::for_reservation`] for a message whose `user_id` is `caller`'s, marked as the
+    /// payment service's when it is.
+    pub fn for_reservation_as<T>(&self, caller: &Caller, message: T) -> Request<T> {
+        mark(caller, self.for_reservation(message))
+    }
+
+    /// [`Self::for_payment`] for a message whose `user_id` is `caller`'s.
+    pub fn for_payment_as<T>(&self, caller: &Caller, message: T) -> Request<T> {
+        mark(caller, self.for_payment(message))
+    }
+
+    fn request<T>(&self, message: T, deadline: Duration) -> Request<T> {
+        let mut req = Request::new(message);
+        req.set_timeout(deadline);
+        if let Ok(v) = traceparent(&current_trace_id()).parse() {
+            req.metadata_mut().insert("traceparent", v);
+        }
+        if let Some(key) = &self.backend_key {
+            req.metadata_mut().insert(BACKEND_KEY_METADATA, key.clone());
+        }
+        req
     }
 }
 
-fn request<T>(message: T, deadline: Duration) -> Request<T> {
-    let mut req = Request::new(message);
-    req.set_timeout(deadline);
-    if let Ok(v) = traceparent(&current_trace_id()).parse() {
-        req.metadata_mut().insert("traceparent", v);
+/// Marks a call made for the payment service (see [`Caller`]).
+fn mark<T>(caller: &Caller, mut req: Request<T>) -> Request<T> {
+    if *caller == Caller::PaymentService {
+        req.metadata_mut().insert(
+            Caller::METADATA,
+            MetadataValue::from_static(Caller::PAYMENT_SERVICE),
+        );
     }
     req
 }
@@ -270,6 +310,69 @@ pub fn from_in_band(e: &PbError, resource: Resource) -> ApiError {
         | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
     };
     ApiError::new(status, name, upstream_message(&e.message, status))
+}
+
+/// The inventory service as the queue's [`EventDirectory`]: an event exists if
+/// `GetInventoryStatus` knows it. Answers, "not found" included, are kept in a bounded cache
+/// for a while, and concurrent lookups of one id share one call, so a flood of ids that do not
+/// exist costs the inventory at most one call per id per TTL and this node a bounded amount of
+/// memory.
+pub struct InventoryDirectory {
+    upstream: Upstreams,
+    /// Event id → (exists, when it was asked).
+    cache: quick_cache::sync::Cache<EventId, (bool, Instant)>,
+    ttl: Duration,
+}
+
+impl InventoryDirectory {
+    pub fn new(upstream: Upstreams, capacity: usize, ttl: Duration) -> Self {
+        Self {
+            upstream,
+            cache: quick_cache::sync::Cache::new(capacity),
+            ttl,
+        }
+    }
+
+    async fn ask(&self, event: &EventId) -> Result<bool, String> {
+        let call = || {
+            let mut client = self.upstream.inventory.clone();
+            let req = self
+                .upstream
+                .for_reservation(rsv::GetInventoryStatusRequest {
+                    event_id: event.to_string(),
+                    section: String::new(),
+                });
+            async move { client.get_inventory_status(req).await }
+        };
+        match read_twice(call).await {
+            Ok(r) => match r.into_inner().in_band_error() {
+                None => Ok(true),
+                Some(e) if e.code == ErrorCode::NotFound as i32 => Ok(false),
+                Some(e) => Err(format!("{:?}: {}", e.code, e.message)),
+            },
+            Err(s) if s.code() == Code::NotFound => Ok(false),
+            Err(s) => Err(format!("{:?}: {}", s.code(), s.message())),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl EventDirectory for InventoryDirectory {
+    async fn exists(&self, event: &EventId) -> Result<bool, String> {
+        if let Some((known, at)) = self.cache.get(event) {
+            if at.elapsed() < self.ttl {
+                return Ok(known);
+            }
+            self.cache.remove(event);
+        }
+        let (known, _) = self
+            .cache
+            .get_or_insert_async(event, async {
+                self.ask(event).await.map(|k| (k, Instant::now()))
+            })
+            .await?;
+        Ok(known)
+    }
 }
 
 #[cfg(test)]

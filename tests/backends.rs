@@ -42,6 +42,17 @@ impl Drop for TempDir {
     }
 }
 
+/// A request the gateway makes for the payment service (the webhook path): no user, and the
+/// payment service's mark.
+fn as_payment_service<T>(message: T) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    req.metadata_mut().insert(
+        usher::domain::Caller::METADATA,
+        usher::domain::Caller::PAYMENT_SERVICE.parse().unwrap(),
+    );
+    req
+}
+
 /// Starts the backends on a free loopback port with one event `evt` of `seats` seats in one
 /// section (price 1,000 KRW each) and the given extra flags.
 async fn start(seats: u32, flags: &[&str]) -> Fixture {
@@ -66,7 +77,7 @@ async fn start(seats: u32, flags: &[&str]) -> Fixture {
     let Some(Command::Backends(args)) = Cli::try_parse_from(argv).unwrap().command else {
         unreachable!()
     };
-    let backends = Backends::new(&args.backends).unwrap();
+    let backends = Backends::new(&args.backends, args.backends.key.clone()).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, rx) = watch::channel(false);
@@ -138,10 +149,10 @@ impl Fixture {
     async fn payment_status(&self, intent: &str) -> paypb::PaymentStatus {
         let p = self
             .payments()
-            .get_payment_status(paypb::GetPaymentStatusRequest {
+            .get_payment_status(as_payment_service(paypb::GetPaymentStatusRequest {
                 payment_intent_id: intent.into(),
                 user_id: String::new(),
-            })
+            }))
             .await
             .unwrap()
             .into_inner()
@@ -152,11 +163,11 @@ impl Fixture {
 
     async fn confirm(&self, reservation: &str, intent: &str) -> rsvpb::ConfirmReservationResponse {
         self.reservations()
-            .confirm_reservation(rsvpb::ConfirmReservationRequest {
+            .confirm_reservation(as_payment_service(rsvpb::ConfirmReservationRequest {
                 reservation_id: reservation.into(),
                 payment_intent_id: intent.into(),
                 ..Default::default()
-            })
+            }))
             .await
             .unwrap()
             .into_inner()
@@ -165,10 +176,10 @@ impl Fixture {
     async fn status_of(&self, reservation: &str) -> rsvpb::ReservationStatus {
         let r = self
             .reservations()
-            .get_reservation(rsvpb::GetReservationRequest {
+            .get_reservation(as_payment_service(rsvpb::GetReservationRequest {
                 reservation_id: reservation.into(),
                 user_id: String::new(),
-            })
+            }))
             .await
             .unwrap()
             .into_inner()
@@ -275,6 +286,7 @@ async fn two_thousand_buyers_for_fifty_seats_never_oversell() {
                     .reservations()
                     .cancel_reservation(rsvpb::CancelReservationRequest {
                         reservation_id: r.reservation_id.clone(),
+                        user_id: format!("u{i}"),
                         ..Default::default()
                     })
                     .await
@@ -436,6 +448,7 @@ async fn confirm_requires_a_completed_payment_of_the_right_amount_and_is_idempot
         .reservations()
         .cancel_reservation(rsvpb::CancelReservationRequest {
             reservation_id: r.reservation_id.clone(),
+            user_id: "u1".into(),
             ..Default::default()
         })
         .await
@@ -556,14 +569,86 @@ async fn usher_backends_serves_the_three_services_on_its_own() {
     assert_eq!(stats.stats.unwrap().total_seats, 10_000);
     assert_eq!(stats.sections.len(), 9);
     let unknown = PaymentServiceClient::new(channel)
-        .get_payment_status(paypb::GetPaymentStatusRequest {
+        .get_payment_status(as_payment_service(paypb::GetPaymentStatusRequest {
             payment_intent_id: "pay_nope".into(),
             user_id: String::new(),
-        })
+        }))
         .await
         .unwrap()
         .into_inner();
     assert_eq!(code(&unknown.error), Some(ErrorCode::NotFound));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+#[tokio::test]
+async fn a_call_that_names_no_caller_is_refused_and_buyers_see_only_their_own() {
+    let f = start(10, &[]).await;
+    let r = f.reserve("alice", &["A-1-1"], 0).await;
+    let id = r.reservation_id;
+    let get = |user: &str| rsvpb::GetReservationRequest {
+        reservation_id: id.clone(),
+        user_id: user.into(),
+    };
+    // No user and no mark: nobody, not "anyone".
+    let err = f.reservations().get_reservation(get("")).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::PermissionDenied);
+    let err = f
+        .reservations()
+        .cancel_reservation(rsvpb::CancelReservationRequest {
+            reservation_id: id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::PermissionDenied);
+    // Another buyer is refused; the owner and the payment service see it.
+    let other = f
+        .reservations()
+        .get_reservation(get("mallory"))
+        .await
+        .unwrap();
+    assert_eq!(code(&other.into_inner().error), Some(ErrorCode::Forbidden));
+    let mine = f
+        .reservations()
+        .get_reservation(get("alice"))
+        .await
+        .unwrap();
+    assert!(mine.into_inner().reservation.is_some());
+    assert_eq!(f.status_of(&id).await, rsvpb::ReservationStatus::Hold);
+}
+
+#[tokio::test]
+async fn a_buyer_holds_at_most_the_per_buyer_limit_across_reservations() {
+    let f = start(50, &["--max-seats-per-buyer", "4"]).await;
+    assert!(f.reserve("mallory", &[], 3).await.error.is_none());
+    let over = f.reserve("mallory", &[], 2).await;
+    assert_eq!(code(&over.error), Some(ErrorCode::FailedPrecondition));
+    assert!(f.reserve("mallory", &[], 1).await.error.is_none());
+    assert!(f.reserve("alice", &[], 4).await.error.is_none());
+    assert_eq!(f.available().await, 50 - 8);
+}
+
+#[tokio::test]
+async fn with_a_key_the_backends_refuse_calls_without_it() {
+    let f = start(10, &["--backends-key", "a-shared-backends-key"]).await;
+    let err = f
+        .inventory()
+        .get_inventory_status(rsvpb::GetInventoryStatusRequest {
+            event_id: "evt".into(),
+            section: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    let mut req = tonic::Request::new(rsvpb::GetInventoryStatusRequest {
+        event_id: "evt".into(),
+        section: String::new(),
+    });
+    req.metadata_mut().insert(
+        usher::backends::BACKEND_KEY_METADATA,
+        "a-shared-backends-key".parse().unwrap(),
+    );
+    let stats = f.inventory().get_inventory_status(req).await.unwrap();
+    assert_eq!(stats.into_inner().stats.unwrap().total_seats, 10);
 }

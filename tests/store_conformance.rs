@@ -13,6 +13,16 @@ fn event(name: &str) -> EventId {
     EventId::parse(name).unwrap()
 }
 
+/// Creates an event with the test settings (as an operator or the inventory lookup does).
+async fn open(store: &dyn Store, name: &str) -> EventId {
+    let e = event(name);
+    store
+        .update_config(&e, &ConfigPatch::default(), &config())
+        .await
+        .unwrap();
+    e
+}
+
 fn config() -> EventConfig {
     EventConfig {
         rate_per_sec: 0.001,
@@ -28,7 +38,6 @@ fn join_req(event: &EventId, user: Option<&str>) -> JoinRequest {
         event: event.clone(),
         user: user.map(|u| UserId::parse_optional(Some(u)).unwrap().unwrap()),
         token: WaitingToken::new(),
-        defaults: config(),
         heartbeat_ms: 60_000,
         max_waiting: 1_000,
         claim: None,
@@ -52,7 +61,7 @@ async fn state(store: &dyn Store, token: WaitingToken) -> WaiterState {
 const LIMITS: AdmitLimits = AdmitLimits { max_batch: 10_000 };
 
 pub async fn joins_issue_consecutive_sequence_numbers_and_exact_positions(store: Arc<dyn Store>) {
-    let e = event("evt_seq");
+    let e = open(&*store, "evt_seq").await;
     for i in 1..=5 {
         let (_, seq, position) = join(&*store, &e).await;
         assert_eq!((seq, position), (Seq(i), i));
@@ -64,11 +73,11 @@ pub async fn joins_issue_consecutive_sequence_numbers_and_exact_positions(store:
     );
     assert_eq!(snap.config, config());
     assert_eq!(snap.counters.joined, 5);
-    assert!(store.events().await.unwrap().contains(&e));
+    assert!(store.live_events().await.unwrap().contains(&e));
 }
 
 pub async fn a_full_queue_and_a_second_place_for_one_user_are_refused(store: Arc<dyn Store>) {
-    let e = event("evt_limits");
+    let e = open(&*store, "evt_limits").await;
     let mut req = join_req(&e, Some("alice"));
     req.max_waiting = 2;
     assert!(matches!(
@@ -94,7 +103,7 @@ pub async fn a_full_queue_and_a_second_place_for_one_user_are_refused(store: Arc
 pub async fn admission_takes_the_burst_in_sequence_order_and_publishes_the_step(
     store: Arc<dyn Store>,
 ) {
-    let e = event("evt_admit");
+    let e = open(&*store, "evt_admit").await;
     let mut tokens = Vec::new();
     for _ in 0..5 {
         tokens.push(join(&*store, &e).await.0);
@@ -133,7 +142,7 @@ pub async fn admission_takes_the_burst_in_sequence_order_and_publishes_the_step(
 }
 
 pub async fn admission_respects_pause_max_active_and_the_batch_limit(store: Arc<dyn Store>) {
-    let e = event("evt_caps");
+    let e = open(&*store, "evt_caps").await;
     for _ in 0..5 {
         join(&*store, &e).await;
     }
@@ -163,7 +172,7 @@ pub async fn admission_respects_pause_max_active_and_the_batch_limit(store: Arc<
 }
 
 pub async fn unused_entry_windows_lapse_and_free_their_slot(store: Arc<dyn Store>) {
-    let e = event("evt_lapse");
+    let e = open(&*store, "evt_lapse").await;
     let patch = ConfigPatch {
         entry_window_secs: Some(1),
         max_active: Some(Some(1)),
@@ -195,7 +204,7 @@ pub async fn unused_entry_windows_lapse_and_free_their_slot(store: Arc<dyn Store
 }
 
 pub async fn leaving_departs_and_the_departure_is_published(store: Arc<dyn Store>) {
-    let e = event("evt_leave");
+    let e = open(&*store, "evt_leave").await;
     let (a, ..) = join(&*store, &e).await;
     let (b, ..) = join(&*store, &e).await;
     let mut rx = store.subscribe(&e).await.unwrap();
@@ -237,7 +246,7 @@ pub async fn leaving_departs_and_the_departure_is_published(store: Arc<dyn Store
 pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
     store: Arc<dyn Store>,
 ) {
-    let e = event("evt_reap");
+    let e = open(&*store, "evt_reap").await;
     let mut short = join_req(&e, None);
     short.heartbeat_ms = 100;
     let ghost = short.token;
@@ -278,7 +287,7 @@ pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
 }
 
 pub async fn enter_grants_once_and_only_after_admission(store: Arc<dyn Store>) {
-    let e = event("evt_enter");
+    let e = open(&*store, "evt_enter").await;
     let (t, ..) = join(&*store, &e).await;
     assert_eq!(
         store.enter(t, "g0", 1_000).await.unwrap(),
@@ -314,7 +323,7 @@ pub async fn enter_grants_once_and_only_after_admission(store: Arc<dyn Store>) {
 pub async fn a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused(
     store: Arc<dyn Store>,
 ) {
-    let e = event("evt_claims");
+    let e = open(&*store, "evt_claims").await;
     let claim = |key: &str, fingerprint: &str, ttl_ms: u64| IdempotencyClaim {
         key: key.into(),
         fingerprint: fingerprint.into(),
@@ -425,10 +434,8 @@ pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn St
 }
 
 pub async fn updates_carry_contiguous_versions_and_snapshots_include_them(store: Arc<dyn Store>) {
-    let e = event("evt_versions");
+    let e = open(&*store, "evt_versions").await;
     let mut rx = store.subscribe(&e).await.unwrap();
-    assert_eq!(store.snapshot(&e).await.unwrap(), None);
-    assert_eq!(store.config(&e).await.unwrap(), None);
     join(&*store, &e).await;
     join(&*store, &e).await;
     let cfg = store
@@ -459,6 +466,61 @@ pub async fn updates_carry_contiguous_versions_and_snapshots_include_them(store:
     store.unsubscribe(&e).await;
 }
 
+pub async fn joining_an_unknown_event_creates_nothing(store: Arc<dyn Store>) {
+    let e = event("evt_nobody_created");
+    let count = store.event_count().await.unwrap();
+    let mut req = join_req(&e, Some("dave"));
+    req.claim = Some(IdempotencyClaim {
+        key: "join-unknown".into(),
+        fingerprint: "f".into(),
+        ttl_ms: 60_000,
+    });
+    assert_eq!(
+        store.join(req.clone()).await.unwrap(),
+        JoinOutcome::EventNotFound
+    );
+    assert_eq!(store.snapshot(&e).await.unwrap(), None);
+    assert_eq!(store.config(&e).await.unwrap(), None);
+    assert_eq!(store.event_count().await.unwrap(), count);
+    assert!(!store.live_events().await.unwrap().contains(&e));
+    // The refused join kept neither its key nor its user's place: once the event exists, the
+    // same request joins.
+    let e = open(&*store, "evt_nobody_created").await;
+    assert_eq!(store.event_count().await.unwrap(), count + 1);
+    assert!(matches!(
+        store.join(req).await.unwrap(),
+        JoinOutcome::Joined { position: 1, .. }
+    ));
+    assert!(store.snapshot(&e).await.unwrap().is_some());
+}
+
+pub async fn only_events_with_someone_waiting_or_active_are_live(store: Arc<dyn Store>) {
+    let e = open(&*store, "evt_live").await;
+    let idle = open(&*store, "evt_idle").await;
+    let live = |store: Arc<dyn Store>| async move { store.live_events().await.unwrap() };
+    assert!(
+        !live(store.clone()).await.contains(&e),
+        "created, nobody joined"
+    );
+    let (token, ..) = join(&*store, &e).await;
+    assert!(live(store.clone()).await.contains(&e), "someone waiting");
+    let outcome = store.admit(&e, LIMITS).await.unwrap();
+    assert_eq!(
+        (outcome.admitted, outcome.waiting, outcome.active),
+        (1, 0, 1)
+    );
+    assert!(live(store.clone()).await.contains(&e), "someone admitted");
+    store.leave(token).await.unwrap();
+    let outcome = store.admit(&e, LIMITS).await.unwrap();
+    assert_eq!((outcome.waiting, outcome.active), (0, 0));
+    assert!(!live(store.clone()).await.contains(&e), "nobody left");
+    store.admit(&idle, LIMITS).await.unwrap();
+    assert!(!live(store.clone()).await.contains(&idle));
+    // A join puts it back.
+    join(&*store, &e).await;
+    assert!(live(store.clone()).await.contains(&e));
+}
+
 pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>) {
     let alice = UserRecord {
         id: "usr_1".into(),
@@ -479,10 +541,32 @@ pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>)
     assert!(!store.create_user(&impostor).await.unwrap());
     assert_eq!(store.user("alice").await.unwrap(), Some(alice));
     assert_eq!(store.user("bob").await.unwrap(), None);
+    assert_eq!(
+        store.user_count().await.unwrap(),
+        1,
+        "the impostor is not counted"
+    );
+}
+
+pub async fn failed_logins_are_counted_per_username_within_a_window(store: Arc<dyn Store>) {
+    assert_eq!(store.login_failures("erin").await.unwrap(), 0);
+    for n in 1..=3 {
+        assert_eq!(store.login_failed("erin", 300).await.unwrap(), n);
+    }
+    assert_eq!(store.login_failures("erin").await.unwrap(), 3);
+    assert_eq!(
+        store.login_failures("frank").await.unwrap(),
+        0,
+        "per username"
+    );
+    // The window started with the first failure; later failures do not extend it.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(store.login_failures("erin").await.unwrap(), 0);
+    assert_eq!(store.login_failed("erin", 300).await.unwrap(), 1);
 }
 
 pub async fn notices_are_published_in_order_with_the_next_version(store: Arc<dyn Store>) {
-    let e = event("evt_notice");
+    let e = open(&*store, "evt_notice").await;
     let (token, ..) = join(&*store, &e).await;
     let mut rx = store.subscribe(&e).await.unwrap();
     let before = store.snapshot(&e).await.unwrap().unwrap().version;
@@ -560,6 +644,9 @@ macro_rules! conformance {
                 updates_carry_contiguous_versions_and_snapshots_include_them,
                 users_are_created_once_and_found_by_username,
                 notices_are_published_in_order_with_the_next_version,
+                joining_an_unknown_event_creates_nothing,
+                only_events_with_someone_waiting_or_active_are_live,
+                failed_logins_are_counted_per_username_within_a_window,
             );
         }
     };

@@ -2,11 +2,13 @@
 //! provider's JWKS), the seed's development bypass tokens, logins with memory-hard password
 //! hashes, and the signed, single-use reservation tokens that `enter` hands out.
 //!
-//! - [`users`]: register and login (argon2id hashes, users kept in the store);
+//! - [`users`]: register and login (users kept in the store);
+//! - [`passwords`]: argon2id hashes on a bounded pool;
 //! - [`reservation_token`]: ES256 reservation tokens and their JWKS;
 //! - [`jwks`]: the identity provider's keys, fetched and refreshed.
 
 pub mod jwks;
+pub mod passwords;
 pub mod reservation_token;
 pub mod users;
 
@@ -23,12 +25,14 @@ use serde::{Deserialize, Serialize};
 use crate::config::{AuthSettings, Environment};
 use crate::http::error::ApiError;
 
-/// The seed's development bypass tokens (accepted only when `SERVER_ENVIRONMENT=development`,
-/// and only with their companion header).
+/// The seed's development bypass tokens (accepted only in development with
+/// `USHER_ALLOW_BYPASS_TOKENS=true`, and only with their companion header).
 const DEV_BYPASS_TOKEN: &str = "dev-super-key-local-testing";
 const LOAD_TEST_BYPASS_TOKEN: &str = "load-test-bypass-token";
 /// Distinct load-test users the bypass token spreads over (as the seed).
 const LOAD_TEST_USERS: u128 = 30_000;
+/// Longest accepted token subject (user id).
+const MAX_SUBJECT_LEN: usize = 256;
 /// Clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 5;
 
@@ -38,6 +42,13 @@ pub struct User {
     pub id: String,
     pub username: String,
     pub role: String,
+}
+
+impl User {
+    /// The user as the caller of a backend call.
+    pub fn caller(&self) -> crate::domain::Caller {
+        crate::domain::Caller::Buyer(self.id.clone())
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for User {
@@ -101,7 +112,7 @@ impl Authenticator {
                 .jwks_endpoint
                 .clone()
                 .map(|url| jwks::JwksCache::start(url, settings.jwks_ttl)),
-            bypass: environment == Environment::Development,
+            bypass: environment == Environment::Development && settings.allow_bypass_tokens,
             settings: settings.clone(),
         }
     }
@@ -162,6 +173,11 @@ impl Authenticator {
             tracing::debug!(error = %e, "token refused");
             unauthorized("INVALID_TOKEN", "Token validation failed")
         })?;
+        // The subject is who the caller is everywhere behind the gateway: a token without one
+        // names nobody (and must never read as "any user").
+        if claims.sub.trim().is_empty() || claims.sub.len() > MAX_SUBJECT_LEN {
+            return Err(unauthorized("INVALID_TOKEN", "Token validation failed"));
+        }
         Ok(User {
             // The user is the subject (as the seed); `user_id` is only echoed for old clients.
             id: claims.sub,
@@ -269,11 +285,16 @@ mod tests {
     use clap::Parser;
 
     fn auth(env: Environment) -> Authenticator {
-        let settings =
-            crate::cli::Cli::try_parse_from(["usher", "serve", "--jwt-audience", "usher-api"])
-                .unwrap()
-                .into_settings()
-                .unwrap();
+        auth_with(env, &[])
+    }
+
+    fn auth_with(env: Environment, extra: &[&str]) -> Authenticator {
+        let mut argv = vec!["usher", "serve", "--jwt-audience", "usher-api"];
+        argv.extend_from_slice(extra);
+        let settings = crate::cli::Cli::try_parse_from(argv)
+            .unwrap()
+            .into_settings()
+            .unwrap();
         Authenticator::new(&settings.auth, env)
     }
 
@@ -307,10 +328,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn bypass_tokens_work_only_in_development_with_their_header() {
+    async fn bypass_tokens_work_only_in_development_when_enabled_with_their_header() {
+        let enabled = ["--allow-bypass-tokens", "true"];
         let mut h = bearer(DEV_BYPASS_TOKEN);
         assert_eq!(
-            auth(Environment::Development)
+            auth_with(Environment::Development, &enabled)
                 .authenticate(&h)
                 .await
                 .unwrap_err()
@@ -319,7 +341,7 @@ mod tests {
         );
         h.insert("x-dev-mode", "true".parse().unwrap());
         assert_eq!(
-            auth(Environment::Development)
+            auth_with(Environment::Development, &enabled)
                 .authenticate(&h)
                 .await
                 .unwrap()
@@ -327,7 +349,16 @@ mod tests {
             "dev-user-123"
         );
         assert_eq!(
-            auth(Environment::Staging)
+            auth(Environment::Development)
+                .authenticate(&h)
+                .await
+                .unwrap_err()
+                .code,
+            "INVALID_TOKEN",
+            "not enabled"
+        );
+        assert_eq!(
+            auth_with(Environment::Staging, &enabled)
                 .authenticate(&h)
                 .await
                 .unwrap_err()

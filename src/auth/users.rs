@@ -1,12 +1,13 @@
 //! Buyer accounts: `POST /api/v1/auth/register` and `POST /api/v1/auth/login`, with the seed's
-//! JSON shapes. Passwords are hashed with argon2id (memory-hard) off the async runtime; a login
-//! for an unknown user costs the same hash as one with a wrong password, so response times do
-//! not reveal which usernames exist.
+//! JSON shapes. Passwords are hashed with argon2id (memory-hard) on the bounded
+//! [`super::passwords::HashPool`]; a login for an unknown user costs the same hash as one with
+//! a wrong password, so response times do not reveal which usernames exist.
+//!
+//! Bounds: an account's failed logins are counted in the store (so across replicas), and past
+//! `USHER_LOGIN_MAX_FAILURES` in `USHER_LOGIN_FAILURE_WINDOW` its logins are refused (429)
+//! before any hashing until the window ends; registrations stop at `USHER_MAX_USERS` accounts.
+//! Both routes also have their own per-address rate limit (see [`crate::http::router`]).
 
-use std::sync::LazyLock;
-
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,31 +15,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::User;
+use super::passwords::{DECOY_HASH, hash, verify};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiJson};
 use crate::store::UserRecord;
 
 const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 128;
-
-/// A hash of nothing anyone knows, verified when the username does not exist.
-static DECOY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash("decoy password for unknown users").expect("argon2"));
-
-fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
-    let salt = SaltString::generate(&mut rand_core::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-}
-
-fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
 
 /// Usernames: 3 to 64 of letters, digits, `.`, `_`, `-`; compared case-insensitively.
 fn parse_username(raw: &str) -> Result<String, ApiError> {
@@ -88,18 +71,6 @@ fn answer(app: &AppState, user: &UserRecord) -> Result<Value, ApiError> {
     }))
 }
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "HASH_ERROR",
-            "Password hashing failed",
-        )
-    })
-}
-
 /// `POST /api/v1/auth/register` → 201 with a token.
 pub async fn register(
     State(app): State<AppState>,
@@ -116,14 +87,31 @@ pub async fn register(
             "email or display_name is too long",
         ));
     }
+    if app
+        .store
+        .user_count()
+        .await
+        .map_err(|_| ApiError::store_unavailable())?
+        >= app.settings.auth.max_users
+    {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "REGISTRATION_CLOSED",
+            "No more accounts can be registered",
+        ));
+    }
     let password = body.password;
-    let password_hash = blocking(move || hash(&password)).await?.map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "HASH_ERROR",
-            "Password hashing failed",
-        )
-    })?;
+    let password_hash = app
+        .hash_pool
+        .run(move || hash(&password))
+        .await?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "HASH_ERROR",
+                "Password hashing failed",
+            )
+        })?;
     let user = UserRecord {
         id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
         display_name: if body.display_name.is_empty() {
@@ -173,30 +161,45 @@ pub async fn login(
             .map_err(|_| ApiError::store_unavailable())?,
         Err(_) => None,
     };
+    let auth = &app.settings.auth;
+    if let Some(user) = &user
+        && app
+            .store
+            .login_failures(&user.username)
+            .await
+            .map_err(|_| ApiError::store_unavailable())?
+            >= u64::from(auth.login_max_failures)
+    {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_LOGIN_ATTEMPTS",
+            "Too many failed logins for this account; try again later",
+        )
+        .with_retry_after(auth.login_failure_window.as_secs().max(1)));
+    }
     let phc = user
         .as_ref()
         .map_or_else(|| DECOY_HASH.clone(), |u| u.password_hash.clone());
     let password = body.password;
-    let ok = blocking(move || verify(&password, &phc)).await?;
+    let ok = app.hash_pool.run(move || verify(&password, &phc)).await?;
     match user {
         Some(user) if ok => Ok(Json(answer(&app, &user)?)),
-        _ => Err(invalid()),
+        Some(user) => {
+            // Only existing accounts are counted: the store holds at most one counter per
+            // account, whatever names are tried.
+            app.store
+                .login_failed(&user.username, auth.login_failure_window.as_millis() as u64)
+                .await
+                .map_err(|_| ApiError::store_unavailable())?;
+            Err(invalid())
+        }
+        None => Err(invalid()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hashes_verify_only_the_right_password_and_are_salted() {
-        let a = hash("correct horse").unwrap();
-        let b = hash("correct horse").unwrap();
-        assert!(a.starts_with("$argon2id$"));
-        assert_ne!(a, b, "salted");
-        assert!(verify("correct horse", &a));
-        assert!(!verify("wrong horse", &a));
-    }
 
     #[test]
     fn usernames_are_normalised_and_checked() {

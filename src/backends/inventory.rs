@@ -139,9 +139,10 @@ struct Section {
     len: usize,
 }
 
-/// One hold: the seats a reservation holds until `expires_ms`.
+/// One hold: the seats a reservation holds for a buyer until `expires_ms`.
 struct Hold {
     hold_id: String,
+    buyer: String,
     seats: Vec<usize>,
     expires_ms: u64,
 }
@@ -166,6 +167,8 @@ struct Venue {
     ended: HashMap<String, Ended>,
     held: usize,
     sold: usize,
+    /// Seats each buyer holds or bought in this event, for the per-buyer limit.
+    per_buyer: HashMap<String, usize>,
 }
 
 /// Counts of one venue or section.
@@ -187,6 +190,11 @@ pub enum HoldError {
     /// Fewer than the requested number of seats are free.
     Insufficient {
         remaining: usize,
+    },
+    /// The buyer would hold or own more than `limit` seats of the event; `has` already.
+    BuyerLimit {
+        limit: usize,
+        has: usize,
     },
 }
 
@@ -261,6 +269,7 @@ impl Venue {
             ended: HashMap::new(),
             held: 0,
             sold: 0,
+            per_buyer: HashMap::new(),
         }
     }
 
@@ -307,8 +316,18 @@ impl Venue {
             self.seats[i].state = SeatState::Available;
         }
         self.held -= hold.seats.len();
+        self.uncount_buyer(&hold.buyer, hold.seats.len());
         self.ended.insert(reservation.to_owned(), Ended::Released);
         hold.seats
+    }
+
+    fn uncount_buyer(&mut self, buyer: &str, seats: usize) {
+        if let Some(n) = self.per_buyer.get_mut(buyer) {
+            *n = n.saturating_sub(seats);
+            if *n == 0 {
+                self.per_buyer.remove(buyer);
+            }
+        }
     }
 
     fn counts(&self, section: Option<usize>) -> Counts {
@@ -347,8 +366,11 @@ impl Venue {
             .collect()
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn hold(
         &mut self,
+        buyer: &str,
+        max_per_buyer: usize,
         reservation: &str,
         seat_ids: &[String],
         quantity: usize,
@@ -379,6 +401,14 @@ impl Venue {
             return Err(HoldError::Invalid(
                 "reservation's hold already ended".into(),
             ));
+        }
+        // Across every reservation of the buyer, under the venue's lock like the seats.
+        let has = self.per_buyer.get(buyer).copied().unwrap_or(0);
+        if has + quantity > max_per_buyer {
+            return Err(HoldError::BuyerLimit {
+                limit: max_per_buyer,
+                has,
+            });
         }
         let targets = if seat_ids.is_empty() {
             let section = match section.filter(|s| !s.is_empty()) {
@@ -426,6 +456,7 @@ impl Venue {
             };
         }
         self.held += targets.len();
+        *self.per_buyer.entry(buyer.to_owned()).or_insert(0) += targets.len();
         let hold_id = new_id("hold");
         self.expiries.insert((expires_ms, reservation.to_owned()));
         let seats = targets.iter().map(|&i| self.seat(i)).collect();
@@ -433,6 +464,7 @@ impl Venue {
             reservation.to_owned(),
             Hold {
                 hold_id: hold_id.clone(),
+                buyer: buyer.to_owned(),
                 seats: targets,
                 expires_ms,
             },
@@ -518,6 +550,13 @@ impl Venue {
         if held_by_holds != c.held {
             return Err(format!("{held_by_holds} seats in holds, {} held", c.held));
         }
+        let by_buyers: usize = self.per_buyer.values().sum();
+        if by_buyers != c.held + c.sold {
+            return Err(format!(
+                "buyers hold or own {by_buyers} seats, {} held and {} sold",
+                c.held, c.sold
+            ));
+        }
         Ok(())
     }
 }
@@ -525,11 +564,14 @@ impl Venue {
 /// Every event's venue.
 pub struct Inventory {
     venues: HashMap<String, Arc<Mutex<Venue>>>,
+    /// Most seats one buyer may hold or own per event, across reservations.
+    max_per_buyer: usize,
 }
 
 impl Inventory {
-    pub fn new(file: &InventoryFile) -> Self {
+    pub fn new(file: &InventoryFile, max_per_buyer: usize) -> Self {
         Self {
+            max_per_buyer,
             venues: file
                 .events
                 .iter()
@@ -542,11 +584,14 @@ impl Inventory {
         self.venues.get(event)
     }
 
-    /// Holds seats for `reservation` until `expires_ms`: the given seats, or any `quantity`
-    /// seats (in `section` if given). All or nothing.
+    /// Holds seats for `reservation` of `buyer` until `expires_ms`: the given seats, or any
+    /// `quantity` seats (in `section` if given). All or nothing, and never more than the
+    /// per-buyer limit of the event across the buyer's reservations.
+    #[allow(clippy::too_many_arguments)]
     pub fn hold(
         &self,
         event: &str,
+        buyer: &str,
         reservation: &str,
         seat_ids: &[String],
         quantity: usize,
@@ -573,9 +618,19 @@ impl Inventory {
         if expires_ms <= now {
             return Err(HoldError::Invalid("hold_expires_at is in the past".into()));
         }
-        venue
-            .lock()
-            .hold(reservation, seat_ids, n, section, expires_ms, now)
+        if buyer.is_empty() {
+            return Err(HoldError::Invalid("a buyer is required".into()));
+        }
+        venue.lock().hold(
+            buyer,
+            self.max_per_buyer,
+            reservation,
+            seat_ids,
+            n,
+            section,
+            expires_ms,
+            now,
+        )
     }
 
     /// Sells the seats `reservation` holds, if its hold is still live.
@@ -661,6 +716,12 @@ impl HoldError {
                 ErrorCode::InsufficientInventory,
                 &format!("only {remaining} seats are available"),
             ),
+            HoldError::BuyerLimit { limit, has } => in_band(
+                ErrorCode::FailedPrecondition,
+                &format!(
+                    "at most {limit} seats per buyer for this event; this buyer has {has} held or bought"
+                ),
+            ),
         }
     }
 }
@@ -729,6 +790,7 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
             .map_err(|_| Status::invalid_argument("quantity must not be negative"))?;
         match self.inventory.hold(
             &req.event_id,
+            &req.user_id,
             &req.reservation_id,
             &req.seat_ids,
             quantity,
@@ -867,7 +929,11 @@ mod tests {
     use super::*;
 
     fn tiny(seats: u32) -> Inventory {
-        Inventory::new(&InventoryFile {
+        tiny_with_limit(seats, 8)
+    }
+
+    fn tiny_with_limit(seats: u32, max_per_buyer: usize) -> Inventory {
+        let file = InventoryFile {
             events: vec![EventSpec {
                 event_id: "evt".into(),
                 name: "tiny".into(),
@@ -881,18 +947,53 @@ mod tests {
                     },
                 }],
             }],
-        })
+        };
+        Inventory::new(&file, max_per_buyer)
+    }
+
+    #[test]
+    fn a_buyer_holds_and_owns_at_most_the_limit_across_reservations() {
+        let inv = tiny_with_limit(20, 4);
+        let later = now_ms() + 60_000;
+        inv.hold("evt", "mallory", "r1", &[], 3, None, later)
+            .unwrap();
+        assert_eq!(
+            inv.hold("evt", "mallory", "r2", &[], 2, None, later)
+                .unwrap_err(),
+            HoldError::BuyerLimit { limit: 4, has: 3 }
+        );
+        inv.hold("evt", "mallory", "r3", &[], 1, None, later)
+            .unwrap();
+        // Bought seats still count; released ones do not.
+        assert!(matches!(
+            inv.commit("evt", "r1"),
+            CommitOutcome::Sold { .. }
+        ));
+        assert!(
+            inv.hold("evt", "mallory", "r4", &[], 1, None, later)
+                .is_err()
+        );
+        assert!(matches!(
+            inv.release("evt", "r3"),
+            ReleaseOutcome::Released(_)
+        ));
+        inv.hold("evt", "mallory", "r5", &[], 1, None, later)
+            .unwrap();
+        // Another buyer is not affected.
+        inv.hold("evt", "alice", "r6", &[], 4, None, later).unwrap();
+        inv.check().unwrap();
     }
 
     #[test]
     fn holds_are_all_or_nothing() {
         let inv = tiny(3);
         let later = now_ms() + 60_000;
-        inv.hold("evt", "r1", &["A-1-1".into()], 0, None, later)
+        inv.hold("evt", "buyer", "r1", &["A-1-1".into()], 0, None, later)
             .unwrap();
         let e = inv
             .hold(
                 "evt",
+                "buyer",
                 "r2",
                 &["A-1-2".into(), "A-1-1".into()],
                 0,
@@ -902,10 +1003,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(e, HoldError::Conflict(vec![("A-1-1".into(), "HELD")]));
         // A-1-2 was not taken by the failed request.
-        inv.hold("evt", "r3", &["A-1-2".into()], 0, None, later)
+        inv.hold("evt", "buyer", "r3", &["A-1-2".into()], 0, None, later)
             .unwrap();
         assert_eq!(
-            inv.hold("evt", "r4", &[], 2, None, later).unwrap_err(),
+            inv.hold("evt", "buyer", "r4", &[], 2, None, later)
+                .unwrap_err(),
             HoldError::Insufficient { remaining: 1 }
         );
         inv.check().unwrap();
@@ -914,7 +1016,9 @@ mod tests {
     #[test]
     fn expired_holds_release_their_seats_and_cannot_be_committed() {
         let inv = tiny(2);
-        let g = inv.hold("evt", "r1", &[], 2, None, now_ms() + 30).unwrap();
+        let g = inv
+            .hold("evt", "buyer", "r1", &[], 2, None, now_ms() + 30)
+            .unwrap();
         assert_eq!(g.seats.len(), 2);
         std::thread::sleep(std::time::Duration::from_millis(40));
         assert_eq!(inv.commit("evt", "r1"), CommitOutcome::Expired);
@@ -925,7 +1029,7 @@ mod tests {
     #[test]
     fn commit_is_idempotent_and_sold_seats_are_never_released() {
         let inv = tiny(2);
-        inv.hold("evt", "r1", &[], 1, None, now_ms() + 60_000)
+        inv.hold("evt", "buyer", "r1", &[], 1, None, now_ms() + 60_000)
             .unwrap();
         let first = inv.commit("evt", "r1");
         assert!(matches!(first, CommitOutcome::Sold { .. }));
@@ -940,7 +1044,7 @@ mod tests {
     fn the_example_venue_has_ten_thousand_seats() {
         let file = InventoryFile::example();
         file.validate().unwrap();
-        let inv = Inventory::new(&file);
+        let inv = Inventory::new(&file, 8);
         assert_eq!(inv.counts("evt_2025_1001", None).unwrap().total, 10_000);
         assert!(
             inv.venue("evt_2025_1001")

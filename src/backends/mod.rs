@@ -26,7 +26,8 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 use tracing::info;
 
-use crate::config::BackendSettings;
+use crate::config::{BackendSettings, Secret};
+use crate::domain::Caller;
 use crate::hub::now_ms;
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
 use crate::proto::payment::v1 as paypb;
@@ -127,18 +128,43 @@ impl BackendEvent {
 /// Events buffered for a slow follower before it is told it lagged.
 const BUS_CAPACITY: usize = 4_096;
 
+/// The [`Caller`] of a backend request: its message's `user_id`, or the payment service's mark
+/// in its metadata; a request that names neither is PERMISSION_DENIED.
+pub(crate) fn caller_of<T>(
+    request: &tonic::Request<T>,
+    user_id: &str,
+) -> Result<Caller, tonic::Status> {
+    let mark = request
+        .metadata()
+        .get(Caller::METADATA)
+        .and_then(|v| v.to_str().ok());
+    Caller::of(user_id, mark).ok_or_else(|| {
+        tonic::Status::permission_denied(
+            "the call names no caller: a user_id or the payment service",
+        )
+    })
+}
+
+/// The gRPC metadata entry that carries the backends' key (see [`Backends::key`]).
+pub const BACKEND_KEY_METADATA: &str = "x-usher-backend-key";
+
 /// The three services' shared state.
 pub struct Backends {
     pub inventory: Arc<Inventory>,
     pub payments: Arc<Payments>,
     pub reservations: Arc<Reservations>,
     pub bus: broadcast::Sender<BackendEvent>,
+    /// Every call must carry this key in [`BACKEND_KEY_METADATA`]: for the embedded backends a
+    /// random key only their own gateway knows, so no other local process can call them and
+    /// act for a user; `usher backends` requires `USHER_BACKENDS_KEY` when it is set (and
+    /// stays open to gateways built for the seed when it is not).
+    key: Option<Secret>,
 }
 
 impl Backends {
     /// Builds the services from the settings (the inventory file, or the example venue).
     /// Starts the hold sweeper and the payment follower (needs a running Tokio runtime).
-    pub fn new(settings: &BackendSettings) -> anyhow::Result<Arc<Self>> {
+    pub fn new(settings: &BackendSettings, key: Option<Secret>) -> anyhow::Result<Arc<Self>> {
         let file = match &settings.inventory_file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| {
@@ -156,7 +182,7 @@ impl Backends {
         file.validate()
             .map_err(|e| anyhow::anyhow!("USHER_INVENTORY_FILE: {e}"))?;
         let (bus, _) = broadcast::channel(BUS_CAPACITY);
-        let inventory = Arc::new(Inventory::new(&file));
+        let inventory = Arc::new(Inventory::new(&file, settings.max_seats_per_buyer as usize));
         let payments = Payments::new(
             PaymentSettings {
                 delay_ms: settings.payment_delay_ms,
@@ -188,6 +214,7 @@ impl Backends {
             payments,
             reservations,
             bus,
+            key,
         }))
     }
 
@@ -201,23 +228,50 @@ impl Backends {
             .register_encoded_file_descriptor_set(crate::proto::FILE_DESCRIPTOR_SET)
             .build_v1()
             .context("gRPC reflection")?;
+        let key = self.key.clone();
+        let check = move |req: tonic::Request<()>| match &key {
+            None => Ok(req),
+            Some(key) => {
+                let given = req
+                    .metadata()
+                    .get(BACKEND_KEY_METADATA)
+                    .map(|v| v.as_bytes())
+                    .unwrap_or_default();
+                if key.matches(given) {
+                    Ok(req)
+                } else {
+                    Err(tonic::Status::unauthenticated(
+                        "the backends' key is missing or wrong",
+                    ))
+                }
+            }
+        };
         let router = tonic::transport::Server::builder()
             .add_service(
-                rsvpb::reservation_service_server::ReservationServiceServer::new(ReservationApi {
-                    reservations: self.reservations.clone(),
-                }),
+                rsvpb::reservation_service_server::ReservationServiceServer::with_interceptor(
+                    ReservationApi {
+                        reservations: self.reservations.clone(),
+                    },
+                    check.clone(),
+                ),
             )
             .add_service(
-                rsvpb::inventory_service_server::InventoryServiceServer::new(InventoryApi {
-                    inventory: self.inventory.clone(),
-                    hold_ms: self.reservations.hold_ms(),
-                }),
+                rsvpb::inventory_service_server::InventoryServiceServer::with_interceptor(
+                    InventoryApi {
+                        inventory: self.inventory.clone(),
+                        hold_ms: self.reservations.hold_ms(),
+                    },
+                    check.clone(),
+                ),
             )
-            .add_service(paypb::payment_service_server::PaymentServiceServer::new(
-                PaymentApi {
-                    payments: self.payments.clone(),
-                },
-            ))
+            .add_service(
+                paypb::payment_service_server::PaymentServiceServer::with_interceptor(
+                    PaymentApi {
+                        payments: self.payments.clone(),
+                    },
+                    check,
+                ),
+            )
             .add_service(reflection);
         let incoming = tonic::transport::server::TcpIncoming::from(listener);
         Ok(tokio::spawn(async move {
@@ -233,7 +287,7 @@ impl Backends {
 
 /// Runs the backends alone (`usher backends`) until SIGINT or SIGTERM.
 pub async fn run(settings: BackendSettings, addr: SocketAddr) -> anyhow::Result<()> {
-    let backends = Backends::new(&settings)?;
+    let backends = Backends::new(&settings, settings.key.clone())?;
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

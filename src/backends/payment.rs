@@ -17,7 +17,7 @@ use tokio::sync::broadcast;
 use tonic::{Request, Response, Status};
 use tracing::{debug, warn};
 
-use super::{BackendEvent, EventKind, in_band, new_id, timestamp};
+use super::{BackendEvent, EventKind, caller_of, in_band, new_id, timestamp};
 use crate::hub::now_ms;
 use crate::proto::common::v1::{ErrorCode, Money};
 use crate::proto::payment::v1 as pb;
@@ -394,14 +394,13 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         &self,
         request: Request<pb::GetPaymentStatusRequest>,
     ) -> Result<Response<pb::GetPaymentStatusResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
         let resp = match self.payments.get(&req.payment_intent_id) {
-            Some(p) if req.user_id.is_empty() || p.user_id == req.user_id => {
-                pb::GetPaymentStatusResponse {
-                    payment: Some(p),
-                    error: None,
-                }
-            }
+            Some(p) if caller.may_act_on(&p.user_id) => pb::GetPaymentStatusResponse {
+                payment: Some(p),
+                error: None,
+            },
             Some(_) => pb::GetPaymentStatusResponse {
                 payment: None,
                 error: Some(in_band(ErrorCode::Forbidden, "not your payment")),
@@ -447,12 +446,13 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         &self,
         request: Request<pb::ListPaymentsRequest>,
     ) -> Result<Response<pb::ListPaymentsResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
         let intents = self.payments.intents.lock();
         let mut payments: Vec<pb::Payment> = intents
             .values()
             .map(|i| &i.payment)
-            .filter(|p| req.user_id.is_empty() || p.user_id == req.user_id)
+            .filter(|p| caller.may_act_on(&p.user_id))
             .filter(|p| req.reservation_id.is_empty() || p.reservation_id == req.reservation_id)
             .filter(|p| req.status == 0 || p.status == req.status)
             .cloned()

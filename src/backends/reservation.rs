@@ -20,7 +20,8 @@ use tracing::{debug, warn};
 
 use super::inventory::{CommitOutcome, Inventory};
 use super::payment::Payments;
-use super::{BackendEvent, EventKind, in_band, new_id, timestamp};
+use super::{BackendEvent, EventKind, caller_of, in_band, new_id, timestamp};
+use crate::domain::Caller;
 use crate::hub::now_ms;
 use crate::proto::common::v1::{Error as PbError, ErrorCode, Money};
 use crate::proto::payment::v1::PaymentStatus;
@@ -153,6 +154,7 @@ impl Reservations {
         let now = now_ms();
         let granted = match self.inventory.hold(
             &req.event_id,
+            &req.user_id,
             &id,
             &req.seat_ids,
             quantity,
@@ -270,7 +272,11 @@ impl Reservations {
         }
     }
 
-    async fn confirm(&self, req: pb::ConfirmReservationRequest) -> pb::ConfirmReservationResponse {
+    async fn confirm(
+        &self,
+        caller: &Caller,
+        req: pb::ConfirmReservationRequest,
+    ) -> pb::ConfirmReservationResponse {
         let err = |code, m: &str| pb::ConfirmReservationResponse {
             error: fail(code, m),
             ..Default::default()
@@ -279,7 +285,7 @@ impl Reservations {
             return err(ErrorCode::NotFound, "reservation not found");
         };
         let mut r = rec.lock().await;
-        if !req.user_id.is_empty() && req.user_id != r.user_id {
+        if !caller.may_act_on(&r.user_id) {
             return err(ErrorCode::Forbidden, "not your reservation");
         }
         if is(&r, ReservationStatus::Confirmed) {
@@ -360,14 +366,14 @@ impl Reservations {
     async fn end(
         &self,
         id: &str,
-        user: &str,
+        caller: &Caller,
         status: ReservationStatus,
     ) -> Result<pb::Reservation, PbError> {
         let rec = self
             .record(id)
             .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
         let mut r = rec.lock().await;
-        if !user.is_empty() && user != r.user_id {
+        if !caller.may_act_on(&r.user_id) {
             return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
         }
         let now = now_ms();
@@ -411,7 +417,11 @@ impl Reservations {
             match event.kind {
                 EventKind::PaymentFailed => {
                     if let Err(e) = self
-                        .end(&event.reservation_id, "", ReservationStatus::Failed)
+                        .end(
+                            &event.reservation_id,
+                            &Caller::PaymentService,
+                            ReservationStatus::Failed,
+                        )
                         .await
                     {
                         debug!(reservation = %event.reservation_id, error = %e.message, "failed payment left the reservation as it was");
@@ -442,12 +452,12 @@ impl Reservations {
     }
 
     /// A reservation as its owner may see it (expired on read when its hold ran out).
-    pub async fn get(&self, id: &str, user: &str) -> Result<pb::Reservation, PbError> {
+    pub async fn get(&self, id: &str, caller: &Caller) -> Result<pb::Reservation, PbError> {
         let rec = self
             .record(id)
             .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
         let mut r = rec.lock().await;
-        if !user.is_empty() && user != r.user_id {
+        if !caller.may_act_on(&r.user_id) {
             return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
         }
         self.expire_locked(&mut r, now_ms());
@@ -486,12 +496,9 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         &self,
         request: Request<pb::GetReservationRequest>,
     ) -> Result<Response<pb::GetReservationResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
-        let resp = match self
-            .reservations
-            .get(&req.reservation_id, &req.user_id)
-            .await
-        {
+        let resp = match self.reservations.get(&req.reservation_id, &caller).await {
             Ok(r) => pb::GetReservationResponse {
                 reservation: Some(r),
                 error: None,
@@ -508,8 +515,11 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         &self,
         request: Request<pb::ConfirmReservationRequest>,
     ) -> Result<Response<pb::ConfirmReservationResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         Ok(Response::new(
-            self.reservations.confirm(request.into_inner()).await,
+            self.reservations
+                .confirm(&caller, request.into_inner())
+                .await,
         ))
     }
 
@@ -517,14 +527,11 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         &self,
         request: Request<pb::CancelReservationRequest>,
     ) -> Result<Response<pb::CancelReservationResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
         let resp = match self
             .reservations
-            .end(
-                &req.reservation_id,
-                &req.user_id,
-                ReservationStatus::Cancelled,
-            )
+            .end(&req.reservation_id, &caller, ReservationStatus::Cancelled)
             .await
         {
             Ok(r) => pb::CancelReservationResponse {
@@ -545,13 +552,14 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         &self,
         request: Request<pb::ListReservationsRequest>,
     ) -> Result<Response<pb::ListReservationsResponse>, Status> {
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
         let mut reservations: Vec<pb::Reservation> = self
             .reservations
             .all()
             .await
             .into_iter()
-            .filter(|r| req.user_id.is_empty() || r.user_id == req.user_id)
+            .filter(|r| caller.may_act_on(&r.user_id))
             .filter(|r| req.event_id.is_empty() || r.event_id == req.event_id)
             .filter(|r| req.status == 0 || r.status == req.status)
             .collect();
@@ -568,11 +576,9 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         request: Request<pb::ExtendHoldRequest>,
     ) -> Result<Response<pb::ExtendHoldResponse>, Status> {
         // Holds are not extended: a fixed hold keeps seats moving in a busy sale.
+        let caller = caller_of(&request, &request.get_ref().user_id)?;
         let req = request.into_inner();
-        let r = self
-            .reservations
-            .get(&req.reservation_id, &req.user_id)
-            .await;
+        let r = self.reservations.get(&req.reservation_id, &caller).await;
         Ok(Response::new(match r {
             Ok(r) => pb::ExtendHoldResponse {
                 new_expires_at: r.hold_expires_at,

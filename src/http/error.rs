@@ -116,6 +116,16 @@ impl From<QueueError> for ApiError {
             IdempotencyInFlight => super::idempotency::in_progress(),
             QueueFull => Self::new(StatusCode::SERVICE_UNAVAILABLE, "QUEUE_FULL", message)
                 .with_retry_after(30),
+            EventNotFound => Self::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "Event not found"),
+            Directory(err) => {
+                tracing::warn!(error = %err, "event lookup failed");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UPSTREAM_UNAVAILABLE",
+                    "The backend is unavailable; try again shortly",
+                )
+                .with_retry_after(1)
+            }
             Signing(err) => {
                 tracing::error!(error = %err, "reservation token signing failed");
                 Self::new(
@@ -160,9 +170,40 @@ where
             {
                 Err(payload_too_large())
             }
+            Err(JsonRejection::BytesRejection(e)) if timed_out(&e) => Err(body_timeout()),
             Err(e) => Err(ApiError::invalid_request(e.body_text())),
         }
     }
+}
+
+/// 408: the body did not arrive within `USHER_BODY_READ_TIMEOUT`.
+fn body_timeout() -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "REQUEST_TIMEOUT",
+        "The request body did not arrive in time",
+    )
+}
+
+/// Why a body could not be read whole within `limit`: too slow (408) or too large (413).
+pub fn body_read_error(e: &(dyn std::error::Error + 'static)) -> ApiError {
+    if timed_out(e) {
+        body_timeout()
+    } else {
+        payload_too_large()
+    }
+}
+
+/// Whether reading the body failed on the body-read timeout (`USHER_BODY_READ_TIMEOUT`).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(err) = cause {
+        if err.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
 }
 
 /// A body over the configured limit.

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::error::{ApiError, payload_too_large};
+use super::error::{ApiError, body_read_error};
 use crate::store::{IdempotencyBegin, IdempotencyClaim, StoredResponse};
 
 /// How long a key and its response are kept (the seed's 5 minutes).
@@ -97,7 +97,7 @@ async fn claim(app: &AppState, req: Request) -> Result<(Parts, Bytes, Idempotenc
     let limit = app.settings.server.max_body_bytes as usize;
     let body = to_bytes(body, limit)
         .await
-        .map_err(|_| payload_too_large().into_response())?;
+        .map_err(|e| body_read_error(&e).into_response())?;
     let claim = IdempotencyClaim {
         key: format!("idem:{route}:{user}:{key}"),
         fingerprint: fingerprint(&parts.method, parts.uri.path(), parts.uri.query(), &body),

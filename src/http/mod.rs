@@ -14,6 +14,8 @@ pub mod client_ip;
 pub mod context;
 pub mod error;
 pub mod idempotency;
+pub mod limits;
+pub mod listener;
 pub mod payments;
 pub mod queue;
 pub mod rate_limit;
@@ -33,6 +35,7 @@ use tokio::sync::Semaphore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::config::Settings;
 use crate::hub::Hub;
@@ -61,8 +64,14 @@ pub struct App {
     pub metrics: Metrics,
     /// One permit per open WebSocket: the per-node connection cap.
     pub ws_slots: Arc<Semaphore>,
-    /// New WebSockets per second this node accepts.
+    /// New WebSockets per second this node accepts (charged for valid tokens only).
     pub ws_accept: governor::DefaultDirectRateLimiter,
+    /// Open WebSockets per client address.
+    pub ws_per_ip: Arc<listener::PerAddress>,
+    /// WebSocket upgrade attempts per client address, before any token lookup.
+    pub ws_upgrades: Option<Arc<rate_limit::RateLimit>>,
+    /// Password hashing, bounded.
+    pub hash_pool: crate::auth::passwords::HashPool,
     /// Set on shutdown: readiness fails and new sockets are turned away.
     pub draining: AtomicBool,
     /// Whether the store has been unreachable for long enough to fail readiness.
@@ -164,6 +173,13 @@ fn cors(origins: &[String]) -> CorsLayer {
     }
 }
 
+/// The metrics alone, for `USHER_METRICS_BIND`.
+pub fn metrics_router(app: AppState) -> Router {
+    Router::new()
+        .route(&app.settings.server.metrics_path, get(system::metrics))
+        .with_state(app)
+}
+
 /// Builds the whole router.
 pub fn router(app: AppState) -> Router {
     let queue_routes = Router::new()
@@ -174,6 +190,7 @@ pub fn router(app: AppState) -> Router {
         .route("/events/{id}", get(admin::get_event).put(admin::put_event))
         .route("/events/{id}/stats", get(admin::event_stats))
         .layer(from_fn_with_state(app.clone(), admin::require_admin));
+    // Route layers, so a method a route does not have is 405, not an idempotency error.
     let idempotent = || from_fn_with_state(app.clone(), idempotency::idempotency);
     let mut purchase = Router::new()
         .route("/reservations", post(reservations::create))
@@ -192,18 +209,54 @@ pub fn router(app: AppState) -> Router {
     }
     // Authentication runs before idempotency, so keys are scoped per user and a stored
     // response is never replayed to someone without a valid token.
-    let purchase = purchase.layer(idempotent()).layer(from_fn_with_state(
-        app.auth.clone(),
-        crate::auth::require_user,
-    ));
+    let purchase = purchase
+        .route_layer(idempotent())
+        .route_layer(from_fn_with_state(
+            app.auth.clone(),
+            crate::auth::require_user,
+        ));
+    // Auth routes hash passwords: their own, stricter per-address limits, and one more on
+    // registrations. Inside the general limit, outside idempotency.
+    let a = &app.settings.auth;
+    let auth_limit = |key_type, rps, burst, window| {
+        let settings = crate::config::RateLimitSettings {
+            enabled: true,
+            rps,
+            burst,
+            window,
+            exempt_paths: Vec::new(),
+            trusted_proxies: app.settings.rate_limit.trusted_proxies.clone(),
+        };
+        from_fn_with_state(
+            rate_limit::RateLimit::keyed(&settings, app.metrics.clone(), key_type),
+            rate_limit::rate_limit,
+        )
+    };
+    let hour = Duration::from_secs(3_600);
+    let auth_routes = Router::new()
+        .route("/login", post(crate::auth::users::login))
+        .route(
+            "/register",
+            post(crate::auth::users::register).route_layer(auth_limit(
+                "registration",
+                a.registrations_per_ip_per_hour,
+                a.registrations_per_ip_per_hour,
+                hour,
+            )),
+        )
+        .route_layer(auth_limit(
+            "auth",
+            a.rate_per_min,
+            a.auth_burst,
+            Duration::from_secs(60),
+        ));
     let mut api = Router::new()
         .nest("/queue", queue_routes)
-        .route("/auth/login", post(crate::auth::users::login))
-        .route("/auth/register", post(crate::auth::users::register))
-        .layer(idempotent())
+        .nest("/auth", auth_routes)
+        .route_layer(idempotent())
         .route(
             "/queue/join",
-            post(queue::join).layer(from_fn_with_state(app.clone(), idempotency::delegated)),
+            post(queue::join).route_layer(from_fn_with_state(app.clone(), idempotency::delegated)),
         )
         .merge(purchase)
         .route("/events/{id}/availability", get(reservations::availability));
@@ -231,18 +284,24 @@ pub fn router(app: AppState) -> Router {
         Router::new().fallback(system::client_missing)
     };
 
-    Router::new()
+    let mut root = Router::new()
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
-        .route("/version", get(system::version))
-        .route(&app.settings.server.metrics_path, get(system::metrics))
-        .route("/ws", get(ws::upgrade))
+        .route("/version", get(system::version));
+    if app.settings.server.metrics_bind.is_none() {
+        root = root.route(&app.settings.server.metrics_path, get(system::metrics));
+    }
+    root.route("/ws", get(ws::upgrade))
         .route("/.well-known/jwks.json", get(system::jwks))
         .nest("/api/v1", api)
         .merge(site)
         .layer(DefaultBodyLimit::max(
             app.settings.server.max_body_bytes as usize,
         ))
+        .layer(RequestBodyTimeoutLayer::new(
+            app.settings.conn.body_read_timeout,
+        ))
+        .layer(from_fn_with_state(app.clone(), limits::limits))
         .layer(from_fn_with_state(app.clone(), context::request_context))
         .layer(cors(&app.settings.server.cors_allow_origins))
         .layer(SetResponseHeaderLayer::if_not_present(

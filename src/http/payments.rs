@@ -13,6 +13,7 @@ use super::reservations::{confirm_call, fetch, status_name, time};
 use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::backends::payment::{ACTION_METADATA, SIGNATURE_HEADER, verify_webhook_signature};
+use crate::domain::Caller;
 use crate::proto::common::v1::Money;
 use crate::proto::payment::v1 as pb;
 use crate::proto::reservation::v1 as rsvpb;
@@ -86,7 +87,7 @@ pub async fn intent(
     }
     let scenario = scenario(body.scenario.as_deref())?;
     let currency = body.currency.unwrap_or_else(|| "KRW".into());
-    let reservation = fetch(&app, &body.reservation_id, &user.id).await?;
+    let reservation = fetch(&app, &body.reservation_id, &user.caller()).await?;
     let total = reservation.total_amount.clone().unwrap_or_default();
     if total.amount != body.amount || total.currency != currency {
         return Err(ApiError::bad_request(
@@ -126,13 +127,16 @@ pub async fn intent(
     })))
 }
 
-async fn payment_of(app: &AppState, id: &str, user: &str) -> Result<pb::Payment, ApiError> {
+async fn payment_of(app: &AppState, id: &str, caller: &Caller) -> Result<pb::Payment, ApiError> {
     let call = || {
         let mut client = app.upstream.payment.clone();
-        let req = app.upstream.for_payment(pb::GetPaymentStatusRequest {
-            payment_intent_id: id.to_owned(),
-            user_id: user.to_owned(),
-        });
+        let req = app.upstream.for_payment_as(
+            caller,
+            pb::GetPaymentStatusRequest {
+                payment_intent_id: id.to_owned(),
+                user_id: caller.user_id().to_owned(),
+            },
+        );
         async move { client.get_payment_status(req).await }
     };
     let r = answer(read_twice(call).await, Resource::Payment)?;
@@ -151,7 +155,7 @@ pub async fn status(
     user: User,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let p = payment_of(&app, &id, &user.id).await?;
+    let p = payment_of(&app, &id, &user.caller()).await?;
     let m = p.amount.clone().unwrap_or_default();
     Ok(Json(json!({
         "payment_intent_id": p.payment_intent_id,
@@ -185,7 +189,7 @@ pub async fn process(
         ));
     }
     // Ownership first: only the payer may settle a payment.
-    payment_of(&app, &body.payment_intent_id, &user.id).await?;
+    payment_of(&app, &body.payment_intent_id, &user.caller()).await?;
     let mut req = app.upstream.for_payment(pb::ProcessPaymentRequest {
         payment_intent_id: body.payment_intent_id.clone(),
         ..Default::default()
@@ -295,7 +299,31 @@ async fn settle(
     intent: &str,
     headers: &HeaderMap,
 ) -> Result<(Value, bool), ApiError> {
-    let reservation = fetch(app, &hook.reservation_id, "").await?;
+    // The payment service's own record of the payment must name the reservation the webhook
+    // acts on, whatever the webhook says: a signed webhook about one payment never touches
+    // another buyer's reservation.
+    let payment = payment_of(app, intent, &Caller::PaymentService).await?;
+    if payment.reservation_id != hook.reservation_id {
+        tracing::warn!(
+            payment = intent,
+            claimed = %hook.reservation_id,
+            recorded = %payment.reservation_id,
+            "webhook names a reservation its payment is not for"
+        );
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "PAYMENT_RESERVATION_MISMATCH",
+            "The payment is not for this reservation",
+        ));
+    }
+    let reservation = fetch(app, &hook.reservation_id, &Caller::PaymentService).await?;
+    if reservation.user_id != payment.user_id {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "PAYMENT_RESERVATION_MISMATCH",
+            "The payment is not for this reservation",
+        ));
+    }
     let waiting_token = reservation
         .metadata
         .as_ref()
@@ -303,7 +331,15 @@ async fn settle(
         .unwrap_or_default();
     let push = match hook.status.as_str() {
         "PAYMENT_STATUS_COMPLETED" => {
-            match confirm_call(app, &hook.reservation_id, intent, "", headers).await {
+            match confirm_call(
+                app,
+                &hook.reservation_id,
+                intent,
+                &Caller::PaymentService,
+                headers,
+            )
+            .await
+            {
                 Ok(c) => {
                     json!({"reservation_id": hook.reservation_id, "status": "CONFIRMED", "order_id": c.order_id, "payment_intent_id": intent})
                 }
@@ -319,7 +355,6 @@ async fn settle(
             }
         }
         "PAYMENT_STATUS_FAILED" => {
-            let payment = payment_of(app, intent, "").await?;
             if payment.status != pb::PaymentStatus::Failed as i32 {
                 return Ok((json!({"status": "not_failed"}), false));
             }
@@ -333,7 +368,10 @@ async fn settle(
                 .upstream
                 .reservation
                 .clone()
-                .cancel_reservation(app.upstream.for_reservation(req))
+                .cancel_reservation(
+                    app.upstream
+                        .for_reservation_as(&Caller::PaymentService, req),
+                )
                 .await;
             json!({"reservation_id": hook.reservation_id, "status": "FAILED", "payment_intent_id": intent, "reason": "PAYMENT_FAILED"})
         }

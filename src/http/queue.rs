@@ -1,7 +1,7 @@
 //! Queue routes: join, status, enter, leave (the seed's paths, shapes and codes).
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -18,6 +18,8 @@ use crate::store::IdempotencyClaim;
 #[derive(Deserialize)]
 pub struct JoinBody {
     event_id: Option<String>,
+    /// The seed's field, accepted and checked for shape only: a client can write any id here,
+    /// so it never decides who holds a place (see [`join`]).
     user_id: Option<String>,
 }
 
@@ -46,8 +48,14 @@ pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, ApiError> {
 
 /// `POST /api/v1/queue/join` → 202. Its Idempotency-Key is claimed with the join itself
 /// ([`super::idempotency::delegated`]).
+///
+/// Anonymous joins are allowed (the seed's contract). With a user token (`Authorization:
+/// Bearer`), the place is bound to the token's subject, and one subject holds at most one live
+/// place per event (409 `DUPLICATE_REQUEST`); an invalid token is 401. The body's `user_id`
+/// binds nothing, so naming someone else's id can neither take nor block their place.
 pub async fn join(
     State(app): State<AppState>,
+    headers: HeaderMap,
     Extension(claim): Extension<IdempotencyClaim>,
     ApiJson(body): ApiJson<JoinBody>,
 ) -> Result<Response, ApiError> {
@@ -61,8 +69,14 @@ pub async fn join(
         }
         Err(e) => return Err(ApiError::invalid_request(e.to_string())),
     };
-    let user = UserId::parse_optional(body.user_id.as_deref())
+    UserId::parse_optional(body.user_id.as_deref())
         .map_err(|e| ApiError::invalid_request(e.to_string()))?;
+    let user = if headers.contains_key(header::AUTHORIZATION) {
+        let subject = app.auth.authenticate(&headers).await?.id;
+        Some(UserId::of_subject(&subject))
+    } else {
+        None
+    };
     let wait = InFlightWait::start();
     let join = loop {
         match app

@@ -16,12 +16,12 @@
 //! bucket is full again), `X-RateLimit-Window`, and `Retry-After` once no token is left. Over
 //! the limit is 429 `RATE_LIMITED`, counted in `ratelimit_dropped_total{key_type="ip"}`.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{ConnectInfo, OriginalUri, Request, State};
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,7 @@ use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota};
 use tokio::task::JoinHandle;
 
-use super::client_ip::TrustedProxies;
+use super::client_ip::{TrustedProxies, peer_ip};
 use super::error::ApiError;
 use crate::config::RateLimitSettings;
 use crate::metrics::Metrics;
@@ -53,6 +53,8 @@ pub struct RateLimit {
     exempt: Vec<String>,
     trusted: TrustedProxies,
     metrics: Metrics,
+    /// `key_type` label of `ratelimit_dropped_total`: which limiter refused.
+    key_type: &'static str,
     /// Aborts the sweeper when the router (and with it this limiter) is dropped at shutdown.
     _sweeper: AbortOnDrop,
 }
@@ -73,6 +75,15 @@ impl RateLimit {
     /// A limiter for `settings` (already validated). Spawns its sweeper, so it needs a running
     /// Tokio runtime.
     pub fn new(settings: &RateLimitSettings, metrics: Metrics) -> Arc<Self> {
+        Self::keyed(settings, metrics, "ip")
+    }
+
+    /// A limiter whose refusals are counted under `key_type`.
+    pub fn keyed(
+        settings: &RateLimitSettings,
+        metrics: Metrics,
+        key_type: &'static str,
+    ) -> Arc<Self> {
         let period = settings.window / settings.rps;
         let burst = NonZeroU32::new(settings.burst).expect("RATE_LIMIT_BURST is validated");
         let quota = Quota::with_period(period)
@@ -97,6 +108,7 @@ impl RateLimit {
                 .collect(),
             trusted: settings.trusted_proxies.clone(),
             metrics,
+            key_type,
         })
     }
 
@@ -129,6 +141,21 @@ impl RateLimit {
         }
     }
 
+    /// Takes a token from the bucket of the client behind a request from `peer`, or answers
+    /// 429 with `Retry-After` (counted like the middleware's refusals).
+    pub fn admit(&self, peer: IpAddr, headers: &HeaderMap) -> Result<(), ApiError> {
+        match self.check(self.trusted.client_ip(peer, headers)) {
+            Verdict::Allowed { .. } => Ok(()),
+            Verdict::Refused { retry_in, .. } => {
+                self.metrics
+                    .ratelimit_dropped
+                    .with_label_values(&[self.key_type])
+                    .inc();
+                Err(ApiError::rate_limited(ceil_secs(retry_in).max(1)))
+            }
+        }
+    }
+
     fn set_headers(&self, headers: &mut HeaderMap, remaining: u32, full_in: Duration) {
         let reset = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -157,13 +184,9 @@ pub async fn rate_limit(State(rl): State<Arc<RateLimit>>, req: Request, next: Ne
     if exempt {
         return next.run(req).await;
     }
-    // Without connection info (a router not served by `Server`) every request shares one
-    // bucket rather than going unlimited.
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    let client = rl.trusted.client_ip(peer, req.headers());
+    let client = rl
+        .trusted
+        .client_ip(peer_ip(req.extensions()), req.headers());
 
     match rl.check(client) {
         Verdict::Allowed { remaining, full_in } => {
@@ -182,7 +205,7 @@ pub async fn rate_limit(State(rl): State<Arc<RateLimit>>, req: Request, next: Ne
         Verdict::Refused { retry_in, full_in } => {
             rl.metrics
                 .ratelimit_dropped
-                .with_label_values(&["ip"])
+                .with_label_values(&[rl.key_type])
                 .inc();
             tracing::debug!(%client, "rate limited");
             let mut resp = ApiError::rate_limited(ceil_secs(retry_in).max(1)).into_response();
@@ -221,6 +244,7 @@ impl Drop for AbortOnDrop {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     fn settings(rps: u32, burst: u32) -> RateLimitSettings {
         RateLimitSettings {
@@ -235,7 +259,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_burst_is_spent_then_refused_with_a_wait() {
-        let rl = RateLimit::new(&settings(2, 3), Metrics::new());
+        let rl = RateLimit::new(&settings(2, 3), Metrics::default());
         let client = IpAddr::V4(Ipv4Addr::new(1, 2, 3, 4));
         let remaining: Vec<u32> = (0..3)
             .map(|_| match rl.check(client) {
@@ -261,7 +285,7 @@ mod tests {
 
     #[tokio::test]
     async fn exempt_paths_match_whole_segments() {
-        let rl = RateLimit::new(&settings(1, 1), Metrics::new());
+        let rl = RateLimit::new(&settings(1, 1), Metrics::default());
         assert!(rl.is_exempt("/healthz"));
         assert!(rl.is_exempt("/healthz/deep"));
         assert!(!rl.is_exempt("/healthzx"));

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, ApiJson};
 use super::{AppState, idempotency};
 use crate::auth::User;
+use crate::domain::Caller;
 use crate::proto::common::v1::{Money, Seat};
 use crate::proto::reservation::v1 as pb;
 use crate::store::{IdempotencyBegin, StoredResponse};
@@ -233,14 +234,17 @@ pub async fn create(
 pub(crate) async fn fetch(
     app: &AppState,
     id: &str,
-    user: &str,
+    caller: &Caller,
 ) -> Result<pb::Reservation, ApiError> {
     let call = || {
         let mut client = app.upstream.reservation.clone();
-        let req = app.upstream.for_reservation(pb::GetReservationRequest {
-            reservation_id: id.to_owned(),
-            user_id: user.to_owned(),
-        });
+        let req = app.upstream.for_reservation_as(
+            caller,
+            pb::GetReservationRequest {
+                reservation_id: id.to_owned(),
+                user_id: caller.user_id().to_owned(),
+            },
+        );
         async move { client.get_reservation(req).await }
     };
     let r = answer(read_twice(call).await, Resource::Reservation)?;
@@ -259,7 +263,7 @@ pub async fn get(
     user: User,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let r = fetch(&app, &id, &user.id).await?;
+    let r = fetch(&app, &id, &user.caller()).await?;
     Ok(Json(reservation_json(&r)))
 }
 
@@ -278,7 +282,7 @@ pub async fn confirm(
             "payment_intent_id is required",
         ));
     }
-    let r = confirm_call(&app, &id, &body.payment_intent_id, &user.id, &headers).await?;
+    let r = confirm_call(&app, &id, &body.payment_intent_id, &user.caller(), &headers).await?;
     Ok(Json(json!({
         "reservation_id": id,
         "order_id": r.order_id,
@@ -294,20 +298,20 @@ pub(crate) async fn confirm_call(
     app: &AppState,
     id: &str,
     intent: &str,
-    user: &str,
+    caller: &Caller,
     headers: &HeaderMap,
 ) -> Result<pb::ConfirmReservationResponse, ApiError> {
     let req = pb::ConfirmReservationRequest {
         reservation_id: id.to_owned(),
         payment_intent_id: intent.to_owned(),
-        user_id: user.to_owned(),
+        user_id: caller.user_id().to_owned(),
         idempotency_key: idempotency::key_of(headers),
     };
     answer(
         app.upstream
             .reservation
             .clone()
-            .confirm_reservation(app.upstream.for_reservation(req))
+            .confirm_reservation(app.upstream.for_reservation_as(caller, req))
             .await,
         Resource::Reservation,
     )
@@ -424,7 +428,13 @@ pub async fn push_backend_events(
             })),
             _ => continue,
         };
-        let Ok(r) = backends.reservations.get(&event.reservation_id, "").await else {
+        // Read for the buyer whose reservation it is.
+        let owner = Caller::Buyer(event.user_id.clone());
+        let Ok(r) = backends
+            .reservations
+            .get(&event.reservation_id, &owner)
+            .await
+        else {
             continue;
         };
         let token = r

@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -59,7 +59,12 @@ pub async fn version() -> Json<Value> {
     }))
 }
 
-pub async fn metrics(State(app): State<AppState>) -> Response {
+pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &app.settings.server.metrics_token
+        && let Err(e) = super::admin::check_bearer(&headers, token)
+    {
+        return e.into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

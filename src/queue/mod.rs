@@ -14,6 +14,7 @@ pub mod view;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -23,8 +24,8 @@ use crate::domain::{EventId, UserId, WaitingToken};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::store::{
-    EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError,
-    WaiterRecord, WaiterState,
+    ConfigPatch, EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store,
+    StoreError, WaiterRecord, WaiterState,
 };
 use eta::Rate;
 use status::QueueStatus;
@@ -45,6 +46,12 @@ pub enum QueueError {
     AlreadyEntered,
     #[error("the queue for this event is full")]
     QueueFull,
+    /// Nobody created the event and the inventory does not know it: joining creates nothing.
+    #[error("event not found")]
+    EventNotFound,
+    /// The event directory (the inventory service) could not say whether the event exists.
+    #[error("cannot look the event up: {0}")]
+    Directory(String),
     #[error("this user already holds a place in this event's queue")]
     UserAlreadyQueued,
     #[error("the idempotency key was used for another request")]
@@ -104,10 +111,21 @@ pub struct Granted {
     pub event_id: EventId,
 }
 
+/// Which events are on sale, by the word of the inventory: a join for an event the store does
+/// not have yet opens its queue only if the directory knows it. Implementations bound the cost
+/// of asking about ids that do not exist (see [`crate::upstream::InventoryDirectory`]).
+#[async_trait]
+pub trait EventDirectory: Send + Sync + 'static {
+    /// Whether `event` exists; `Err` when the directory cannot say.
+    async fn exists(&self, event: &EventId) -> Result<bool, String>;
+}
+
 /// The queue operations behind the REST routes and the WebSocket.
 #[derive(Clone)]
 pub struct QueueService {
     store: Arc<dyn Store>,
+    /// Says whether an event the store does not have yet may be opened by a join.
+    directory: Arc<dyn EventDirectory>,
     /// Signs the reservation token each admitted waiter receives at `enter`.
     tokens: Arc<ReservationTokens>,
     hub: Arc<Hub>,
@@ -118,6 +136,7 @@ pub struct QueueService {
 impl QueueService {
     pub fn new(
         store: Arc<dyn Store>,
+        directory: Arc<dyn EventDirectory>,
         hub: Arc<Hub>,
         tokens: Arc<ReservationTokens>,
         settings: QueueSettings,
@@ -125,6 +144,7 @@ impl QueueService {
     ) -> Self {
         Self {
             store,
+            directory,
             tokens,
             hub,
             settings: Arc::new(settings),
@@ -136,7 +156,32 @@ impl QueueService {
         &self.settings
     }
 
-    /// Appends a waiter to the event's queue (creating the event with the default settings).
+    /// Opens the queue of an event the store does not have yet, with the default settings: an
+    /// event the directory knows, or with `USHER_AUTO_CREATE_EVENTS` (development and load
+    /// tests) any event while fewer than `USHER_AUTO_CREATE_MAX_EVENTS` exist.
+    async fn open_event(&self, event: &EventId) -> Result<(), QueueError> {
+        let known = self
+            .directory
+            .exists(event)
+            .await
+            .map_err(QueueError::Directory)?;
+        if !known {
+            let s = &self.settings;
+            if !s.auto_create_events || self.store.event_count().await? >= s.auto_create_max_events
+            {
+                return Err(QueueError::EventNotFound);
+            }
+        }
+        // Two nodes opening the same event at once both apply an empty patch: harmless.
+        let defaults = self.settings.event_defaults();
+        self.store
+            .update_config(event, &ConfigPatch::default(), &defaults)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends a waiter to the queue of an existing event; an event that does not exist yet is
+    /// opened first if [`Self::open_event`] allows, and is `EventNotFound` otherwise.
     pub async fn join(
         &self,
         event: EventId,
@@ -144,17 +189,32 @@ impl QueueService {
         claim: IdempotencyClaim,
     ) -> Result<Join, QueueError> {
         let token = WaitingToken::new();
-        let defaults = self.settings.event_defaults();
         // The ETA is based on the rate before the join, so that it can be stored with the
         // idempotency claim in the same step and a replay answers exactly as the join did.
-        let rate = self.hub.join_rate(&event, &defaults).await?;
+        let rate = match self.hub.join_rate(&event).await? {
+            Some(rate) => rate,
+            None => {
+                if let Err(e) = self.open_event(&event).await {
+                    if matches!(e, QueueError::EventNotFound) {
+                        self.metrics
+                            .queue_joins
+                            .with_label_values(&["event_not_found"])
+                            .inc();
+                    }
+                    return Err(e);
+                }
+                self.hub
+                    .join_rate(&event)
+                    .await?
+                    .ok_or(QueueError::EventNotFound)?
+            }
+        };
         let outcome = self
             .store
             .join(JoinRequest {
                 event: event.clone(),
                 user,
                 token,
-                defaults,
                 heartbeat_ms: self.settings.heartbeat_secs * 1_000,
                 max_waiting: self.settings.max_queue_len,
                 claim: Some(claim),
@@ -165,6 +225,11 @@ impl QueueService {
             JoinOutcome::Joined { position, .. } => {
                 // Starts this node's copy of a new event's state (and its ticker).
                 self.hub.channel(&event).await?;
+                if position == 1 {
+                    // The first waiter may have just made the event live again: the ticker
+                    // re-reads its work list now rather than at its next periodic look.
+                    self.hub.new_event.notify_one();
+                }
                 ("joined", Ok(Join::New(Joined::new(token, position, &rate))))
             }
             JoinOutcome::Replay {
@@ -181,6 +246,7 @@ impl QueueService {
                 )
             }
             JoinOutcome::QueueFull => ("queue_full", Err(QueueError::QueueFull)),
+            JoinOutcome::EventNotFound => ("event_not_found", Err(QueueError::EventNotFound)),
             JoinOutcome::UserAlreadyQueued => {
                 ("duplicate_user", Err(QueueError::UserAlreadyQueued))
             }

@@ -55,7 +55,7 @@ pub async fn run(
         tokio::select! {
             _ = tick.tick() => {
                 if listed_at.is_none_or(|t| t.elapsed() >= EVENT_LIST_REFRESH) {
-                    match store.events().await {
+                    match store.live_events().await {
                         Ok(list) => {
                             events = list;
                             listed_at = Some(Instant::now());
@@ -70,10 +70,12 @@ pub async fn run(
                     let outcome = store.admit(event, limits).await;
                     if let Ok(outcome) = &outcome {
                         metrics.queue_admitted.inc_by(u64::from(outcome.admitted));
-                        metrics
-                            .queue_waiting
-                            .with_label_values(&[event.as_str()])
-                            .set(outcome.waiting as i64);
+                        if metrics.has_event_series(event.as_str()) {
+                            metrics
+                                .queue_waiting
+                                .with_label_values(&[event.as_str()])
+                                .set(outcome.waiting as i64);
+                        }
                     }
                     report(outcome.map(drop));
                 }

@@ -27,14 +27,16 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct Inner {
     events: HashMap<EventId, EventState>,
-    /// Update channels by event; a channel may exist before its event (a node subscribes, then
-    /// reads the snapshot).
+    /// Update channels by event, created when a node subscribes and dropped when the last
+    /// subscriber leaves: an event nobody watches costs no channel buffer.
     channels: HashMap<EventId, broadcast::Sender<EventUpdate>>,
     waiters: HashMap<WaitingToken, Waiter>,
     /// Ended tokens in the order they ended (retention is constant, so this is expiry order).
     ended: VecDeque<(u64, WaitingToken)>,
     idempotency: HashMap<String, IdempotencyRecord>,
     users: HashMap<String, UserRecord>,
+    /// Failed logins by username: (count, end of the window).
+    login_failures: HashMap<String, (u64, u64)>,
     /// Idempotency keys by expiry, to forget them without scanning.
     idempotency_expiry: BTreeSet<(u64, String)>,
 }
@@ -84,11 +86,16 @@ struct EventState {
     /// Users with a live (waiting or admitted) token, for one place per user.
     users: HashMap<UserId, WaitingToken>,
     counters: EventCounters,
-    updates: broadcast::Sender<EventUpdate>,
+    /// The event's update channel while some node subscribes to it.
+    updates: Option<broadcast::Sender<EventUpdate>>,
 }
 
 impl EventState {
-    fn new(config: EventConfig, now_ms: u64, updates: broadcast::Sender<EventUpdate>) -> Self {
+    fn new(
+        config: EventConfig,
+        now_ms: u64,
+        updates: Option<broadcast::Sender<EventUpdate>>,
+    ) -> Self {
         Self {
             bucket_tokens: f64::from(config.burst),
             bucket_ms: now_ms,
@@ -109,12 +116,14 @@ impl EventState {
 
     fn publish(&mut self, at_ms: u64, change: Change) {
         self.version += 1;
-        // No receivers is fine: nobody on this node watches the event right now.
-        let _ = self.updates.send(EventUpdate {
-            version: self.version,
-            at_ms,
-            change,
-        });
+        // No channel or no receivers is fine: nobody watches the event right now.
+        if let Some(updates) = &self.updates {
+            let _ = updates.send(EventUpdate {
+                version: self.version,
+                at_ms,
+                change,
+            });
+        }
     }
 
     /// Ends a waiter's place (left, expired, lapsed or entered): its user may join again, and
@@ -131,6 +140,11 @@ impl EventState {
         self.waiting.remove(&seq);
         self.deadlines.remove(&(deadline_ms, seq));
         self.departed.insert(seq);
+    }
+
+    /// Someone is waiting or active: the ticker has work here.
+    fn is_live(&self) -> bool {
+        !self.waiting.is_empty() || !self.active.is_empty()
     }
 }
 
@@ -166,13 +180,9 @@ impl Inner {
         let Inner {
             events, channels, ..
         } = self;
-        events.entry(event.clone()).or_insert_with(|| {
-            let updates = channels
-                .entry(event.clone())
-                .or_insert_with(|| broadcast::channel(UPDATE_BUFFER).0)
-                .clone();
-            EventState::new(config.clone(), now, updates)
-        })
+        events
+            .entry(event.clone())
+            .or_insert_with(|| EventState::new(config.clone(), now, channels.get(event).cloned()))
     }
 
     /// Records an idempotency key until `expires_ms`.
@@ -195,6 +205,7 @@ impl Inner {
     }
 
     fn forget_ended(&mut self, now: u64) {
+        self.login_failures.retain(|_, (_, until)| *until > now);
         while let Some(&(until, token)) = self.ended.front() {
             if until > now {
                 break;
@@ -255,7 +266,9 @@ impl Store for MemoryStore {
                 _ => JoinOutcome::InFlight,
             });
         }
-        let ev = inner.event_or_create(&req.event, &req.defaults, now);
+        let Some(ev) = inner.events.get_mut(&req.event) else {
+            return Ok(JoinOutcome::EventNotFound);
+        };
         if ev.waiting.len() as u64 >= req.max_waiting {
             return Ok(JoinOutcome::QueueFull);
         }
@@ -504,6 +517,7 @@ impl Store for MemoryStore {
             admitted: n as u32,
             lapsed: lapsed.len() as u32,
             waiting: ev.waiting.len() as u64,
+            active: ev.active.len() as u64,
         })
     }
 
@@ -618,8 +632,21 @@ impl Store for MemoryStore {
         }))
     }
 
-    async fn events(&self) -> StoreResult<Vec<EventId>> {
-        Ok(self.inner.lock().events.keys().cloned().collect())
+    async fn live_events(&self) -> StoreResult<Vec<EventId>> {
+        let mut inner = self.inner.lock();
+        // The ticker calls this every second: the embedded store forgets expired records here
+        // too, so they go even while no event is live.
+        inner.forget_ended(now_ms());
+        Ok(inner
+            .events
+            .iter()
+            .filter(|(_, ev)| ev.is_live())
+            .map(|(id, _)| id.clone())
+            .collect())
+    }
+
+    async fn event_count(&self) -> StoreResult<u64> {
+        Ok(self.inner.lock().events.len() as u64)
     }
 
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {
@@ -729,24 +756,60 @@ impl Store for MemoryStore {
         Ok(self.inner.lock().users.get(username).cloned())
     }
 
+    async fn user_count(&self) -> StoreResult<u64> {
+        Ok(self.inner.lock().users.len() as u64)
+    }
+
+    async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let entry = inner
+            .login_failures
+            .entry(username.to_owned())
+            .or_insert((0, now + window_ms));
+        if entry.1 <= now {
+            *entry = (0, now + window_ms);
+        }
+        entry.0 += 1;
+        Ok(entry.0)
+    }
+
+    async fn login_failures(&self, username: &str) -> StoreResult<u64> {
+        let now = now_ms();
+        Ok(self
+            .inner
+            .lock()
+            .login_failures
+            .get(username)
+            .filter(|(_, until)| *until > now)
+            .map_or(0, |(n, _)| *n))
+    }
+
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
         let mut inner = self.inner.lock();
-        Ok(inner
-            .channels
+        let Inner {
+            events, channels, ..
+        } = &mut *inner;
+        let tx = channels
             .entry(event.clone())
-            .or_insert_with(|| broadcast::channel(UPDATE_BUFFER).0)
-            .subscribe())
+            .or_insert_with(|| broadcast::channel(UPDATE_BUFFER).0);
+        if let Some(ev) = events.get_mut(event) {
+            ev.updates = Some(tx.clone());
+        }
+        Ok(tx.subscribe())
     }
 
     async fn unsubscribe(&self, event: &EventId) {
         let mut inner = self.inner.lock();
-        let unused = !inner.events.contains_key(event)
-            && inner
-                .channels
-                .get(event)
-                .is_some_and(|c| c.receiver_count() == 0);
+        let unused = inner
+            .channels
+            .get(event)
+            .is_some_and(|c| c.receiver_count() == 0);
         if unused {
             inner.channels.remove(event);
+            if let Some(ev) = inner.events.get_mut(event) {
+                ev.updates = None;
+            }
         }
     }
 }

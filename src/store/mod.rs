@@ -40,8 +40,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Admission settings of one event. Created from the configured defaults on the first join and
-/// changed by the admin API.
+/// Admission settings of one event. An event exists once an operator created it (admin API) or
+/// the queue created it for an event the inventory knows (see [`crate::queue::EventDirectory`]);
+/// joins never create events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventConfig {
     /// Token-bucket refill: admissions per second.
@@ -118,8 +119,6 @@ pub struct JoinRequest {
     pub event: EventId,
     pub user: Option<UserId>,
     pub token: WaitingToken,
-    /// Settings the event is created with if this is its first join.
-    pub defaults: EventConfig,
     /// Initial heartbeat: the waiter is reaped if nothing refreshes it within this time.
     pub heartbeat_ms: u64,
     /// Longest the queue may be; a join beyond it is refused.
@@ -154,6 +153,8 @@ pub enum JoinOutcome {
     },
     /// The queue already holds `max_waiting` waiters.
     QueueFull,
+    /// No such event: nothing was created.
+    EventNotFound,
     /// This user already holds a live place (waiting or admitted) in this event's queue.
     UserAlreadyQueued,
     /// The claim's key was used before by the same request, which joined: its place, as it was
@@ -221,6 +222,8 @@ pub struct AdmitOutcome {
     pub lapsed: u32,
     /// Waiters still in the queue after the step.
     pub waiting: u64,
+    /// Admitted or entered users still counted as active after the step.
+    pub active: u64,
 }
 
 /// Why waiters left the queue before admission.
@@ -433,7 +436,8 @@ pub trait Store: Send + Sync + 'static {
     /// not, update channels may miss messages; after it recovers, watchers resynchronise.
     fn health(&self) -> watch::Receiver<bool>;
 
-    /// Appends a waiter to an event's queue (creating the event with `defaults` if new).
+    /// Appends a waiter to an existing event's queue; an unknown event is
+    /// [`JoinOutcome::EventNotFound`] and creates nothing.
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome>;
 
     /// Reads a token's record; with `heartbeat_ms`, also extends a waiting token's reaping
@@ -480,8 +484,13 @@ pub trait Store: Send + Sync + 'static {
     /// The event's full derivable state, or `None` if it does not exist.
     async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>>;
 
-    /// Every event the store knows (for the ticker and reaper). Bounded by the number of events.
-    async fn events(&self) -> StoreResult<Vec<EventId>>;
+    /// The ticker's work list: events with someone waiting or active. A join puts its event in
+    /// it; an admission step that leaves nobody waiting or active takes it out (never one that
+    /// a join raced into), so idle events cost the ticker nothing.
+    async fn live_events(&self) -> StoreResult<Vec<EventId>>;
+
+    /// How many events exist.
+    async fn event_count(&self) -> StoreResult<u64>;
 
     /// The event's settings, or `None` if it does not exist.
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>>;
@@ -529,6 +538,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// The user registered under `username`.
     async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>>;
+
+    /// How many users are registered.
+    async fn user_count(&self) -> StoreResult<u64>;
+
+    /// Counts a failed login for `username` and returns the failures counted in the current
+    /// window: it starts at the first failure and lasts `window_ms` (a fixed window, so the
+    /// count of a username nobody tries any more expires with it).
+    async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64>;
+
+    /// Failed logins for `username` in its current window (0 without one).
+    async fn login_failures(&self, username: &str) -> StoreResult<u64>;
 
     /// Subscribes to the event's updates. Call before [`Store::snapshot`] so no update is lost;
     /// a receiver that lags is told so and must resynchronise from a snapshot.

@@ -16,6 +16,7 @@ use axum::extract::ws::{
     CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade,
     rejection::WebSocketUpgradeRejection,
 };
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
@@ -25,7 +26,9 @@ use tokio::time::{Instant, sleep_until, timeout};
 use tracing::debug;
 
 use crate::http::AppState;
+use crate::http::client_ip::Peer;
 use crate::http::error::{ApiError, ApiQuery};
+use crate::http::listener::AddressSlot;
 use crate::http::queue::parse_token;
 use crate::hub::{Attached, Conn, now_ms};
 use crate::queue::QueueError;
@@ -42,18 +45,48 @@ pub struct WsQuery {
 
 /// Upgrades to a WebSocket with explicit, small buffers (tungstenite's 128 KiB default read
 /// buffer per connection would dominate memory at scale).
+///
+/// Before the upgrade, and before the token is looked up, the client's address must be within
+/// its upgrade rate and its cap of open sockets (429 otherwise), so upgrades with bogus tokens
+/// cost the store at most that rate per address. The node's accept budget
+/// (`USHER_WS_ACCEPT_RATE`) is charged only once the token proved valid, so bogus upgrades do
+/// not use it up for everyone else.
 pub async fn upgrade(
     State(app): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<WsQuery>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let Ok(ws) = ws else {
         return ApiError::invalid_request("WebSocket upgrade required").into_response();
     };
+    if let Some(limiter) = &app.ws_upgrades
+        && let Err(e) = limiter.admit(peer, &headers)
+    {
+        return e.into_response();
+    }
+    let client = app
+        .settings
+        .rate_limit
+        .trusted_proxies
+        .client_ip(peer, &headers);
+    let Some(address_slot) = app.ws_per_ip.take(client) else {
+        app.metrics
+            .ws_connects
+            .with_label_values(&["address_cap"])
+            .inc();
+        return ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_CONNECTIONS",
+            "Too many open WebSockets from this address",
+        )
+        .with_retry_after(app.settings.ws.retry_after_ms.div_ceil(1_000).max(1))
+        .into_response();
+    };
     let s = &app.settings.ws;
-    // Turned away (with a retry hint, after the upgrade): draining, over the accept rate, or
-    // at the connection cap.
-    let permit = if app.draining.load(Ordering::Relaxed) || app.ws_accept.check().is_err() {
+    // Turned away (with a retry hint, after the upgrade): draining or at the connection cap.
+    let permit = if app.draining.load(Ordering::Relaxed) {
         None
     } else {
         app.ws_slots.clone().try_acquire_owned().ok()
@@ -64,7 +97,7 @@ pub async fn upgrade(
         .max_write_buffer_size(write_buffer + 64 * 1024)
         .max_message_size(s.max_message_bytes as usize)
         .max_frame_size(s.max_message_bytes as usize)
-        .on_upgrade(move |socket| session(app, socket, q.token, permit))
+        .on_upgrade(move |socket| session(app, socket, q.token, permit, address_slot))
 }
 
 type Sink = SplitSink<WebSocket, Message>;
@@ -88,6 +121,7 @@ async fn session(
     socket: WebSocket,
     raw_token: Option<String>,
     permit: Option<OwnedSemaphorePermit>,
+    _address_slot: AddressSlot,
 ) {
     let (mut sink, mut stream) = socket.split();
     let mut writer = Writer::new(&app);
@@ -112,6 +146,21 @@ async fn session(
     let _open = Open(app.clone());
 
     let record = match open_record(&app, raw_token.as_deref()).await {
+        // A valid token: now it may use the node's accept budget.
+        Ok(_) if app.ws_accept.check().is_err() => {
+            app.metrics
+                .ws_connects
+                .with_label_values(&["over_accept_rate"])
+                .inc();
+            let retry_after_ms = app.settings.ws.retry_after_ms;
+            let _ = writer
+                .send(&mut sink, &Push::Reconnect { retry_after_ms }, now_ms())
+                .await;
+            writer
+                .close(&mut sink, &mut stream, CloseReason::TryAgainLater)
+                .await;
+            return;
+        }
         Ok(record) => record,
         Err((push, reason)) => {
             app.metrics

@@ -235,16 +235,21 @@ async fn production_refuses_the_development_secrets() {
     };
     let err = parse(&[]).validate().unwrap_err().to_string();
     assert!(err.contains("JWT_SECRET"), "{err}");
-    let err = parse(&["--jwt-secret", "a-real-secret-of-our-own"])
+    let jwt = "a-real-secret-of-our-own-32-bytes-or-more";
+    let err = parse(&["--jwt-secret", jwt])
         .validate()
         .unwrap_err()
         .to_string();
     assert!(err.contains("USHER_WEBHOOK_SECRET"), "{err}");
-    let ok = parse(&[
+    let secrets = [
         "--jwt-secret",
-        "a-real-secret-of-our-own",
+        jwt,
         "--webhook-secret",
-        "another-real-secret",
-    ]);
-    ok.validate().unwrap();
+        "another-real-secret-at-least-32-bytes",
+    ];
+    let err = parse(&secrets).validate().unwrap_err().to_string();
+    assert!(err.contains("payment simulator"), "{err}");
+    let mut ok = secrets.to_vec();
+    ok.extend(["--allow-payment-simulator", "true"]);
+    parse(&ok).validate().unwrap();
 }

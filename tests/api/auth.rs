@@ -664,12 +664,18 @@ async fn a_key_rotated_in_later_is_picked_up_by_the_scheduled_refresh() {
 // Bypass tokens and header forms
 
 #[tokio::test]
-async fn the_dev_bypass_token_works_only_in_development_and_only_with_its_header() {
+async fn the_dev_bypass_token_works_only_in_development_when_enabled_and_with_its_header() {
     let bypass = [
         ("Authorization", "Bearer dev-super-key-local-testing"),
         ("X-Dev-Mode", "true"),
     ];
-    let development = spawn_app(&[]).await;
+    let by_default = spawn_app(&[]).await;
+    assert_refused(
+        probe(&by_default, &bypass).await,
+        "INVALID_TOKEN",
+        "the bypass in development without USHER_ALLOW_BYPASS_TOKENS",
+    );
+    let development = spawn_app(&["--allow-bypass-tokens", "true"]).await;
     assert_let_in(
         probe(&development, &bypass).await,
         "the bypass in development",
@@ -684,7 +690,18 @@ async fn the_dev_bypass_token_works_only_in_development_and_only_with_its_header
         "INVALID_TOKEN",
         "the bypass token with X-Dev-Mode: yes",
     );
-    let staging = spawn_app(&["--environment", "staging"]).await;
+    let secret = "a-staging-secret-of-at-least-32-bytes";
+    let staging = spawn_app(&[
+        "--environment",
+        "staging",
+        "--jwt-secret",
+        secret,
+        "--webhook-secret",
+        secret,
+        "--allow-payment-simulator",
+        "true",
+    ])
+    .await;
     assert_refused(
         probe(&staging, &bypass).await,
         "INVALID_TOKEN",

@@ -11,7 +11,7 @@ use usher::cli::Cli;
 use usher::server::Server;
 use usher::store::Store;
 
-pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789-abcdefgh";
 
 pub struct TestApp {
     pub server: Option<Server>,
@@ -39,6 +39,22 @@ pub async fn spawn_app_with(args: &[&str], store: Option<Arc<dyn Store>>) -> Tes
         "--web-root",
         "/nonexistent",
     ];
+    // Every test client comes from 127.0.0.1: the per-address caps are off unless a test
+    // sets them.
+    for (flag, off) in [
+        ("--max-connections-per-ip", "0"),
+        ("--ws-max-per-ip", "0"),
+        ("--ws-upgrade-rate-per-ip", "0"),
+    ] {
+        if !args.contains(&flag) {
+            argv.extend([flag, off]);
+        }
+    }
+    // Most tests join events nobody created (the seed's create-on-first-join); the
+    // event-existence tests turn it back off.
+    if !args.contains(&"--auto-create-events") {
+        argv.extend(["--auto-create-events", "true"]);
+    }
     // Most tests fire many requests from one address; the rate-limit tests turn it back on.
     if !args.contains(&"--rate-limit-enabled") {
         argv.extend(["--rate-limit-enabled", "false"]);

@@ -1,6 +1,7 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
+use usher::config::DEV_JWT_SECRET;
 
 use crate::helpers::*;
 
@@ -95,15 +96,33 @@ async fn concurrent_duplicates_of_one_key_execute_once() {
 }
 
 #[tokio::test]
-async fn a_user_holds_one_place_per_event() {
+async fn a_signed_in_user_holds_one_place_per_event_and_a_claimed_user_id_blocks_nobody() {
     let app = spawn_app(&[]).await;
     app.paused_event("evt").await;
-    let body = json!({"event_id": "evt", "user_id": "alice"});
-    let (s1, _) = app.post("/api/v1/queue/join", &body).await;
-    let (s2, dup) = app.post("/api/v1/queue/join", &body).await;
+    let exp = now_ms() / 1_000 + 3_600;
+    let alice = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": "alice", "exp": exp}),
+        &jsonwebtoken::EncodingKey::from_secret(DEV_JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    // Someone else names alice in the body first, five times: that binds nothing.
+    for _ in 0..5 {
+        let body = json!({"event_id": "evt", "user_id": "alice"});
+        assert_eq!(
+            app.post("/api/v1/queue/join", &body).await.0,
+            StatusCode::ACCEPTED
+        );
+    }
+    let body = json!({"event_id": "evt"});
+    let (s1, _) = app.post_as(&alice, "/api/v1/queue/join", &body).await;
+    let (s2, dup) = app.post_as(&alice, "/api/v1/queue/join", &body).await;
     assert_eq!(s1, StatusCode::ACCEPTED);
     assert_eq!(s2, StatusCode::CONFLICT);
     assert_eq!(dup["error"]["code"], "DUPLICATE_REQUEST");
+    // A token that does not verify is refused, not treated as anonymous.
+    let (s3, bad) = app.post_as("not-a-jwt", "/api/v1/queue/join", &body).await;
+    assert_eq!(s3, StatusCode::UNAUTHORIZED, "{bad}");
 }
 
 #[tokio::test]

@@ -75,9 +75,22 @@ impl Store for Counting {
         self.count("snapshot");
         self.inner.snapshot(e).await
     }
-    async fn events(&self) -> StoreResult<Vec<EventId>> {
-        self.count("events");
-        self.inner.events().await
+    async fn user_count(&self) -> StoreResult<u64> {
+        self.inner.user_count().await
+    }
+    async fn login_failed(&self, u: &str, w: u64) -> StoreResult<u64> {
+        self.inner.login_failed(u, w).await
+    }
+    async fn login_failures(&self, u: &str) -> StoreResult<u64> {
+        self.inner.login_failures(u).await
+    }
+    async fn live_events(&self) -> StoreResult<Vec<EventId>> {
+        self.count("live_events");
+        self.inner.live_events().await
+    }
+    async fn event_count(&self) -> StoreResult<u64> {
+        self.count("event_count");
+        self.inner.event_count().await
     }
     async fn config(&self, e: &EventId) -> StoreResult<Option<EventConfig>> {
         self.count("config");

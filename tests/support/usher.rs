@@ -19,6 +19,11 @@ pub struct UsherProcess {
 impl UsherProcess {
     /// Starts `usher serve` on a free port with `env` (plus test defaults) and waits for it.
     pub async fn start(env: &[(&str, &str)]) -> Self {
+        Self::start_with_files(env, None).await
+    }
+
+    /// Like [`Self::start`], with the process's open-file limit (soft and hard) set to `nofile`.
+    pub async fn start_with_files(env: &[(&str, &str)], nofile: Option<u64>) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -36,9 +41,22 @@ impl UsherProcess {
             .env("LOG_LEVEL", "warn")
             // The tests fire many requests from one address.
             .env("RATE_LIMIT_ENABLED", "false")
+            // They join events nobody created (the seed's create-on-first-join).
+            .env("USHER_AUTO_CREATE_EVENTS", "true")
+            // Every client is 127.0.0.1: no per-address caps unless a test sets them.
+            .env("USHER_MAX_CONNECTIONS_PER_IP", "0")
+            .env("USHER_WS_MAX_PER_IP", "0")
+            .env("USHER_WS_UPGRADE_RATE_PER_IP", "0")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
+        if let Some(n) = nofile {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+            unsafe {
+                cmd.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, n, n));
+            }
+        }
         let child = cmd.spawn().expect("usher binary runs");
         let me = Self {
             port,
@@ -61,7 +79,7 @@ impl UsherProcess {
         format!("ws://127.0.0.1:{}", self.port)
     }
 
-    async fn get(&self, path: &str) -> Option<(u16, Value)> {
+    pub async fn get(&self, path: &str) -> Option<(u16, Value)> {
         let resp = self
             .http
             .get(format!("{}{path}", self.base()))
@@ -79,6 +97,20 @@ impl UsherProcess {
             .post(format!("{}/api/v1/queue/join", self.base()))
             .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
             .json(&json!({"event_id": event}))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs JSON with a fresh Idempotency-Key; returns (status, body).
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base()))
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(body)
             .send()
             .await
             .unwrap();

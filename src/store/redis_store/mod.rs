@@ -10,11 +10,18 @@
 //!   `lua/prelude.lua`); they live as long as the event's sale;
 //! - `usher:{E}:w:T`: a waiter's record; expires `USHER_RETENTION_SECS` after it ends;
 //! - `usher:t:T`: token → event, so a token alone finds its event; expires after 7 days;
-//! - `usher:events`: the set of event ids, for the ticker (bounded by the number of events);
+//! - `usher:events`: the set of event ids (bounded by the number of events, which only
+//!   operators and the inventory create);
+//! - `usher:events:live`: the ticker's work list, events with someone waiting or active (a ZSET
+//!   scored by the highest sequence number joined): a join adds its event, an admission step
+//!   that leaves nobody waiting or active removes it unless a later join came in between;
 //! - `usher:idem:<key>`: idempotency records, expiring with their TTL: a stored response, or for
 //!   a join the place it took (`lua/join_claim.lua`), written by the join script itself on a
 //!   standalone server and by a claim before and a record after the join on a cluster;
 //! - `usher:user:<username>`: registered users (JSON); accounts do not expire;
+//!   `usher:users:count`: how many there are;
+//! - `usher:loginfail:<username>`: failed logins of an existing account in the current window,
+//!   expiring with it;
 //! - channel `usher:{E}:updates`: the event's sharded pub/sub channel.
 
 mod conn;
@@ -46,6 +53,7 @@ pub(crate) mod keys {
     use crate::domain::{EventId, WaitingToken};
 
     pub const EVENTS: &str = "usher:events";
+    pub const LIVE: &str = "usher:events:live";
 
     /// The eight event keys in the order every event script expects them.
     pub fn event(event: &EventId) -> [String; 8] {
@@ -90,6 +98,12 @@ pub(crate) mod keys {
         format!("usher:user:{username}")
     }
 
+    pub const USER_COUNT: &str = "usher:users:count";
+
+    pub fn login_failures(username: &str) -> String {
+        format!("usher:loginfail:{username}")
+    }
+
     /// The event of an update channel name.
     pub fn event_of_channel(channel: &[u8]) -> Option<EventId> {
         let s = std::str::from_utf8(channel).ok()?;
@@ -119,12 +133,13 @@ fn parse_join(r: &[Value]) -> StoreResult<JoinOutcome> {
     };
     Ok(match int(0) {
         Some(1) => JoinOutcome::Joined {
-            seq: Seq(int(2).ok_or_else(|| corrupt("join"))? as u64),
-            position: int(3).ok_or_else(|| corrupt("join"))? as u64,
-            joined_at_ms: int(4).ok_or_else(|| corrupt("join"))? as u64,
+            seq: Seq(int(1).ok_or_else(|| corrupt("join"))? as u64),
+            position: int(2).ok_or_else(|| corrupt("join"))? as u64,
+            joined_at_ms: int(3).ok_or_else(|| corrupt("join"))? as u64,
         },
         Some(0) => JoinOutcome::QueueFull,
         Some(-1) => JoinOutcome::UserAlreadyQueued,
+        Some(-4) => JoinOutcome::EventNotFound,
         Some(2) => JoinOutcome::Replay {
             token: text(1)
                 .and_then(|t| WaitingToken::parse(&t).ok())
@@ -356,17 +371,12 @@ impl Store for RedisStore {
         let mut inv = self.event_script(&self.scripts.join, &req.event);
         inv.key(keys::waiter(&req.event, &req.token));
         if standalone {
-            inv.key(keys::token(&req.token)).key(keys::EVENTS);
+            inv.key(keys::token(&req.token)).key(keys::LIVE);
         }
-        let d = &req.defaults;
         inv.arg(req.token.to_string())
             .arg(req.user.as_ref().map_or("", |u| u.as_str()))
             .arg(req.heartbeat_ms)
             .arg(req.max_waiting)
-            .arg(d.rate_per_sec.to_string())
-            .arg(d.burst)
-            .arg(d.max_active.map_or_else(String::new, |m| m.to_string()))
-            .arg(d.entry_window_secs)
             .arg(&event)
             .arg(TOKEN_INDEX_TTL_MS);
         if let (true, Some(claim)) = (standalone, &req.claim) {
@@ -378,8 +388,16 @@ impl Store for RedisStore {
         let r: Vec<Value> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         let outcome = parse_join(&r);
         if !standalone {
-            if r.get(1) == Some(&Value::Int(1)) {
-                let _: () = conn.sadd(keys::EVENTS, &event).await.map_err(unavailable)?;
+            if let Ok(JoinOutcome::Joined { seq, .. }) = &outcome {
+                // GT: never below a later join's number, which live_remove.lua relies on.
+                let _: i64 = redis::cmd("ZADD")
+                    .arg(keys::LIVE)
+                    .arg("GT")
+                    .arg(seq.0)
+                    .arg(&event)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(unavailable)?;
             }
             if let Some(claim) = &req.claim {
                 match &outcome {
@@ -469,20 +487,40 @@ impl Store for RedisStore {
     }
 
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
+        let standalone = !self.pool.is_cluster();
         let mut inv = self.event_script(&self.scripts.admit, event);
-        inv.arg(limits.max_batch).arg(self.retention_ms);
-        let r: Vec<u64> = inv
-            .invoke_async(&mut self.pool.get())
-            .await
-            .map_err(unavailable)?;
-        match r[..] {
-            [admitted, lapsed, waiting] => Ok(AdmitOutcome {
-                admitted: admitted as u32,
-                lapsed: lapsed as u32,
-                waiting,
-            }),
-            _ => Err(corrupt("admit")),
+        if standalone {
+            inv.key(keys::LIVE);
         }
+        inv.arg(limits.max_batch)
+            .arg(self.retention_ms)
+            .arg(event.as_str());
+        let mut conn = self.pool.get();
+        let r: Vec<u64> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        let (outcome, next_seq) = match r[..] {
+            [admitted, lapsed, waiting, active, next_seq] => (
+                AdmitOutcome {
+                    admitted: admitted as u32,
+                    lapsed: lapsed as u32,
+                    waiting,
+                    active,
+                },
+                next_seq,
+            ),
+            _ => return Err(corrupt("admit")),
+        };
+        if !standalone && outcome.waiting == 0 && outcome.active == 0 {
+            let _: i64 = self
+                .scripts
+                .live_remove
+                .key(keys::LIVE)
+                .arg(event.as_str())
+                .arg(next_seq)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(outcome)
     }
 
     async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
@@ -568,14 +606,22 @@ impl Store for RedisStore {
         }))
     }
 
-    async fn events(&self) -> StoreResult<Vec<EventId>> {
+    async fn live_events(&self) -> StoreResult<Vec<EventId>> {
         let ids: Vec<String> = self
             .pool
             .get()
-            .smembers(keys::EVENTS)
+            .zrange(keys::LIVE, 0, -1)
             .await
             .map_err(unavailable)?;
         Ok(ids.iter().filter_map(|e| EventId::parse(e).ok()).collect())
+    }
+
+    async fn event_count(&self) -> StoreResult<u64> {
+        self.pool
+            .get()
+            .scard(keys::EVENTS)
+            .await
+            .map_err(unavailable)
     }
 
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {
@@ -718,6 +764,14 @@ impl Store for RedisStore {
             .query_async(&mut self.pool.get())
             .await
             .map_err(unavailable)?;
+        if created.is_some() {
+            let _: u64 = self
+                .pool
+                .get()
+                .incr(keys::USER_COUNT, 1)
+                .await
+                .map_err(unavailable)?;
+        }
         Ok(created.is_some())
     }
 
@@ -730,6 +784,42 @@ impl Store for RedisStore {
             .map_err(unavailable)?;
         json.map(|j| serde_json::from_str(&j).map_err(|_| corrupt("user record")))
             .transpose()
+    }
+
+    async fn user_count(&self) -> StoreResult<u64> {
+        let n: Option<u64> = self
+            .pool
+            .get()
+            .get(keys::USER_COUNT)
+            .await
+            .map_err(unavailable)?;
+        Ok(n.unwrap_or(0))
+    }
+
+    async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64> {
+        let key = keys::login_failures(username);
+        // One key, so one MULTI even on a cluster: the window starts with the first failure.
+        let (n, _): (u64, i64) = redis::pipe()
+            .atomic()
+            .incr(&key, 1)
+            .cmd("PEXPIRE")
+            .arg(&key)
+            .arg(window_ms)
+            .arg("NX")
+            .query_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(n)
+    }
+
+    async fn login_failures(&self, username: &str) -> StoreResult<u64> {
+        let n: Option<u64> = self
+            .pool
+            .get()
+            .get(keys::login_failures(username))
+            .await
+            .map_err(unavailable)?;
+        Ok(n.unwrap_or(0))
     }
 
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {

@@ -23,6 +23,7 @@ pub struct Scripts {
     pub idempotency_finish: Script,
     pub claim: Script,
     pub claim_record: Script,
+    pub live_remove: Script,
 }
 
 impl Scripts {
@@ -46,6 +47,7 @@ impl Scripts {
             idempotency_finish: Script::new(include_str!("../../../lua/idempotency_finish.lua")),
             claim: with_join_claim(include_str!("../../../lua/claim.lua")),
             claim_record: with_join_claim(include_str!("../../../lua/claim_record.lua")),
+            live_remove: Script::new(include_str!("../../../lua/live_remove.lua")),
         }
     }
 }
