@@ -97,6 +97,11 @@ pub struct Common {
     #[arg(long, global = true, env = "USHER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// Bearer token sent with every /metrics request, for a server that protects its metrics.
+    #[arg(long, global = true, hide_env_values = true)]
+    #[serde(skip)]
+    pub metrics_token: Option<String>,
+
     /// Redis behind usher (redis://host:port): commands are counted from INFO commandstats
     /// before and after, and reported per second and per waiter per second.
     #[arg(long, global = true)]

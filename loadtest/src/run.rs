@@ -221,9 +221,7 @@ async fn control(
     fd_limit: u64,
 ) -> anyhow::Result<Finished> {
     let c = &cli.common;
-    let probe_http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()?;
+    let probe_http = probe::client(c.metrics_token.as_deref())?;
     let admin = Admin {
         http: probe_http.clone(),
         base: targets[0].base.clone(),
