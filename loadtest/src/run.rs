@@ -11,10 +11,13 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::cli::{Cli, Common, MAX_COUNT, MAX_DURATION_SECS, MAX_PROCS, Scenario, Shard};
+use crate::cli::{
+    AttackPart, Cli, Common, MAX_COUNT, MAX_DURATION_SECS, MAX_PROCS, Scenario, Shard,
+};
 use crate::net::{Net, Target, check_redis_url, own_usage, raise_fd_limit, resolve_targets};
 use crate::probe::{self, ServerSample};
 use crate::raw::{Raw, Recorder};
+use crate::report::attack::{self, AttackExtras};
 use crate::report::{self, Extras, Report};
 use crate::scenarios::{self, Ctx};
 use crate::{now_ms, now_us, svg, text};
@@ -28,6 +31,9 @@ pub struct Finished {
 
 /// Sockets a process keeps for itself besides its clients (HTTP pools, probes, stdio).
 const FD_RESERVE: u64 = 512;
+
+/// How often `attack` reads the server's memory and descriptors.
+const PEAK_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Runs `cli` (parsed from `argv`, which `--procs` re-uses for its children).
 pub async fn run(cli: Cli, argv: &[String]) -> anyhow::Result<Finished> {
@@ -126,6 +132,21 @@ fn check(cli: &Cli) -> anyhow::Result<()> {
             0,
         ),
         Scenario::JoinStorm(j) => (j.rate, false, 0),
+        Scenario::Attack(a) => {
+            if c.procs > 1 {
+                bail!("attack starts its own child process when it needs one: drop --procs");
+            }
+            if a.attack_duration == 0 || a.attack_lead + a.attack_duration >= c.max_duration {
+                bail!("--attack-lead plus --attack-duration must be under --max-duration");
+            }
+            if ![a.attack_rate, a.admit_rate]
+                .iter()
+                .all(|r| *r > 0.0 && r.is_finite())
+            {
+                bail!("rates must be positive");
+            }
+            (Some(a.legit_ramp_rate), false, 0)
+        }
         Scenario::Merge(_) => (None, false, 0),
     };
     if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
@@ -146,13 +167,36 @@ fn planned(s: &Scenario) -> u64 {
         Scenario::Poll(p) => p.queue.waiters,
         Scenario::JoinStorm(j) => j.joins,
         Scenario::Flow(f) => f.buyers,
+        Scenario::Attack(a) => a.legit_waiters,
         Scenario::Merge(_) => 0,
     }
 }
 
 /// Whether every client holds a socket for the whole run.
 fn holds_sockets(s: &Scenario) -> bool {
-    matches!(s, Scenario::Waiters(_) | Scenario::Flow(_))
+    match s {
+        Scenario::Waiters(_) | Scenario::Flow(_) => true,
+        Scenario::Attack(a) => a.part != AttackPart::Attacker,
+        _ => false,
+    }
+}
+
+/// For an attack whose sockets do not fit in this process's descriptors beside the
+/// legitimate waiters': the command line of this process's part, the legitimate one (the
+/// attacker then runs in a child).
+fn attacker_apart(cli: &Cli, fd_limit: u64) -> Option<Cli> {
+    let Scenario::Attack(a) = &cli.scenario else {
+        return None;
+    };
+    let needed = a.legit_waiters + a.attacker_sockets() + 2 * FD_RESERVE;
+    if a.part != AttackPart::Both || fd_limit == 0 || needed <= fd_limit {
+        return None;
+    }
+    let mut legit = cli.clone();
+    if let Scenario::Attack(a) = &mut legit.scenario {
+        a.part = AttackPart::Legit;
+    }
+    Some(legit)
 }
 
 /// This process's share of the clients; its raw measurements.
@@ -169,14 +213,20 @@ async fn workload(
         Scenario::JoinStorm(j) => j.concurrency.max(c.http_concurrency),
         _ => c.http_concurrency,
     };
-    let net = Net::new(targets, shard.index * c.sources, c.sources, concurrency)?;
+    // An attack's legitimate waiters have their own addresses (the attacker's come after
+    // them), and their ramp starts once the attack has had its lead.
+    let (first_source, sources, lead_ms) = match &cli.scenario {
+        Scenario::Attack(a) => (0, a.legit_sources, a.attack_lead * 1_000),
+        _ => (shard.index * c.sources, c.sources, 0),
+    };
+    let net = Net::new(targets, first_source, sources, concurrency)?;
     let rec = Recorder::new(cli.scenario.name());
     let ctx = Arc::new(Ctx {
         net,
         rec: rec.clone(),
         event: event.to_owned(),
         deadline: Instant::now() + Duration::from_secs(c.max_duration),
-        epoch_us: epoch_ms * 1_000,
+        epoch_us: (epoch_ms + lead_ms) * 1_000,
         shard,
     });
     let done = Arc::new(AtomicBool::new(false));
@@ -195,6 +245,7 @@ async fn workload(
         Scenario::JoinStorm(a) => scenarios::join_storm::run(ctx.clone(), a).await,
         Scenario::Poll(a) => scenarios::poll::run(ctx.clone(), a).await,
         Scenario::Flow(a) => scenarios::flow::run(ctx.clone(), a).await,
+        Scenario::Attack(a) => scenarios::attack::run(ctx.clone(), a).await?,
         Scenario::Merge(_) => unreachable!("merge runs no workload"),
     }
     done.store(true, Ordering::Relaxed);
@@ -232,6 +283,11 @@ async fn control(
         Scenario::Waiters(w) => (w.queue.admit_rate, w.queue.admit_burst, w.queue.paused_hold),
         Scenario::Poll(p) => (p.queue.admit_rate, p.queue.admit_burst, p.queue.paused_hold),
         Scenario::Flow(f) => (f.admit_rate, f.admit_burst, 0),
+        // The attack's legitimate event exists before anyone joins it.
+        Scenario::Attack(a) => match c.admin_token {
+            Some(_) => (Some(a.admit_rate), a.admit_burst, 0),
+            None => (None, None, 0),
+        },
         _ => (None, None, 0),
     };
     if admit_rate.is_some() || admit_burst.is_some() || paused_hold > 0 {
@@ -291,12 +347,43 @@ async fn control(
         })
     };
 
+    // The attack's server readings, four a second.
+    let attack_run = match &cli.scenario {
+        Scenario::Attack(a) => Some((a, baseline(a.baseline.as_deref())?)),
+        _ => None,
+    };
+    let peaks = attack_run.is_some().then(|| {
+        probe::watch_peaks(
+            probe_http.clone(),
+            targets.clone(),
+            c.server_pid.clone(),
+            PEAK_INTERVAL,
+            stop.clone(),
+            limit,
+        )
+    });
+
     let procs = c.procs;
-    let epoch_ms = now_ms() + if procs > 1 { 1_500 } else { 100 };
+    let apart = attacker_apart(cli, fd_limit);
+    let epoch_ms = now_ms()
+        + if procs > 1 || apart.is_some() {
+            1_500
+        } else {
+            100
+        };
     let ramp_end_ms = epoch_ms + ramp_ms(&cli.scenario);
     let work = async {
         if procs > 1 {
             children(cli, argv, &event, epoch_ms).await
+        } else if let Some(legit) = &apart {
+            let shard = Shard { index: 0, count: 1 };
+            let (legit, attacker) = tokio::join!(
+                workload(legit, targets.clone(), shard, &event, epoch_ms, fd_limit),
+                attacker_child(cli, argv, &event, epoch_ms)
+            );
+            let mut raw = legit?;
+            raw.merge(attacker?);
+            Ok(raw)
         } else {
             let shard = Shard { index: 0, count: 1 };
             workload(cli, targets.clone(), shard, &event, epoch_ms, fd_limit).await
@@ -340,6 +427,10 @@ async fn control(
     let after = probe::sample(&probe_http, &targets, &c.server_pid).await;
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.await;
+    let peaks = match peaks {
+        Some(p) => p.await.ok(),
+        None => None,
+    };
     let redis_after = match &c.redis_url {
         Some(url) => Some(probe::redis_commandstats(url).await?),
         None => None,
@@ -360,13 +451,26 @@ async fn control(
             command: argv.join(" "),
             targets: targets.iter().map(|t| t.base.clone()).collect(),
             event: event.clone(),
-            sources: c.sources,
+            sources: match &cli.scenario {
+                Scenario::Attack(a) => a.legit_sources,
+                _ => c.sources,
+            },
             planned: planned(&cli.scenario),
             server: (before.answered > 0).then(|| (before, after, server_series.clone())),
             server_idle,
             redis: redis_before.zip(redis_after),
             redis_idle,
             availability: avail_before.zip(avail_after),
+            attack: attack_run.map(|(a, baseline_join_p99_ms)| AttackExtras {
+                kind: a.kind.name().to_owned(),
+                attack_sources: a.attack_sources,
+                attack_duration_s: a.attack_duration,
+                legit_sources: a.legit_sources,
+                legit_waiters: a.legit_waiters,
+                peaks,
+                baseline_join_p99_ms,
+                rss_budget_mib: a.rss_budget_mib,
+            }),
         },
     );
     report.server_series = server_series;
@@ -431,20 +535,72 @@ async fn settle(
 /// Runs the workload as `--procs` children of this same program and merges their raws.
 async fn children(cli: &Cli, argv: &[String], event: &str, epoch_ms: u64) -> anyhow::Result<Raw> {
     let c = &cli.common;
-    let exe = std::env::current_exe().context("own executable")?;
-    let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if !name.starts_with("usher-load") {
-        bail!("--procs re-executes the usher-load binary; this is {name}");
+    let mut kids = Kids::new(argv)?;
+    for index in 0..c.procs {
+        let shard = Shard {
+            index,
+            count: c.procs,
+        };
+        kids.spawn(shard, event, epoch_ms, &[])?;
     }
-    let dir = std::env::temp_dir().join(format!("usher-load-{}-{}", std::process::id(), now_us()));
-    std::fs::create_dir_all(&dir)?;
-    let base_args = child_args(argv);
-    let mut kids = Vec::new();
-    for i in 0..c.procs {
-        let out = dir.join(format!("shard-{i}.json"));
-        let mut cmd = tokio::process::Command::new(&exe);
-        cmd.args(&base_args)
-            .args(["--shard", &format!("{i}/{}", c.procs)])
+    kids.finish(Duration::from_secs(c.max_duration + 60)).await
+}
+
+/// The attacker of an attack run, alone in a child process of this same program.
+async fn attacker_child(
+    cli: &Cli,
+    argv: &[String],
+    event: &str,
+    epoch_ms: u64,
+) -> anyhow::Result<Raw> {
+    let mut kids = Kids::new(argv)?;
+    let shard = Shard { index: 0, count: 1 };
+    kids.spawn(shard, event, epoch_ms, &["--part", "attacker"])?;
+    kids.finish(Duration::from_secs(cli.common.max_duration + 60))
+        .await
+}
+
+/// Child processes of this same program, each running one shard of the parent's command line
+/// and writing its raw report to a file of its own.
+struct Kids {
+    exe: PathBuf,
+    /// Where the children write their raw reports; removed with this.
+    dir: PathBuf,
+    /// The parent's arguments without what each child gets its own value of.
+    base: Vec<String>,
+    running: Vec<(tokio::process::Child, PathBuf)>,
+}
+
+impl Kids {
+    fn new(argv: &[String]) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe().context("own executable")?;
+        let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.starts_with("usher-load") {
+            bail!("child processes re-execute the usher-load binary; this is {name}");
+        }
+        let dir =
+            std::env::temp_dir().join(format!("usher-load-{}-{}", std::process::id(), now_us()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            exe,
+            dir,
+            base: child_args(argv),
+            running: Vec::new(),
+        })
+    }
+
+    /// Starts the child of `shard`, with `extra` arguments after the parent's.
+    fn spawn(
+        &mut self,
+        shard: Shard,
+        event: &str,
+        epoch_ms: u64,
+        extra: &[&str],
+    ) -> anyhow::Result<()> {
+        let out = self.dir.join(format!("shard-{}.json", shard.index));
+        let mut cmd = tokio::process::Command::new(&self.exe);
+        cmd.args(&self.base)
+            .args(["--shard", &format!("{}/{}", shard.index, shard.count)])
             .arg("--json")
             .arg(&out)
             .args([
@@ -454,35 +610,47 @@ async fn children(cli: &Cli, argv: &[String], event: &str, epoch_ms: u64) -> any
                 &epoch_ms.to_string(),
                 "--quiet",
             ])
+            .args(extra)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true);
-        kids.push((cmd.spawn().context("starting a shard")?, out));
+        self.running
+            .push((cmd.spawn().context("starting a shard")?, out));
+        Ok(())
     }
-    let limit = Duration::from_secs(c.max_duration + 60);
-    let mut raw = Raw::default();
-    let mut failed = Vec::new();
-    for (i, (mut kid, out)) in kids.into_iter().enumerate() {
-        match tokio::time::timeout(limit, kid.wait()).await {
-            Ok(Ok(status)) if status.success() => raw.merge(read_raw(&out)?),
-            Ok(Ok(status)) => failed.push(format!("shard {i}: {status}")),
-            Ok(Err(e)) => failed.push(format!("shard {i}: {e}")),
-            Err(_) => {
-                let _ = kid.kill().await;
-                failed.push(format!("shard {i}: still running after {limit:?}, killed"));
+
+    /// Waits for every child (killing any still running after `limit`) and merges their raws.
+    async fn finish(mut self, limit: Duration) -> anyhow::Result<Raw> {
+        let mut raw = Raw::default();
+        let mut failed = Vec::new();
+        for (i, (mut kid, out)) in std::mem::take(&mut self.running).into_iter().enumerate() {
+            match tokio::time::timeout(limit, kid.wait()).await {
+                Ok(Ok(status)) if status.success() => raw.merge(read_raw(&out)?),
+                Ok(Ok(status)) => failed.push(format!("shard {i}: {status}")),
+                Ok(Err(e)) => failed.push(format!("shard {i}: {e}")),
+                Err(_) => {
+                    let _ = kid.kill().await;
+                    failed.push(format!("shard {i}: still running after {limit:?}, killed"));
+                }
             }
         }
+        if !failed.is_empty() {
+            bail!("shards failed: {}", failed.join("; "));
+        }
+        Ok(raw)
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    if !failed.is_empty() {
-        bail!("shards failed: {}", failed.join("; "));
+}
+
+impl Drop for Kids {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
-    Ok(raw)
 }
 
 /// The parent's arguments without what each child gets its own value of.
 fn child_args(argv: &[String]) -> Vec<String> {
-    const WITH_VALUE: [&str; 6] = [
+    const WITH_VALUE: [&str; 7] = [
+        "--part",
         "--procs",
         "--json",
         "--svg",
@@ -500,6 +668,20 @@ fn child_args(argv: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The legitimate join p99 of the baseline report at `path`, if one is given.
+fn baseline(path: Option<&Path>) -> anyhow::Result<Option<f64>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let report: Report = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a usher-load JSON report", path.display()))?;
+    let p99 = attack::join_p99_ms(&report)
+        .with_context(|| format!("{} has no join latency", path.display()))?;
+    Ok(Some(p99))
 }
 
 fn read_raw(path: &Path) -> anyhow::Result<Raw> {

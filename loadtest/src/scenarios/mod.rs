@@ -12,6 +12,7 @@ use crate::net::{Answer, Net, call};
 use crate::now_us;
 use crate::raw::{Recorder, WaiterSample};
 
+pub mod attack;
 pub mod flow;
 pub mod join_storm;
 pub mod poll;
