@@ -174,7 +174,7 @@ pub enum Scenario {
     /// An attack from a few loopback addresses while legitimate waiters queue from others:
     /// what the attackers sent and how the server answered, the legitimate users' join and
     /// push latency and failures, and the server's peak RSS and file descriptors.
-    #[command(long_about = ATTACK_ABOUT)]
+    #[command(long_about = ATTACK_ABOUT, after_help = ATTACK_EXAMPLES)]
     Attack(AttackArgs),
     /// Merge raw shard reports (written with --shard and --json) into one report.
     Merge(MergeArgs),
@@ -200,6 +200,10 @@ targets hold: no legitimate join or WebSocket failed, join p99 within 3x the bas
 RSS within the budget.\n\n\
 Attacks that hold more sockets than this process's descriptor limit leaves beside the \
 legitimate waiters run in a child process (this same program).";
+
+const ATTACK_EXAMPLES: &str = "Examples (usher started with its defaults and USHER_ADMIN_TOKEN):\n  \
+usher-load --server-pid $(pidof usher) --json none.json attack --kind none\n  \
+usher-load --server-pid $(pidof usher) attack --kind idle --baseline none.json --rss-budget-mib 512";
 
 /// What an `attack` run does besides the legitimate load.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -269,6 +273,7 @@ pub enum AttackPart {
 }
 
 #[derive(Args, Debug, Clone, Serialize)]
+#[command(next_help_heading = "Attack")]
 pub struct AttackArgs {
     /// The attack (see the list below).
     #[arg(long, value_enum)]
@@ -288,12 +293,13 @@ pub struct AttackArgs {
     pub legit_sources: u32,
 
     /// Admissions per second of the legitimate event, set when it is created (needs
-    /// --admin-token).
-    #[arg(long, default_value_t = 100.0)]
+    /// --admin-token). Slower than the ramp, so that most waiters hold their sockets while
+    /// the attack runs.
+    #[arg(long, default_value_t = 40.0)]
     pub admit_rate: f64,
 
-    /// Admission burst (token-bucket capacity) of the legitimate event, set when it is
-    /// created. Default: the server's.
+    /// Admission burst (token-bucket capacity) of the legitimate event. Default: one second's
+    /// worth of --admit-rate.
     #[arg(long)]
     pub admit_burst: Option<u32>,
 
@@ -356,6 +362,12 @@ pub struct AttackArgs {
 }
 
 impl AttackArgs {
+    /// The legitimate event's admission burst.
+    pub fn admit_burst(&self) -> u32 {
+        self.admit_burst
+            .unwrap_or_else(|| self.admit_rate.ceil().max(1.0) as u32)
+    }
+
     /// Connections the attack holds (0 for the kinds that hold none for long).
     pub fn conns(&self) -> u64 {
         match self.kind.default_conns() {

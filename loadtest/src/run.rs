@@ -272,6 +272,10 @@ async fn control(
     fd_limit: u64,
 ) -> anyhow::Result<Finished> {
     let c = &cli.common;
+    let attack_run = match &cli.scenario {
+        Scenario::Attack(a) => Some((a, baseline(a.baseline.as_deref())?)),
+        _ => None,
+    };
     let probe_http = probe::client(c.metrics_token.as_deref())?;
     let admin = Admin {
         http: probe_http.clone(),
@@ -285,7 +289,7 @@ async fn control(
         Scenario::Flow(f) => (f.admit_rate, f.admit_burst, 0),
         // The attack's legitimate event exists before anyone joins it.
         Scenario::Attack(a) => match c.admin_token {
-            Some(_) => (Some(a.admit_rate), a.admit_burst, 0),
+            Some(_) => (Some(a.admit_rate), Some(a.admit_burst()), 0),
             None => (None, None, 0),
         },
         _ => (None, None, 0),
@@ -348,10 +352,6 @@ async fn control(
     };
 
     // The attack's server readings, four a second.
-    let attack_run = match &cli.scenario {
-        Scenario::Attack(a) => Some((a, baseline(a.baseline.as_deref())?)),
-        _ => None,
-    };
     let peaks = attack_run.is_some().then(|| {
         probe::watch_peaks(
             probe_http.clone(),

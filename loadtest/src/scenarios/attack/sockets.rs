@@ -94,6 +94,9 @@ pub async fn flood(a: &Arc<Ctx>, args: &AttackArgs) {
                             bogus_token()
                         }
                     };
+                    if a.expired() {
+                        return;
+                    }
                     let Some(mut ws) = upgrade(&a, "ws_flood", n, &token).await else {
                         return;
                     };
@@ -119,7 +122,8 @@ pub async fn flood(a: &Arc<Ctx>, args: &AttackArgs) {
 }
 
 /// `ws-bogus`: upgrades with bogus tokens, `--attack-concurrency` at a time, as fast as the
-/// server answers; each accepted socket is watched for its close a few seconds, then dropped.
+/// server answers; each accepted socket is watched for its close for a few seconds (past the
+/// attack's end if need be), then dropped.
 /// The time from the upgrade request to the verdict is the `ws_bogus` histogram.
 pub async fn bogus(a: &Arc<Ctx>, args: &AttackArgs) {
     let cap = args.attack_requests.unwrap_or(DEFAULT_UNPACED_REQUESTS);
@@ -131,8 +135,9 @@ pub async fn bogus(a: &Arc<Ctx>, args: &AttackArgs) {
         |a, n| async move {
             let start = now_us();
             if let Some(mut ws) = upgrade(&a, "ws_bogus", n, &bogus_token()).await {
-                let until = (Instant::now() + BOGUS_WATCH).min(a.deadline);
-                let end = until_closed(&mut ws, until).await;
+                // Watched as long after the attack as during it: a late close is late, not
+                // missing.
+                let end = until_closed(&mut ws, Instant::now() + BOGUS_WATCH).await;
                 count_end(&a, "ws_bogus", end, "held_open");
             }
             a.rec.hist("ws_bogus", now_us().saturating_sub(start));
