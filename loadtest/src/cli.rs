@@ -21,16 +21,17 @@ pub const MAX_DURATION_SECS: u64 = 3_600;
 #[command(
     name = "usher-load",
     version,
-    about = "Load generator for usher: WebSocket waiters, join storms, REST polling and purchase flows",
-    long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling and \
-purchase flows, against one hot event.\n\n\
+    about = "Load generator for usher: WebSocket waiters, join storms, REST polling, purchase flows and attacks",
+    long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling, \
+purchase flows and attacks, against one hot event.\n\n\
 Only loopback targets (127.0.0.0/8, ::1, localhost) are accepted unless --allow-remote is \
 given. Every run is bounded by its counts and by --max-duration, and stops by itself. \
 Connections are spread over several loopback source addresses (--sources) to pass the \
 ephemeral-port limit, the soft file-descriptor limit is raised to the hard limit, and \
 --procs N runs N copies of this program (--shard i/N) whose reports are merged.\n\n\
 usher's per-client rate limit (50/s per IP by default) would refuse most of a load test: run \
-the server with RATE_LIMIT_ENABLED=false. Refusals are counted apart from errors.\n\n\
+the server with RATE_LIMIT_ENABLED=false (but for `attack`, which measures the defaults). \
+Refusals are counted apart from errors.\n\n\
 Exit status: 0 when the run completed, 1 on a usage or setup error, 2 when the run found a \
 correctness problem (a position that went up, a waiter admitted out of join order, an \
 oversold seat).",
@@ -199,7 +200,9 @@ fail under attack are counted).\n\n\
 targets hold: no legitimate join or WebSocket failed, join p99 within 3x the baseline's, peak \
 RSS within the budget.\n\n\
 Attacks that hold more sockets than this process's descriptor limit leaves beside the \
-legitimate waiters run in a child process (this same program).";
+legitimate waiters run in a child process (this same program).\n\n\
+Exit status as for every scenario: 0 when the run completed, missed targets included (they are \
+reported); 2 when the legitimate waiters saw a correctness problem.";
 
 const ATTACK_EXAMPLES: &str = "Examples (usher started with its defaults and USHER_ADMIN_TOKEN):\n  \
 usher-load --server-pid $(pidof usher) --json none.json attack --kind none\n  \
