@@ -10,9 +10,9 @@
 //! - [`cli`]: the command line (clap derive); `usher-load --help` documents every scenario.
 //! - [`run`] (this file): the controller. Checks the target, configures the event, samples the
 //!   server's `/metrics` (and Redis `INFO commandstats`) around the run, runs the workload
-//!   in-process or as `--procs` child processes (`--shard i/N`; an `attack` whose sockets do
-//!   not fit beside its legitimate waiters puts its attacker in one), merges their raw reports
-//!   and writes the final report.
+//!   in-process or as child processes (`run/children.rs`: `--procs` shards with `--shard i/N`,
+//!   or the attacker of an `attack` whose sockets do not fit beside its legitimate waiters),
+//!   merges their raw reports and writes the final report.
 //! - [`net`]: the client side of the wire: loopback source addresses, HTTP clients bound to
 //!   them, WebSocket connections with small buffers, the file-descriptor limit, names for why a
 //!   connection failed; [`http1`]: the lean keep-alive client of joins, and one-shot raw

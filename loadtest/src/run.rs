@@ -20,7 +20,7 @@ use crate::raw::{Raw, Recorder};
 use crate::report::attack::{self, AttackExtras};
 use crate::report::{self, Extras, Report};
 use crate::scenarios::{self, Ctx};
-use crate::{now_ms, now_us, svg, text};
+use crate::{now_ms, svg, text};
 
 /// What a run produced: the report (none for a shard, which writes its raw data instead) and
 /// the merged raw data.
@@ -28,6 +28,8 @@ pub struct Finished {
     pub report: Option<Report>,
     pub raw: Raw,
 }
+
+mod children;
 
 /// Sockets a process keeps for itself besides its clients (HTTP pools, probes, stdio).
 const FD_RESERVE: u64 = 512;
@@ -374,12 +376,12 @@ async fn control(
     let ramp_end_ms = epoch_ms + ramp_ms(&cli.scenario);
     let work = async {
         if procs > 1 {
-            children(cli, argv, &event, epoch_ms).await
+            children::shards(cli, argv, &event, epoch_ms).await
         } else if let Some(legit) = &apart {
             let shard = Shard { index: 0, count: 1 };
             let (legit, attacker) = tokio::join!(
                 workload(legit, targets.clone(), shard, &event, epoch_ms, fd_limit),
-                attacker_child(cli, argv, &event, epoch_ms)
+                children::attacker(cli, argv, &event, epoch_ms)
             );
             let mut raw = legit?;
             raw.merge(attacker?);
@@ -532,144 +534,6 @@ async fn settle(
     }
 }
 
-/// Runs the workload as `--procs` children of this same program and merges their raws.
-async fn children(cli: &Cli, argv: &[String], event: &str, epoch_ms: u64) -> anyhow::Result<Raw> {
-    let c = &cli.common;
-    let mut kids = Kids::new(argv)?;
-    for index in 0..c.procs {
-        let shard = Shard {
-            index,
-            count: c.procs,
-        };
-        kids.spawn(shard, event, epoch_ms, &[])?;
-    }
-    kids.finish(Duration::from_secs(c.max_duration + 60)).await
-}
-
-/// The attacker of an attack run, alone in a child process of this same program.
-async fn attacker_child(
-    cli: &Cli,
-    argv: &[String],
-    event: &str,
-    epoch_ms: u64,
-) -> anyhow::Result<Raw> {
-    let mut kids = Kids::new(argv)?;
-    let shard = Shard { index: 0, count: 1 };
-    kids.spawn(shard, event, epoch_ms, &["--part", "attacker"])?;
-    kids.finish(Duration::from_secs(cli.common.max_duration + 60))
-        .await
-}
-
-/// Child processes of this same program, each running one shard of the parent's command line
-/// and writing its raw report to a file of its own.
-struct Kids {
-    exe: PathBuf,
-    /// Where the children write their raw reports; removed with this.
-    dir: PathBuf,
-    /// The parent's arguments without what each child gets its own value of.
-    base: Vec<String>,
-    running: Vec<(tokio::process::Child, PathBuf)>,
-}
-
-impl Kids {
-    fn new(argv: &[String]) -> anyhow::Result<Self> {
-        let exe = std::env::current_exe().context("own executable")?;
-        let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if !name.starts_with("usher-load") {
-            bail!("child processes re-execute the usher-load binary; this is {name}");
-        }
-        let dir =
-            std::env::temp_dir().join(format!("usher-load-{}-{}", std::process::id(), now_us()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self {
-            exe,
-            dir,
-            base: child_args(argv),
-            running: Vec::new(),
-        })
-    }
-
-    /// Starts the child of `shard`, with `extra` arguments after the parent's.
-    fn spawn(
-        &mut self,
-        shard: Shard,
-        event: &str,
-        epoch_ms: u64,
-        extra: &[&str],
-    ) -> anyhow::Result<()> {
-        let out = self.dir.join(format!("shard-{}.json", shard.index));
-        let mut cmd = tokio::process::Command::new(&self.exe);
-        cmd.args(&self.base)
-            .args(["--shard", &format!("{}/{}", shard.index, shard.count)])
-            .arg("--json")
-            .arg(&out)
-            .args([
-                "--event",
-                event,
-                "--epoch-ms",
-                &epoch_ms.to_string(),
-                "--quiet",
-            ])
-            .args(extra)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .kill_on_drop(true);
-        self.running
-            .push((cmd.spawn().context("starting a shard")?, out));
-        Ok(())
-    }
-
-    /// Waits for every child (killing any still running after `limit`) and merges their raws.
-    async fn finish(mut self, limit: Duration) -> anyhow::Result<Raw> {
-        let mut raw = Raw::default();
-        let mut failed = Vec::new();
-        for (i, (mut kid, out)) in std::mem::take(&mut self.running).into_iter().enumerate() {
-            match tokio::time::timeout(limit, kid.wait()).await {
-                Ok(Ok(status)) if status.success() => raw.merge(read_raw(&out)?),
-                Ok(Ok(status)) => failed.push(format!("shard {i}: {status}")),
-                Ok(Err(e)) => failed.push(format!("shard {i}: {e}")),
-                Err(_) => {
-                    let _ = kid.kill().await;
-                    failed.push(format!("shard {i}: still running after {limit:?}, killed"));
-                }
-            }
-        }
-        if !failed.is_empty() {
-            bail!("shards failed: {}", failed.join("; "));
-        }
-        Ok(raw)
-    }
-}
-
-impl Drop for Kids {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The parent's arguments without what each child gets its own value of.
-fn child_args(argv: &[String]) -> Vec<String> {
-    const WITH_VALUE: [&str; 7] = [
-        "--part",
-        "--procs",
-        "--json",
-        "--svg",
-        "--event",
-        "--epoch-ms",
-        "--shard",
-    ];
-    let mut out = Vec::new();
-    let mut it = argv.iter().skip(1);
-    while let Some(a) = it.next() {
-        if WITH_VALUE.contains(&a.as_str()) {
-            it.next();
-        } else if !WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}="))) {
-            out.push(a.clone());
-        }
-    }
-    out
-}
-
 /// The legitimate join p99 of the baseline report at `path`, if one is given.
 fn baseline(path: Option<&Path>) -> anyhow::Result<Option<f64>> {
     let Some(path) = path else {
@@ -684,7 +548,7 @@ fn baseline(path: Option<&Path>) -> anyhow::Result<Option<f64>> {
     Ok(Some(p99))
 }
 
-fn read_raw(path: &Path) -> anyhow::Result<Raw> {
+pub(super) fn read_raw(path: &Path) -> anyhow::Result<Raw> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
@@ -750,31 +614,5 @@ impl Admin {
             .ok()?;
         let v: Value = resp.json().await.ok()?;
         v["joined_total"].as_u64()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn children_get_the_parents_arguments_without_their_own() {
-        let argv: Vec<String> = [
-            "usher-load",
-            "--procs",
-            "4",
-            "waiters",
-            "--json=r.json",
-            "--svg",
-            "c.svg",
-            "-n",
-            "100",
-            "--event",
-            "e",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(child_args(&argv), ["waiters", "-n", "100"]);
     }
 }
