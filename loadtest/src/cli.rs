@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 /// The development HS256 secret of usher's user tokens (`JWT_SECRET`'s default), used by
@@ -21,16 +21,17 @@ pub const MAX_DURATION_SECS: u64 = 3_600;
 #[command(
     name = "usher-load",
     version,
-    about = "Load generator for usher: WebSocket waiters, join storms, REST polling and purchase flows",
-    long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling and \
-purchase flows, against one hot event.\n\n\
+    about = "Load generator for usher: WebSocket waiters, join storms, REST polling, purchase flows and attacks",
+    long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling, \
+purchase flows and attacks, against one hot event.\n\n\
 Only loopback targets (127.0.0.0/8, ::1, localhost) are accepted unless --allow-remote is \
 given. Every run is bounded by its counts and by --max-duration, and stops by itself. \
 Connections are spread over several loopback source addresses (--sources) to pass the \
 ephemeral-port limit, the soft file-descriptor limit is raised to the hard limit, and \
 --procs N runs N copies of this program (--shard i/N) whose reports are merged.\n\n\
 usher's per-client rate limit (50/s per IP by default) would refuse most of a load test: run \
-the server with RATE_LIMIT_ENABLED=false. Refusals are counted apart from errors.\n\n\
+the server with RATE_LIMIT_ENABLED=false (but for `attack`, which measures the defaults). \
+Refusals are counted apart from errors.\n\n\
 Exit status: 0 when the run completed, 1 on a usage or setup error, 2 when the run found a \
 correctness problem (a position that went up, a waiter admitted out of join order, an \
 oversold seat).",
@@ -38,7 +39,8 @@ oversold seat).",
 usher-load waiters --waiters 5000 --ramp-rate 1000 --admit-rate 100 --admin-token $USHER_ADMIN_TOKEN\n  \
 usher-load join-storm --joins 20000 --concurrency 256\n  \
 usher-load poll --waiters 5000 --ramp-rate 1000 --redis-url redis://127.0.0.1:6380\n  \
-usher-load flow --buyers 200 --admit-rate 50 --admin-token $USHER_ADMIN_TOKEN"
+usher-load flow --buyers 200 --admit-rate 50 --admin-token $USHER_ADMIN_TOKEN\n  \
+usher-load attack --kind idle --server-pid $(pidof usher) --admin-token $USHER_ADMIN_TOKEN"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -96,6 +98,11 @@ pub struct Common {
     /// --admit-burst) or to pause it (--paused-hold).
     #[arg(long, global = true, env = "USHER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+
+    /// Bearer token sent with every /metrics request, for a server that protects its metrics.
+    #[arg(long, global = true, hide_env_values = true)]
+    #[serde(skip)]
+    pub metrics_token: Option<String>,
 
     /// Redis behind usher (redis://host:port): commands are counted from INFO commandstats
     /// before and after, and reported per second and per waiter per second.
@@ -165,9 +172,227 @@ pub enum Scenario {
     /// (POST /payments/intent), wait for the confirmation push, read the reservation back.
     /// Checks for oversell from availability before and after and from every reservation.
     Flow(FlowArgs),
+    /// An attack from a few loopback addresses while legitimate waiters queue from others:
+    /// what the attackers sent and how the server answered, the legitimate users' join and
+    /// push latency and failures, and the server's peak RSS and file descriptors.
+    #[command(long_about = ATTACK_ABOUT, after_help = ATTACK_EXAMPLES)]
+    Attack(AttackArgs),
     /// Merge raw shard reports (written with --shard and --json) into one report.
     Merge(MergeArgs),
 }
+
+const ATTACK_ABOUT: &str = "An attack from --attack-sources loopback addresses (127.0.2.1, \
+127.0.2.2, ...) while --legit-waiters WebSocket waiters join one event from --legit-sources \
+other addresses (127.0.0.1, 127.0.0.2, ...), both against usher with its default settings (the \
+per-client rate limit on).\n\n\
+The attack starts --attack-lead seconds before the legitimate ramp and lasts --attack-duration \
+seconds; the waiters join over REST, hold their sockets and are admitted. With --admin-token the \
+event is created first with --admit-rate admissions per second.\n\n\
+Reported: the legitimate joins that succeeded and failed (any answer but 202 is a failure, 429 \
+and 503 included), join p50 and p99, WebSockets that reached `ready` and those that failed \
+(connection or upgrade refused, closed before `ready`), position-push p99; what the attack sent \
+and how the server answered (statuses, close codes, connections accepted, closed or refused); \
+the server's peak RSS and open file descriptors, sampled every 250 ms from /proc/<pid> with \
+--server-pid, else from /metrics (process_resident_memory_bytes, process_open_fds; scrapes that \
+fail under attack are counted).\n\n\
+--kind none runs the legitimate load alone: the baseline each attack is compared with. With \
+--baseline (the JSON report of such a run) and --rss-budget-mib the report says whether the \
+targets hold: no legitimate join or WebSocket failed, join p99 within 3x the baseline's, peak \
+RSS within the budget.\n\n\
+Attacks that hold more sockets than this process's descriptor limit leaves beside the \
+legitimate waiters run in a child process (this same program).\n\n\
+Exit status as for every scenario: 0 when the run completed, missed targets included (they are \
+reported); 2 when the legitimate waiters saw a correctness problem.";
+
+const ATTACK_EXAMPLES: &str = "Examples (usher started with its defaults and USHER_ADMIN_TOKEN):\n  \
+usher-load --server-pid $(pidof usher) --json none.json attack --kind none\n  \
+usher-load --server-pid $(pidof usher) attack --kind idle --baseline none.json --rss-budget-mib 512";
+
+/// What an `attack` run does besides the legitimate load.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttackKind {
+    /// No attack: the legitimate load alone, the baseline.
+    None,
+    /// Joins of fresh, never-seen event ids, from every attacker address at --attack-rate per
+    /// second after a burst of --attack-burst (the default per-client limit).
+    Events,
+    /// As many idle TCP connections as it can hold (up to --attack-conns, default 19,995),
+    /// sending nothing; counts how many the server closed and after how long.
+    Idle,
+    /// Up to --attack-conns (default 2,000) connections each sending a request head one byte
+    /// every --slowloris-interval-ms, plus --huge-headers connections sending an unterminated
+    /// header of --huge-header-bytes; counts closes and answers.
+    Slowloris,
+    /// Malformed requests at --attack-rate per address: a 20 KB header, a 16 KB URI, a bad
+    /// request line, a wrong method, bad JSON, a body over the limit; counts statuses and
+    /// whether the body is usher's JSON error envelope.
+    Headers,
+    /// Logins of unknown users (POST /api/v1/auth/login), --attack-concurrency in flight;
+    /// counts statuses (429, 503, 401, ...).
+    Logins,
+    /// As many WebSockets as it can hold (up to --attack-conns, default 5,015), each with a
+    /// valid waiting token from a join of the legitimate event (a bogus one when the join is
+    /// refused); counts upgrades accepted and refused, and close codes.
+    WsFlood,
+    /// WebSocket upgrades with bogus tokens, --attack-concurrency in flight; counts upgrade
+    /// statuses and close codes.
+    WsBogus,
+}
+
+impl AttackKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AttackKind::None => "none",
+            AttackKind::Events => "events",
+            AttackKind::Idle => "idle",
+            AttackKind::Slowloris => "slowloris",
+            AttackKind::Headers => "headers",
+            AttackKind::Logins => "logins",
+            AttackKind::WsFlood => "ws-flood",
+            AttackKind::WsBogus => "ws-bogus",
+        }
+    }
+
+    /// Connections the attack holds by default (`--attack-conns`), for the kinds that hold
+    /// them.
+    pub fn default_conns(self) -> Option<u64> {
+        match self {
+            AttackKind::Idle => Some(19_995),
+            AttackKind::Slowloris => Some(2_000),
+            AttackKind::WsFlood => Some(5_015),
+            _ => None,
+        }
+    }
+}
+
+/// Which part of an attack run one process does (a child runs the attacker alone when both do
+/// not fit in one process's descriptors).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AttackPart {
+    Both,
+    Legit,
+    Attacker,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+#[command(next_help_heading = "Attack")]
+pub struct AttackArgs {
+    /// The attack (see the list below).
+    #[arg(long, value_enum)]
+    pub kind: AttackKind,
+
+    /// Legitimate WebSocket waiters.
+    #[arg(long, default_value_t = 2_000)]
+    pub legit_waiters: u64,
+
+    /// Legitimate joins per second while ramping up.
+    #[arg(long, default_value_t = 200.0)]
+    pub legit_ramp_rate: f64,
+
+    /// Loopback source addresses of the legitimate waiters (127.0.0.1 onwards), each well
+    /// under the per-client rate limit.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=ATTACK_FIRST_SOURCE as i64))]
+    pub legit_sources: u32,
+
+    /// Admissions per second of the legitimate event, set when it is created (needs
+    /// --admin-token). Slower than the ramp, so that most waiters hold their sockets while
+    /// the attack runs.
+    #[arg(long, default_value_t = 40.0)]
+    pub admit_rate: f64,
+
+    /// Admission burst (token-bucket capacity) of the legitimate event. Default: one second's
+    /// worth of --admit-rate.
+    #[arg(long)]
+    pub admit_burst: Option<u32>,
+
+    /// Attacker source addresses (127.0.2.1 onwards, apart from the legitimate ones).
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=250))]
+    pub attack_sources: u32,
+
+    /// Seconds the attack lasts.
+    #[arg(long, default_value_t = 20)]
+    pub attack_duration: u64,
+
+    /// Seconds the attack runs before the legitimate ramp starts.
+    #[arg(long, default_value_t = 3)]
+    pub attack_lead: u64,
+
+    /// Requests per second per attacker address (events, headers, and ws-flood's joins).
+    #[arg(long, default_value_t = 50.0)]
+    pub attack_rate: f64,
+
+    /// Requests each attacker address sends at once before keeping to --attack-rate.
+    #[arg(long, default_value_t = 100)]
+    pub attack_burst: u64,
+
+    /// Most requests or upgrades in all (events, headers, logins, ws-bogus). Default: what
+    /// --attack-rate allows over the attack (events, headers), 100,000 (logins, ws-bogus).
+    #[arg(long)]
+    pub attack_requests: Option<u64>,
+
+    /// Requests or upgrades in flight at once (logins, ws-bogus, events, headers).
+    #[arg(long, default_value_t = 250)]
+    pub attack_concurrency: usize,
+
+    /// Connections held (idle 19,995, slowloris 2,000, ws-flood 5,015).
+    #[arg(long)]
+    pub attack_conns: Option<u64>,
+
+    /// Slowloris: milliseconds between two bytes of a connection's request head.
+    #[arg(long, default_value_t = 10_000)]
+    pub slowloris_interval_ms: u64,
+
+    /// Slowloris: connections sending one unterminated huge header.
+    #[arg(long, default_value_t = 16)]
+    pub huge_headers: u64,
+
+    /// Slowloris: size of that header, in bytes.
+    #[arg(long, default_value_t = 400_000)]
+    pub huge_header_bytes: usize,
+
+    /// The JSON report of a `--kind none` run: the join p99 target is 3x its join p99.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+
+    /// The server's RSS budget for this attack, in MiB: a target in the report.
+    #[arg(long)]
+    pub rss_budget_mib: Option<f64>,
+
+    /// Which part this process runs (set for the child that runs the attacker alone).
+    #[arg(long, value_enum, default_value = "both", hide = true)]
+    pub part: AttackPart,
+}
+
+impl AttackArgs {
+    /// The legitimate event's admission burst.
+    pub fn admit_burst(&self) -> u32 {
+        self.admit_burst
+            .unwrap_or_else(|| self.admit_rate.ceil().max(1.0) as u32)
+    }
+
+    /// Connections the attack holds (0 for the kinds that hold none for long).
+    pub fn conns(&self) -> u64 {
+        match self.kind.default_conns() {
+            Some(default) => self.attack_conns.unwrap_or(default),
+            None => 0,
+        }
+    }
+
+    /// Sockets the attacker may have open at once.
+    pub fn attacker_sockets(&self) -> u64 {
+        match self.kind {
+            AttackKind::None => 0,
+            AttackKind::Idle | AttackKind::WsFlood => self.conns(),
+            AttackKind::Slowloris => self.conns() + self.huge_headers,
+            _ => self.attack_concurrency as u64,
+        }
+    }
+}
+
+/// Index of the first attacker source address ([`crate::net::source_addr`]): 127.0.2.1, past
+/// every legitimate one.
+pub const ATTACK_FIRST_SOURCE: u32 = 2 * 254;
 
 impl Scenario {
     pub fn name(&self) -> &'static str {
@@ -176,6 +401,7 @@ impl Scenario {
             Scenario::JoinStorm(_) => "join-storm",
             Scenario::Poll(_) => "poll",
             Scenario::Flow(_) => "flow",
+            Scenario::Attack(_) => "attack",
             Scenario::Merge(_) => "merge",
         }
     }

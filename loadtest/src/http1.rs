@@ -4,6 +4,9 @@
 //! server, so every microsecond it spends is one the server does not get; a general-purpose
 //! client (URL parsing, header maps, a connection pool behind a tower stack) cost about twice
 //! as much per request.
+//!
+//! [`one_shot`] sends any bytes at all on a fresh connection and reads the answer the same way:
+//! the `attack` scenario's malformed requests.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -70,10 +73,7 @@ impl Http1 {
                     body: serde_json::from_slice(&body).unwrap_or(Value::Null),
                 }
             }
-            Err(e) => Answer {
-                status: 0,
-                body: serde_json::json!({"error": {"code": "TRANSPORT", "message": format!("{e:#}")}}),
-            },
+            Err(e) => Answer::transport(&e),
         }
     }
 
@@ -101,13 +101,7 @@ impl Http1 {
     }
 
     async fn connect(&self) -> anyhow::Result<Conn> {
-        let stream = tokio::time::timeout(TIMEOUT, connect_from(self.addr, self.source))
-            .await
-            .context("connect timed out")??;
-        Ok(Conn {
-            stream,
-            buf: Vec::with_capacity(1024),
-        })
+        Conn::open(self.addr, self.source, TIMEOUT).await
     }
 
     /// Writes `request` and reads its answer: status, body, and the connection if it may be
@@ -128,6 +122,42 @@ impl Http1 {
     }
 }
 
+impl Conn {
+    async fn open(
+        addr: SocketAddr,
+        source: Option<IpAddr>,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let stream = tokio::time::timeout(timeout, connect_from(addr, source))
+            .await
+            .context("connect timed out")??;
+        Ok(Self {
+            stream,
+            buf: Vec::with_capacity(1024),
+        })
+    }
+}
+
+/// Writes `request` (any bytes, malformed heads included) on a new connection to `addr` from
+/// `source` and reads the answer: status and body. The connection is not kept. A server may
+/// answer and close before it has read a large request whole; a failed write is therefore not
+/// an error as long as an answer can be read.
+pub async fn one_shot(
+    addr: SocketAddr,
+    source: Option<IpAddr>,
+    request: &[u8],
+    timeout: Duration,
+) -> anyhow::Result<(u16, Vec<u8>)> {
+    let mut conn = Conn::open(addr, source, timeout).await?;
+    tokio::time::timeout(timeout, async {
+        let _ = conn.stream.write_all(request).await;
+        let (status, body, _) = read_answer(&mut conn).await?;
+        Ok((status, body))
+    })
+    .await
+    .context("request timed out")?
+}
+
 async fn read_answer(conn: &mut Conn) -> anyhow::Result<(u16, Vec<u8>, bool)> {
     let head_end = loop {
         if let Some(at) = conn.buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -140,10 +170,9 @@ async fn read_answer(conn: &mut Conn) -> anyhow::Result<(u16, Vec<u8>, bool)> {
     };
     let head = std::str::from_utf8(&conn.buf[..head_end]).context("response head")?;
     let mut lines = head.split("\r\n");
-    let status: u16 = lines
+    let status = lines
         .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
+        .and_then(|l| status_of(l.as_bytes()))
         .context("status line")?;
     let mut length = None;
     let mut keep = true;
@@ -160,7 +189,15 @@ async fn read_answer(conn: &mut Conn) -> anyhow::Result<(u16, Vec<u8>, bool)> {
             keep = false;
         }
     }
-    let length = length.context("response without content-length")?;
+    let length = match length {
+        Some(n) => n,
+        // Without a length the body ends with the connection.
+        None => {
+            keep = false;
+            while conn.buf.len() <= head_end + MAX_BODY && read_more(conn).await.is_ok() {}
+            conn.buf.len() - head_end
+        }
+    };
     if length > MAX_BODY {
         bail!("response body over {MAX_BODY} bytes");
     }
@@ -170,6 +207,13 @@ async fn read_answer(conn: &mut Conn) -> anyhow::Result<(u16, Vec<u8>, bool)> {
     let body = conn.buf[head_end..head_end + length].to_vec();
     conn.buf.drain(..head_end + length);
     Ok((status, body, keep))
+}
+
+/// The status of an answer that starts with `head` (`HTTP/1.1 404 Not Found...`).
+pub fn status_of(head: &[u8]) -> Option<u16> {
+    let line = head.split(|&b| b == b'\r').next()?;
+    let rest = line.strip_prefix(b"HTTP/1.")?;
+    std::str::from_utf8(rest.get(2..5)?).ok()?.parse().ok()
 }
 
 async fn read_more(conn: &mut Conn) -> anyhow::Result<()> {
@@ -239,6 +283,35 @@ mod tests {
         let second = client.post_json("/j", &[], b"{\"a\":1}").await;
         assert_eq!(second.status, 409);
         assert_eq!(client.idle.lock().len(), 1);
+    }
+
+    #[test]
+    fn statuses_are_read_from_status_lines_only() {
+        assert_eq!(
+            status_of(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+            Some(431)
+        );
+        assert_eq!(status_of(b"HTTP/1.0 408 Request Timeout"), Some(408));
+        assert_eq!(status_of(b"HTTP/1.1 20"), None);
+        assert_eq!(status_of(b"garbage"), None);
+    }
+
+    #[tokio::test]
+    async fn a_one_shot_answer_without_length_is_read_to_the_close() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 64];
+            let _ = s.read(&mut buf).await;
+            s.write_all(b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nbad")
+                .await
+                .unwrap();
+        });
+        let (status, body) = one_shot(addr, None, b"GARBAGE\r\n\r\n", Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!((status, body.as_slice()), (400, b"bad".as_slice()));
     }
 
     #[tokio::test]

@@ -10,19 +10,24 @@
 //! - [`cli`]: the command line (clap derive); `usher-load --help` documents every scenario.
 //! - [`run`] (this file): the controller. Checks the target, configures the event, samples the
 //!   server's `/metrics` (and Redis `INFO commandstats`) around the run, runs the workload
-//!   in-process or as `--procs` child processes (`--shard i/N`), merges their raw reports and
-//!   writes the final report.
+//!   in-process or as child processes (`run/children.rs`: `--procs` shards with `--shard i/N`,
+//!   or the attacker of an `attack` whose sockets do not fit beside its legitimate waiters),
+//!   merges their raw reports and writes the final report.
 //! - [`net`]: the client side of the wire: loopback source addresses, HTTP clients bound to
-//!   them, WebSocket connections with small buffers, the file-descriptor limit.
-//! - [`scenarios`]: one module per scenario (`waiters`, `join_storm`, `poll`, `flow`), each a
+//!   them, WebSocket connections with small buffers, the file-descriptor limit, names for why a
+//!   connection failed; [`http1`]: the lean keep-alive client of joins, and one-shot raw
+//!   requests.
+//! - [`scenarios`]: one module per scenario (`waiters`, `join_storm`, `poll`, `flow`, and
+//!   `attack/` with one file per family of attacks beside a legitimate `waiters` load), each a
 //!   workload that records into a [`raw::Recorder`].
 //! - [`raw`]: what one process measured (counters, histograms, per-second bins, per-waiter
 //!   samples), serialisable and mergeable across shards; [`hist`] wraps HdrHistogram with a
 //!   serialised form so percentiles merge exactly.
-//! - [`probe`]: server-side figures: `/metrics` (RSS, WebSocket gauge, CPU) and Redis.
+//! - [`probe`]: server-side figures: `/metrics` (RSS, WebSocket gauge, CPU) and Redis; the
+//!   server's peak RSS and descriptors from `/proc` or `/metrics`.
 //! - [`report`]: the final figures computed from merged raw data (fairness, ETA accuracy,
-//!   percentiles, per-connection memory) and their JSON form; [`text`] prints them and [`svg`]
-//!   draws the chart.
+//!   percentiles, per-connection memory; `report::attack`: legitimate failures, the attacker's
+//!   counts, targets) and their JSON form; [`text`] prints them and [`svg`] draws the chart.
 
 pub mod cli;
 pub mod hist;

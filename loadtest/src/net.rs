@@ -167,11 +167,16 @@ impl Net {
         (i / self.targets.len() as u64 % self.sources.len() as u64) as usize
     }
 
+    /// The source address of client `i`.
+    pub fn source(&self, i: u64) -> Option<IpAddr> {
+        self.sources[self.source_index(i)]
+    }
+
     /// Opens the WebSocket of client `i` with waiting token `token`, from its source address,
     /// with small buffers (a waiter reads a few hundred bytes at a time).
     pub async fn ws(&self, i: u64, token: &str) -> anyhow::Result<Ws> {
         let target = self.target(i);
-        let stream = connect_from(target.addr, self.sources[self.source_index(i)]).await?;
+        let stream = connect_from(target.addr, self.source(i)).await?;
         let url = format!("{}/api/v1/queue/ws?token={token}", target.ws_base);
         let config = WebSocketConfig::default()
             .read_buffer_size(4 * 1024)
@@ -202,6 +207,48 @@ pub async fn connect_from(addr: SocketAddr, source: Option<IpAddr>) -> anyhow::R
     Ok(stream)
 }
 
+/// Why a connection, a request or a WebSocket upgrade failed, as a counter name: `refused`,
+/// `reset`, `closed`, `timeout`, `local_fds` (this process ran out of file descriptors),
+/// `local_ports` (out of ephemeral ports), `upgrade_<status>` (the server answered the upgrade
+/// with that HTTP status), `protocol` or `other`.
+pub fn failure_kind(e: &anyhow::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    for cause in e.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return io_failure_kind(io).to_owned();
+        }
+        if cause.is::<tokio::time::error::Elapsed>() {
+            return "timeout".to_owned();
+        }
+        match cause.downcast_ref::<WsError>() {
+            Some(WsError::Http(resp)) => return format!("upgrade_{}", resp.status().as_u16()),
+            Some(WsError::Io(io)) => return io_failure_kind(io).to_owned(),
+            Some(WsError::ConnectionClosed | WsError::AlreadyClosed) => {
+                return "closed".to_owned();
+            }
+            Some(WsError::Protocol(_)) => return "protocol".to_owned(),
+            Some(_) => return "other".to_owned(),
+            None => {}
+        }
+    }
+    "other".to_owned()
+}
+
+fn io_failure_kind(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match (e.raw_os_error(), e.kind()) {
+        (Some(libc::EMFILE | libc::ENFILE), _) => "local_fds",
+        (Some(libc::EADDRNOTAVAIL | libc::EADDRINUSE), _) => "local_ports",
+        (_, ErrorKind::ConnectionRefused) => "refused",
+        (_, ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe) => {
+            "reset"
+        }
+        (_, ErrorKind::TimedOut) => "timeout",
+        (_, ErrorKind::UnexpectedEof) => "closed",
+        _ => "other",
+    }
+}
+
 /// The answer of one HTTP call: status (0 for a transport error) and JSON body.
 pub struct Answer {
     pub status: u16,
@@ -209,6 +256,19 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// No answer: status 0, with the cause in a `TRANSPORT` envelope whose `kind` is its
+    /// [`failure_kind`].
+    pub fn transport(e: &anyhow::Error) -> Self {
+        Answer {
+            status: 0,
+            body: serde_json::json!({"error": {
+                "code": "TRANSPORT",
+                "message": format!("{e:#}"),
+                "kind": failure_kind(e),
+            }}),
+        }
+    }
+
     /// The error code of usher's envelope, if any.
     pub fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or("")
@@ -223,10 +283,7 @@ pub async fn call(req: reqwest::RequestBuilder) -> Answer {
             let body = resp.json().await.unwrap_or(Value::Null);
             Answer { status, body }
         }
-        Err(e) => Answer {
-            status: 0,
-            body: serde_json::json!({"error": {"code": "TRANSPORT", "message": e.to_string()}}),
-        },
+        Err(e) => Answer::transport(&e.into()),
     }
 }
 
@@ -278,6 +335,26 @@ mod tests {
         assert_eq!(source_addr(253), Ipv4Addr::new(127, 0, 0, 254));
         assert_eq!(source_addr(254), Ipv4Addr::new(127, 0, 1, 1));
         assert!((0..2_000).all(|k| source_addr(k).is_loopback()));
+    }
+
+    #[tokio::test]
+    async fn failures_are_named_by_their_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let e = connect_from(addr, None)
+            .await
+            .unwrap_err()
+            .context("joining");
+        assert_eq!(failure_kind(&e), "refused");
+        let emfile = anyhow::Error::from(std::io::Error::from_raw_os_error(libc::EMFILE));
+        assert_eq!(failure_kind(&emfile), "local_fds");
+        let resp = tokio_tungstenite::tungstenite::http::Response::builder()
+            .status(429)
+            .body(None)
+            .unwrap();
+        let e = anyhow::Error::from(tokio_tungstenite::tungstenite::Error::Http(Box::new(resp)));
+        assert_eq!(failure_kind(&e), "upgrade_429");
     }
 
     #[tokio::test]

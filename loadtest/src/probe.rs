@@ -1,9 +1,16 @@
 //! Server-side figures: usher's `/metrics` (resident memory, open WebSockets, CPU seconds),
-//! summed over the targets, and Redis `INFO commandstats`.
+//! summed over the targets, and Redis `INFO commandstats`; the server's peak memory and file
+//! descriptors, sampled often, for the `attack` scenario.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use anyhow::Context;
 use serde::{Deserialize, Serialize};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::net::Target;
 
@@ -12,6 +19,24 @@ use crate::net::Target;
 pub const RSS_METRIC: &str = "process_resident_memory_bytes";
 pub const CPU_METRIC: &str = "process_cpu_seconds_total";
 pub const WS_METRIC: &str = "usher_ws_connections";
+pub const FDS_METRIC: &str = "process_open_fds";
+
+/// The HTTP client of the controller's readings: `/metrics` (with `metrics_token` as a bearer
+/// token when the server asks for one), the admin API (whose calls bring their own token) and
+/// availability.
+pub fn client(metrics_token: Option<&str>) -> anyhow::Result<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(token) = metrics_token {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            .context("--metrics-token is not a valid header value")?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    Ok(reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .default_headers(headers)
+        .build()?)
+}
 
 /// One reading of every target's `/metrics`, summed.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -85,6 +110,120 @@ pub fn proc_usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / hz.max(1) as f64, pages * page.max(1) as u64))
 }
 
+/// The server's memory and descriptors at one moment, summed over its processes (or targets).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Footprint {
+    pub rss_bytes: u64,
+    /// Peak resident memory since the process started (`VmHWM`; 0 from `/metrics`).
+    pub hwm_bytes: u64,
+    pub fds: u64,
+}
+
+/// `VmRSS`, `VmHWM` and the number of open descriptors of process `pid`, from `/proc`.
+pub fn proc_footprint(pid: u32) -> Option<Footprint> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib = |name: &str| {
+        status.lines().find_map(|l| {
+            let v = l.strip_prefix(name)?.trim().strip_suffix("kB")?;
+            v.trim().parse::<u64>().ok().map(|k| k * 1_024)
+        })
+    };
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count() as u64;
+    Some(Footprint {
+        rss_bytes: kib("VmRSS:")?,
+        hwm_bytes: kib("VmHWM:").unwrap_or(0),
+        fds,
+    })
+}
+
+/// Peaks of the server's memory and descriptors over a run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Peaks {
+    /// Where the readings came from: `proc` (`--server-pid`) or `metrics`.
+    pub source: String,
+    /// Readings taken, and those that failed (a scrape the server did not answer in time, or a
+    /// process that was gone).
+    pub samples: u64,
+    pub failed: u64,
+    /// The first reading, before the load.
+    pub first: Option<Footprint>,
+    /// The largest RSS, `VmHWM` and descriptor count read.
+    pub peak: Footprint,
+}
+
+impl Peaks {
+    fn record(&mut self, f: Option<Footprint>) {
+        self.samples += 1;
+        let Some(f) = f else {
+            self.failed += 1;
+            return;
+        };
+        self.first.get_or_insert(f);
+        self.peak.rss_bytes = self.peak.rss_bytes.max(f.rss_bytes);
+        self.peak.hwm_bytes = self.peak.hwm_bytes.max(f.hwm_bytes);
+        self.peak.fds = self.peak.fds.max(f.fds);
+    }
+}
+
+/// One footprint of the server: from `/proc` when its pids are known, else from every target's
+/// `/metrics` (which a server under attack may fail to answer within `timeout`).
+pub async fn footprint(
+    http: &reqwest::Client,
+    targets: &[Target],
+    pids: &[u32],
+    timeout: Duration,
+) -> Option<Footprint> {
+    let mut sum = Footprint::default();
+    if !pids.is_empty() {
+        for &pid in pids {
+            let f = proc_footprint(pid)?;
+            sum.rss_bytes += f.rss_bytes;
+            sum.hwm_bytes += f.hwm_bytes;
+            sum.fds += f.fds;
+        }
+        return Some(sum);
+    }
+    for t in targets {
+        let req = http.get(format!("{}/metrics", t.base)).timeout(timeout);
+        let resp = req.send().await.ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        let text = resp.text().await.ok()?;
+        sum.rss_bytes += metric_value(&text, RSS_METRIC)? as u64;
+        sum.fds += metric_value(&text, FDS_METRIC).unwrap_or(0.0) as u64;
+    }
+    Some(sum)
+}
+
+/// Reads the server's footprint every `every` until `stop` is set (or `limit`), and returns
+/// the peaks.
+pub fn watch_peaks(
+    http: reqwest::Client,
+    targets: Vec<Target>,
+    pids: Vec<u32>,
+    every: Duration,
+    stop: Arc<AtomicBool>,
+    limit: Instant,
+) -> JoinHandle<Peaks> {
+    tokio::spawn(async move {
+        let mut peaks = Peaks {
+            source: if pids.is_empty() { "metrics" } else { "proc" }.to_owned(),
+            ..Default::default()
+        };
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            peaks
+                .record(footprint(&http, &targets, &pids, every.max(Duration::from_secs(2))).await);
+            if stop.load(Ordering::Relaxed) || Instant::now() >= limit {
+                return peaks;
+            }
+        }
+    })
+}
+
 /// Calls per command from `INFO commandstats`.
 pub type CommandStats = BTreeMap<String, u64>;
 
@@ -144,6 +283,20 @@ mod tests {
     fn own_process_usage_reads_from_proc() {
         let (cpu, rss) = proc_usage(std::process::id()).unwrap();
         assert!(cpu >= 0.0 && rss > 1_000_000, "{cpu} {rss}");
+    }
+
+    #[test]
+    fn own_footprint_reads_rss_peak_and_descriptors() {
+        let f = proc_footprint(std::process::id()).unwrap();
+        assert!(
+            f.rss_bytes > 1_000_000 && f.hwm_bytes >= f.rss_bytes,
+            "{f:?}"
+        );
+        assert!(f.fds >= 3, "{f:?}");
+        let mut peaks = Peaks::default();
+        peaks.record(Some(f));
+        peaks.record(None);
+        assert_eq!((peaks.samples, peaks.failed, peaks.first), (2, 1, Some(f)));
     }
 
     #[test]

@@ -244,6 +244,24 @@ impl Recorder {
         f(&mut self.raw.lock())
     }
 
+    /// Adds `other`'s counters and histograms under `prefix.`, leaving out its time series and
+    /// samples: another party's measurements kept apart from this run's own figures (the
+    /// attacker beside the legitimate waiters).
+    pub fn absorb(&self, prefix: &str, other: Raw) {
+        for (k, v) in other.counters {
+            self.add(&format!("{prefix}.{k}"), v);
+        }
+        let mut raw = self.raw.lock();
+        for (k, h) in other.hists {
+            match raw.hists.entry(format!("{prefix}.{k}")) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(&h),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(h);
+                }
+            }
+        }
+    }
+
     /// The raw so far.
     pub fn take(&self) -> Raw {
         std::mem::take(&mut *self.raw.lock())

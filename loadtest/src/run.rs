@@ -11,13 +11,16 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::cli::{Cli, Common, MAX_COUNT, MAX_DURATION_SECS, MAX_PROCS, Scenario, Shard};
+use crate::cli::{
+    AttackPart, Cli, Common, MAX_COUNT, MAX_DURATION_SECS, MAX_PROCS, Scenario, Shard,
+};
 use crate::net::{Net, Target, check_redis_url, own_usage, raise_fd_limit, resolve_targets};
 use crate::probe::{self, ServerSample};
 use crate::raw::{Raw, Recorder};
+use crate::report::attack::{self, AttackExtras};
 use crate::report::{self, Extras, Report};
 use crate::scenarios::{self, Ctx};
-use crate::{now_ms, now_us, svg, text};
+use crate::{now_ms, svg, text};
 
 /// What a run produced: the report (none for a shard, which writes its raw data instead) and
 /// the merged raw data.
@@ -26,8 +29,13 @@ pub struct Finished {
     pub raw: Raw,
 }
 
+mod children;
+
 /// Sockets a process keeps for itself besides its clients (HTTP pools, probes, stdio).
 const FD_RESERVE: u64 = 512;
+
+/// How often `attack` reads the server's memory and descriptors.
+const PEAK_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Runs `cli` (parsed from `argv`, which `--procs` re-uses for its children).
 pub async fn run(cli: Cli, argv: &[String]) -> anyhow::Result<Finished> {
@@ -126,6 +134,21 @@ fn check(cli: &Cli) -> anyhow::Result<()> {
             0,
         ),
         Scenario::JoinStorm(j) => (j.rate, false, 0),
+        Scenario::Attack(a) => {
+            if c.procs > 1 {
+                bail!("attack starts its own child process when it needs one: drop --procs");
+            }
+            if a.attack_duration == 0 || a.attack_lead + a.attack_duration >= c.max_duration {
+                bail!("--attack-lead plus --attack-duration must be under --max-duration");
+            }
+            if ![a.attack_rate, a.admit_rate]
+                .iter()
+                .all(|r| *r > 0.0 && r.is_finite())
+            {
+                bail!("rates must be positive");
+            }
+            (Some(a.legit_ramp_rate), false, 0)
+        }
         Scenario::Merge(_) => (None, false, 0),
     };
     if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
@@ -146,13 +169,36 @@ fn planned(s: &Scenario) -> u64 {
         Scenario::Poll(p) => p.queue.waiters,
         Scenario::JoinStorm(j) => j.joins,
         Scenario::Flow(f) => f.buyers,
+        Scenario::Attack(a) => a.legit_waiters,
         Scenario::Merge(_) => 0,
     }
 }
 
 /// Whether every client holds a socket for the whole run.
 fn holds_sockets(s: &Scenario) -> bool {
-    matches!(s, Scenario::Waiters(_) | Scenario::Flow(_))
+    match s {
+        Scenario::Waiters(_) | Scenario::Flow(_) => true,
+        Scenario::Attack(a) => a.part != AttackPart::Attacker,
+        _ => false,
+    }
+}
+
+/// For an attack whose sockets do not fit in this process's descriptors beside the
+/// legitimate waiters': the command line of this process's part, the legitimate one (the
+/// attacker then runs in a child).
+fn attacker_apart(cli: &Cli, fd_limit: u64) -> Option<Cli> {
+    let Scenario::Attack(a) = &cli.scenario else {
+        return None;
+    };
+    let needed = a.legit_waiters + a.attacker_sockets() + 2 * FD_RESERVE;
+    if a.part != AttackPart::Both || fd_limit == 0 || needed <= fd_limit {
+        return None;
+    }
+    let mut legit = cli.clone();
+    if let Scenario::Attack(a) = &mut legit.scenario {
+        a.part = AttackPart::Legit;
+    }
+    Some(legit)
 }
 
 /// This process's share of the clients; its raw measurements.
@@ -169,14 +215,20 @@ async fn workload(
         Scenario::JoinStorm(j) => j.concurrency.max(c.http_concurrency),
         _ => c.http_concurrency,
     };
-    let net = Net::new(targets, shard.index * c.sources, c.sources, concurrency)?;
+    // An attack's legitimate waiters have their own addresses (the attacker's come after
+    // them), and their ramp starts once the attack has had its lead.
+    let (first_source, sources, lead_ms) = match &cli.scenario {
+        Scenario::Attack(a) => (0, a.legit_sources, a.attack_lead * 1_000),
+        _ => (shard.index * c.sources, c.sources, 0),
+    };
+    let net = Net::new(targets, first_source, sources, concurrency)?;
     let rec = Recorder::new(cli.scenario.name());
     let ctx = Arc::new(Ctx {
         net,
         rec: rec.clone(),
         event: event.to_owned(),
         deadline: Instant::now() + Duration::from_secs(c.max_duration),
-        epoch_us: epoch_ms * 1_000,
+        epoch_us: (epoch_ms + lead_ms) * 1_000,
         shard,
     });
     let done = Arc::new(AtomicBool::new(false));
@@ -195,6 +247,7 @@ async fn workload(
         Scenario::JoinStorm(a) => scenarios::join_storm::run(ctx.clone(), a).await,
         Scenario::Poll(a) => scenarios::poll::run(ctx.clone(), a).await,
         Scenario::Flow(a) => scenarios::flow::run(ctx.clone(), a).await,
+        Scenario::Attack(a) => scenarios::attack::run(ctx.clone(), a).await?,
         Scenario::Merge(_) => unreachable!("merge runs no workload"),
     }
     done.store(true, Ordering::Relaxed);
@@ -221,9 +274,11 @@ async fn control(
     fd_limit: u64,
 ) -> anyhow::Result<Finished> {
     let c = &cli.common;
-    let probe_http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()?;
+    let attack_run = match &cli.scenario {
+        Scenario::Attack(a) => Some((a, baseline(a.baseline.as_deref())?)),
+        _ => None,
+    };
+    let probe_http = probe::client(c.metrics_token.as_deref())?;
     let admin = Admin {
         http: probe_http.clone(),
         base: targets[0].base.clone(),
@@ -234,6 +289,11 @@ async fn control(
         Scenario::Waiters(w) => (w.queue.admit_rate, w.queue.admit_burst, w.queue.paused_hold),
         Scenario::Poll(p) => (p.queue.admit_rate, p.queue.admit_burst, p.queue.paused_hold),
         Scenario::Flow(f) => (f.admit_rate, f.admit_burst, 0),
+        // The attack's legitimate event exists before anyone joins it.
+        Scenario::Attack(a) => match c.admin_token {
+            Some(_) => (Some(a.admit_rate), Some(a.admit_burst()), 0),
+            None => (None, None, 0),
+        },
         _ => (None, None, 0),
     };
     if admit_rate.is_some() || admit_burst.is_some() || paused_hold > 0 {
@@ -293,12 +353,39 @@ async fn control(
         })
     };
 
+    // The attack's server readings, four a second.
+    let peaks = attack_run.is_some().then(|| {
+        probe::watch_peaks(
+            probe_http.clone(),
+            targets.clone(),
+            c.server_pid.clone(),
+            PEAK_INTERVAL,
+            stop.clone(),
+            limit,
+        )
+    });
+
     let procs = c.procs;
-    let epoch_ms = now_ms() + if procs > 1 { 1_500 } else { 100 };
+    let apart = attacker_apart(cli, fd_limit);
+    let epoch_ms = now_ms()
+        + if procs > 1 || apart.is_some() {
+            1_500
+        } else {
+            100
+        };
     let ramp_end_ms = epoch_ms + ramp_ms(&cli.scenario);
     let work = async {
         if procs > 1 {
-            children(cli, argv, &event, epoch_ms).await
+            children::shards(cli, argv, &event, epoch_ms).await
+        } else if let Some(legit) = &apart {
+            let shard = Shard { index: 0, count: 1 };
+            let (legit, attacker) = tokio::join!(
+                workload(legit, targets.clone(), shard, &event, epoch_ms, fd_limit),
+                children::attacker(cli, argv, &event, epoch_ms)
+            );
+            let mut raw = legit?;
+            raw.merge(attacker?);
+            Ok(raw)
         } else {
             let shard = Shard { index: 0, count: 1 };
             workload(cli, targets.clone(), shard, &event, epoch_ms, fd_limit).await
@@ -342,6 +429,10 @@ async fn control(
     let after = probe::sample(&probe_http, &targets, &c.server_pid).await;
     stop.store(true, Ordering::Relaxed);
     let _ = sampler.await;
+    let peaks = match peaks {
+        Some(p) => p.await.ok(),
+        None => None,
+    };
     let redis_after = match &c.redis_url {
         Some(url) => Some(probe::redis_commandstats(url).await?),
         None => None,
@@ -362,13 +453,26 @@ async fn control(
             command: argv.join(" "),
             targets: targets.iter().map(|t| t.base.clone()).collect(),
             event: event.clone(),
-            sources: c.sources,
+            sources: match &cli.scenario {
+                Scenario::Attack(a) => a.legit_sources,
+                _ => c.sources,
+            },
             planned: planned(&cli.scenario),
             server: (before.answered > 0).then(|| (before, after, server_series.clone())),
             server_idle,
             redis: redis_before.zip(redis_after),
             redis_idle,
             availability: avail_before.zip(avail_after),
+            attack: attack_run.map(|(a, baseline_join_p99_ms)| AttackExtras {
+                kind: a.kind.name().to_owned(),
+                attack_sources: a.attack_sources,
+                attack_duration_s: a.attack_duration,
+                legit_sources: a.legit_sources,
+                legit_waiters: a.legit_waiters,
+                peaks,
+                baseline_join_p99_ms,
+                rss_budget_mib: a.rss_budget_mib,
+            }),
         },
     );
     report.server_series = server_series;
@@ -430,81 +534,21 @@ async fn settle(
     }
 }
 
-/// Runs the workload as `--procs` children of this same program and merges their raws.
-async fn children(cli: &Cli, argv: &[String], event: &str, epoch_ms: u64) -> anyhow::Result<Raw> {
-    let c = &cli.common;
-    let exe = std::env::current_exe().context("own executable")?;
-    let name = exe.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if !name.starts_with("usher-load") {
-        bail!("--procs re-executes the usher-load binary; this is {name}");
-    }
-    let dir = std::env::temp_dir().join(format!("usher-load-{}-{}", std::process::id(), now_us()));
-    std::fs::create_dir_all(&dir)?;
-    let base_args = child_args(argv);
-    let mut kids = Vec::new();
-    for i in 0..c.procs {
-        let out = dir.join(format!("shard-{i}.json"));
-        let mut cmd = tokio::process::Command::new(&exe);
-        cmd.args(&base_args)
-            .args(["--shard", &format!("{i}/{}", c.procs)])
-            .arg("--json")
-            .arg(&out)
-            .args([
-                "--event",
-                event,
-                "--epoch-ms",
-                &epoch_ms.to_string(),
-                "--quiet",
-            ])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .kill_on_drop(true);
-        kids.push((cmd.spawn().context("starting a shard")?, out));
-    }
-    let limit = Duration::from_secs(c.max_duration + 60);
-    let mut raw = Raw::default();
-    let mut failed = Vec::new();
-    for (i, (mut kid, out)) in kids.into_iter().enumerate() {
-        match tokio::time::timeout(limit, kid.wait()).await {
-            Ok(Ok(status)) if status.success() => raw.merge(read_raw(&out)?),
-            Ok(Ok(status)) => failed.push(format!("shard {i}: {status}")),
-            Ok(Err(e)) => failed.push(format!("shard {i}: {e}")),
-            Err(_) => {
-                let _ = kid.kill().await;
-                failed.push(format!("shard {i}: still running after {limit:?}, killed"));
-            }
-        }
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    if !failed.is_empty() {
-        bail!("shards failed: {}", failed.join("; "));
-    }
-    Ok(raw)
+/// The legitimate join p99 of the baseline report at `path`, if one is given.
+fn baseline(path: Option<&Path>) -> anyhow::Result<Option<f64>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let report: Report = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a usher-load JSON report", path.display()))?;
+    let p99 = attack::join_p99_ms(&report)
+        .with_context(|| format!("{} has no join latency", path.display()))?;
+    Ok(Some(p99))
 }
 
-/// The parent's arguments without what each child gets its own value of.
-fn child_args(argv: &[String]) -> Vec<String> {
-    const WITH_VALUE: [&str; 6] = [
-        "--procs",
-        "--json",
-        "--svg",
-        "--event",
-        "--epoch-ms",
-        "--shard",
-    ];
-    let mut out = Vec::new();
-    let mut it = argv.iter().skip(1);
-    while let Some(a) = it.next() {
-        if WITH_VALUE.contains(&a.as_str()) {
-            it.next();
-        } else if !WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}="))) {
-            out.push(a.clone());
-        }
-    }
-    out
-}
-
-fn read_raw(path: &Path) -> anyhow::Result<Raw> {
+pub(super) fn read_raw(path: &Path) -> anyhow::Result<Raw> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
@@ -570,31 +614,5 @@ impl Admin {
             .ok()?;
         let v: Value = resp.json().await.ok()?;
         v["joined_total"].as_u64()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn children_get_the_parents_arguments_without_their_own() {
-        let argv: Vec<String> = [
-            "usher-load",
-            "--procs",
-            "4",
-            "waiters",
-            "--json=r.json",
-            "--svg",
-            "c.svg",
-            "-n",
-            "100",
-            "--event",
-            "e",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(child_args(&argv), ["waiters", "-n", "100"]);
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::report::Report;
+use crate::report::attack::AttackFigures;
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
@@ -22,7 +23,9 @@ fn write_all(o: &mut String, r: &Report) -> std::fmt::Result {
         r.event, r.planned, r.duration_s, r.processes, r.sources_per_process, r.fd_limit
     )?;
     writeln!(o, "counts:")?;
-    for (k, v) in &r.counters {
+    // An attack's own counts are listed in its section.
+    let attack = |k: &str| r.attack.is_some() && k.starts_with("attack.");
+    for (k, v) in r.counters.iter().filter(|(k, _)| !attack(k)) {
         writeln!(o, "  {k:<32} {v}")?;
     }
     if !r.latency.is_empty() {
@@ -159,6 +162,9 @@ fn write_all(o: &mut String, r: &Report) -> std::fmt::Result {
             writeln!(o, "  {f}")?;
         }
     }
+    if let Some(a) = &r.attack {
+        write_attack(o, a)?;
+    }
     writeln!(
         o,
         "client: CPU {:.1} s, max RSS {}",
@@ -171,6 +177,82 @@ fn write_all(o: &mut String, r: &Report) -> std::fmt::Result {
         for p in &r.problems {
             writeln!(o, "PROBLEM: {p}")?;
         }
+    }
+    Ok(())
+}
+
+fn write_attack(o: &mut String, a: &AttackFigures) -> std::fmt::Result {
+    let ms = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1} ms"));
+    let listed = |m: &std::collections::BTreeMap<String, u64>| {
+        let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    writeln!(
+        o,
+        "attack {}: {} attacker address(es) for {} s beside {} legitimate waiters from {} address(es)",
+        a.kind, a.attack_sources, a.attack_duration_s, a.legit.waiters, a.legit_sources
+    )?;
+    let l = &a.legit;
+    writeln!(
+        o,
+        "  legitimate joins: {} ok, {} failed{}; p50 {}, p99 {}{}",
+        l.joins_ok,
+        l.joins_failed,
+        listed(&l.join_failures),
+        ms(l.join_p50_ms),
+        ms(l.join_p99_ms),
+        a.baseline_join_p99_ms
+            .map_or(String::new(), |b| format!(" (baseline {b:.1} ms)"))
+    )?;
+    writeln!(
+        o,
+        "  legitimate WebSockets: {} reached ready, {} failed{}; push p99 {}; {} unfinished",
+        l.ws_ok,
+        l.ws_failed,
+        listed(&l.ws_failures),
+        ms(l.push_p99_ms),
+        l.unfinished
+    )?;
+    match &a.server {
+        Some(p) => {
+            let first = p.first.unwrap_or_default();
+            writeln!(
+                o,
+                "  server ({}, {} readings, {} failed): peak RSS {}{}, peak fds {}; first {}, {} fds",
+                p.source,
+                p.samples,
+                p.failed,
+                mib(p.peak.rss_bytes as f64),
+                if p.peak.hwm_bytes > 0 {
+                    format!(" (VmHWM {})", mib(p.peak.hwm_bytes as f64))
+                } else {
+                    String::new()
+                },
+                p.peak.fds,
+                mib(first.rss_bytes as f64),
+                first.fds
+            )?;
+        }
+        None => writeln!(o, "  server: no readings")?,
+    }
+    if !a.sent.is_empty() {
+        writeln!(o, "  attacker sent and was answered:")?;
+        for (k, v) in &a.sent {
+            writeln!(o, "    {k:<40} {v}")?;
+        }
+    }
+    for t in &a.targets {
+        writeln!(
+            o,
+            "  target {}: {} ({})",
+            if t.met { "met" } else { "MISSED" },
+            t.target,
+            t.detail
+        )?;
     }
     Ok(())
 }

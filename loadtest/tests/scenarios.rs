@@ -1,85 +1,13 @@
 //! A small, fast run of every scenario against a real usher started in this process on
 //! 127.0.0.1:0, checking what the generator counts and reports (not how fast anything is).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
-use usher::server::Server;
-use usher_load::cli::Cli;
 use usher_load::report::Report;
 
-const ADMIN: &str = "loadtest-admin-token-0123456789";
+mod support;
 
-/// A usher node on a free loopback port, with the admin API on and the per-IP rate limit off
-/// (a load test comes from a handful of addresses).
-async fn start_usher(extra: &[&str]) -> Server {
-    let mut argv = vec![
-        "usher",
-        "serve",
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--admin-token",
-        ADMIN,
-        "--web-root",
-        "/nonexistent",
-        "--rate-limit-enabled",
-        "false",
-        "--auto-create-events",
-        "true",
-        "--max-connections-per-ip",
-        "0",
-        "--ws-max-per-ip",
-        "0",
-        "--ws-upgrade-rate-per-ip",
-        "0",
-        "--push-interval-ms",
-        "100",
-        "--log-level",
-        "warn",
-    ];
-    argv.extend_from_slice(extra);
-    let settings = usher::cli::Cli::try_parse_from(argv)
-        .expect("usher arguments parse")
-        .into_settings()
-        .expect("settings");
-    Server::start(settings).await.expect("usher starts")
-}
-
-fn tmp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("usher-load-test-{}-{name}", uuid::Uuid::new_v4()))
-}
-
-/// Runs usher-load in this process with `args` (after the program name) against `server`.
-async fn load(server: &Server, args: &[&str]) -> Report {
-    let target = format!("http://{}", server.local_addr());
-    let mut argv: Vec<String> = vec!["usher-load".into(), "--target".into(), target];
-    argv.extend(
-        [
-            "--admin-token",
-            ADMIN,
-            "--sources",
-            "2",
-            "--max-duration",
-            "40",
-        ]
-        .iter()
-        .chain(args)
-        .map(|s| s.to_string()),
-    );
-    let cli = Cli::try_parse_from(&argv).expect("usher-load arguments parse");
-    usher_load::run(cli, &argv)
-        .await
-        .expect("run completes")
-        .report
-        .expect("a report")
-}
-
-fn count(r: &Report, name: &str) -> u64 {
-    r.counters.get(name).copied().unwrap_or(0)
-}
+use support::{ADMIN, count, load, start_usher, tmp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiters_are_all_admitted_in_join_order_with_monotonic_positions() {

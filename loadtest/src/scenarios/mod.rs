@@ -12,6 +12,7 @@ use crate::net::{Answer, Net, call};
 use crate::now_us;
 use crate::raw::{Recorder, WaiterSample};
 
+pub mod attack;
 pub mod flow;
 pub mod join_storm;
 pub mod poll;
@@ -60,7 +61,8 @@ impl Ctx {
     }
 
     /// Runs one HTTP request within the concurrency bound, records its latency under `name`
-    /// and its status as `<name>.<status>` (`<name>.transport` for a transport error).
+    /// and its status as `<name>.<status>` (`<name>.transport` for a transport error, and its
+    /// cause as `<name>.transport.<kind>`).
     pub async fn request(&self, name: &str, req: impl Future<Output = Answer>) -> Answer {
         let _slot = self.net.http_slots.acquire().await;
         let start = now_us();
@@ -72,6 +74,12 @@ impl Ctx {
             s => s.to_string(),
         };
         self.rec.count(&format!("{name}.{label}"));
+        if let Some(kind) = answer.body["error"]["kind"]
+            .as_str()
+            .filter(|_| answer.status == 0)
+        {
+            self.rec.count(&format!("{name}.transport.{kind}"));
+        }
         let failed = answer.status == 0 || answer.status >= 500;
         self.rec.bin(|b| {
             b.requests += 1;
@@ -85,7 +93,12 @@ impl Ctx {
 
     /// Joins the event as client `i`. `None` when the join was refused or failed (counted).
     pub async fn join(&self, i: u64, user: Option<&str>) -> Option<Joined> {
-        let mut body = json!({"event_id": self.event});
+        self.join_event(i, &self.event, user).await
+    }
+
+    /// Joins `event` (not necessarily the run's) as client `i`, as [`Ctx::join`].
+    pub async fn join_event(&self, i: u64, event: &str, user: Option<&str>) -> Option<Joined> {
+        let mut body = json!({"event_id": event});
         if let Some(user) = user {
             body["user_id"] = json!(user);
         }

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::{Ctx, Joined, Seen, Tracker, is_leaver};
 use crate::cli::WaitersArgs;
-use crate::net::Ws;
+use crate::net::{Ws, failure_kind};
 use crate::now_us;
 
 /// Close codes after which a client should reconnect (README: "Close codes").
@@ -89,8 +89,10 @@ async fn connection(ctx: &Ctx, i: u64, life: &mut Life) -> Held {
     let mut ws =
         match tokio::time::timeout_at(ctx.deadline, ctx.net.ws(i, &life.joined.token)).await {
             Err(_) => return Held::Done("unfinished"),
-            Ok(Err(_)) => {
+            Ok(Err(e)) => {
                 ctx.rec.count("ws.connect_error");
+                ctx.rec
+                    .count(&format!("ws.connect_error.{}", failure_kind(&e)));
                 return Held::Retry(1_000);
             }
             Ok(Ok(ws)) => ws,

@@ -10,6 +10,8 @@ use crate::hist::{Summary, round3};
 use crate::probe::{CommandStats, ServerSample, commands_between};
 use crate::raw::{Raw, ReservationSample, WaiterSample};
 
+pub mod attack;
+
 /// Everything a run found.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
@@ -33,6 +35,8 @@ pub struct Report {
     pub server: Option<ServerFigures>,
     pub redis: Option<RedisFigures>,
     pub oversell: Option<OversellCheck>,
+    /// The `attack` scenario's figures.
+    pub attack: Option<attack::AttackFigures>,
     pub client: ClientFigures,
     /// Per second of the run, for the chart.
     pub series: Vec<Point>,
@@ -196,6 +200,7 @@ pub struct Extras {
     pub redis_idle: Option<(CommandStats, CommandStats, f64)>,
     /// Availability before and after (`flow`).
     pub availability: Option<(Value, Value)>,
+    pub attack: Option<attack::AttackExtras>,
 }
 
 pub fn compute(raw: &Raw, x: Extras) -> Report {
@@ -296,6 +301,7 @@ pub fn compute(raw: &Raw, x: Extras) -> Report {
         server,
         redis,
         oversell,
+        attack: x.attack.map(|a| attack::figures(raw, a)),
         client: ClientFigures {
             cpu_seconds: round3(raw.client_cpu_secs),
             max_rss_bytes: raw.client_max_rss_bytes,
