@@ -19,6 +19,7 @@ local now = now_ms()
 if redis.call('ZCARD', WAITING) >= tonumber(ARGV[4]) then return {0} end
 if user ~= '' and redis.call('HSETNX', USERS, user, token) == 0 then return {-1} end
 local seq = redis.call('HINCRBY', META, 'next_seq', 1)
+redis.call('HSET', META, 'joined_ms', now)
 redis.call('HINCRBY', META, 'c_joined', 1)
 redis.call('ZADD', WAITING, seq, token)
 redis.call('ZADD', DEADLINES, now + tonumber(ARGV[3]), token)

@@ -1,7 +1,8 @@
 -- Shared prelude of every per-event script (prepended when the script is loaded).
 --
 -- KEYS of every event script, all hash-tagged {E} so they share one cluster slot:
---   KEYS[1] usher:{E}:meta       HASH  settings, counters, version, next_seq, head, bucket
+--   KEYS[1] usher:{E}:meta       HASH  settings, counters, version, next_seq, head, bucket,
+--                                      joined_ms (last join), auto ('1': deleted once idle)
 --   KEYS[2] usher:{E}:waiting    ZSET  score seq, member token: the queue
 --   KEYS[3] usher:{E}:departed   ZSET  score seq, member seq: left/reaped above head
 --   KEYS[4] usher:{E}:deadlines  ZSET  score ms, member token: heartbeat deadlines (waiting only)

@@ -230,6 +230,11 @@ pub struct QueueSettings {
     /// With USHER_AUTO_CREATE_EVENTS, joins stop creating events once this many events exist.
     #[arg(long = "auto-create-max-events", env = "USHER_AUTO_CREATE_MAX_EVENTS", value_name = "USHER_AUTO_CREATE_MAX_EVENTS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub auto_create_max_events: u64,
+    /// With USHER_AUTO_CREATE_EVENTS, an event a join opened is deleted once nobody has waited,
+    /// been active or joined in it for this long, in seconds (events operators created, or the
+    /// inventory knows, are never deleted).
+    #[arg(long = "auto-create-idle-secs", env = "USHER_AUTO_CREATE_IDLE_SECS", value_name = "USHER_AUTO_CREATE_IDLE_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub auto_create_idle_secs: u64,
     /// Events whose existence (or absence) the inventory lookup remembers, per node.
     #[arg(long = "event-cache-size", env = "USHER_EVENT_CACHE_SIZE", value_name = "USHER_EVENT_CACHE_SIZE", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub event_cache_size: u32,
@@ -262,6 +267,15 @@ pub struct ConnSettings {
         default_value_t = 256
     )]
     pub max_connections_per_ip: u32,
+    /// New connections per second from one client address (burst of twice that), refused at
+    /// accept before any byte is read (trusted proxies are exempt); 0 is no limit.
+    #[arg(
+        long = "connection-rate-per-ip",
+        env = "USHER_CONNECTION_RATE_PER_IP",
+        value_name = "USHER_CONNECTION_RATE_PER_IP",
+        default_value_t = 50
+    )]
+    pub connection_rate_per_ip: u32,
     /// How long a client has to send a request's headers, counted from the connection's start
     /// or, on a keep-alive connection, from the previous response (so it is also the idle
     /// keep-alive timeout).
@@ -273,6 +287,9 @@ pub struct ConnSettings {
     /// Largest accepted request URI (path and query), in bytes (414).
     #[arg(long = "max-uri-bytes", env = "USHER_MAX_URI_BYTES", value_name = "USHER_MAX_URI_BYTES", default_value_t = 8_192, value_parser = clap::value_parser!(u32).range(256..=32_768))]
     pub max_uri_bytes: u32,
+    /// Most request headers (431).
+    #[arg(long = "max-headers", env = "USHER_MAX_HEADERS", value_name = "USHER_MAX_HEADERS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(8..=256))]
+    pub max_headers: u32,
     /// Largest accepted request header block, in bytes (431).
     #[arg(long = "max-header-bytes", env = "USHER_MAX_HEADER_BYTES", value_name = "USHER_MAX_HEADER_BYTES", default_value_t = 16_384, value_parser = clap::value_parser!(u32).range(1_024..=32_768))]
     pub max_header_bytes: u32,

@@ -155,6 +155,7 @@ impl Server {
             reservation_tokens,
             upstream,
             webhook_url,
+            backends_address: backends.as_ref().map(|(_, a, _)| a.clone()),
             backends: backends.map(|(b, ..)| b),
             readiness,
             ws_slots: Arc::new(Semaphore::new(ws_cap as usize)),

@@ -130,25 +130,41 @@ async fn joins_of_unknown_events_create_nothing_while_a_known_event_is_joined() 
 }
 
 #[tokio::test]
-async fn create_on_first_join_is_an_opt_in_bounded_by_a_number_of_events() {
+async fn create_on_first_join_is_an_opt_in_bounded_by_a_number_of_events_and_idle_expiry() {
     let usher = UsherProcess::start(&[
         ("USHER_AUTO_CREATE_EVENTS", "true"),
         ("USHER_AUTO_CREATE_MAX_EVENTS", "5"),
+        ("USHER_AUTO_CREATE_IDLE_SECS", "1"),
     ])
     .await;
-    let mut created = 0;
+    let mut tokens = Vec::new();
     for i in 0..20 {
         let (status, body) = usher.try_join(&format!("evt_auto_{i}")).await;
         match status {
-            202 => created += 1,
+            202 => tokens.push(body["waiting_token"].as_str().unwrap().to_owned()),
             404 => assert_eq!(body["error"]["code"], "EVENT_NOT_FOUND"),
             other => panic!("{other} {body}"),
         }
     }
-    assert_eq!(created, 5);
+    assert_eq!(tokens.len(), 5);
     // The events that exist are joined again; the inventory's event does not count.
     usher.join("evt_auto_0").await;
     usher.join(KNOWN_EVENT).await;
+    assert_eq!(usher.try_join("evt_auto_new").await.0, 404);
+    // Once their waiters are gone and nobody joined for a second, they are deleted and the
+    // room is there for new ones.
+    let http = reqwest::Client::new();
+    let mut more = vec![usher.join("evt_auto_1").await.0];
+    more.append(&mut tokens);
+    for token in more {
+        let url = format!("{}/api/v1/queue/leave?token={token}", usher.base());
+        assert!(http.delete(url).send().await.unwrap().status().is_success());
+    }
+    let deadline = Instant::now() + 10 * SECOND;
+    while usher.try_join("evt_auto_new").await.0 != 202 {
+        assert!(Instant::now() < deadline, "no room after the idle expiry");
+        tokio::time::sleep(SECOND / 4).await;
+    }
 }
 
 #[tokio::test]
@@ -184,6 +200,27 @@ async fn idle_connections_are_capped_per_address_and_closed_after_the_header_tim
     assert!(later.iter().all(|c| *c));
     assert!(started.elapsed() < 3 * SECOND);
     assert!(healthy(&usher).await);
+}
+
+#[tokio::test]
+async fn a_flood_of_new_connections_from_one_address_is_refused_at_accept() {
+    let usher = UsherProcess::start(&[("USHER_CONNECTION_RATE_PER_IP", "5")]).await;
+    // A burst of 10 is let in, then 5 a second: of 40 at once, about 30 are closed unread.
+    let mut flood = Vec::new();
+    for _ in 0..40 {
+        flood.push(tcp_from(2, usher.port).await);
+    }
+    let at_once = join_all(flood.iter_mut().map(|s| closed_within(s, SECOND / 3))).await;
+    let refused = at_once.iter().filter(|c| **c).count();
+    assert!((28..=30).contains(&refused), "{refused} refused");
+    assert!(healthy(&usher).await, "another address is served");
+    assert_eq!(
+        metric(
+            &metrics_text(&usher).await,
+            r#"usher_connections_refused_total{cap="address_rate"}"#
+        ) as usize,
+        refused
+    );
 }
 
 #[tokio::test]
@@ -251,6 +288,19 @@ async fn slow_and_oversized_request_heads_are_closed_with_bounded_answers() {
         "a".repeat(20 * 1024)
     );
     let answer = raw(port, 3, big.as_bytes()).await;
+    assert_eq!(
+        (status_of(&answer), code_of(&answer).as_str()),
+        (431, "HEADERS_TOO_LARGE"),
+        "{answer}"
+    );
+    let many: String = (0..150).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let answer = raw(
+        port,
+        3,
+        format!("GET /healthz HTTP/1.1\r\nHost: usher\r\nConnection: close\r\n{many}\r\n")
+            .as_bytes(),
+    )
+    .await;
     assert_eq!(
         (status_of(&answer), code_of(&answer).as_str()),
         (431, "HEADERS_TOO_LARGE"),

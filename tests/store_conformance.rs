@@ -521,6 +521,50 @@ pub async fn only_events_with_someone_waiting_or_active_are_live(store: Arc<dyn 
     assert!(live(store.clone()).await.contains(&e));
 }
 
+pub async fn only_automatically_created_events_are_deleted_once_idle(store: Arc<dyn Store>) {
+    let auto = event("evt_auto");
+    let kept = event("evt_operator");
+    assert!(store.create_event(&auto, &config(), true).await.unwrap());
+    assert!(
+        !store.create_event(&auto, &config(), false).await.unwrap(),
+        "exists"
+    );
+    assert!(store.create_event(&kept, &config(), false).await.unwrap());
+    let (token, ..) = join(&*store, &auto).await;
+    join(&*store, &kept).await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Someone is waiting: kept.
+    assert!(!store.delete_idle_auto_event(&auto, 100).await.unwrap());
+    store.leave(token).await.unwrap();
+    // Joined too recently: kept.
+    assert!(!store.delete_idle_auto_event(&auto, 60_000).await.unwrap());
+    assert!(store.delete_idle_auto_event(&auto, 100).await.unwrap());
+    assert_eq!(store.snapshot(&auto).await.unwrap(), None);
+    assert!(!store.events().await.unwrap().contains(&auto));
+    assert!(store.events().await.unwrap().contains(&kept));
+    assert!(!store.live_events().await.unwrap().contains(&auto));
+    assert_eq!(
+        store.join(join_req(&auto, None)).await.unwrap(),
+        JoinOutcome::EventNotFound
+    );
+    // The ended token of a deleted event still reads, and leaving it is a no-op.
+    assert_eq!(state(&*store, token).await, WaiterState::Left);
+    assert!(matches!(
+        store.leave(token).await.unwrap(),
+        LeaveOutcome::AlreadyEnded(_)
+    ));
+    // An operator's event is never deleted, idle or not.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let t = store
+        .status(join(&*store, &kept).await.0, None)
+        .await
+        .unwrap()
+        .unwrap();
+    store.leave(t.token).await.unwrap();
+    store.admit(&kept, LIMITS).await.unwrap();
+    assert!(!store.delete_idle_auto_event(&kept, 1).await.unwrap());
+}
+
 pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>) {
     let alice = UserRecord {
         id: "usr_1".into(),
@@ -647,6 +691,7 @@ macro_rules! conformance {
                 joining_an_unknown_event_creates_nothing,
                 only_events_with_someone_waiting_or_active_are_live,
                 failed_logins_are_counted_per_username_within_a_window,
+                only_automatically_created_events_are_deleted_once_idle,
             );
         }
     };

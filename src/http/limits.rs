@@ -28,6 +28,14 @@ pub async fn limits(State(app): State<AppState>, req: Request, next: Next) -> Re
         )
         .into_response();
     }
+    if req.headers().len() > s.max_headers as usize {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "HEADERS_TOO_LARGE",
+            format!("The request has more than {} headers", s.max_headers),
+        )
+        .into_response();
+    }
     let header_bytes: usize = req
         .headers()
         .iter()

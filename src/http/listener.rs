@@ -2,7 +2,9 @@
 //!
 //! Every TCP connection holds a slot of a node-wide cap derived from the process's real file
 //! limit (`RLIMIT_NOFILE`, less room for Redis, gRPC and files) and, unless its peer is a
-//! trusted proxy, a slot of a per-address cap. Both slots travel with the socket itself
+//! trusted proxy, a slot of a per-address cap and a token of a per-address rate of new
+//! connections (refusing a flood of new connections at accept costs far less than answering
+//! each with 429). Both slots travel with the socket itself
 //! ([`Tracked`]), so a connection upgraded to a WebSocket keeps them until it closes. A
 //! connection over either cap is closed at once, before any byte is read.
 //!
@@ -33,12 +35,15 @@ use tower::ServiceExt;
 use tracing::{debug, info, warn};
 
 use super::client_ip::TrustedProxies;
-use crate::config::ConnSettings;
+use super::rate_limit::RateLimit;
+use crate::config::{ConnSettings, RateLimitSettings};
 use crate::metrics::Metrics;
 
 /// hyper's own limit on a request head: above usher's URI and header limits, so those are
 /// enforced (in the seed's envelope) by [`super::limits`]; a larger head is hyper's bare 431.
 pub const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
+/// hyper's own limit on the number of request headers, above usher's (`USHER_MAX_HEADERS`).
+pub const HYPER_MAX_HEADERS: usize = 512;
 /// How long shutdown waits for requests in flight.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(10);
 /// File descriptors kept back from the connection cap for Redis, gRPC, the web root and logs.
@@ -175,6 +180,8 @@ pub struct Listener {
     global: Arc<Semaphore>,
     cap: u32,
     per_address: Arc<PerAddress>,
+    /// New connections per second per address, before any byte is read.
+    address_rate: Option<Arc<RateLimit>>,
     trusted: TrustedProxies,
     header_read_timeout: Duration,
     metrics: Metrics,
@@ -194,6 +201,21 @@ impl Listener {
             global: Arc::new(Semaphore::new(cap as usize)),
             cap,
             per_address: PerAddress::new(settings.max_connections_per_ip),
+            address_rate: (settings.connection_rate_per_ip > 0).then(|| {
+                let rate = settings.connection_rate_per_ip;
+                RateLimit::keyed(
+                    &RateLimitSettings {
+                        enabled: true,
+                        rps: rate,
+                        burst: rate.saturating_mul(2),
+                        window: Duration::from_secs(1),
+                        exempt_paths: Vec::new(),
+                        trusted_proxies: trusted.clone(),
+                    },
+                    metrics.clone(),
+                    "connection",
+                )
+            }),
             trusted,
             header_read_timeout: settings.header_read_timeout,
             metrics,
@@ -209,6 +231,13 @@ impl Listener {
         let address = if self.trusted.trusts(ip) {
             None
         } else {
+            if self
+                .address_rate
+                .as_ref()
+                .is_some_and(|rate| !rate.allows(ip))
+            {
+                return Err("address_rate");
+            }
             Some(self.per_address.take(ip).ok_or("address_cap")?)
         };
         Ok(Tracked {
@@ -230,6 +259,7 @@ impl Listener {
         http.timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout)
             .max_buf_size(HYPER_MAX_HEAD_BYTES)
+            .max_headers(HYPER_MAX_HEADERS)
             .keep_alive(true);
         let http = Arc::new(http);
         // One clone per connection task: the tasks still running at shutdown.

@@ -58,6 +58,8 @@ pub struct App {
     pub webhook_url: String,
     /// The embedded reference backends, when this node runs them.
     pub backends: Option<Arc<crate::backends::Backends>>,
+    /// Where the embedded backends listen (a loopback port), when this node runs them.
+    pub backends_address: Option<String>,
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,

@@ -260,7 +260,7 @@ pub async fn webhook(
         .payment_intent_id
         .clone()
         .unwrap_or_else(|| hook.payment_id.clone());
-    let key = format!("webhook:{intent}:{}", hook.status);
+    let key = format!("webhook:{intent}:{}:{}", hook.reservation_id, hook.status);
     let ttl = 2 * WEBHOOK_MAX_AGE_SECS * 1_000;
     match app
         .store

@@ -141,6 +141,11 @@ impl RateLimit {
         }
     }
 
+    /// Takes a token from `client`'s bucket if it has one (refusals are the caller's to count).
+    pub fn allows(&self, client: IpAddr) -> bool {
+        matches!(self.check(client), Verdict::Allowed { .. })
+    }
+
     /// Takes a token from the bucket of the client behind a request from `peer`, or answers
     /// 429 with `Retry-After` (counted like the middleware's refusals).
     pub fn admit(&self, peer: IpAddr, headers: &HeaderMap) -> Result<(), ApiError> {

@@ -24,8 +24,8 @@ use crate::domain::{EventId, UserId, WaitingToken};
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::store::{
-    ConfigPatch, EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store,
-    StoreError, WaiterRecord, WaiterState,
+    EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError,
+    WaiterRecord, WaiterState,
 };
 use eta::Rate;
 use status::QueueStatus;
@@ -172,11 +172,10 @@ impl QueueService {
                 return Err(QueueError::EventNotFound);
             }
         }
-        // Two nodes opening the same event at once both apply an empty patch: harmless.
+        // Created once however many nodes try; an event opened for an unknown id expires once
+        // idle (the ticker's sweep).
         let defaults = self.settings.event_defaults();
-        self.store
-            .update_config(event, &ConfigPatch::default(), &defaults)
-            .await?;
+        self.store.create_event(event, &defaults, !known).await?;
         Ok(())
     }
 
@@ -209,18 +208,20 @@ impl QueueService {
                     .ok_or(QueueError::EventNotFound)?
             }
         };
-        let outcome = self
-            .store
-            .join(JoinRequest {
-                event: event.clone(),
-                user,
-                token,
-                heartbeat_ms: self.settings.heartbeat_secs * 1_000,
-                max_waiting: self.settings.max_queue_len,
-                claim: Some(claim),
-                memo: rate.to_memo(),
-            })
-            .await?;
+        let request = JoinRequest {
+            event: event.clone(),
+            user,
+            token,
+            heartbeat_ms: self.settings.heartbeat_secs * 1_000,
+            max_waiting: self.settings.max_queue_len,
+            claim: Some(claim),
+            memo: rate.to_memo(),
+        };
+        let mut outcome = self.store.join(request.clone()).await?;
+        if outcome == JoinOutcome::EventNotFound && self.open_event(&event).await.is_ok() {
+            // This node still watched an event that was deleted once idle: opened again.
+            outcome = self.store.join(request).await?;
+        }
         let (result, join) = match outcome {
             JoinOutcome::Joined { position, .. } => {
                 // Starts this node's copy of a new event's state (and its ticker).

@@ -1,4 +1,6 @@
-//! The admission ticker and the reaper: the only things that move the queue without a request.
+//! The admission ticker and the reaper: the only things that move the queue without a request
+//! (and, with `USHER_AUTO_CREATE_EVENTS`, the sweep that deletes idle automatically created
+//! events).
 //!
 //! Every node runs both. That is safe because each step is one atomic store operation that
 //! takes its time from the store's clock: two nodes ticking the same event share one token
@@ -36,6 +38,11 @@ pub async fn run(
     let limits = AdmitLimits {
         max_batch: settings.max_batch,
     };
+    // With USHER_AUTO_CREATE_EVENTS, events joins opened for unknown ids are deleted once idle.
+    let idle = Duration::from_secs(settings.auto_create_idle_secs);
+    let mut sweep =
+        tokio::time::interval((idle / 2).clamp(Duration::from_secs(1), Duration::from_secs(60)));
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut events: Vec<EventId> = Vec::new();
     let mut listed_at: Option<Instant> = None;
     // Errors are logged when they start and when they end, not on every tick of an outage.
@@ -83,6 +90,21 @@ pub async fn run(
             _ = reap.tick() => {
                 for event in &events {
                     report(store.reap(event, REAP_BATCH).await.map(drop));
+                }
+            }
+            _ = sweep.tick(), if settings.auto_create_events => {
+                match store.events().await {
+                    Ok(all) => {
+                        for event in all {
+                            let deleted =
+                                store.delete_idle_auto_event(&event, idle.as_millis() as u64).await;
+                            if let Ok(true) = deleted {
+                                info!(%event, "deleted an idle automatically created event");
+                            }
+                            report(deleted.map(drop));
+                        }
+                    }
+                    Err(e) => report(Err(e)),
                 }
             }
             _ = new_event.notified() => listed_at = None,

@@ -88,6 +88,10 @@ struct EventState {
     counters: EventCounters,
     /// The event's update channel while some node subscribes to it.
     updates: Option<broadcast::Sender<EventUpdate>>,
+    /// Opened by a join on its own: deleted once idle.
+    auto: bool,
+    /// Store clock of the last join (or of the creation).
+    joined_ms: u64,
 }
 
 impl EventState {
@@ -111,6 +115,8 @@ impl EventState {
             users: HashMap::new(),
             counters: EventCounters::default(),
             updates,
+            auto: false,
+            joined_ms: now_ms,
         }
     }
 
@@ -269,6 +275,7 @@ impl Store for MemoryStore {
         let Some(ev) = inner.events.get_mut(&req.event) else {
             return Ok(JoinOutcome::EventNotFound);
         };
+        ev.joined_ms = now;
         if ev.waiting.len() as u64 >= req.max_waiting {
             return Ok(JoinOutcome::QueueFull);
         }
@@ -339,13 +346,13 @@ impl Store for MemoryStore {
         if let (Some(ms), WaiterState::Waiting) = (heartbeat_ms, w.record.state) {
             let deadline = w.deadline_ms.max(now + ms);
             if deadline != w.deadline_ms {
-                let ev = events
-                    .get_mut(&w.record.event)
-                    .expect("waiter's event exists");
-                let seq = w.record.seq.0;
-                ev.deadlines.remove(&(w.deadline_ms, seq));
-                ev.deadlines.insert((deadline, seq));
-                w.deadline_ms = deadline;
+                // A waiting token's event is live, so it exists.
+                if let Some(ev) = events.get_mut(&w.record.event) {
+                    let seq = w.record.seq.0;
+                    ev.deadlines.remove(&(w.deadline_ms, seq));
+                    ev.deadlines.insert((deadline, seq));
+                    w.deadline_ms = deadline;
+                }
             }
         }
         Ok(Some(w.record.clone()))
@@ -397,9 +404,13 @@ impl Store for MemoryStore {
             return Ok(LeaveOutcome::NotFound);
         };
         let was = w.record.state;
-        let ev = events
-            .get_mut(&w.record.event)
-            .expect("waiter's event exists");
+        if matches!(was, WaiterState::Expired | WaiterState::Left) {
+            return Ok(LeaveOutcome::AlreadyEnded(was));
+        }
+        // An entered token's event may have been deleted once idle: nothing left to free.
+        let Some(ev) = events.get_mut(&w.record.event) else {
+            return Ok(LeaveOutcome::AlreadyEnded(was));
+        };
         match was {
             WaiterState::Waiting => {
                 let seq = w.record.seq.0;
@@ -582,9 +593,6 @@ impl Store for MemoryStore {
         let Some(w) = waiters.get_mut(&token) else {
             return Ok(EnterOutcome::NotFound);
         };
-        let ev = events
-            .get_mut(&w.record.event)
-            .expect("waiter's event exists");
         match w.record.state {
             WaiterState::Waiting => return Ok(EnterOutcome::NotReady),
             WaiterState::Entered => return Ok(EnterOutcome::AlreadyEntered),
@@ -592,6 +600,10 @@ impl Store for MemoryStore {
             WaiterState::Left => return Ok(EnterOutcome::Left),
             WaiterState::Admitted => {}
         }
+        // An admitted token is active, so its event is not idle and exists.
+        let Some(ev) = events.get_mut(&w.record.event) else {
+            return Ok(EnterOutcome::Expired);
+        };
         let until = w
             .active_until_ms
             .take()
@@ -647,6 +659,36 @@ impl Store for MemoryStore {
 
     async fn event_count(&self) -> StoreResult<u64> {
         Ok(self.inner.lock().events.len() as u64)
+    }
+
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        Ok(self.inner.lock().events.keys().cloned().collect())
+    }
+
+    async fn create_event(
+        &self,
+        event: &EventId,
+        config: &EventConfig,
+        auto: bool,
+    ) -> StoreResult<bool> {
+        let mut inner = self.inner.lock();
+        if inner.events.contains_key(event) {
+            return Ok(false);
+        }
+        inner.event_or_create(event, config, now_ms()).auto = auto;
+        Ok(true)
+    }
+
+    async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool> {
+        let now = now_ms();
+        let mut inner = self.inner.lock();
+        let idle = inner.events.get(event).is_some_and(|ev| {
+            ev.auto && !ev.is_live() && now.saturating_sub(ev.joined_ms) >= idle_ms
+        });
+        if idle {
+            inner.events.remove(event);
+        }
+        Ok(idle)
     }
 
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {

@@ -492,6 +492,23 @@ pub trait Store: Send + Sync + 'static {
     /// How many events exist.
     async fn event_count(&self) -> StoreResult<u64>;
 
+    /// Every event (bounded by the number of events).
+    async fn events(&self) -> StoreResult<Vec<EventId>>;
+
+    /// Creates an event with `config` unless it exists; `auto` marks one a join opened on its
+    /// own (`USHER_AUTO_CREATE_EVENTS`), which [`Store::delete_idle_auto_event`] may delete.
+    /// Returns whether it was created.
+    async fn create_event(
+        &self,
+        event: &EventId,
+        config: &EventConfig,
+        auto: bool,
+    ) -> StoreResult<bool>;
+
+    /// Deletes an event marked `auto` once nobody waits or is active in it and nobody has
+    /// joined it for `idle_ms`; other events are never deleted. Returns whether it was.
+    async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool>;
+
     /// The event's settings, or `None` if it does not exist.
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>>;
 

@@ -43,6 +43,7 @@ pub async fn spawn_app_with(args: &[&str], store: Option<Arc<dyn Store>>) -> Tes
     // sets them.
     for (flag, off) in [
         ("--max-connections-per-ip", "0"),
+        ("--connection-rate-per-ip", "0"),
         ("--ws-max-per-ip", "0"),
         ("--ws-upgrade-rate-per-ip", "0"),
     ] {

@@ -627,3 +627,87 @@ async fn everyone_still_waiting_is_told_when_the_last_seat_is_sold() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_signed_webhook_about_ones_own_payment_never_touches_another_buyers_reservation() {
+    let app = spawn_app(&["--payment-delay-ms", "50"]).await;
+    let (victim, mallory) = (user_token("victim"), user_token("mallory"));
+    let (_, rt) = app.admitted(EVENT).await;
+    let (_, r) = reserve(&app, &victim, &rt, &["D-1-1"]).await;
+    let victims = r["reservation_id"].as_str().unwrap().to_owned();
+    // Mallory reserves and lets her own payment fail.
+    let (_, rt) = app.admitted(EVENT).await;
+    let (_, r) = reserve(&app, &mallory, &rt, &["D-1-2"]).await;
+    let hers = r["reservation_id"].as_str().unwrap().to_owned();
+    let (_, intent) = app
+        .post_as(
+            &mallory,
+            "/api/v1/payment/intent",
+            &json!({"reservation_id": hers, "amount": r["total_amount"]["amount"], "scenario": "fail"}),
+        )
+        .await;
+    let pid = intent["payment_intent_id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A signed FAILED webhook for her payment, naming the victim's reservation.
+    let forged = json!({"payment_id": pid, "reservation_id": victims,
+        "status": "PAYMENT_STATUS_FAILED", "timestamp": now_ms() / 1_000});
+    let (st, e) = post_webhook(&app, &forged, DEV_WEBHOOK_SECRET).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("PAYMENT_RESERVATION_MISMATCH")),
+        "{e}"
+    );
+    let (_, r) = app
+        .get_as(&victim, &format!("/api/v1/reservations/{victims}"))
+        .await;
+    assert_eq!(r["status"], "HOLD", "the victim's hold is intact");
+    // A token whose subject is empty names nobody: it reads no reservation.
+    let exp = now_ms() / 1_000 + 3_600;
+    let nobody = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": "", "exp": exp}),
+        &jsonwebtoken::EncodingKey::from_secret(DEV_JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    let (st, _) = app
+        .get_as(&nobody, &format!("/api/v1/reservations/{victims}"))
+        .await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_embedded_backends_refuse_calls_from_anyone_but_their_gateway() {
+    use usher::proto::reservation::v1 as rsv;
+    let app = spawn_app(&[]).await;
+    let backends = app.server.as_ref().unwrap().app().backends.clone().unwrap();
+    let (_, rt) = app.admitted(EVENT).await;
+    let (_, r) = reserve(&app, &user_token("victim"), &rt, &["D-2-1"]).await;
+    let id = r["reservation_id"].as_str().unwrap().to_owned();
+    // Another local process, even one that marks itself as the payment service, is refused.
+    let server = app.server.as_ref().unwrap();
+    let addr = server.app().backends_address.clone().unwrap();
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut req = tonic::Request::new(rsv::CancelReservationRequest {
+        reservation_id: id.clone(),
+        ..Default::default()
+    });
+    req.metadata_mut().insert(
+        usher::domain::Caller::METADATA,
+        usher::domain::Caller::PAYMENT_SERVICE.parse().unwrap(),
+    );
+    let err = rsv::reservation_service_client::ReservationServiceClient::new(channel)
+        .cancel_reservation(req)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    let held = backends
+        .reservations
+        .get(&id, &usher::domain::Caller::Buyer("victim".into()))
+        .await
+        .unwrap();
+    assert_eq!(held.status, rsv::ReservationStatus::Hold as i32);
+}

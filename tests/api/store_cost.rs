@@ -88,6 +88,18 @@ impl Store for Counting {
         self.count("live_events");
         self.inner.live_events().await
     }
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        self.count("events");
+        self.inner.events().await
+    }
+    async fn create_event(&self, e: &EventId, c: &EventConfig, a: bool) -> StoreResult<bool> {
+        self.count("create_event");
+        self.inner.create_event(e, c, a).await
+    }
+    async fn delete_idle_auto_event(&self, e: &EventId, idle: u64) -> StoreResult<bool> {
+        self.count("delete_idle_auto_event");
+        self.inner.delete_idle_auto_event(e, idle).await
+    }
     async fn event_count(&self) -> StoreResult<u64> {
         self.count("event_count");
         self.inner.event_count().await

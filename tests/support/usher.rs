@@ -45,6 +45,7 @@ impl UsherProcess {
             .env("USHER_AUTO_CREATE_EVENTS", "true")
             // Every client is 127.0.0.1: no per-address caps unless a test sets them.
             .env("USHER_MAX_CONNECTIONS_PER_IP", "0")
+            .env("USHER_CONNECTION_RATE_PER_IP", "0")
             .env("USHER_WS_MAX_PER_IP", "0")
             .env("USHER_WS_UPGRADE_RATE_PER_IP", "0")
             .envs(env.iter().copied())

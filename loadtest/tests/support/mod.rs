@@ -49,6 +49,8 @@ pub async fn start_usher(extra: &[&str]) -> Server {
         "true",
         "--max-connections-per-ip",
         "0",
+        "--connection-rate-per-ip",
+        "0",
         "--ws-max-per-ip",
         "0",
         "--ws-upgrade-rate-per-ip",

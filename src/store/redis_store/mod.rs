@@ -616,6 +616,71 @@ impl Store for RedisStore {
         Ok(ids.iter().filter_map(|e| EventId::parse(e).ok()).collect())
     }
 
+    async fn events(&self) -> StoreResult<Vec<EventId>> {
+        let ids: Vec<String> = self
+            .pool
+            .get()
+            .smembers(keys::EVENTS)
+            .await
+            .map_err(unavailable)?;
+        Ok(ids.iter().filter_map(|e| EventId::parse(e).ok()).collect())
+    }
+
+    async fn create_event(
+        &self,
+        event: &EventId,
+        config: &EventConfig,
+        auto: bool,
+    ) -> StoreResult<bool> {
+        let standalone = !self.pool.is_cluster();
+        let mut inv = self.event_script(&self.scripts.create, event);
+        if standalone {
+            inv.key(keys::EVENTS);
+        }
+        inv.arg(config.rate_per_sec.to_string())
+            .arg(config.burst)
+            .arg(
+                config
+                    .max_active
+                    .map_or_else(String::new, |m| m.to_string()),
+            )
+            .arg(config.entry_window_secs)
+            .arg(if auto { "1" } else { "0" })
+            .arg(event.as_str());
+        let mut conn = self.pool.get();
+        let created: i64 = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        if created == 1 && !standalone {
+            let _: () = conn
+                .sadd(keys::EVENTS, event.as_str())
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(created == 1)
+    }
+
+    async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool> {
+        let standalone = !self.pool.is_cluster();
+        let mut inv = self.event_script(&self.scripts.delete_idle, event);
+        if standalone {
+            inv.key(keys::EVENTS).key(keys::LIVE);
+        }
+        inv.arg(idle_ms).arg(event.as_str());
+        let mut conn = self.pool.get();
+        let deleted: i64 = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
+        if deleted == 1 && !standalone {
+            // Two slots: two commands.
+            let _: () = conn
+                .srem(keys::EVENTS, event.as_str())
+                .await
+                .map_err(unavailable)?;
+            let _: () = conn
+                .zrem(keys::LIVE, event.as_str())
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(deleted == 1)
+    }
+
     async fn event_count(&self) -> StoreResult<u64> {
         self.pool
             .get()

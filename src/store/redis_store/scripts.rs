@@ -24,6 +24,8 @@ pub struct Scripts {
     pub claim: Script,
     pub claim_record: Script,
     pub live_remove: Script,
+    pub create: Script,
+    pub delete_idle: Script,
 }
 
 impl Scripts {
@@ -48,6 +50,8 @@ impl Scripts {
             claim: with_join_claim(include_str!("../../../lua/claim.lua")),
             claim_record: with_join_claim(include_str!("../../../lua/claim_record.lua")),
             live_remove: Script::new(include_str!("../../../lua/live_remove.lua")),
+            create: event(include_str!("../../../lua/create.lua")),
+            delete_idle: event(include_str!("../../../lua/delete_idle.lua")),
         }
     }
 }
