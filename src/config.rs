@@ -530,7 +530,8 @@ pub struct AuthSettings {
     /// outside development.
     #[arg(long = "allow-bypass-tokens", env = "USHER_ALLOW_BYPASS_TOKENS", value_name = "USHER_ALLOW_BYPASS_TOKENS", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_bypass_tokens: bool,
-    /// Password hashes computed at once (each takes ~19 MiB); 0 is one per core.
+    /// Password hashes computed at once (each takes ~19 MiB and a core); 0 is half the cores,
+    /// at least one.
     #[arg(long = "hash-workers", env = "USHER_HASH_WORKERS", value_name = "USHER_HASH_WORKERS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=256))]
     pub hash_workers: u32,
     /// Logins and registrations waiting for a hash worker; more get 503 SERVER_BUSY.

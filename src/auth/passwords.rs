@@ -2,8 +2,9 @@
 //!
 //! One argon2id hash takes about 19 MiB and tens of milliseconds of a core. Run on Tokio's
 //! blocking pool as requests arrive, a flood of logins would start hundreds of them at once
-//! (gigabytes, and a starved runtime). The [`HashPool`] runs at most `workers` at a time (the
-//! cores, by default) with at most `queue` more waiting; a request beyond that is answered 503
+//! (gigabytes, and a starved runtime). The [`HashPool`] runs at most `workers` at a time (half
+//! the cores, at least one, by default: hashing never takes every core from the requests the
+//! event loop serves) with at most `queue` more waiting; a request beyond that is answered 503
 //! with `Retry-After` at once, without hashing anything.
 
 use std::sync::{Arc, LazyLock};
@@ -48,10 +49,10 @@ pub struct HashPool {
 }
 
 impl HashPool {
-    /// `workers` hashes at once (0: one per core), `queue` more waiting.
+    /// `workers` hashes at once (0: half the cores, at least one), `queue` more waiting.
     pub fn new(workers: u32, queue: u32, metrics: Metrics) -> Self {
         let workers = match workers {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
             n => n as usize,
         };
         Self {

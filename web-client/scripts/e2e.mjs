@@ -117,6 +117,11 @@ async function startUsher() {
       USHER_PAYMENT_DELAY_MS: '200',
       USHER_HOLD_SECS: String(HOLD_SECS),
       RATE_LIMIT_ENABLED: 'false',
+      // The browser and the test's own clients all come from 127.0.0.1.
+      USHER_MAX_CONNECTIONS_PER_IP: '0',
+      USHER_CONNECTION_RATE_PER_IP: '0',
+      USHER_WS_MAX_PER_IP: '0',
+      USHER_WS_UPGRADE_RATE_PER_IP: '0',
       USHER_DRAIN_SECS: '0',
       LOG_FORMAT: 'text',
       LOG_LEVEL: 'warn',
