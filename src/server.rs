@@ -16,8 +16,8 @@ use crate::auth::Authenticator;
 use crate::auth::passwords::HashPool;
 use crate::auth::reservation_token::ReservationTokens;
 use crate::backends::Backends;
+use crate::config::Secret;
 use crate::config::Settings;
-use crate::config::{RateLimitSettings, Secret};
 use crate::http::listener::{Listener, PerAddress, connection_cap};
 use crate::http::rate_limit::RateLimit;
 use crate::http::{self, App, AppState, Readiness};
@@ -163,21 +163,12 @@ impl Server {
                 std::num::NonZeroU32::new(settings.ws.accept_rate).expect("validated: at least 1"),
             )),
             ws_per_ip: PerAddress::new(settings.ws.max_per_ip),
-            ws_upgrades: (settings.ws.upgrade_rate_per_ip > 0).then(|| {
-                let rate = settings.ws.upgrade_rate_per_ip;
-                RateLimit::keyed(
-                    &RateLimitSettings {
-                        enabled: true,
-                        rps: rate,
-                        burst: rate.saturating_mul(2),
-                        window: Duration::from_secs(1),
-                        exempt_paths: Vec::new(),
-                        trusted_proxies: settings.rate_limit.trusted_proxies.clone(),
-                    },
-                    metrics.clone(),
-                    "ws_upgrade",
-                )
-            }),
+            ws_upgrades: RateLimit::per_second(
+                settings.ws.upgrade_rate_per_ip,
+                &settings.rate_limit.trusted_proxies,
+                metrics.clone(),
+                "ws_upgrade",
+            ),
             hash_pool: HashPool::new(
                 settings.auth.hash_workers,
                 settings.auth.hash_queue,

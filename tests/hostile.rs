@@ -665,3 +665,27 @@ async fn metrics_can_require_a_token_and_name_a_bounded_number_of_events() {
         .collect();
     assert_eq!(named.len(), 2, "{named:?}");
 }
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_address_off_the_public_port() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let usher = UsherProcess::start(&[("USHER_METRICS_BIND", bind.as_str())]).await;
+    let public = reqwest::get(format!("{}/metrics", usher.base()))
+        .await
+        .unwrap();
+    let public = public.text().await.unwrap();
+    assert!(
+        !public.contains("usher_build_info"),
+        "not on the public port"
+    );
+    let own = reqwest::get(format!("http://{bind}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    assert!(own.text().await.unwrap().contains("usher_build_info"));
+}

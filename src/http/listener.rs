@@ -36,7 +36,7 @@ use tracing::{debug, info, warn};
 
 use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimit;
-use crate::config::{ConnSettings, RateLimitSettings};
+use crate::config::ConnSettings;
 use crate::metrics::Metrics;
 
 /// hyper's own limit on a request head: above usher's URI and header limits, so those are
@@ -201,21 +201,12 @@ impl Listener {
             global: Arc::new(Semaphore::new(cap as usize)),
             cap,
             per_address: PerAddress::new(settings.max_connections_per_ip),
-            address_rate: (settings.connection_rate_per_ip > 0).then(|| {
-                let rate = settings.connection_rate_per_ip;
-                RateLimit::keyed(
-                    &RateLimitSettings {
-                        enabled: true,
-                        rps: rate,
-                        burst: rate.saturating_mul(2),
-                        window: Duration::from_secs(1),
-                        exempt_paths: Vec::new(),
-                        trusted_proxies: trusted.clone(),
-                    },
-                    metrics.clone(),
-                    "connection",
-                )
-            }),
+            address_rate: RateLimit::per_second(
+                settings.connection_rate_per_ip,
+                &trusted,
+                metrics.clone(),
+                "connection",
+            ),
             trusted,
             header_read_timeout: settings.header_read_timeout,
             metrics,

@@ -221,18 +221,15 @@ pub fn router(app: AppState) -> Router {
     // registrations. Inside the general limit, outside idempotency.
     let a = &app.settings.auth;
     let auth_limit = |key_type, rps, burst, window| {
-        let settings = crate::config::RateLimitSettings {
-            enabled: true,
+        let limiter = rate_limit::RateLimit::per_address(
             rps,
             burst,
             window,
-            exempt_paths: Vec::new(),
-            trusted_proxies: app.settings.rate_limit.trusted_proxies.clone(),
-        };
-        from_fn_with_state(
-            rate_limit::RateLimit::keyed(&settings, app.metrics.clone(), key_type),
-            rate_limit::rate_limit,
-        )
+            &app.settings.rate_limit.trusted_proxies,
+            app.metrics.clone(),
+            key_type,
+        );
+        from_fn_with_state(limiter, rate_limit::rate_limit)
     };
     let hour = Duration::from_secs(3_600);
     let auth_routes = Router::new()

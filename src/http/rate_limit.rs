@@ -141,6 +141,48 @@ impl RateLimit {
         }
     }
 
+    /// A limiter of `rps` per `window` per client address, bursts up to `burst`, counted
+    /// under `key_type` (no exempt paths: the caller decides where it applies).
+    pub fn per_address(
+        rps: u32,
+        burst: u32,
+        window: Duration,
+        trusted: &TrustedProxies,
+        metrics: Metrics,
+        key_type: &'static str,
+    ) -> Arc<Self> {
+        let settings = RateLimitSettings {
+            enabled: true,
+            rps,
+            burst,
+            window,
+            exempt_paths: Vec::new(),
+            trusted_proxies: trusted.clone(),
+        };
+        Self::keyed(&settings, metrics, key_type)
+    }
+
+    /// [`Self::per_address`] at `rps` a second with a burst of twice that; `None` for 0 (no
+    /// limit).
+    pub fn per_second(
+        rps: u32,
+        trusted: &TrustedProxies,
+        metrics: Metrics,
+        key_type: &'static str,
+    ) -> Option<Arc<Self>> {
+        (rps > 0).then(|| {
+            let burst = rps.saturating_mul(2);
+            Self::per_address(
+                rps,
+                burst,
+                Duration::from_secs(1),
+                trusted,
+                metrics,
+                key_type,
+            )
+        })
+    }
+
     /// Takes a token from `client`'s bucket if it has one (refusals are the caller's to count).
     pub fn allows(&self, client: IpAddr) -> bool {
         matches!(self.check(client), Verdict::Allowed { .. })
