@@ -64,9 +64,9 @@ async fn a_buyer_joins_is_admitted_reserves_pays_and_the_order_is_pushed_over_th
     let bearer = reg["token"].as_str().unwrap().to_owned();
 
     let token = app.join_token(EVENT).await;
+    // The event is open: the waiter may be admitted before the socket opens.
     let mut ws = app.ws(&token).await;
-    ws.wait_for("snapshot", SECOND).await;
-    ws.wait_for("ready", 5 * SECOND).await;
+    ws.wait_ready(5 * SECOND).await;
     let (st, granted) = app.enter(&token).await;
     assert_eq!(st, StatusCode::OK, "{granted}");
     let rt = granted["reservation_token"].as_str().unwrap();

@@ -69,6 +69,21 @@ impl WsClient {
         panic!("no {kind:?} message within {within:?}");
     }
 
+    /// Waits until the waiter is admitted: a `ready` push, or, for a socket that opened after
+    /// the admission, a snapshot that already says `ready`.
+    pub async fn wait_ready(&mut self, within: Duration) -> Value {
+        let deadline = Instant::now() + within;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.next(left).await {
+                Some(m) if m["type"] == "ready" => return m,
+                Some(m) if m["type"] == "snapshot" && m["status"] == "ready" => return m,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        panic!("not admitted within {within:?}");
+    }
+
     /// Reads until the socket closes; returns how.
     pub async fn closed(&mut self, within: Duration) -> Ended {
         let deadline = tokio::time::Instant::now() + within;
