@@ -142,6 +142,22 @@ impl Upstreams {
         self.request(message, self.payment_deadline)
     }
 
+    /// An event's inventory status (`GetInventoryStatus`, all sections), read at most twice.
+    pub async fn inventory_status(
+        &self,
+        event: &str,
+    ) -> Result<tonic::Response<rsv::GetInventoryStatusResponse>, Status> {
+        let call = || {
+            let mut client = self.inventory.clone();
+            let req = self.for_reservation(rsv::GetInventoryStatusRequest {
+                event_id: event.to_owned(),
+                section: String::new(),
+            });
+            async move { client.get_inventory_status(req).await }
+        };
+        read_twice(call).await
+    }
+
     /// [`Self::for_reservation`] for a message whose `user_id` is `caller`'s, marked as the
     /// payment service's when it is.
     pub fn for_reservation_as<T>(&self, caller: &Caller, message: T) -> Request<T> {
@@ -334,17 +350,7 @@ impl InventoryDirectory {
     }
 
     async fn ask(&self, event: &EventId) -> Result<bool, String> {
-        let call = || {
-            let mut client = self.upstream.inventory.clone();
-            let req = self
-                .upstream
-                .for_reservation(rsv::GetInventoryStatusRequest {
-                    event_id: event.to_string(),
-                    section: String::new(),
-                });
-            async move { client.get_inventory_status(req).await }
-        };
-        match read_twice(call).await {
+        match self.upstream.inventory_status(event.as_str()).await {
             Ok(r) => match r.into_inner().in_band_error() {
                 None => Ok(true),
                 Some(e) if e.code == ErrorCode::NotFound as i32 => Ok(false),

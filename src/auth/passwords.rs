@@ -86,14 +86,19 @@ impl HashPool {
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        tokio::task::spawn_blocking(f).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "HASH_ERROR",
-                "Password hashing failed",
-            )
-        })
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|_| hash_failed())
     }
+}
+
+/// 500: hashing a password failed.
+pub fn hash_failed() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "HASH_ERROR",
+        "Password hashing failed",
+    )
 }
 
 #[cfg(test)]

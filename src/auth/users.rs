@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::User;
-use super::passwords::{DECOY_HASH, hash, verify};
+use super::passwords::{DECOY_HASH, hash, hash_failed, verify};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiJson};
 use crate::store::UserRecord;
@@ -105,13 +105,7 @@ pub async fn register(
         .hash_pool
         .run(move || hash(&password))
         .await?
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "HASH_ERROR",
-                "Password hashing failed",
-            )
-        })?;
+        .map_err(|_| hash_failed())?;
     let user = UserRecord {
         id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
         display_name: if body.display_name.is_empty() {

@@ -6,7 +6,6 @@
 //! route does not have, 413 from the body limit, 408 from the body-read timeout) are given the
 //! envelope here too, once for every route.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -82,14 +81,13 @@ fn envelope(resp: Response) -> Response {
     if is_json {
         return resp;
     }
+    // Keep what the framework said about the request (Allow on a 405); the body and its
+    // headers are the envelope's.
     let (mut parts, _) = resp.into_parts();
-    let mut fresh = ApiError::new(status, code, message).into_response();
-    // Keep what the framework said about the request (Allow on a 405).
-    if let Some(allow) = parts.headers.remove(header::ALLOW) {
-        fresh.headers_mut().insert(header::ALLOW, allow);
-    }
-    let (fresh_parts, body): (_, Body) = fresh.into_parts();
-    parts.headers.extend(fresh_parts.headers);
+    let (fresh, body) = ApiError::new(status, code, message)
+        .into_response()
+        .into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(fresh.headers);
     Response::from_parts(parts, body)
 }

@@ -188,10 +188,10 @@ impl RateLimit {
         matches!(self.check(client), Verdict::Allowed { .. })
     }
 
-    /// Takes a token from the bucket of the client behind a request from `peer`, or answers
-    /// 429 with `Retry-After` (counted like the middleware's refusals).
-    pub fn admit(&self, peer: IpAddr, headers: &HeaderMap) -> Result<(), ApiError> {
-        match self.check(self.trusted.client_ip(peer, headers)) {
+    /// Takes a token from `client`'s bucket, or answers 429 with `Retry-After` (counted like
+    /// the middleware's refusals).
+    pub fn admit(&self, client: IpAddr) -> Result<(), ApiError> {
+        match self.check(client) {
             Verdict::Allowed { .. } => Ok(()),
             Verdict::Refused { retry_in, .. } => {
                 self.metrics

@@ -350,15 +350,7 @@ pub async fn availability(
     State(app): State<AppState>,
     Path(event): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let call = || {
-        let mut client = app.upstream.inventory.clone();
-        let req = app.upstream.for_reservation(pb::GetInventoryStatusRequest {
-            event_id: event.clone(),
-            section: String::new(),
-        });
-        async move { client.get_inventory_status(req).await }
-    };
-    let r = answer(read_twice(call).await, Resource::Event)?;
+    let r = answer(app.upstream.inventory_status(&event).await, Resource::Event)?;
     let stats = r.stats.unwrap_or_default();
     Ok(Json(json!({
         "event_id": event,

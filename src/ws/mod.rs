@@ -61,16 +61,16 @@ pub async fn upgrade(
     let Ok(ws) = ws else {
         return ApiError::invalid_request("WebSocket upgrade required").into_response();
     };
-    if let Some(limiter) = &app.ws_upgrades
-        && let Err(e) = limiter.admit(peer, &headers)
-    {
-        return e.into_response();
-    }
     let client = app
         .settings
         .rate_limit
         .trusted_proxies
         .client_ip(peer, &headers);
+    if let Some(limiter) = &app.ws_upgrades
+        && let Err(e) = limiter.admit(client)
+    {
+        return e.into_response();
+    }
     let Some(address_slot) = app.ws_per_ip.take(client) else {
         app.metrics
             .ws_connects
