@@ -689,3 +689,39 @@ async fn metrics_can_live_on_their_own_address_off_the_public_port() {
     assert_eq!(own.status(), 200);
     assert!(own.text().await.unwrap().contains("usher_build_info"));
 }
+
+/// POST /api/v1/auth/register from 127.0.0.`from`: the status and error code.
+async fn register(port: u16, from: u8, username: &str) -> (u16, String) {
+    let body = json!({"username": username, "password": "long-enough-password"}).to_string();
+    let request = format!(
+        "POST /api/v1/auth/register HTTP/1.1\r\nHost: usher\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\n\r\n{body}",
+        uuid::Uuid::new_v4(),
+        body.len()
+    );
+    let answer = raw(port, from, request.as_bytes()).await;
+    (status_of(&answer), code_of(&answer))
+}
+
+#[tokio::test]
+async fn registrations_are_limited_per_address_while_other_addresses_register() {
+    let usher = UsherProcess::start(&[("USHER_REGISTRATIONS_PER_IP_PER_HOUR", "3")]).await;
+    let mut answers = Vec::new();
+    for i in 0..5 {
+        answers.push(register(usher.port, 2, &format!("farm{i}")).await);
+    }
+    assert_eq!(
+        answers,
+        [
+            (201, String::new()),
+            (201, String::new()),
+            (201, String::new()),
+            (429, "RATE_LIMITED".into()),
+            (429, "RATE_LIMITED".into()),
+        ]
+    );
+    assert_eq!(
+        register(usher.port, 3, "someone").await,
+        (201, String::new())
+    );
+}
