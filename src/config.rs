@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::store::EventConfig;
+pub mod proxies;
 
 /// A secret read from the environment. It never prints.
 #[derive(Clone)]
@@ -404,9 +404,9 @@ pub struct RateLimitSettings {
         value_name = "USHER_TRUSTED_PROXIES",
         default_value = "",
         hide_default_value = true,
-        value_parser = crate::http::client_ip::TrustedProxies::parse
+        value_parser = crate::config::proxies::TrustedProxies::parse
     )]
-    pub trusted_proxies: crate::http::client_ip::TrustedProxies,
+    pub trusted_proxies: crate::config::proxies::TrustedProxies,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -828,17 +828,6 @@ impl Settings {
 }
 
 impl QueueSettings {
-    /// Settings a new event starts with.
-    pub fn event_defaults(&self) -> EventConfig {
-        EventConfig {
-            rate_per_sec: self.rate,
-            burst: self.burst,
-            max_active: self.max_active,
-            entry_window_secs: self.entry_window_secs,
-            paused: false,
-        }
-    }
-
     pub fn grace(&self) -> Duration {
         Duration::from_secs(self.grace_secs)
     }

@@ -21,14 +21,17 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use tokio::sync::{Notify, broadcast, mpsc};
 use tracing::{debug, warn};
 
+use crate::clock::now_ms;
 use crate::domain::{EventId, Seq, WaitingToken};
 use crate::metrics::Metrics;
+use crate::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
+use crate::queue::LocalViews;
 use crate::queue::eta::Rate;
 use crate::queue::status::QueueStatus;
 use crate::queue::view::EventView;
@@ -36,14 +39,6 @@ use crate::store::{
     Change, DepartReason, EventUpdate, Notice, Store, StoreError, StoreResult, Touch, WaiterRecord,
     WaiterState,
 };
-use crate::ws::protocol::{CloseReason, ExpiredReason, Outbound, Outgoing, Push};
-
-/// Milliseconds since the Unix epoch by this node's clock.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
 
 /// First wait before retrying a failed resynchronisation; it grows to ten times this.
 const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
@@ -530,6 +525,28 @@ pub struct Hub {
     /// waiter, so the ticker starts admitting for it at once rather than at its next periodic
     /// look at its work list.
     pub new_event: Arc<Notify>,
+}
+
+#[async_trait::async_trait]
+impl LocalViews for Arc<Hub> {
+    async fn join_rate(&self, event: &EventId) -> StoreResult<Option<Rate>> {
+        Hub::join_rate(self, event).await
+    }
+
+    async fn joined(&self, event: &EventId, position: u64) -> StoreResult<()> {
+        // Starts this node's copy of a new event's state (and its ticker).
+        self.channel(event).await?;
+        if position == 1 {
+            // The first waiter may have just made the event live again: the ticker re-reads
+            // its work list now rather than at its next periodic look.
+            self.new_event.notify_one();
+        }
+        Ok(())
+    }
+
+    async fn status_of(&self, record: &WaiterRecord) -> StoreResult<Option<QueueStatus>> {
+        Ok(self.channel(&record.event).await?.status_of(record))
+    }
 }
 
 impl Hub {

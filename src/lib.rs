@@ -47,17 +47,23 @@
 //! - [`config`]: typed settings with their environment variables; [`cli`]: the command line;
 //!   [`server`]: assembly, startup and graceful shutdown; [`metrics`], [`telemetry`].
 
+pub mod app;
 pub mod auth;
 pub mod backends;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod error;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod net;
 pub mod proto;
+pub mod protocol;
 pub mod queue;
 pub mod server;
+pub mod shutdown;
 pub mod store;
 pub mod telemetry;
 pub mod upstream;

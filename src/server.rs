@@ -12,17 +12,18 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
+use crate::app::{App, AppState, Readiness};
 use crate::auth::Authenticator;
 use crate::auth::passwords::HashPool;
 use crate::auth::reservation_token::ReservationTokens;
 use crate::backends::Backends;
 use crate::config::Secret;
 use crate::config::Settings;
-use crate::http::listener::{Listener, PerAddress, connection_cap};
-use crate::http::rate_limit::RateLimit;
-use crate::http::{self, App, AppState, Readiness};
+use crate::http;
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
+use crate::net::listener::{Listener, PerAddress, connection_cap};
+use crate::net::rate_limit::RateLimit;
 use crate::queue::{QueueService, ticker};
 use crate::store::{MemoryStore, RedisStore, Store};
 use crate::upstream::{InventoryDirectory, Upstreams};
@@ -130,7 +131,7 @@ impl Server {
         let queue = QueueService::new(
             store.clone(),
             directory,
-            hub.clone(),
+            Arc::new(hub.clone()),
             reservation_tokens.clone(),
             q.clone(),
             metrics.clone(),
@@ -281,31 +282,9 @@ impl Server {
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let drain = Duration::from_secs(settings.server.drain_secs);
     let server = Server::start(settings).await?;
-    shutdown_signal().await;
+    crate::shutdown::signal().await;
     info!("shutting down: draining sockets");
     server.shutdown(drain).await;
     info!("stopped");
     Ok(())
-}
-
-/// Resolves on SIGINT or SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
 }

@@ -2,6 +2,16 @@
 
 use tracing_subscriber::EnvFilter;
 
+tokio::task_local! {
+    /// The trace id of the request being served (set by the request-context middleware).
+    pub static TRACE_ID: String;
+}
+
+/// The current request's trace id, or empty outside a request.
+pub fn current_trace_id() -> String {
+    TRACE_ID.try_with(Clone::clone).unwrap_or_default()
+}
+
 use crate::config::{LogFormat, LogSettings};
 
 /// Installs the global subscriber.

@@ -9,7 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
@@ -18,7 +17,6 @@ use tonic::{Code, Request, Status};
 use crate::backends::BACKEND_KEY_METADATA;
 use crate::config::UpstreamSettings;
 use crate::domain::{Caller, EventId};
-use crate::http::error::{ApiError, current_trace_id};
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
 use crate::proto::payment::v1 as pay;
 use crate::proto::payment::v1::payment_service_client::PaymentServiceClient;
@@ -26,6 +24,7 @@ use crate::proto::reservation::v1 as rsv;
 use crate::proto::reservation::v1::inventory_service_client::InventoryServiceClient;
 use crate::proto::reservation::v1::reservation_service_client::ReservationServiceClient;
 use crate::queue::EventDirectory;
+use crate::telemetry::current_trace_id;
 
 /// What a call was about, for error codes (`RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +35,8 @@ pub enum Resource {
 }
 
 impl Resource {
-    fn not_found(self) -> &'static str {
+    /// The seed's error code for a resource the backend does not know.
+    pub fn not_found(self) -> &'static str {
         match self {
             Resource::Reservation => "RESERVATION_NOT_FOUND",
             Resource::Payment => "PAYMENT_NOT_FOUND",
@@ -245,87 +245,57 @@ in_band!(
     pay::ProcessPaymentResponse,
 );
 
-/// The answer of a call, or the HTTP error its gRPC status or in-band error maps to.
+/// Why a backend call did not give its answer. Mapped to the seed's envelope in
+/// [`crate::error`].
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum UpstreamError {
+    /// The call failed at the gRPC level (unreachable, deadline, refused, ...).
+    #[error("backend call failed: {code:?}: {message}")]
+    Status {
+        code: Code,
+        message: String,
+        resource: Resource,
+    },
+    /// The backend answered with a business error (`common.v1.Error`), as the seed's services
+    /// do.
+    #[error("backend refused: {code:?}: {message}")]
+    InBand {
+        code: ErrorCode,
+        message: String,
+        resource: Resource,
+    },
+}
+
+impl UpstreamError {
+    /// The backend's business error code, when it answered with one.
+    pub fn in_band_code(&self) -> Option<ErrorCode> {
+        match self {
+            UpstreamError::InBand { code, .. } => Some(*code),
+            UpstreamError::Status { .. } => None,
+        }
+    }
+}
+
+/// The answer of a call, or why there is none.
 pub fn answer<T: InBand>(
     result: Result<tonic::Response<T>, Status>,
     resource: Resource,
-) -> Result<T, ApiError> {
-    let r = result.map_err(|s| from_status(&s, resource))?.into_inner();
+) -> Result<T, UpstreamError> {
+    let r = result
+        .map_err(|s| UpstreamError::Status {
+            code: s.code(),
+            message: s.message().to_owned(),
+            resource,
+        })?
+        .into_inner();
     match r.in_band_error() {
-        Some(e) => Err(from_in_band(e, resource)),
+        Some(e) => Err(UpstreamError::InBand {
+            code: ErrorCode::try_from(e.code).unwrap_or(ErrorCode::Unspecified),
+            message: e.message.clone(),
+            resource,
+        }),
         None => Ok(r),
     }
-}
-
-/// A gRPC failure as an HTTP error.
-pub fn from_status(s: &Status, resource: Resource) -> ApiError {
-    let (status, code) = match s.code() {
-        Code::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
-        Code::InvalidArgument | Code::OutOfRange => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
-        Code::AlreadyExists | Code::Aborted => (StatusCode::CONFLICT, "CONFLICT"),
-        Code::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
-        Code::PermissionDenied => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
-        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
-        Code::DeadlineExceeded | Code::Cancelled => {
-            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
-        }
-        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
-        _ => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
-    };
-    if status.is_server_error() {
-        tracing::warn!(code = ?s.code(), message = s.message(), "backend call failed");
-    }
-    let err = ApiError::new(status, code, upstream_message(s.message(), status));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        err.with_retry_after(1)
-    } else {
-        err
-    }
-}
-
-/// Backend messages for client errors are shown; server-side details are not.
-fn upstream_message(message: &str, status: StatusCode) -> String {
-    match status {
-        StatusCode::GATEWAY_TIMEOUT => "The backend did not answer in time".into(),
-        StatusCode::SERVICE_UNAVAILABLE => "The backend is unavailable; try again shortly".into(),
-        s if s.is_server_error() => "The backend failed".into(),
-        _ => message.to_owned(),
-    }
-}
-
-/// An in-band business error (`common.v1.Error`) as an HTTP error.
-pub fn from_in_band(e: &PbError, resource: Resource) -> ApiError {
-    let code = ErrorCode::try_from(e.code).unwrap_or(ErrorCode::Unspecified);
-    let (status, name) = match code {
-        ErrorCode::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
-        ErrorCode::Unauthenticated | ErrorCode::Unauthorized => {
-            (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED")
-        }
-        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "ACCESS_DENIED"),
-        ErrorCode::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
-        ErrorCode::IdempotencyRequired => (StatusCode::BAD_REQUEST, "IDEMPOTENCY_REQUIRED"),
-        ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
-        ErrorCode::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
-        ErrorCode::InventoryConflict => (StatusCode::CONFLICT, "INVENTORY_CONFLICT"),
-        ErrorCode::InsufficientInventory => (StatusCode::CONFLICT, "INSUFFICIENT_INVENTORY"),
-        ErrorCode::ReservationExpired => (StatusCode::CONFLICT, "RESERVATION_EXPIRED"),
-        ErrorCode::ConcurrentModification => (StatusCode::CONFLICT, "CONCURRENT_MODIFICATION"),
-        ErrorCode::PaymentNotApproved => (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED"),
-        ErrorCode::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
-        ErrorCode::RateLimited | ErrorCode::QuotaExceeded => {
-            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
-        }
-        ErrorCode::Timeout | ErrorCode::UpstreamTimeout => {
-            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
-        }
-        ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
-        ErrorCode::Unspecified
-        | ErrorCode::Internal
-        | ErrorCode::UpstreamError
-        | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
-    };
-    ApiError::new(status, name, upstream_message(&e.message, status))
 }
 
 /// The inventory service as the queue's [`EventDirectory`]: an event exists if
@@ -397,30 +367,6 @@ mod tests {
             other[3..35],
             traceparent("req-123")[3..35],
             "same trace for the same id"
-        );
-    }
-
-    #[test]
-    fn codes_map_explicitly() {
-        let e = from_status(&Status::deadline_exceeded("slow"), Resource::Reservation);
-        assert_eq!(
-            (e.status, e.code),
-            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
-        );
-        let e = from_status(&Status::not_found("x"), Resource::Payment);
-        assert_eq!(
-            (e.status, e.code),
-            (StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND")
-        );
-        let pb = PbError {
-            code: ErrorCode::PaymentNotApproved as i32,
-            message: "pending".into(),
-            ..Default::default()
-        };
-        let e = from_in_band(&pb, Resource::Reservation);
-        assert_eq!(
-            (e.status, e.code),
-            (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")
         );
     }
 }

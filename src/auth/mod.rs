@@ -2,7 +2,6 @@
 //! provider's JWKS), the seed's development bypass tokens, logins with memory-hard password
 //! hashes, and the signed, single-use reservation tokens that `enter` hands out.
 //!
-//! - [`users`]: register and login (users kept in the store);
 //! - [`passwords`]: argon2id hashes on a bounded pool;
 //! - [`reservation_token`]: ES256 reservation tokens and their JWKS;
 //! - [`jwks`]: the identity provider's keys, fetched and refreshed.
@@ -10,20 +9,14 @@
 pub mod jwks;
 pub mod passwords;
 pub mod reservation_token;
-pub mod users;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, header};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthSettings, Environment};
-use crate::http::error::ApiError;
 
 /// The seed's development bypass tokens (accepted only in development with
 /// `USHER_ALLOW_BYPASS_TOKENS=true`, and only with their companion header).
@@ -48,16 +41,6 @@ impl User {
     /// The user as the caller of a backend call.
     pub fn caller(&self) -> crate::domain::Caller {
         crate::domain::Caller::Buyer(self.id.clone())
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for User {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parts.extensions.get::<User>().cloned().ok_or_else(|| {
-            unauthorized("MISSING_AUTHORIZATION", "Authorization header is required")
-        })
     }
 }
 
@@ -88,8 +71,26 @@ pub enum Audience {
     Many(Vec<String>),
 }
 
-fn unauthorized(code: &'static str, message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+/// Why a caller is not authenticated, or a token could not be made. Mapped to the seed's
+/// envelope in [`crate::error`].
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("Authorization header is required")]
+    MissingAuthorization,
+    #[error("Authorization must be 'Bearer <token>'")]
+    InvalidTokenFormat,
+    #[error("The bearer token is empty")]
+    MissingToken,
+    #[error("Token validation failed")]
+    InvalidToken,
+    /// Signing a token failed (logged where it happened).
+    #[error("Could not issue a token")]
+    Signing,
+    /// Every password-hashing worker is busy and the queue is full: try again shortly.
+    #[error("Too many sign-ins at once; try again shortly")]
+    Busy,
+    #[error("Password hashing failed")]
+    HashFailed,
 }
 
 /// Verifies user tokens and issues them.
@@ -140,43 +141,31 @@ impl Authenticator {
     }
 
     /// The user of a request, from `Authorization: Bearer <token>`.
-    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<User, ApiError> {
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<User, AuthError> {
         let value = headers
             .get(header::AUTHORIZATION)
-            .ok_or_else(|| {
-                unauthorized("MISSING_AUTHORIZATION", "Authorization header is required")
-            })?
+            .ok_or(AuthError::MissingAuthorization)?
             .to_str()
-            .map_err(|_| {
-                unauthorized(
-                    "INVALID_TOKEN_FORMAT",
-                    "Authorization must be 'Bearer <token>'",
-                )
-            })?;
+            .map_err(|_| AuthError::InvalidTokenFormat)?;
         // HTTP drops trailing whitespace from header values: `Bearer ` arrives as `Bearer`.
         let token = match value.strip_prefix("Bearer") {
             Some(rest) if rest.is_empty() || rest.starts_with(' ') => rest.trim(),
-            _ => {
-                return Err(unauthorized(
-                    "INVALID_TOKEN_FORMAT",
-                    "Authorization must be 'Bearer <token>'",
-                ));
-            }
+            _ => return Err(AuthError::InvalidTokenFormat),
         };
         if token.is_empty() {
-            return Err(unauthorized("MISSING_TOKEN", "The bearer token is empty"));
+            return Err(AuthError::MissingToken);
         }
         if let Some(user) = self.bypass_user(token, headers) {
             return Ok(user);
         }
         let claims = self.verify(token).await.map_err(|e| {
             tracing::debug!(error = %e, "token refused");
-            unauthorized("INVALID_TOKEN", "Token validation failed")
+            AuthError::InvalidToken
         })?;
         // The subject is who the caller is everywhere behind the gateway: a token without one
         // names nobody (and must never read as "any user").
         if claims.sub.trim().is_empty() || claims.sub.len() > MAX_SUBJECT_LEN {
-            return Err(unauthorized("INVALID_TOKEN", "Token validation failed"));
+            return Err(AuthError::InvalidToken);
         }
         Ok(User {
             // The user is the subject (as the seed); `user_id` is only echoed for old clients.
@@ -232,8 +221,8 @@ impl Authenticator {
     }
 
     /// A user token for `user` (HS256), and its lifetime in seconds.
-    pub fn issue(&self, user: &User) -> Result<(String, u64), ApiError> {
-        let now = crate::hub::now_ms() / 1_000;
+    pub fn issue(&self, user: &User) -> Result<(String, u64), AuthError> {
+        let now = crate::clock::now_ms() / 1_000;
         let ttl = self.settings.token_ttl.as_secs();
         let claims = Claims {
             sub: user.id.clone(),
@@ -254,28 +243,8 @@ impl Authenticator {
             .map(|t| (t, ttl))
             .map_err(|e| {
                 tracing::error!(error = %e, "cannot sign a user token");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "TOKEN_ERROR",
-                    "Could not issue a token",
-                )
+                AuthError::Signing
             })
-    }
-}
-
-/// Middleware for protected routes: the caller must present a valid token; the [`User`] is
-/// put into the request for handlers (and for the idempotency scope).
-pub async fn require_user(
-    State(auth): State<Arc<Authenticator>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    match auth.authenticate(req.headers()).await {
-        Ok(user) => {
-            req.extensions_mut().insert(user);
-            next.run(req).await
-        }
-        Err(e) => e.into_response(),
     }
 }
 
@@ -289,13 +258,14 @@ mod tests {
     }
 
     fn auth_with(env: Environment, extra: &[&str]) -> Authenticator {
-        let mut argv = vec!["usher", "serve", "--jwt-audience", "usher-api"];
+        let mut argv = vec!["usher", "--jwt-audience", "usher-api"];
         argv.extend_from_slice(extra);
-        let settings = crate::cli::Cli::try_parse_from(argv)
-            .unwrap()
-            .into_settings()
-            .unwrap();
-        Authenticator::new(&settings.auth, env)
+        #[derive(Parser)]
+        struct Args {
+            #[command(flatten)]
+            auth: AuthSettings,
+        }
+        Authenticator::new(&Args::try_parse_from(argv).unwrap().auth, env)
     }
 
     fn bearer(token: &str) -> HeaderMap {
@@ -324,21 +294,19 @@ mod tests {
         payload[3] = if payload[3] == b'A' { b'B' } else { b'A' };
         parts[1] = String::from_utf8(payload).unwrap();
         let err = a.authenticate(&bearer(&parts.join("."))).await.unwrap_err();
-        assert_eq!(err.code, "INVALID_TOKEN");
+        assert!(matches!(err, AuthError::InvalidToken));
     }
 
     #[tokio::test]
     async fn bypass_tokens_work_only_in_development_when_enabled_with_their_header() {
         let enabled = ["--allow-bypass-tokens", "true"];
         let mut h = bearer(DEV_BYPASS_TOKEN);
-        assert_eq!(
+        assert!(matches!(
             auth_with(Environment::Development, &enabled)
                 .authenticate(&h)
-                .await
-                .unwrap_err()
-                .code,
-            "INVALID_TOKEN"
-        );
+                .await,
+            Err(AuthError::InvalidToken)
+        ));
         h.insert("x-dev-mode", "true".parse().unwrap());
         assert_eq!(
             auth_with(Environment::Development, &enabled)
@@ -348,22 +316,18 @@ mod tests {
                 .id,
             "dev-user-123"
         );
-        assert_eq!(
-            auth(Environment::Development)
-                .authenticate(&h)
-                .await
-                .unwrap_err()
-                .code,
-            "INVALID_TOKEN",
+        assert!(
+            matches!(
+                auth(Environment::Development).authenticate(&h).await,
+                Err(AuthError::InvalidToken)
+            ),
             "not enabled"
         );
-        assert_eq!(
+        assert!(matches!(
             auth_with(Environment::Staging, &enabled)
                 .authenticate(&h)
-                .await
-                .unwrap_err()
-                .code,
-            "INVALID_TOKEN"
-        );
+                .await,
+            Err(AuthError::InvalidToken)
+        ));
     }
 }

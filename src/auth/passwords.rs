@@ -11,10 +11,9 @@ use std::sync::{Arc, LazyLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::http::StatusCode;
 use tokio::sync::Semaphore;
 
-use crate::http::error::ApiError;
+use super::AuthError;
 use crate::metrics::Metrics;
 
 /// A hash of nothing anyone knows, verified when the username does not exist, so that a login
@@ -67,18 +66,13 @@ impl HashPool {
     pub async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, AuthError> {
         let Ok(_admitted) = self.admitted.clone().try_acquire_owned() else {
             self.metrics
                 .ratelimit_dropped
                 .with_label_values(&["password_hashing"])
                 .inc();
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "SERVER_BUSY",
-                "Too many sign-ins at once; try again shortly",
-            )
-            .with_retry_after(1));
+            return Err(AuthError::Busy);
         };
         let _worker = self
             .workers
@@ -88,17 +82,8 @@ impl HashPool {
             .expect("the semaphore is never closed");
         tokio::task::spawn_blocking(f)
             .await
-            .map_err(|_| hash_failed())
+            .map_err(|_| AuthError::HashFailed)
     }
-}
-
-/// 500: hashing a password failed.
-pub fn hash_failed() -> ApiError {
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "HASH_ERROR",
-        "Password hashing failed",
-    )
 }
 
 #[cfg(test)]
@@ -134,8 +119,7 @@ mod tests {
         let queued = busy(pool.clone(), hold.clone());
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let refused = pool.run(|| ()).await.unwrap_err();
-        assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(refused.retry_after, Some(1));
+        assert!(matches!(refused, AuthError::Busy));
         release.send(()).unwrap();
         release.send(()).unwrap();
         running.await.unwrap().unwrap();

@@ -87,7 +87,7 @@ impl ReservationTokens {
         jti: &str,
         ttl_secs: u64,
     ) -> anyhow::Result<String> {
-        let now = crate::hub::now_ms() / 1_000;
+        let now = crate::clock::now_ms() / 1_000;
         let claims = ReservationClaims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tonic::{Request, Response, Status};
 
 use super::{in_band, new_id, timestamp};
-use crate::hub::now_ms;
+use crate::clock::now_ms;
 use crate::proto::common::v1::{
     Error as PbError, ErrorCode, ErrorDetail, Event, Money, Seat, SeatStatus,
 };

@@ -26,9 +26,9 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 use tracing::info;
 
+use crate::clock::now_ms;
 use crate::config::{BackendSettings, Secret};
 use crate::domain::Caller;
-use crate::hub::now_ms;
 use crate::proto::common::v1::{Error as PbError, ErrorCode};
 use crate::proto::payment::v1 as paypb;
 use crate::proto::reservation::v1 as rsvpb;
@@ -294,7 +294,7 @@ pub async fn run(settings: BackendSettings, addr: SocketAddr) -> anyhow::Result<
     info!(addr = %listener.local_addr()?, "reference backends listening (gRPC)");
     let (stop, rx) = watch::channel(false);
     let server = backends.serve(listener, rx)?;
-    crate::server::shutdown_signal().await;
+    crate::shutdown::signal().await;
     let _ = stop.send(true);
     let _ = server.await;
     Ok(())

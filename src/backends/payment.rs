@@ -18,7 +18,7 @@ use tonic::{Request, Response, Status};
 use tracing::{debug, warn};
 
 use super::{BackendEvent, EventKind, caller_of, in_band, new_id, timestamp};
-use crate::hub::now_ms;
+use crate::clock::now_ms;
 use crate::proto::common::v1::{ErrorCode, Money};
 use crate::proto::payment::v1 as pb;
 use pb::{PaymentScenario, PaymentStatus};

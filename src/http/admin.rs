@@ -10,10 +10,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::{ApiError, ApiJson};
+use crate::clock::now_ms;
 use crate::config::Secret;
 use crate::domain::EventId;
-use crate::hub::now_ms;
+use crate::error::{ApiError, ApiJson};
 use crate::queue::eta::Rate;
 use crate::store::{ConfigPatch, EventConfig};
 
@@ -148,7 +148,7 @@ pub async fn put_event(
 ) -> Result<Json<Value>, ApiError> {
     let event = event_id(&id)?;
     let patch = body.into_patch()?;
-    let defaults = app.queue.settings().event_defaults();
+    let defaults = crate::store::EventConfig::defaults(app.queue.settings());
     let config = app
         .store
         .update_config(&event, &patch, &defaults)

@@ -10,7 +10,7 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::AppState;
-use super::error::TRACE_ID;
+use crate::telemetry::TRACE_ID;
 
 const REQUEST_ID: &str = "x-request-id";
 

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::error::{ApiError, body_read_error};
+use crate::error::{ApiError, body_read_error};
 use crate::store::{IdempotencyBegin, IdempotencyClaim, StoredResponse};
 
 /// How long a key and its response are kept (the seed's 5 minutes).
@@ -106,25 +106,6 @@ async fn claim(app: &AppState, req: Request) -> Result<(Parts, Bytes, Idempotenc
     Ok((parts, body, claim))
 }
 
-/// 409: the key was used for a different request.
-pub fn conflict() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "IDEMPOTENCY_CONFLICT",
-        "Request body differs from original request with same Idempotency-Key",
-    )
-}
-
-/// 409 with a hint to retry: a request with the same key is still running.
-pub fn in_progress() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "IDEMPOTENCY_CONFLICT",
-        "A request with this Idempotency-Key is still in progress",
-    )
-    .with_retry_after(1)
-}
-
 /// Waiting for a request with the same key to finish: at most [`IN_FLIGHT_WAIT`] in all.
 pub struct InFlightWait {
     deadline: tokio::time::Instant,
@@ -140,7 +121,7 @@ impl InFlightWait {
     /// Pauses before the next attempt; once the wait is over, [`in_progress`].
     pub async fn pause(&self) -> Result<(), ApiError> {
         if tokio::time::Instant::now() >= self.deadline {
-            return Err(in_progress());
+            return Err(ApiError::idempotency_in_progress());
         }
         tokio::time::sleep(IN_FLIGHT_POLL).await;
         Ok(())
@@ -159,7 +140,9 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
         match begin {
             IdempotencyBegin::Started => break,
             IdempotencyBegin::Replay(stored) => return Ok(replay(stored)),
-            IdempotencyBegin::Conflict => return Err(conflict().into_response()),
+            IdempotencyBegin::Conflict => {
+                return Err(ApiError::idempotency_conflict().into_response());
+            }
             IdempotencyBegin::InFlight => {
                 wait.pause().await.map_err(IntoResponse::into_response)?
             }

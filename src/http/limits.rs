@@ -1,6 +1,6 @@
 //! Request-size limits and the envelope for the errors no handler writes.
 //!
-//! hyper's own head limit is set above these ([`super::listener::HYPER_MAX_HEAD_BYTES`]), so a
+//! hyper's own head limit is set above these ([`crate::net::listener::HYPER_MAX_HEAD_BYTES`]), so a
 //! long URI or a large header block reaches this layer and gets 414 or 431 in the seed's
 //! envelope. Answers that come from the framework rather than a handler (405 for a method a
 //! route does not have, 413 from the body limit, 408 from the body-read timeout) are given the
@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::error::ApiError;
+use crate::error::ApiError;
 
 /// Checks the request's URI and header sizes, then puts a bare framework error in the
 /// envelope.

@@ -8,13 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error::{ApiError, ApiJson};
 use super::reservations::{confirm_call, fetch, status_name, time};
 use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::backends::payment::{ACTION_METADATA, SIGNATURE_HEADER, verify_webhook_signature};
 use crate::domain::Caller;
-use crate::proto::common::v1::Money;
+use crate::error::{ApiError, ApiJson};
+use crate::proto::common::v1::{ErrorCode, Money};
 use crate::proto::payment::v1 as pb;
 use crate::proto::reservation::v1 as rsvpb;
 use crate::store::{IdempotencyBegin, Notice, StoredResponse};
@@ -249,7 +249,7 @@ pub async fn webhook(
     }
     let hook: Webhook = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid_request(format!("invalid webhook body: {e}")))?;
-    let now = crate::hub::now_ms() / 1_000;
+    let now = crate::clock::now_ms() / 1_000;
     if now.abs_diff(hook.timestamp) > WEBHOOK_MAX_AGE_SECS {
         return Err(webhook_refused(
             "STALE_WEBHOOK",
@@ -344,14 +344,17 @@ async fn settle(
                     json!({"reservation_id": hook.reservation_id, "status": "CONFIRMED", "order_id": c.order_id, "payment_intent_id": intent})
                 }
                 // The payment is not completed after all: nothing happened.
-                Err(e) if e.code == "PAYMENT_NOT_APPROVED" => {
-                    return Ok((json!({"status": "not_confirmed", "reason": e.code}), false));
+                Err(e) if e.in_band_code() == Some(ErrorCode::PaymentNotApproved) => {
+                    let reason = "PAYMENT_NOT_APPROVED";
+                    return Ok((json!({"status": "not_confirmed", "reason": reason}), false));
                 }
-                // Paid too late (the hold expired: the backend refunds) or otherwise refused.
-                Err(e) if e.status.is_client_error() => {
-                    json!({"reservation_id": hook.reservation_id, "status": "NOT_CONFIRMED", "payment_intent_id": intent, "reason": e.code})
-                }
-                Err(e) => return Err(e),
+                Err(e) => match ApiError::from(e) {
+                    // Paid too late (the hold expired: the backend refunds) or otherwise refused.
+                    e if e.status.is_client_error() => {
+                        json!({"reservation_id": hook.reservation_id, "status": "NOT_CONFIRMED", "payment_intent_id": intent, "reason": e.code})
+                    }
+                    e => return Err(e),
+                },
             }
         }
         "PAYMENT_STATUS_FAILED" => {

@@ -8,11 +8,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::{ApiError, ApiJson, ApiQuery};
 use super::idempotency::{InFlightWait, replayed};
-use crate::domain::{EventId, ParseError, UserId, WaitingToken};
+use crate::domain::{EventId, ParseError, UserId};
+use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::queue::status::QueueStatus;
-use crate::queue::{Granted, Join, QueueError};
+use crate::queue::{Granted, Join, QueueError, parse_token};
 use crate::store::IdempotencyClaim;
 
 #[derive(Deserialize)]
@@ -31,19 +31,6 @@ pub struct TokenQuery {
 #[derive(Deserialize)]
 pub struct EnterBody {
     waiting_token: Option<String>,
-}
-
-/// Parses a waiting token from the edge: empty is `MISSING_TOKEN`; anything that is not a
-/// token cannot name a place in a queue, so it is `TOKEN_NOT_FOUND`.
-pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, ApiError> {
-    match WaitingToken::parse(raw.unwrap_or("")) {
-        Ok(token) => Ok(token),
-        Err(ParseError::Missing(_)) => Err(ApiError::bad_request(
-            "MISSING_TOKEN",
-            "waiting token is required",
-        )),
-        Err(_) => Err(QueueError::TokenNotFound.into()),
-    }
 }
 
 /// `POST /api/v1/queue/join` → 202. Its Idempotency-Key is claimed with the join itself
@@ -122,7 +109,7 @@ pub async fn leave(
         Ok(token) => {
             app.queue.leave(token).await?;
         }
-        Err(e) if e.code == "MISSING_TOKEN" => return Err(e),
+        Err(e @ QueueError::MissingToken) => return Err(e.into()),
         Err(_) => {}
     }
     Ok(Json(json!({"status": "left"})))

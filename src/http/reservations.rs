@@ -12,14 +12,14 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error::{ApiError, ApiJson};
 use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::domain::Caller;
+use crate::error::{ApiError, ApiJson};
 use crate::proto::common::v1::{Money, Seat};
 use crate::proto::reservation::v1 as pb;
 use crate::store::{IdempotencyBegin, StoredResponse};
-use crate::upstream::{Resource, answer, read_twice};
+use crate::upstream::{Resource, UpstreamError, answer, read_twice};
 
 /// Most seats one request may name.
 const MAX_SEATS: usize = 10;
@@ -146,7 +146,7 @@ pub async fn create(
     let keep_ms = claims
         .exp
         .saturating_mul(1_000)
-        .saturating_sub(crate::hub::now_ms())
+        .saturating_sub(crate::clock::now_ms())
         + SPENT_MARGIN_MS;
     match app
         .store
@@ -203,7 +203,7 @@ pub async fn create(
             if let Err(err) = app.store.idempotency_release(&claim).await {
                 tracing::warn!(error = %err, "could not release a reservation token claim");
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let spent = StoredResponse {
@@ -300,7 +300,7 @@ pub(crate) async fn confirm_call(
     intent: &str,
     caller: &Caller,
     headers: &HeaderMap,
-) -> Result<pb::ConfirmReservationResponse, ApiError> {
+) -> Result<pb::ConfirmReservationResponse, UpstreamError> {
     let req = pb::ConfirmReservationRequest {
         reservation_id: id.to_owned(),
         payment_intent_id: intent.to_owned(),

@@ -20,20 +20,21 @@ use uuid::Uuid;
 
 use crate::auth::reservation_token::ReservationTokens;
 use crate::config::QueueSettings;
-use crate::domain::{EventId, UserId, WaitingToken};
-use crate::hub::Hub;
+use crate::domain::{EventId, ParseError, UserId, WaitingToken};
 use crate::metrics::Metrics;
 use crate::store::{
-    EnterOutcome, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store, StoreError,
-    WaiterRecord, WaiterState,
+    EnterOutcome, EventConfig, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store,
+    StoreError, WaiterRecord, WaiterState,
 };
 use eta::Rate;
 use status::QueueStatus;
 
 /// Why a queue operation was refused. Mapped to the seed's error envelope in one place
-/// ([`crate::http::error`]).
+/// ([`crate::error`]).
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
+    #[error("waiting token is required")]
+    MissingToken,
     #[error("waiting token not found")]
     TokenNotFound,
     #[error("waiting token has left the queue")]
@@ -63,6 +64,16 @@ pub enum QueueError {
     Signing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A waiting token as a client sent it: absent or empty is `MissingToken`; anything that is
+/// not a token cannot name a place, so it is `TokenNotFound`.
+pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, QueueError> {
+    match WaitingToken::parse(raw.unwrap_or("")) {
+        Ok(token) => Ok(token),
+        Err(ParseError::Missing(_)) => Err(QueueError::MissingToken),
+        Err(_) => Err(QueueError::TokenNotFound),
+    }
 }
 
 /// Response body of a join (the seed's fields, then usher's).
@@ -120,6 +131,18 @@ pub trait EventDirectory: Send + Sync + 'static {
     async fn exists(&self, event: &EventId) -> Result<bool, String>;
 }
 
+/// This node's live copy of events' queues ([`crate::hub::Hub`]): what the queue service reads
+/// without a store round trip.
+#[async_trait]
+pub trait LocalViews: Send + Sync + 'static {
+    /// The rate a join's ETA is based on, or `None` if the event does not exist.
+    async fn join_rate(&self, event: &EventId) -> Result<Option<Rate>, StoreError>;
+    /// A waiter just joined `event` at `position`: this node watches the event from now on.
+    async fn joined(&self, event: &EventId, position: u64) -> Result<(), StoreError>;
+    /// A waiter's status by this node's view; `None` once its place is gone.
+    async fn status_of(&self, record: &WaiterRecord) -> Result<Option<QueueStatus>, StoreError>;
+}
+
 /// The queue operations behind the REST routes and the WebSocket.
 #[derive(Clone)]
 pub struct QueueService {
@@ -128,7 +151,7 @@ pub struct QueueService {
     directory: Arc<dyn EventDirectory>,
     /// Signs the reservation token each admitted waiter receives at `enter`.
     tokens: Arc<ReservationTokens>,
-    hub: Arc<Hub>,
+    views: Arc<dyn LocalViews>,
     settings: Arc<QueueSettings>,
     metrics: Metrics,
 }
@@ -137,7 +160,7 @@ impl QueueService {
     pub fn new(
         store: Arc<dyn Store>,
         directory: Arc<dyn EventDirectory>,
-        hub: Arc<Hub>,
+        views: Arc<dyn LocalViews>,
         tokens: Arc<ReservationTokens>,
         settings: QueueSettings,
         metrics: Metrics,
@@ -146,7 +169,7 @@ impl QueueService {
             store,
             directory,
             tokens,
-            hub,
+            views,
             settings: Arc::new(settings),
             metrics,
         }
@@ -174,7 +197,7 @@ impl QueueService {
         }
         // Created once however many nodes try; an event opened for an unknown id expires once
         // idle (the ticker's sweep).
-        let defaults = self.settings.event_defaults();
+        let defaults = EventConfig::defaults(&self.settings);
         self.store.create_event(event, &defaults, !known).await?;
         Ok(())
     }
@@ -190,7 +213,7 @@ impl QueueService {
         let token = WaitingToken::new();
         // The ETA is based on the rate before the join, so that it can be stored with the
         // idempotency claim in the same step and a replay answers exactly as the join did.
-        let rate = match self.hub.join_rate(&event).await? {
+        let rate = match self.views.join_rate(&event).await? {
             Some(rate) => rate,
             None => {
                 if let Err(e) = self.open_event(&event).await {
@@ -202,7 +225,7 @@ impl QueueService {
                     }
                     return Err(e);
                 }
-                self.hub
+                self.views
                     .join_rate(&event)
                     .await?
                     .ok_or(QueueError::EventNotFound)?
@@ -224,13 +247,7 @@ impl QueueService {
         }
         let (result, join) = match outcome {
             JoinOutcome::Joined { position, .. } => {
-                // Starts this node's copy of a new event's state (and its ticker).
-                self.hub.channel(&event).await?;
-                if position == 1 {
-                    // The first waiter may have just made the event live again: the ticker
-                    // re-reads its work list now rather than at its next periodic look.
-                    self.hub.new_event.notify_one();
-                }
+                self.views.joined(&event, position).await?;
                 ("joined", Ok(Join::New(Joined::new(token, position, &rate))))
             }
             JoinOutcome::Replay {
@@ -279,8 +296,10 @@ impl QueueService {
             WaiterState::Left => return Err(QueueError::TokenLeft),
             _ => {}
         }
-        let channel = self.hub.channel(&record.event).await?;
-        channel.status_of(&record).ok_or(QueueError::TokenExpired)
+        self.views
+            .status_of(&record)
+            .await?
+            .ok_or(QueueError::TokenExpired)
     }
 
     /// Exchanges an admitted token for its one reservation grant: a signed reservation token

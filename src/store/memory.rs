@@ -3,13 +3,14 @@
 //! conformance suite holds every other store to.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, watch};
 
 use super::*;
+use crate::clock::Clock;
 
 /// Updates buffered per event for slow subscribers before they are told they lagged.
 const UPDATE_BUFFER: usize = 4_096;
@@ -22,6 +23,7 @@ pub struct MemoryStore {
     retention: Duration,
     /// Always healthy: the store lives in this process.
     health: watch::Sender<bool>,
+    clock: Clock,
 }
 
 #[derive(Default)]
@@ -154,18 +156,18 @@ impl EventState {
     }
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
 impl MemoryStore {
     pub fn new(retention: Duration) -> Self {
+        Self::with_clock(retention, Clock::system())
+    }
+
+    /// A store that reads the time from `clock` (a manual clock lets tests move time).
+    pub fn with_clock(retention: Duration, clock: Clock) -> Self {
         Self {
             inner: Mutex::new(Inner::default()),
             retention,
             health: watch::Sender::new(true),
+            clock,
         }
     }
 
@@ -250,7 +252,7 @@ impl Store for MemoryStore {
     }
 
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         if let Some(claim) = &req.claim
             && let Some(rec) = inner
@@ -335,7 +337,7 @@ impl Store for MemoryStore {
         token: WaitingToken,
         heartbeat_ms: Option<u64>,
     ) -> StoreResult<Option<WaiterRecord>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let Inner {
             events, waiters, ..
@@ -364,7 +366,7 @@ impl Store for MemoryStore {
         tokens: &[WaitingToken],
         touch: Touch,
     ) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let Inner {
             events, waiters, ..
@@ -392,7 +394,7 @@ impl Store for MemoryStore {
     }
 
     async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let Inner {
             events,
@@ -446,7 +448,7 @@ impl Store for MemoryStore {
     }
 
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let Inner {
             events,
@@ -533,7 +535,7 @@ impl Store for MemoryStore {
     }
 
     async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         inner.forget_ended(now);
         let Inner {
@@ -582,7 +584,7 @@ impl Store for MemoryStore {
         _grant: &str,
         session_ms: u64,
     ) -> StoreResult<EnterOutcome> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let Inner {
             events,
@@ -625,7 +627,7 @@ impl Store for MemoryStore {
     }
 
     async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let inner = self.inner.lock();
         Ok(inner.events.get(event).map(|ev| {
             let mut history = ev.history.clone();
@@ -648,7 +650,7 @@ impl Store for MemoryStore {
         let mut inner = self.inner.lock();
         // The ticker calls this every second: the embedded store forgets expired records here
         // too, so they go even while no event is live.
-        inner.forget_ended(now_ms());
+        inner.forget_ended(self.clock.now_ms());
         Ok(inner
             .events
             .iter()
@@ -675,12 +677,14 @@ impl Store for MemoryStore {
         if inner.events.contains_key(event) {
             return Ok(false);
         }
-        inner.event_or_create(event, config, now_ms()).auto = auto;
+        inner
+            .event_or_create(event, config, self.clock.now_ms())
+            .auto = auto;
         Ok(true)
     }
 
     async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let idle = inner.events.get(event).is_some_and(|ev| {
             ev.auto && !ev.is_live() && now.saturating_sub(ev.joined_ms) >= idle_ms
@@ -706,7 +710,7 @@ impl Store for MemoryStore {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> StoreResult<EventConfig> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let ev = inner.event_or_create(event, defaults, now);
         // Settle the bucket at the old rate before the new one applies.
@@ -727,7 +731,7 @@ impl Store for MemoryStore {
         fingerprint: &str,
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         if let Some(rec) = inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
             return Ok(match &rec.answer {
@@ -746,7 +750,7 @@ impl Store for MemoryStore {
         response: StoredResponse,
         ttl_ms: u64,
     ) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let expires_ms = now + ttl_ms;
         if let Some(rec) = inner.idempotency.get_mut(key) {
@@ -773,7 +777,7 @@ impl Store for MemoryStore {
         let mut inner = self.inner.lock();
         if let Some(ev) = inner.events.get_mut(event) {
             ev.publish(
-                now_ms(),
+                self.clock.now_ms(),
                 Change::Notice {
                     token,
                     notice: notice.clone(),
@@ -803,7 +807,7 @@ impl Store for MemoryStore {
     }
 
     async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         let entry = inner
             .login_failures
@@ -817,7 +821,7 @@ impl Store for MemoryStore {
     }
 
     async fn login_failures(&self, username: &str) -> StoreResult<u64> {
-        let now = now_ms();
+        let now = self.clock.now_ms();
         Ok(self
             .inner
             .lock()

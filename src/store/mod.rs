@@ -25,6 +25,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
 
+use crate::config::QueueSettings;
 use crate::domain::{EventId, Seq, UserId, WaitingToken};
 
 pub use memory::MemoryStore;
@@ -56,6 +57,19 @@ pub struct EventConfig {
     pub entry_window_secs: u32,
     /// A paused event admits nobody; waiters keep their places.
     pub paused: bool,
+}
+
+impl EventConfig {
+    /// Settings a new event starts with.
+    pub fn defaults(settings: &QueueSettings) -> Self {
+        Self {
+            rate_per_sec: settings.rate,
+            burst: settings.burst,
+            max_active: settings.max_active,
+            entry_window_secs: settings.entry_window_secs,
+            paused: false,
+        }
+    }
 }
 
 /// A partial update of an [`EventConfig`]; absent fields are unchanged.

@@ -5,8 +5,6 @@
 //! connection is bounded: explicit read/write buffer sizes, a bounded outbound queue (overflow
 //! disconnects the slow consumer) and a write timeout.
 
-pub mod protocol;
-
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -25,15 +23,15 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
 use tokio::time::{Instant, sleep_until, timeout};
 use tracing::debug;
 
-use crate::http::AppState;
-use crate::http::client_ip::Peer;
-use crate::http::error::{ApiError, ApiQuery};
-use crate::http::listener::AddressSlot;
-use crate::http::queue::parse_token;
-use crate::hub::{Attached, Conn, now_ms};
-use crate::queue::QueueError;
+use crate::app::AppState;
+use crate::clock::now_ms;
+use crate::error::{ApiError, ApiQuery};
+use crate::hub::{Attached, Conn};
+use crate::net::client_ip::Peer;
+use crate::net::listener::AddressSlot;
+use crate::protocol::{ClientMessage, CloseReason, Envelope, ExpiredReason, Outbound, Push};
+use crate::queue::{QueueError, parse_token};
 use crate::store::{WaiterRecord, WaiterState};
-use protocol::{ClientMessage, CloseReason, Envelope, ExpiredReason, Outbound, Push};
 
 /// Invalid client messages tolerated before the socket is closed as a policy violation.
 const MAX_STRIKES: u32 = 10;
@@ -227,7 +225,7 @@ async fn open_record(
         };
         (push, reason)
     };
-    let token = parse_token(raw).map_err(|e| refuse(e, CloseReason::TokenNotFound))?;
+    let token = parse_token(raw).map_err(|e| refuse(e.into(), CloseReason::TokenNotFound))?;
     // An open socket is a heartbeat until the hub's next batch refresh, plus the grace period.
     let q = app.queue.settings();
     match app

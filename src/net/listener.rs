@@ -34,9 +34,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 use tracing::{debug, info, warn};
 
-use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimit;
 use crate::config::ConnSettings;
+use crate::config::proxies::TrustedProxies;
 use crate::metrics::Metrics;
 
 /// hyper's own limit on a request head: above usher's URI and header limits, so those are

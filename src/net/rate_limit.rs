@@ -30,9 +30,10 @@ use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota};
 use tokio::task::JoinHandle;
 
-use super::client_ip::{TrustedProxies, peer_ip};
-use super::error::ApiError;
+use super::client_ip::peer_ip;
 use crate::config::RateLimitSettings;
+use crate::config::proxies::TrustedProxies;
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 
 /// How often the state of clients whose bucket has refilled is dropped.

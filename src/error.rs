@@ -9,17 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use crate::auth::AuthError;
+use crate::proto::common::v1::ErrorCode;
 use crate::queue::QueueError;
-
-tokio::task_local! {
-    /// The trace id of the request being served (set by the request-context middleware).
-    pub static TRACE_ID: String;
-}
-
-/// The current request's trace id, or empty outside a request.
-pub fn current_trace_id() -> String {
-    TRACE_ID.try_with(Clone::clone).unwrap_or_default()
-}
+use crate::telemetry::current_trace_id;
+use crate::upstream::{Resource, UpstreamError};
+use tonic::Code;
 
 /// An error answer in the seed's envelope.
 #[derive(Debug, Clone)]
@@ -47,6 +42,25 @@ impl ApiError {
 
     pub fn invalid_request(message: impl Into<String>) -> Self {
         Self::bad_request("INVALID_REQUEST", message)
+    }
+
+    /// 409: the Idempotency-Key was used for a different request.
+    pub fn idempotency_conflict() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "IDEMPOTENCY_CONFLICT",
+            "Request body differs from original request with same Idempotency-Key",
+        )
+    }
+
+    /// 409 with a hint to retry: a request with the same Idempotency-Key is still running.
+    pub fn idempotency_in_progress() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "IDEMPOTENCY_CONFLICT",
+            "A request with this Idempotency-Key is still in progress",
+        )
+        .with_retry_after(1)
     }
 
     pub fn not_found() -> Self {
@@ -101,6 +115,7 @@ impl From<QueueError> for ApiError {
         use QueueError::*;
         let message = e.to_string();
         match e {
+            MissingToken => Self::bad_request("MISSING_TOKEN", "waiting token is required"),
             TokenNotFound | TokenLeft => {
                 Self::new(StatusCode::NOT_FOUND, "TOKEN_NOT_FOUND", message)
             }
@@ -112,8 +127,8 @@ impl From<QueueError> for ApiError {
             ),
             AlreadyEntered => Self::new(StatusCode::CONFLICT, "ALREADY_ENTERED", message),
             UserAlreadyQueued => Self::new(StatusCode::CONFLICT, "DUPLICATE_REQUEST", message),
-            IdempotencyConflict => super::idempotency::conflict(),
-            IdempotencyInFlight => super::idempotency::in_progress(),
+            IdempotencyConflict => ApiError::idempotency_conflict(),
+            IdempotencyInFlight => ApiError::idempotency_in_progress(),
             QueueFull => Self::new(StatusCode::SERVICE_UNAVAILABLE, "QUEUE_FULL", message)
                 .with_retry_after(30),
             EventNotFound => Self::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "Event not found"),
@@ -140,6 +155,115 @@ impl From<QueueError> for ApiError {
             }
         }
     }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        use AuthError::*;
+        let message = e.to_string();
+        let code = match e {
+            MissingAuthorization => "MISSING_AUTHORIZATION",
+            InvalidTokenFormat => "INVALID_TOKEN_FORMAT",
+            MissingToken => "MISSING_TOKEN",
+            InvalidToken => "INVALID_TOKEN",
+            Signing => return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "TOKEN_ERROR", message),
+            HashFailed => {
+                return Self::new(StatusCode::INTERNAL_SERVER_ERROR, "HASH_ERROR", message);
+            }
+            Busy => {
+                return Self::new(StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY", message)
+                    .with_retry_after(1);
+            }
+        };
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+}
+
+impl From<UpstreamError> for ApiError {
+    fn from(e: UpstreamError) -> Self {
+        match e {
+            UpstreamError::Status {
+                code,
+                message,
+                resource,
+            } => from_status(code, &message, resource),
+            UpstreamError::InBand {
+                code,
+                message,
+                resource,
+            } => from_in_band(code, &message, resource),
+        }
+    }
+}
+
+/// A gRPC failure as an HTTP error.
+fn from_status(code: Code, message: &str, resource: Resource) -> ApiError {
+    let (status, name) = match code {
+        Code::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+        Code::InvalidArgument | Code::OutOfRange => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+        Code::AlreadyExists | Code::Aborted => (StatusCode::CONFLICT, "CONFLICT"),
+        Code::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
+        Code::PermissionDenied => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+        Code::DeadlineExceeded | Code::Cancelled => {
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        }
+        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+        _ => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+    };
+    if status.is_server_error() {
+        tracing::warn!(?code, message, "backend call failed");
+    }
+    let err = ApiError::new(status, name, upstream_message(message, status));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        err.with_retry_after(1)
+    } else {
+        err
+    }
+}
+
+/// Backend messages for client errors are shown; server-side details are not.
+fn upstream_message(message: &str, status: StatusCode) -> String {
+    match status {
+        StatusCode::GATEWAY_TIMEOUT => "The backend did not answer in time".into(),
+        StatusCode::SERVICE_UNAVAILABLE => "The backend is unavailable; try again shortly".into(),
+        s if s.is_server_error() => "The backend failed".into(),
+        _ => message.to_owned(),
+    }
+}
+
+/// An in-band business error (`common.v1.Error`) as an HTTP error.
+fn from_in_band(code: ErrorCode, message: &str, resource: Resource) -> ApiError {
+    let (status, name) = match code {
+        ErrorCode::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+        ErrorCode::Unauthenticated | ErrorCode::Unauthorized => {
+            (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED")
+        }
+        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "ACCESS_DENIED"),
+        ErrorCode::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+        ErrorCode::IdempotencyRequired => (StatusCode::BAD_REQUEST, "IDEMPOTENCY_REQUIRED"),
+        ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
+        ErrorCode::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
+        ErrorCode::InventoryConflict => (StatusCode::CONFLICT, "INVENTORY_CONFLICT"),
+        ErrorCode::InsufficientInventory => (StatusCode::CONFLICT, "INSUFFICIENT_INVENTORY"),
+        ErrorCode::ReservationExpired => (StatusCode::CONFLICT, "RESERVATION_EXPIRED"),
+        ErrorCode::ConcurrentModification => (StatusCode::CONFLICT, "CONCURRENT_MODIFICATION"),
+        ErrorCode::PaymentNotApproved => (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED"),
+        ErrorCode::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
+        ErrorCode::RateLimited | ErrorCode::QuotaExceeded => {
+            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
+        }
+        ErrorCode::Timeout | ErrorCode::UpstreamTimeout => {
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        }
+        ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+        ErrorCode::Unspecified
+        | ErrorCode::Internal
+        | ErrorCode::UpstreamError
+        | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+    };
+    ApiError::new(status, name, upstream_message(message, status))
 }
 
 /// `axum::Json` with rejections in the seed's envelope.
@@ -230,5 +354,33 @@ where
             .await
             .map(|q| Self(q.0))
             .map_err(|e: QueryRejection| ApiError::invalid_request(e.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_explicitly() {
+        let e = from_status(Code::DeadlineExceeded, "slow", Resource::Reservation);
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+        );
+        let e = from_status(Code::NotFound, "x", Resource::Payment);
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND")
+        );
+        let e = from_in_band(
+            ErrorCode::PaymentNotApproved,
+            "pending",
+            Resource::Reservation,
+        );
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Buyer accounts: `POST /api/v1/auth/register` and `POST /api/v1/auth/login`, with the seed's
 //! JSON shapes. Passwords are hashed with argon2id (memory-hard) on the bounded
-//! [`super::passwords::HashPool`]; a login for an unknown user costs the same hash as one with
+//! [`crate::auth::passwords::HashPool`]; a login for an unknown user costs the same hash as one with
 //! a wrong password, so response times do not reveal which usernames exist.
 //!
 //! Bounds: an account's failed logins are counted in the store (so across replicas), and past
@@ -8,16 +8,21 @@
 //! before any hashing until the window ends; registrations stop at `USHER_MAX_USERS` accounts.
 //! Both routes also have their own per-address rate limit (see [`crate::http::router`]).
 
+use std::sync::Arc;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::User;
-use super::passwords::{DECOY_HASH, hash, hash_failed, verify};
-use crate::http::AppState;
-use crate::http::error::{ApiError, ApiJson};
+use crate::app::AppState;
+use crate::auth::passwords::{DECOY_HASH, hash, verify};
+use crate::auth::{AuthError, Authenticator, User};
+use crate::error::{ApiError, ApiJson};
 use crate::store::UserRecord;
 
 const MIN_PASSWORD: usize = 8;
@@ -105,7 +110,7 @@ pub async fn register(
         .hash_pool
         .run(move || hash(&password))
         .await?
-        .map_err(|_| hash_failed())?;
+        .map_err(|_| AuthError::HashFailed)?;
     let user = UserRecord {
         id: format!("usr_{}", uuid::Uuid::new_v4().simple()),
         display_name: if body.display_name.is_empty() {
@@ -117,7 +122,7 @@ pub async fn register(
         email: body.email,
         role: "user".into(),
         password_hash,
-        created_at_ms: crate::hub::now_ms(),
+        created_at_ms: crate::clock::now_ms(),
     };
     if !app
         .store
@@ -188,6 +193,35 @@ pub async fn login(
             Err(invalid())
         }
         None => Err(invalid()),
+    }
+}
+
+/// The authenticated caller of a protected route, put there by [`require_user`].
+impl<S: Send + Sync> FromRequestParts<S> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<User>()
+            .cloned()
+            .ok_or_else(|| AuthError::MissingAuthorization.into())
+    }
+}
+
+/// Middleware for protected routes: the caller must present a valid token; the [`User`] is
+/// put into the request for handlers (and for the idempotency scope).
+pub async fn require_user(
+    State(auth): State<Arc<Authenticator>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match auth.authenticate(req.headers()).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
