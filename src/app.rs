@@ -13,7 +13,7 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::net::{listener, rate_limit};
 use crate::queue::QueueService;
-use crate::store::Store;
+use crate::store::{IdempotencyStore, QueueStore, UserStore};
 
 /// Everything a request handler may need.
 pub struct App {
@@ -30,7 +30,14 @@ pub struct App {
     pub backends: Option<Arc<crate::backends::Backends>>,
     /// Where the embedded backends listen (a loopback port), when this node runs them.
     pub backends_address: Option<String>,
-    pub store: Arc<dyn Store>,
+    /// What the store is ("memory", "redis"), for `/readyz` and logs.
+    pub store_kind: &'static str,
+    /// Event settings and snapshots, for the admin routes.
+    pub events: Arc<dyn QueueStore>,
+    /// Idempotency records: claims and stored responses.
+    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Buyer accounts.
+    pub users: Arc<dyn UserStore>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
     pub metrics: Metrics,

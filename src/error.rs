@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::auth::AuthError;
 use crate::proto::common::v1::ErrorCode;
 use crate::queue::QueueError;
+use crate::store::StoreError;
 use crate::telemetry::current_trace_id;
 use crate::upstream::{Resource, UpstreamError};
 use tonic::Code;
@@ -149,9 +150,25 @@ impl From<QueueError> for ApiError {
                     "Could not issue the reservation token",
                 )
             }
-            Store(err) => {
-                tracing::error!(error = %err, "store failure");
+            Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => {
+                tracing::error!(error = %e, "store failure");
                 Self::store_unavailable()
+            }
+            StoreError::Corrupt(_) => {
+                tracing::error!(error = %e, "store failure");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_ERROR",
+                    "The queue store returned data that cannot be right",
+                )
             }
         }
     }
@@ -381,6 +398,24 @@ mod tests {
         assert_eq!(
             (e.status, e.code),
             (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")
+        );
+    }
+
+    #[test]
+    fn an_unreachable_store_is_retryable_and_corrupt_data_is_not() {
+        let e = ApiError::from(StoreError::Unavailable("timeout".into()));
+        assert_eq!(
+            (e.status, e.code, e.retry_after),
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "STORE_UNAVAILABLE",
+                Some(1)
+            )
+        );
+        let e = ApiError::from(QueueError::Store(StoreError::Corrupt("bad reply".into())));
+        assert_eq!(
+            (e.status, e.code, e.retry_after),
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", None)
         );
     }
 }

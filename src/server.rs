@@ -176,7 +176,10 @@ impl Server {
                 metrics.clone(),
             ),
             settings,
-            store: store.clone(),
+            store_kind: store.kind(),
+            events: store.clone(),
+            idempotency: store.clone(),
+            users: store.clone(),
             hub,
             queue,
             metrics: metrics.clone(),
@@ -215,7 +218,7 @@ impl Server {
         let router = http::router(app.clone());
         let stop = rx;
         let http = tokio::spawn(listener.serve(router, stop));
-        info!(%addr, store = app.store.kind(), "usher listening");
+        info!(%addr, store = app.store_kind, "usher listening");
         Ok(Self {
             addr,
             app,

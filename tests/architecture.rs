@@ -77,7 +77,11 @@ fn referenced(line: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
                 .map(|item| item.trim().split("::").next().unwrap_or(""))
                 .collect()
         } else {
-            vec![rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("")]
+            vec![
+                rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap_or(""),
+            ]
         };
         for name in names {
             if modules.contains(name) {
@@ -94,8 +98,10 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(&src, f)).collect();
-    let mut graph: BTreeMap<String, BTreeSet<String>> =
-        modules.iter().map(|m| (m.clone(), BTreeSet::new())).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = modules
+        .iter()
+        .map(|m| (m.clone(), BTreeSet::new()))
+        .collect();
     for file in &files {
         let Some(module) = module_of(&src, file) else {
             continue;
@@ -151,10 +157,16 @@ fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
 fn top_level_modules_form_a_one_way_stack() {
     let graph = graph();
     for (module, uses) in &graph {
-        println!("{module} -> {}", Vec::from_iter(uses.iter().cloned()).join(", "));
+        println!(
+            "{module} -> {}",
+            Vec::from_iter(uses.iter().cloned()).join(", ")
+        );
     }
     let cycles = cycles(&graph);
-    assert!(cycles.is_empty(), "import cycles between modules: {cycles:?}");
+    assert!(
+        cycles.is_empty(),
+        "import cycles between modules: {cycles:?}"
+    );
     let rank = |m: &str| STACK.iter().position(|s| *s == m);
     for module in graph.keys() {
         assert!(
@@ -185,8 +197,10 @@ fn the_checks_see_cycles_and_paths_in_groups() {
         ["a", "b"].map(String::from).into()
     );
     let g = |edges: &[(&str, &str)]| {
-        let mut g: BTreeMap<String, BTreeSet<String>> =
-            modules.iter().map(|m| (m.clone(), BTreeSet::new())).collect();
+        let mut g: BTreeMap<String, BTreeSet<String>> = modules
+            .iter()
+            .map(|m| (m.clone(), BTreeSet::new()))
+            .collect();
         for (from, to) in edges {
             g.get_mut(*from).unwrap().insert((*to).to_owned());
         }

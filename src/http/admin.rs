@@ -77,10 +77,10 @@ pub async fn get_event(
 ) -> Result<Json<Value>, ApiError> {
     let event = event_id(&id)?;
     let config = app
-        .store
+        .events
         .config(&event)
         .await
-        .map_err(|_| ApiError::store_unavailable())?
+        .map_err(ApiError::from)?
         .ok_or_else(event_not_found)?;
     Ok(Json(json!(ConfigView {
         event_id: &event,
@@ -150,10 +150,10 @@ pub async fn put_event(
     let patch = body.into_patch()?;
     let defaults = crate::store::EventConfig::defaults(app.queue.settings());
     let config = app
-        .store
+        .events
         .update_config(&event, &patch, &defaults)
         .await
-        .map_err(|_| ApiError::store_unavailable())?;
+        .map_err(ApiError::from)?;
     tracing::info!(event = %event, ?config, "event settings changed");
     Ok(Json(json!(ConfigView {
         event_id: &event,
@@ -168,10 +168,10 @@ pub async fn event_stats(
 ) -> Result<Json<Value>, ApiError> {
     let event = event_id(&id)?;
     let snap = app
-        .store
+        .events
         .snapshot(&event)
         .await
-        .map_err(|_| ApiError::store_unavailable())?
+        .map_err(ApiError::from)?
         .ok_or_else(event_not_found)?;
     let rate = Rate::measure(&snap.history, &snap.config, now_ms());
     let (local_connections, eta_accuracy) = app.hub.local_stats(&event).unwrap_or((0, None));

@@ -92,13 +92,7 @@ pub async fn register(
             "email or display_name is too long",
         ));
     }
-    if app
-        .store
-        .user_count()
-        .await
-        .map_err(|_| ApiError::store_unavailable())?
-        >= app.settings.auth.max_users
-    {
+    if app.users.user_count().await.map_err(ApiError::from)? >= app.settings.auth.max_users {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "REGISTRATION_CLOSED",
@@ -124,12 +118,7 @@ pub async fn register(
         password_hash,
         created_at_ms: crate::clock::now_ms(),
     };
-    if !app
-        .store
-        .create_user(&user)
-        .await
-        .map_err(|_| ApiError::store_unavailable())?
-    {
+    if !app.users.create_user(&user).await.map_err(ApiError::from)? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "USERNAME_EXISTS",
@@ -153,20 +142,16 @@ pub async fn login(
         )
     };
     let user = match parse_username(&body.username) {
-        Ok(name) => app
-            .store
-            .user(&name)
-            .await
-            .map_err(|_| ApiError::store_unavailable())?,
+        Ok(name) => app.users.user(&name).await.map_err(ApiError::from)?,
         Err(_) => None,
     };
     let auth = &app.settings.auth;
     if let Some(user) = &user
         && app
-            .store
+            .users
             .login_failures(&user.username)
             .await
-            .map_err(|_| ApiError::store_unavailable())?
+            .map_err(ApiError::from)?
             >= u64::from(auth.login_max_failures)
     {
         return Err(ApiError::new(
@@ -186,10 +171,10 @@ pub async fn login(
         Some(user) => {
             // Only existing accounts are counted: the store holds at most one counter per
             // account, whatever names are tried.
-            app.store
+            app.users
                 .login_failed(&user.username, auth.login_failure_window.as_millis() as u64)
                 .await
-                .map_err(|_| ApiError::store_unavailable())?;
+                .map_err(ApiError::from)?;
             Err(invalid())
         }
         None => Err(invalid()),

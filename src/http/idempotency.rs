@@ -133,7 +133,7 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let wait = InFlightWait::start();
     loop {
         let begin = app
-            .store
+            .idempotency
             .idempotency_begin(&claim.key, &claim.fingerprint, claim.ttl_ms)
             .await
             .map_err(|_| ApiError::store_unavailable().into_response())?;
@@ -152,12 +152,12 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
     if !resp.status().is_success() {
         // Best effort: if the release fails, the claim simply expires with its TTL.
-        let _ = app.store.idempotency_release(&claim.key).await;
+        let _ = app.idempotency.idempotency_release(&claim.key).await;
         return Ok(resp);
     }
     let (parts, body) = resp.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
-        let _ = app.store.idempotency_release(&claim.key).await;
+        let _ = app.idempotency.idempotency_release(&claim.key).await;
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_ERROR",
@@ -175,7 +175,7 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
         body: bytes.to_vec(),
     };
     if let Err(e) = app
-        .store
+        .idempotency
         .idempotency_finish(&claim.key, stored, claim.ttl_ms)
         .await
     {

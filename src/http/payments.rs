@@ -263,10 +263,10 @@ pub async fn webhook(
     let key = format!("webhook:{intent}:{}:{}", hook.reservation_id, hook.status);
     let ttl = 2 * WEBHOOK_MAX_AGE_SECS * 1_000;
     match app
-        .store
+        .idempotency
         .idempotency_begin(&key, "payment-webhook", ttl)
         .await
-        .map_err(|_| ApiError::store_unavailable())?
+        .map_err(ApiError::from)?
     {
         IdempotencyBegin::Started => {}
         // A retry of a delivery that is being handled or was handled: nothing more to do.
@@ -280,12 +280,12 @@ pub async fn webhook(
                 content_type: None,
                 body: Vec::new(),
             };
-            let _ = app.store.idempotency_finish(&key, done, ttl).await;
+            let _ = app.idempotency.idempotency_finish(&key, done, ttl).await;
         }
         // Not settled yet (the payment service does not confirm what the webhook says), or a
         // failure on our side: a later delivery runs again.
         Ok((_, false)) | Err(_) => {
-            let _ = app.store.idempotency_release(&key).await;
+            let _ = app.idempotency.idempotency_release(&key).await;
         }
     }
     outcome.map(|(answer, _)| Json(answer))

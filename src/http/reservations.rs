@@ -149,10 +149,10 @@ pub async fn create(
         .saturating_sub(crate::clock::now_ms())
         + SPENT_MARGIN_MS;
     match app
-        .store
+        .idempotency
         .idempotency_begin(&claim, &user.id, keep_ms)
         .await
-        .map_err(|_| ApiError::store_unavailable())?
+        .map_err(ApiError::from)?
     {
         IdempotencyBegin::Started => {}
         IdempotencyBegin::InFlight => {
@@ -200,7 +200,7 @@ pub async fn create(
     let r = match answer(result, Resource::Reservation) {
         Ok(r) => r,
         Err(e) => {
-            if let Err(err) = app.store.idempotency_release(&claim).await {
+            if let Err(err) = app.idempotency.idempotency_release(&claim).await {
                 tracing::warn!(error = %err, "could not release a reservation token claim");
             }
             return Err(e.into());
@@ -211,7 +211,11 @@ pub async fn create(
         content_type: None,
         body: r.reservation_id.clone().into_bytes(),
     };
-    if let Err(err) = app.store.idempotency_finish(&claim, spent, keep_ms).await {
+    if let Err(err) = app
+        .idempotency
+        .idempotency_finish(&claim, spent, keep_ms)
+        .await
+    {
         tracing::warn!(error = %err, "could not record a spent reservation token");
     }
     Ok((

@@ -31,7 +31,7 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
         app.readiness
             .check()
             .err()
-            .map(|e| format!("{} {e}", app.store.kind()))
+            .map(|e| format!("{} {e}", app.store_kind))
     };
     match reason {
         None => Json(json!({"status": "ready", "timestamp": timestamp(), "service": SERVICE}))

@@ -23,8 +23,8 @@ use crate::config::QueueSettings;
 use crate::domain::{EventId, ParseError, UserId, WaitingToken};
 use crate::metrics::Metrics;
 use crate::store::{
-    EnterOutcome, EventConfig, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome, Store,
-    StoreError, WaiterRecord, WaiterState,
+    EnterOutcome, EventConfig, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome,
+    QueueStore, StoreError, WaiterRecord, WaiterState,
 };
 use eta::Rate;
 use status::QueueStatus;
@@ -146,7 +146,7 @@ pub trait LocalViews: Send + Sync + 'static {
 /// The queue operations behind the REST routes and the WebSocket.
 #[derive(Clone)]
 pub struct QueueService {
-    store: Arc<dyn Store>,
+    store: Arc<dyn QueueStore>,
     /// Says whether an event the store does not have yet may be opened by a join.
     directory: Arc<dyn EventDirectory>,
     /// Signs the reservation token each admitted waiter receives at `enter`.
@@ -158,7 +158,7 @@ pub struct QueueService {
 
 impl QueueService {
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<dyn QueueStore>,
         directory: Arc<dyn EventDirectory>,
         views: Arc<dyn LocalViews>,
         tokens: Arc<ReservationTokens>,
@@ -256,7 +256,7 @@ impl QueueService {
                 memo,
             } => {
                 let rate = Rate::from_memo(&memo).ok_or_else(|| {
-                    StoreError::Unavailable(format!("unreadable join record: {memo:?}"))
+                    StoreError::Corrupt(format!("unreadable join record: {memo:?}"))
                 })?;
                 (
                     "replayed",

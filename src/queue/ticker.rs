@@ -15,7 +15,7 @@ use tracing::{info, warn};
 use crate::config::QueueSettings;
 use crate::domain::EventId;
 use crate::metrics::Metrics;
-use crate::store::{AdmitLimits, Store, StoreError};
+use crate::store::{AdmitLimits, QueueStore, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
@@ -25,7 +25,7 @@ const REAP_BATCH: usize = 10_000;
 /// Runs the admission ticker and the reaper until `shutdown` turns true. `new_event` makes the
 /// ticker re-read the event list before its next step.
 pub async fn run(
-    store: Arc<dyn Store>,
+    store: Arc<dyn QueueStore>,
     settings: QueueSettings,
     metrics: Metrics,
     new_event: Arc<Notify>,

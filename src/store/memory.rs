@@ -238,19 +238,7 @@ impl Inner {
 }
 
 #[async_trait]
-impl Store for MemoryStore {
-    fn kind(&self) -> &'static str {
-        "memory"
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        Ok(())
-    }
-
-    fn health(&self) -> watch::Receiver<bool> {
-        self.health.subscribe()
-    }
-
+impl QueueStore for MemoryStore {
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
@@ -724,7 +712,10 @@ impl Store for MemoryStore {
         ev.publish(now, Change::Config(config.clone()));
         Ok(config)
     }
+}
 
+#[async_trait]
+impl IdempotencyStore for MemoryStore {
     async fn idempotency_begin(
         &self,
         key: &str,
@@ -767,26 +758,10 @@ impl Store for MemoryStore {
         self.inner.lock().idempotency.remove(key);
         Ok(())
     }
+}
 
-    async fn notify(
-        &self,
-        event: &EventId,
-        token: Option<WaitingToken>,
-        notice: &Notice,
-    ) -> StoreResult<()> {
-        let mut inner = self.inner.lock();
-        if let Some(ev) = inner.events.get_mut(event) {
-            ev.publish(
-                self.clock.now_ms(),
-                Change::Notice {
-                    token,
-                    notice: notice.clone(),
-                },
-            );
-        }
-        Ok(())
-    }
-
+#[async_trait]
+impl UserStore for MemoryStore {
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
         let mut inner = self.inner.lock();
         match inner.users.entry(user.username.clone()) {
@@ -830,6 +805,28 @@ impl Store for MemoryStore {
             .filter(|(_, until)| *until > now)
             .map_or(0, |(n, _)| *n))
     }
+}
+
+#[async_trait]
+impl UpdateBus for MemoryStore {
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: Option<WaitingToken>,
+        notice: &Notice,
+    ) -> StoreResult<()> {
+        let mut inner = self.inner.lock();
+        if let Some(ev) = inner.events.get_mut(event) {
+            ev.publish(
+                self.clock.now_ms(),
+                Change::Notice {
+                    token,
+                    notice: notice.clone(),
+                },
+            );
+        }
+        Ok(())
+    }
 
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
         let mut inner = self.inner.lock();
@@ -857,5 +854,20 @@ impl Store for MemoryStore {
                 ev.updates = None;
             }
         }
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    fn health(&self) -> watch::Receiver<bool> {
+        self.health.subscribe()
     }
 }

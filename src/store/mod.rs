@@ -34,9 +34,13 @@ pub use redis_store::RedisStore;
 /// Store failures. Callers answer these with 5xx; they never mean "bad input".
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The store could not be reached or did not answer in time.
+    /// The store could not be reached or did not answer in time: retrying may succeed (503).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The store answered, but with something that cannot be: a malformed reply, a record that
+    /// does not parse, a broken invariant. Retrying will not help (500, logged).
+    #[error("store data is corrupt: {0}")]
+    Corrupt(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -437,19 +441,10 @@ impl AdmissionHistory {
     }
 }
 
-/// The atomic operations every store provides. See the module documentation for the model.
+/// Queue state: the atomic operations on events, waiters and admissions. The queue service,
+/// the ticker and the hub hold this capability. See the module documentation for the model.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// A short name for logs and `/readyz` ("memory", "redis").
-    fn kind(&self) -> &'static str;
-
-    /// Checks that the store answers.
-    async fn ping(&self) -> StoreResult<()>;
-
-    /// Whether the store is reachable, as last checked, and every change of it. While it is
-    /// not, update channels may miss messages; after it recovers, watchers resynchronise.
-    fn health(&self) -> watch::Receiver<bool>;
-
+pub trait QueueStore: Send + Sync + 'static {
     /// Appends a waiter to an existing event's queue; an unknown event is
     /// [`JoinOutcome::EventNotFound`] and creates nothing.
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome>;
@@ -510,7 +505,7 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self) -> StoreResult<Vec<EventId>>;
 
     /// Creates an event with `config` unless it exists; `auto` marks one a join opened on its
-    /// own (`USHER_AUTO_CREATE_EVENTS`), which [`Store::delete_idle_auto_event`] may delete.
+    /// own (`USHER_AUTO_CREATE_EVENTS`), which [`QueueStore::delete_idle_auto_event`] may delete.
     /// Returns whether it was created.
     async fn create_event(
         &self,
@@ -534,7 +529,11 @@ pub trait Store: Send + Sync + 'static {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> StoreResult<EventConfig>;
+}
 
+/// Idempotency records: claims of `Idempotency-Key`s and the responses stored for replay.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync + 'static {
     /// Claims an idempotency key for a request with `fingerprint`, unless it is in flight,
     /// conflicting or already answered. A claim lives for `ttl_ms` unless finished.
     async fn idempotency_begin(
@@ -554,16 +553,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Drops a claim whose request failed, so that a retry runs again.
     async fn idempotency_release(&self, key: &str) -> StoreResult<()>;
+}
 
-    /// Publishes `notice` on the event's update channel: for `token` (the node holding its
-    /// socket pushes it), or with `None` for every socket of the event.
-    async fn notify(
-        &self,
-        event: &EventId,
-        token: Option<WaitingToken>,
-        notice: &Notice,
-    ) -> StoreResult<()>;
-
+/// Buyer accounts and their failed-login counters.
+#[async_trait]
+pub trait UserStore: Send + Sync + 'static {
     /// Registers a user under a unique username; `false` if the username is taken.
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool>;
 
@@ -580,13 +574,42 @@ pub trait Store: Send + Sync + 'static {
 
     /// Failed logins for `username` in its current window (0 without one).
     async fn login_failures(&self, username: &str) -> StoreResult<u64>;
+}
 
-    /// Subscribes to the event's updates. Call before [`Store::snapshot`] so no update is lost;
+/// The update bus: one channel per event, carrying admission steps, departures and notices to
+/// every node that watches the event.
+#[async_trait]
+pub trait UpdateBus: Send + Sync + 'static {
+    /// Publishes `notice` on the event's update channel: for `token` (the node holding its
+    /// socket pushes it), or with `None` for every socket of the event.
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: Option<WaitingToken>,
+        notice: &Notice,
+    ) -> StoreResult<()>;
+
+    /// Subscribes to the event's updates. Call before [`QueueStore::snapshot`] so no update is lost;
     /// a receiver that lags is told so and must resynchronise from a snapshot.
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>>;
 
     /// Says that this node no longer needs the event's updates.
     async fn unsubscribe(&self, event: &EventId);
+}
+
+/// A whole store: every capability, and its health. Built once at startup and handed out as
+/// the capabilities each consumer needs (an `Arc<dyn Store>` coerces to any of them).
+#[async_trait]
+pub trait Store: QueueStore + IdempotencyStore + UserStore + UpdateBus {
+    /// A short name for logs and `/readyz` ("memory", "redis").
+    fn kind(&self) -> &'static str;
+
+    /// Checks that the store answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Whether the store is reachable, as last checked, and every change of it. While it is
+    /// not, update channels may miss messages; after it recovers, watchers resynchronise.
+    fn health(&self) -> watch::Receiver<bool>;
 }
 
 #[cfg(test)]

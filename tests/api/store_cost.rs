@@ -32,82 +32,77 @@ impl Counting {
 }
 
 #[async_trait]
-impl Store for Counting {
-    fn kind(&self) -> &'static str {
-        "counting"
-    }
-    async fn ping(&self) -> StoreResult<()> {
-        self.count("ping");
-        self.inner.ping().await
-    }
-    fn health(&self) -> tokio::sync::watch::Receiver<bool> {
-        self.inner.health()
-    }
+impl QueueStore for Counting {
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         self.count("join");
         self.inner.join(req).await
     }
+
     async fn status(&self, t: WaitingToken, hb: Option<u64>) -> StoreResult<Option<WaiterRecord>> {
         self.count("status");
         self.inner.status(t, hb).await
     }
+
     async fn touch(&self, e: &EventId, t: &[WaitingToken], touch: Touch) -> StoreResult<()> {
         self.count("touch");
         self.inner.touch(e, t, touch).await
     }
+
     async fn leave(&self, t: WaitingToken) -> StoreResult<LeaveOutcome> {
         self.count("leave");
         self.inner.leave(t).await
     }
+
     async fn admit(&self, e: &EventId, l: AdmitLimits) -> StoreResult<AdmitOutcome> {
         self.count("admit");
         self.inner.admit(e, l).await
     }
+
     async fn reap(&self, e: &EventId, limit: usize) -> StoreResult<u64> {
         self.count("reap");
         self.inner.reap(e, limit).await
     }
+
     async fn enter(&self, t: WaitingToken, g: &str, s: u64) -> StoreResult<EnterOutcome> {
         self.count("enter");
         self.inner.enter(t, g, s).await
     }
+
     async fn snapshot(&self, e: &EventId) -> StoreResult<Option<EventSnapshot>> {
         self.count("snapshot");
         self.inner.snapshot(e).await
     }
-    async fn user_count(&self) -> StoreResult<u64> {
-        self.inner.user_count().await
-    }
-    async fn login_failed(&self, u: &str, w: u64) -> StoreResult<u64> {
-        self.inner.login_failed(u, w).await
-    }
-    async fn login_failures(&self, u: &str) -> StoreResult<u64> {
-        self.inner.login_failures(u).await
-    }
+
     async fn live_events(&self) -> StoreResult<Vec<EventId>> {
         self.count("live_events");
         self.inner.live_events().await
     }
+
     async fn events(&self) -> StoreResult<Vec<EventId>> {
         self.count("events");
         self.inner.events().await
     }
+
     async fn create_event(&self, e: &EventId, c: &EventConfig, a: bool) -> StoreResult<bool> {
         self.count("create_event");
         self.inner.create_event(e, c, a).await
     }
+
     async fn delete_idle_auto_event(&self, e: &EventId, idle: u64) -> StoreResult<bool> {
         self.count("delete_idle_auto_event");
         self.inner.delete_idle_auto_event(e, idle).await
     }
+
     async fn event_count(&self) -> StoreResult<u64> {
         self.count("event_count");
         self.inner.event_count().await
     }
+
     async fn config(&self, e: &EventId) -> StoreResult<Option<EventConfig>> {
         self.count("config");
         self.inner.config(e).await
     }
+
     async fn update_config(
         &self,
         e: &EventId,
@@ -117,21 +112,38 @@ impl Store for Counting {
         self.count("update_config");
         self.inner.update_config(e, p, d).await
     }
+}
+
+#[async_trait]
+impl IdempotencyStore for Counting {
     async fn idempotency_begin(&self, k: &str, f: &str, ttl: u64) -> StoreResult<IdempotencyBegin> {
         self.count("idempotency_begin");
         self.inner.idempotency_begin(k, f, ttl).await
     }
+
     async fn idempotency_finish(&self, k: &str, r: StoredResponse, ttl: u64) -> StoreResult<()> {
         self.count("idempotency_finish");
         self.inner.idempotency_finish(k, r, ttl).await
     }
+
     async fn idempotency_release(&self, k: &str) -> StoreResult<()> {
         self.count("idempotency_release");
         self.inner.idempotency_release(k).await
     }
-    async fn notify(&self, e: &EventId, t: Option<WaitingToken>, n: &Notice) -> StoreResult<()> {
-        self.count("notify");
-        self.inner.notify(e, t, n).await
+}
+
+#[async_trait]
+impl UserStore for Counting {
+    async fn user_count(&self) -> StoreResult<u64> {
+        self.inner.user_count().await
+    }
+
+    async fn login_failed(&self, u: &str, w: u64) -> StoreResult<u64> {
+        self.inner.login_failed(u, w).await
+    }
+
+    async fn login_failures(&self, u: &str) -> StoreResult<u64> {
+        self.inner.login_failures(u).await
     }
 
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
@@ -143,14 +155,39 @@ impl Store for Counting {
         self.count("user");
         self.inner.user(username).await
     }
+}
+
+#[async_trait]
+impl UpdateBus for Counting {
+    async fn notify(&self, e: &EventId, t: Option<WaitingToken>, n: &Notice) -> StoreResult<()> {
+        self.count("notify");
+        self.inner.notify(e, t, n).await
+    }
 
     async fn subscribe(&self, e: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
         self.count("subscribe");
         self.inner.subscribe(e).await
     }
+
     async fn unsubscribe(&self, e: &EventId) {
         self.count("unsubscribe");
         self.inner.unsubscribe(e).await
+    }
+}
+
+#[async_trait]
+impl Store for Counting {
+    fn kind(&self) -> &'static str {
+        "counting"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.count("ping");
+        self.inner.ping().await
+    }
+
+    fn health(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.health()
     }
 }
 

@@ -112,12 +112,19 @@ pub(crate) mod keys {
     }
 }
 
+/// A failed Redis call: a reply of the wrong type or shape is corrupt data (retrying will not
+/// mend it); anything else (connection, timeout, server busy) may pass.
 fn unavailable(e: RedisError) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+    match e.kind() {
+        redis::ErrorKind::UnexpectedReturnType | redis::ErrorKind::Parse => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Unavailable(e.to_string()),
+    }
 }
 
 fn corrupt(what: &str) -> StoreError {
-    StoreError::Unavailable(format!("unexpected reply from Redis: {what}"))
+    StoreError::Corrupt(format!("unexpected reply from Redis: {what}"))
 }
 
 /// The reply of join.lua or claim.lua.
@@ -323,27 +330,7 @@ fn config_from_list(values: &[Option<String>]) -> Option<EventConfig> {
 }
 
 #[async_trait]
-impl Store for RedisStore {
-    fn kind(&self) -> &'static str {
-        if self.pool.is_cluster() {
-            "redis-cluster"
-        } else {
-            "redis"
-        }
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        redis::cmd("PING")
-            .query_async::<Value>(&mut self.pool.get())
-            .await
-            .map(drop)
-            .map_err(unavailable)
-    }
-
-    fn health(&self) -> watch::Receiver<bool> {
-        self.health.clone()
-    }
-
+impl QueueStore for RedisStore {
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         let standalone = !self.pool.is_cluster();
         let mut conn = self.pool.get();
@@ -740,7 +727,10 @@ impl Store for RedisStore {
         }
         config_from_list(r.get(1..).unwrap_or_default()).ok_or_else(|| corrupt("config"))
     }
+}
 
+#[async_trait]
+impl IdempotencyStore for RedisStore {
     async fn idempotency_begin(
         &self,
         key: &str,
@@ -801,24 +791,10 @@ impl Store for RedisStore {
             .map_err(unavailable)?;
         Ok(())
     }
+}
 
-    async fn notify(
-        &self,
-        event: &EventId,
-        token: Option<WaitingToken>,
-        notice: &Notice,
-    ) -> StoreResult<()> {
-        let json = serde_json::to_string(notice).map_err(|e| corrupt(&e.to_string()))?;
-        let mut inv = self.event_script(&self.scripts.notify, event);
-        inv.arg(token.map_or_else(String::new, |t| t.to_string()))
-            .arg(json);
-        let _: i64 = inv
-            .invoke_async(&mut self.pool.get())
-            .await
-            .map_err(unavailable)?;
-        Ok(())
-    }
-
+#[async_trait]
+impl UserStore for RedisStore {
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
         let json = serde_json::to_string(user).map_err(|e| corrupt(&e.to_string()))?;
         // SET NX: the username is claimed atomically, once.
@@ -886,6 +862,26 @@ impl Store for RedisStore {
             .map_err(unavailable)?;
         Ok(n.unwrap_or(0))
     }
+}
+
+#[async_trait]
+impl UpdateBus for RedisStore {
+    async fn notify(
+        &self,
+        event: &EventId,
+        token: Option<WaitingToken>,
+        notice: &Notice,
+    ) -> StoreResult<()> {
+        let json = serde_json::to_string(notice).map_err(|e| corrupt(&e.to_string()))?;
+        let mut inv = self.event_script(&self.scripts.notify, event);
+        inv.arg(token.map_or_else(String::new, |t| t.to_string()))
+            .arg(json);
+        let _: i64 = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
 
     async fn subscribe(&self, event: &EventId) -> StoreResult<broadcast::Receiver<EventUpdate>> {
         self.subscriber.subscribe(event).await
@@ -893,6 +889,29 @@ impl Store for RedisStore {
 
     async fn unsubscribe(&self, event: &EventId) {
         self.subscriber.unsubscribe(event).await;
+    }
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    fn kind(&self) -> &'static str {
+        if self.pool.is_cluster() {
+            "redis-cluster"
+        } else {
+            "redis"
+        }
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        redis::cmd("PING")
+            .query_async::<Value>(&mut self.pool.get())
+            .await
+            .map(drop)
+            .map_err(unavailable)
+    }
+
+    fn health(&self) -> watch::Receiver<bool> {
+        self.health.clone()
     }
 }
 
