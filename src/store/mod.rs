@@ -601,4 +601,27 @@ mod tests {
         assert_eq!(h.since_ms, Some(5_000));
         assert_eq!(h.buckets, VecDeque::from(vec![(3_000, 2), (5_000, 1)]));
     }
+
+    #[test]
+    fn published_updates_load_and_an_invalid_token_in_one_is_refused() {
+        let token = WaitingToken::new();
+        // As lua/admit.lua and lua/notify.lua write them.
+        let step = |lapsed: &str| {
+            format!(
+                r#"{{"version":7,"at_ms":5,"change":{{"kind":"step","head":3,"admitted":1,"next_seq":9,"lapsed":["{lapsed}"],"active":2,"entry_window_secs":60}}}}"#
+            )
+        };
+        let update: EventUpdate = serde_json::from_str(&step(&token.to_string())).unwrap();
+        assert!(matches!(update.change, Change::Step { lapsed, .. } if lapsed == vec![token]));
+        assert!(serde_json::from_str::<EventUpdate>(&step("not-a-token")).is_err());
+        let notice = |token: &str| {
+            format!(
+                r#"{{"version":8,"at_ms":6,"change":{{"kind":"notice","token":{token},"notice":{{"payment":{{}}}}}}}}"#
+            )
+        };
+        let update: EventUpdate = serde_json::from_str(&notice(&format!("\"{token}\""))).unwrap();
+        assert!(matches!(update.change, Change::Notice { token: Some(t), .. } if t == token));
+        assert!(serde_json::from_str::<EventUpdate>(&notice("null")).is_ok());
+        assert!(serde_json::from_str::<EventUpdate>(&notice("\"\"")).is_err());
+    }
 }
