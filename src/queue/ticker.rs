@@ -31,15 +31,15 @@ pub async fn run(
     new_event: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut tick = tokio::time::interval(Duration::from_millis(settings.tick_ms));
-    let mut reap = tokio::time::interval(Duration::from_millis(settings.reap_interval_ms));
+    let mut tick = tokio::time::interval(settings.tick);
+    let mut reap = tokio::time::interval(settings.reap_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     reap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let limits = AdmitLimits {
         max_batch: settings.max_batch,
     };
     // With USHER_AUTO_CREATE_EVENTS, events joins opened for unknown ids are deleted once idle.
-    let idle = Duration::from_secs(settings.auto_create_idle_secs);
+    let idle = settings.auto_create_idle;
     let mut sweep =
         tokio::time::interval((idle / 2).clamp(Duration::from_secs(1), Duration::from_secs(60)));
     sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
