@@ -19,7 +19,8 @@ use crate::store::{AdmitLimits, Store, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
-/// Most waiters one reap call expires (the rest go in the next round).
+/// Most waiters one reap call expires, and most active slots (lapsed entry windows, ended
+/// sessions) one admission step frees; the rest go in the next round.
 const REAP_BATCH: usize = 10_000;
 
 /// Runs the admission ticker and the reaper until `shutdown` turns true. `new_event` makes the
@@ -37,6 +38,7 @@ pub async fn run(
     reap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let limits = AdmitLimits {
         max_batch: settings.max_batch,
+        max_freed: REAP_BATCH,
     };
     // With USHER_AUTO_CREATE_EVENTS, events joins opened for unknown ids are deleted once idle.
     let idle = settings.auto_create_idle;

@@ -212,6 +212,9 @@ pub enum EnterOutcome {
 pub struct AdmitLimits {
     /// Most waiters one step may admit, whatever the bucket holds.
     pub max_batch: u32,
+    /// Most active slots (of lapsed entry windows and ended sessions) one step frees, so that
+    /// a step stays short however many lapse at once; the rest are freed by the next steps.
+    pub max_freed: usize,
 }
 
 /// Result of [`Store::admit`].
@@ -462,7 +465,7 @@ pub trait Store: Send + Sync + 'static {
     async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome>;
 
     /// One admission step of the event's ticker: frees slots of admitted users whose entry
-    /// window ended, refills the token bucket by the store's clock, admits the next waiters in
+    /// window ended (up to `limits.max_freed`), refills the token bucket by the store's clock, admits the next waiters in
     /// sequence order (bounded by the bucket, `max_active` and `limits`), publishes the step.
     /// Safe to call from any number of nodes at once: nothing is admitted twice or lost.
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome>;
