@@ -1,12 +1,13 @@
 -- admit: one admission step. Frees the slots of admitted users whose entry window ended (and of
--- finished sessions), refills the token bucket by the server clock (fractional tokens carry
+-- finished sessions), at most ARGV[4] of them so that a step stays short (the rest in the next
+-- steps, as reap does); refills the token bucket by the server clock (fractional tokens carry
 -- over), admits the lowest sequence numbers (bounded by the bucket, max_active and max_batch)
 -- and publishes the step. Any number of nodes may call it: each call is atomic.
 -- An event with nobody waiting and nobody active after the step leaves the live events, so the
 -- ticker stops calling it until the next join puts it back.
 -- KEYS: the eight event keys (prelude), and on a standalone server KEYS[9] = usher:events:live
 --       (ZSET: event id scored by the highest sequence number a join took)
--- ARGV: max_batch, retention_ms, event id
+-- ARGV: max_batch, retention_ms, event id, limit (most slots freed)
 -- Returns: {admitted, lapsed, waiting, active, next_seq}
 if redis.call('EXISTS', META) == 0 then
   if KEYS[9] then redis.call('ZREM', KEYS[9], ARGV[3]) end
@@ -16,7 +17,8 @@ local now = now_ms()
 local retention = tonumber(ARGV[2])
 
 local lapsed = {}
-for _, token in ipairs(redis.call('ZRANGEBYSCORE', ACTIVE, '-inf', now)) do
+local due = redis.call('ZRANGEBYSCORE', ACTIVE, '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+for _, token in ipairs(due) do
   redis.call('ZREM', ACTIVE, token)
   local w = wkey(token)
   redis.call('HDEL', w, 'active_until')

@@ -23,6 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the waiting room and gateway (the default command).
+    #[command(after_help = crate::config::DURATION_FORMS)]
     Serve(Box<Settings>),
     /// Run the reference backends alone: the seed's reservation, inventory and payment gRPC
     /// services (what `usher serve` embeds on loopback).

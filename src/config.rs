@@ -2,12 +2,15 @@
 //! name where one exists, `USHER_*` otherwise), its default and a doc line; `usher serve --help`
 //! and the README's configuration table are generated from these same definitions.
 //! Values are validated at start; an invalid one stops usher with a message naming the variable.
+//! Every duration is a [`Duration`], read by one parser ([`DURATION_FORMS`] says how they are
+//! written): `*_SECS` and `*_MS` variables keep taking plain numbers in their unit.
 
 use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 
 pub mod proxies;
@@ -129,9 +132,10 @@ pub struct ServerSettings {
     /// Largest accepted HTTP request body, in bytes.
     #[arg(long = "max-body-bytes", env = "USHER_MAX_BODY_BYTES", value_name = "USHER_MAX_BODY_BYTES", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(256..=4_194_304))]
     pub max_body_bytes: u32,
-    /// On shutdown, how long sockets are given to move elsewhere before the process exits.
-    #[arg(long = "drain-secs", env = "USHER_DRAIN_SECS", value_name = "USHER_DRAIN_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
-    pub drain_secs: u64,
+    /// On shutdown, how long sockets are given to move elsewhere before the process exits, in
+    /// seconds.
+    #[arg(long = "drain-secs", env = "USHER_DRAIN_SECS", value_name = "USHER_DRAIN_SECS", default_value = "5", value_parser = secs(0, 300))]
+    pub drain: Duration,
     /// Most events with per-event metric series on this node (later events have none).
     #[arg(long = "metrics-max-events", env = "USHER_METRICS_MAX_EVENTS", value_name = "USHER_METRICS_MAX_EVENTS", default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub metrics_max_events: u32,
@@ -187,41 +191,41 @@ pub struct QueueSettings {
     #[arg(long = "queue-max-active", env = "USHER_QUEUE_MAX_ACTIVE", value_name = "USHER_QUEUE_MAX_ACTIVE", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_active: Option<u32>,
     /// Default time an admitted waiter has to call enter before the slot is freed, in seconds.
-    #[arg(long = "entry-window-secs", env = "USHER_ENTRY_WINDOW_SECS", value_name = "USHER_ENTRY_WINDOW_SECS", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=86_400))]
-    pub entry_window_secs: u32,
+    #[arg(long = "entry-window-secs", env = "USHER_ENTRY_WINDOW_SECS", value_name = "USHER_ENTRY_WINDOW_SECS", default_value = "120", value_parser = secs(1, 86_400))]
+    pub entry_window: Duration,
     /// How long a waiter whose socket closed keeps their place, in seconds.
-    #[arg(long = "grace-secs", env = "USHER_GRACE_SECS", value_name = "USHER_GRACE_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub grace_secs: u64,
+    #[arg(long = "grace-secs", env = "USHER_GRACE_SECS", value_name = "USHER_GRACE_SECS", default_value = "120", value_parser = secs(1, 86_400))]
+    pub grace: Duration,
     /// Heartbeat given by a join or a REST status call (the seed's 5 minutes), in seconds.
-    #[arg(long = "heartbeat-secs", env = "USHER_HEARTBEAT_SECS", value_name = "USHER_HEARTBEAT_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub heartbeat_secs: u64,
+    #[arg(long = "heartbeat-secs", env = "USHER_HEARTBEAT_SECS", value_name = "USHER_HEARTBEAT_SECS", default_value = "300", value_parser = secs(1, 86_400))]
+    pub heartbeat: Duration,
     /// Lifetime of the reservation token granted by enter (`ttl_sec`), in seconds.
-    #[arg(long = "reservation-ttl-secs", env = "USHER_RESERVATION_TTL_SECS", value_name = "USHER_RESERVATION_TTL_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3_600))]
-    pub reservation_ttl_secs: u32,
+    #[arg(long = "reservation-ttl-secs", env = "USHER_RESERVATION_TTL_SECS", value_name = "USHER_RESERVATION_TTL_SECS", default_value = "30", value_parser = secs(1, 3_600))]
+    pub reservation_ttl: Duration,
     /// How long an entered user counts against max_active, in seconds.
-    #[arg(long = "session-secs", env = "USHER_ACTIVE_SESSION_SECS", value_name = "USHER_ACTIVE_SESSION_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub session_secs: u64,
+    #[arg(long = "session-secs", env = "USHER_ACTIVE_SESSION_SECS", value_name = "USHER_ACTIVE_SESSION_SECS", default_value = "300", value_parser = secs(1, 86_400))]
+    pub session: Duration,
     /// Longest queue per event; joins beyond it get 503 QUEUE_FULL.
     #[arg(long = "max-queue-len", env = "USHER_MAX_QUEUE_LEN", value_name = "USHER_MAX_QUEUE_LEN", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_queue_len: u64,
     /// Admission ticker interval, in milliseconds.
-    #[arg(long = "tick-ms", env = "USHER_TICK_MS", value_name = "USHER_TICK_MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=10_000))]
-    pub tick_ms: u64,
+    #[arg(long = "tick-ms", env = "USHER_TICK_MS", value_name = "USHER_TICK_MS", default_value = "100", value_parser = millis(10, 10_000))]
+    pub tick: Duration,
     /// Most waiters one admission step may admit.
     #[arg(long = "admit-max-batch", env = "USHER_ADMIT_MAX_BATCH", value_name = "USHER_ADMIT_MAX_BATCH", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_batch: u32,
     /// Reaper interval (abandoned waiters, unused entry windows), in milliseconds.
-    #[arg(long = "reap-interval-ms", env = "USHER_REAP_INTERVAL_MS", value_name = "USHER_REAP_INTERVAL_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
-    pub reap_interval_ms: u64,
+    #[arg(long = "reap-interval-ms", env = "USHER_REAP_INTERVAL_MS", value_name = "USHER_REAP_INTERVAL_MS", default_value = "1000", value_parser = millis(10, 60_000))]
+    pub reap_interval: Duration,
     /// How long ended tokens are remembered (status says expired rather than not found), in seconds.
-    #[arg(long = "retention-secs", env = "USHER_RETENTION_SECS", value_name = "USHER_RETENTION_SECS", default_value_t = 1_800, value_parser = clap::value_parser!(u64).range(1..))]
-    pub retention_secs: u64,
+    #[arg(long = "retention-secs", env = "USHER_RETENTION_SECS", value_name = "USHER_RETENTION_SECS", default_value = "1800", value_parser = secs_at_least(1))]
+    pub retention: Duration,
     /// Least time between two position pushes to one waiter, in milliseconds.
-    #[arg(long = "push-interval-ms", env = "USHER_PUSH_INTERVAL_MS", value_name = "USHER_PUSH_INTERVAL_MS", default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(10..=60_000))]
-    pub push_interval_ms: u64,
+    #[arg(long = "push-interval-ms", env = "USHER_PUSH_INTERVAL_MS", value_name = "USHER_PUSH_INTERVAL_MS", default_value = "1000", value_parser = millis(10, 60_000))]
+    pub push_interval: Duration,
     /// Longest time without a position push to a waiter, in seconds.
-    #[arg(long = "push-keepalive-secs", env = "USHER_PUSH_KEEPALIVE_SECS", value_name = "USHER_PUSH_KEEPALIVE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub keepalive_secs: u64,
+    #[arg(long = "push-keepalive-secs", env = "USHER_PUSH_KEEPALIVE_SECS", value_name = "USHER_PUSH_KEEPALIVE_SECS", default_value = "15", value_parser = secs(1, 300))]
+    pub keepalive: Duration,
     /// Let a join open the queue of any event id (the seed's create-on-first-join), for
     /// development and load tests; off, only events an operator created or the inventory knows
     /// can be joined, and other ids get 404 EVENT_NOT_FOUND.
@@ -233,13 +237,13 @@ pub struct QueueSettings {
     /// With USHER_AUTO_CREATE_EVENTS, an event a join opened is deleted once nobody has waited,
     /// been active or joined in it for this long, in seconds (events operators created, or the
     /// inventory knows, are never deleted).
-    #[arg(long = "auto-create-idle-secs", env = "USHER_AUTO_CREATE_IDLE_SECS", value_name = "USHER_AUTO_CREATE_IDLE_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
-    pub auto_create_idle_secs: u64,
+    #[arg(long = "auto-create-idle-secs", env = "USHER_AUTO_CREATE_IDLE_SECS", value_name = "USHER_AUTO_CREATE_IDLE_SECS", default_value = "600", value_parser = secs(1, 604_800))]
+    pub auto_create_idle: Duration,
     /// Events whose existence (or absence) the inventory lookup remembers, per node.
     #[arg(long = "event-cache-size", env = "USHER_EVENT_CACHE_SIZE", value_name = "USHER_EVENT_CACHE_SIZE", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub event_cache_size: u32,
     /// How long an inventory lookup's answer (found or not found) is remembered.
-    #[arg(long = "event-cache-ttl", env = "USHER_EVENT_CACHE_TTL", value_name = "USHER_EVENT_CACHE_TTL", default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long = "event-cache-ttl", env = "USHER_EVENT_CACHE_TTL", value_name = "USHER_EVENT_CACHE_TTL", default_value = "30s", value_parser = DURATION)]
     pub event_cache_ttl: Duration,
 }
 
@@ -279,10 +283,10 @@ pub struct ConnSettings {
     /// How long a client has to send a request's headers, counted from the connection's start
     /// or, on a keep-alive connection, from the previous response (so it is also the idle
     /// keep-alive timeout).
-    #[arg(long = "header-read-timeout", env = "USHER_HEADER_READ_TIMEOUT", value_name = "USHER_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    #[arg(long = "header-read-timeout", env = "USHER_HEADER_READ_TIMEOUT", value_name = "USHER_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = TIMEOUT)]
     pub header_read_timeout: Duration,
     /// How long a client has to send a request's body once its headers arrived (408).
-    #[arg(long = "body-read-timeout", env = "USHER_BODY_READ_TIMEOUT", value_name = "USHER_BODY_READ_TIMEOUT", default_value = "10s", value_parser = parse_timeout)]
+    #[arg(long = "body-read-timeout", env = "USHER_BODY_READ_TIMEOUT", value_name = "USHER_BODY_READ_TIMEOUT", default_value = "10s", value_parser = TIMEOUT)]
     pub body_read_timeout: Duration,
     /// Largest accepted request URI (path and query), in bytes (414).
     #[arg(long = "max-uri-bytes", env = "USHER_MAX_URI_BYTES", value_name = "USHER_MAX_URI_BYTES", default_value_t = 8_192, value_parser = clap::value_parser!(u32).range(256..=32_768))]
@@ -295,12 +299,120 @@ pub struct ConnSettings {
     pub max_header_bytes: u32,
 }
 
-fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(s).map_err(|e| e.to_string())?;
-    if d >= Duration::from_millis(100) && d <= Duration::from_secs(3_600) {
-        Ok(d)
-    } else {
-        Err("must be from 100ms to 1h".into())
+/// How a duration setting reads a plain number; for `*_SECS` and `*_MS` variables also the
+/// finest step they take, since their users count in that unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlainNumber {
+    /// A `*_SECS` variable: seconds.
+    Secs,
+    /// A `*_MS` variable: milliseconds.
+    Millis,
+    /// Any other duration variable: a unit is required, as it always was.
+    Refused,
+}
+
+/// The one parser of every duration setting (see [`DURATION_FORMS`]): a duration with units as
+/// humantime reads it (`90s`, `2m`, `1h 30m`, `250ms`), or a plain number in the unit of a
+/// `*_SECS` or `*_MS` variable; then checked against the setting's range.
+#[derive(Debug, Clone, Copy)]
+struct DurationSetting {
+    plain: PlainNumber,
+    min: Duration,
+    /// `None`: no upper bound.
+    max: Option<Duration>,
+}
+
+/// How duration settings are written, for `usher serve --help`.
+pub const DURATION_FORMS: &str = "Durations: a *_SECS variable takes whole seconds, as a plain \
+    number (90) or with a unit (90s, 2m, 1h 30m); a *_MS variable takes whole milliseconds \
+    (250, 250ms, 2s); the other duration variables need a unit (600ms, 10s, 15m, 24h). The \
+    reference backends' USHER_HOLD_SECS, USHER_PAYMENT_DELAY_MS and USHER_PAYMENT_LONG_DELAY_MS \
+    take plain numbers only.";
+
+/// A `*_SECS` setting of `min` to `max` seconds.
+const fn secs(min: u64, max: u64) -> DurationSetting {
+    DurationSetting {
+        plain: PlainNumber::Secs,
+        min: Duration::from_secs(min),
+        max: Some(Duration::from_secs(max)),
+    }
+}
+
+/// A `*_SECS` setting of at least `min` seconds.
+const fn secs_at_least(min: u64) -> DurationSetting {
+    DurationSetting {
+        max: None,
+        ..secs(min, min)
+    }
+}
+
+/// A `*_MS` setting of `min` to `max` milliseconds.
+const fn millis(min: u64, max: u64) -> DurationSetting {
+    DurationSetting {
+        plain: PlainNumber::Millis,
+        min: Duration::from_millis(min),
+        max: Some(Duration::from_millis(max)),
+    }
+}
+
+/// A duration with a unit, of any length.
+const DURATION: DurationSetting = DurationSetting {
+    plain: PlainNumber::Refused,
+    min: Duration::ZERO,
+    max: None,
+};
+
+/// A timeout of the connection layer or the login window: 100 ms to 1 h.
+const TIMEOUT: DurationSetting = DurationSetting {
+    min: Duration::from_millis(100),
+    max: Some(Duration::from_secs(3_600)),
+    ..DURATION
+};
+
+impl DurationSetting {
+    fn parse(&self, s: &str) -> Result<Duration, String> {
+        let plain = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let number = || s.parse::<u64>().map_err(|e| e.to_string());
+        let d = match self.plain {
+            PlainNumber::Secs if plain => Duration::from_secs(number()?),
+            PlainNumber::Millis if plain => Duration::from_millis(number()?),
+            _ => humantime::parse_duration(s).map_err(|e| e.to_string())?,
+        };
+        let (step, unit) = match self.plain {
+            PlainNumber::Secs => (1_000_000_000, "seconds"),
+            PlainNumber::Millis => (1_000_000, "milliseconds"),
+            PlainNumber::Refused => (1, "nanoseconds"),
+        };
+        if d.subsec_nanos() % step != 0 {
+            return Err(format!("must be a whole number of {unit}"));
+        }
+        let show = |d: Duration| match self.plain {
+            PlainNumber::Secs => format!("{}s", d.as_secs()),
+            PlainNumber::Millis => format!("{}ms", d.as_millis()),
+            PlainNumber::Refused => humantime::format_duration(d).to_string(),
+        };
+        match self.max {
+            Some(max) if d < self.min || d > max => {
+                Err(format!("must be from {} to {}", show(self.min), show(max)))
+            }
+            None if d < self.min => Err(format!("must be at least {}", show(self.min))),
+            _ => Ok(d),
+        }
+    }
+}
+
+impl TypedValueParser for DurationSetting {
+    type Value = Duration;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Duration, clap::Error> {
+        let setting = *self;
+        // clap's parser of a plain function reports the error with the variable's name.
+        (move |s: &str| setting.parse(s)).parse_ref(cmd, arg, value)
     }
 }
 
@@ -311,11 +423,11 @@ pub struct WsSettings {
     #[arg(long = "ws-max-connections", env = "USHER_WS_MAX_CONNECTIONS", value_name = "USHER_WS_MAX_CONNECTIONS", default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
     /// Server ping interval, in seconds (under common 60 s proxy idle timeouts).
-    #[arg(long = "ws-ping-secs", env = "USHER_WS_PING_SECS", value_name = "USHER_WS_PING_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub ping_secs: u64,
+    #[arg(long = "ws-ping-secs", env = "USHER_WS_PING_SECS", value_name = "USHER_WS_PING_SECS", default_value = "20", value_parser = secs(1, 300))]
+    pub ping: Duration,
     /// How long a ping may go unanswered before the socket is closed, in seconds.
-    #[arg(long = "ws-pong-timeout-secs", env = "USHER_WS_PONG_TIMEOUT_SECS", value_name = "USHER_WS_PONG_TIMEOUT_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub pong_timeout_secs: u64,
+    #[arg(long = "ws-pong-timeout-secs", env = "USHER_WS_PONG_TIMEOUT_SECS", value_name = "USHER_WS_PONG_TIMEOUT_SECS", default_value = "20", value_parser = secs(1, 300))]
+    pub pong_timeout: Duration,
     /// Messages queued per socket before the client counts as a slow consumer and is disconnected.
     #[arg(long = "ws-outbound-queue", env = "USHER_WS_OUTBOUND_QUEUE", value_name = "USHER_WS_OUTBOUND_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4_096))]
     pub outbound_queue: u32,
@@ -329,8 +441,8 @@ pub struct WsSettings {
     #[arg(long = "ws-max-message-bytes", env = "USHER_WS_MAX_MESSAGE_BYTES", value_name = "USHER_WS_MAX_MESSAGE_BYTES", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(64..=1_048_576))]
     pub max_message_bytes: u32,
     /// Longest one write to a socket may take before the client is dropped as too slow, in milliseconds.
-    #[arg(long = "ws-write-timeout-ms", env = "USHER_WS_WRITE_TIMEOUT_MS", value_name = "USHER_WS_WRITE_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=120_000))]
-    pub write_timeout_ms: u64,
+    #[arg(long = "ws-write-timeout-ms", env = "USHER_WS_WRITE_TIMEOUT_MS", value_name = "USHER_WS_WRITE_TIMEOUT_MS", default_value = "10000", value_parser = millis(10, 120_000))]
+    pub write_timeout: Duration,
     /// Most new WebSockets this node accepts per second (burst of one second's worth); more are
     /// told to retry later (close 1013), so a reconnect storm cannot swamp the node.
     #[arg(long = "ws-accept-rate", env = "USHER_WS_ACCEPT_RATE", value_name = "USHER_WS_ACCEPT_RATE", default_value_t = 5_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -354,8 +466,8 @@ pub struct WsSettings {
     )]
     pub upgrade_rate_per_ip: u32,
     /// Retry hint given to clients turned away (connection cap) or moved (drain), in milliseconds.
-    #[arg(long = "ws-retry-after-ms", env = "USHER_WS_RETRY_AFTER_MS", value_name = "USHER_WS_RETRY_AFTER_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
-    pub retry_after_ms: u64,
+    #[arg(long = "ws-retry-after-ms", env = "USHER_WS_RETRY_AFTER_MS", value_name = "USHER_WS_RETRY_AFTER_MS", default_value = "2000", value_parser = millis(0, 600_000))]
+    pub retry_after: Duration,
 }
 
 /// Per-client HTTP rate limiting of `/api/v1` (admin and WebSocket routes excluded).
@@ -384,7 +496,7 @@ pub struct RateLimitSettings {
     )]
     pub burst: u32,
     /// Window over which RATE_LIMIT_RPS requests are regained, refilled continuously.
-    #[arg(id = "rate_limit_window", long = "rate-limit-window-size", env = "RATE_LIMIT_WINDOW_SIZE", value_name = "RATE_LIMIT_WINDOW_SIZE", default_value = "1s", value_parser = humantime::parse_duration)]
+    #[arg(id = "rate_limit_window", long = "rate-limit-window-size", env = "RATE_LIMIT_WINDOW_SIZE", value_name = "RATE_LIMIT_WINDOW_SIZE", default_value = "1s", value_parser = DURATION)]
     pub window: Duration,
     /// Path prefixes never limited, comma-separated.
     #[arg(
@@ -440,17 +552,17 @@ pub struct RedisSettings {
     #[arg(long = "redis-pool-size", env = "REDIS_POOL_SIZE", value_name = "REDIS_POOL_SIZE", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub pool_size: u32,
     /// Timeout of one connection attempt.
-    #[arg(long = "redis-dial-timeout", env = "REDIS_DIAL_TIMEOUT", value_name = "REDIS_DIAL_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[arg(long = "redis-dial-timeout", env = "REDIS_DIAL_TIMEOUT", value_name = "REDIS_DIAL_TIMEOUT", default_value = "5s", value_parser = DURATION)]
     pub dial_timeout: Duration,
     /// Timeout of one command; a request fails with 503 rather than hang.
-    #[arg(long = "redis-read-timeout", env = "REDIS_READ_TIMEOUT", value_name = "REDIS_READ_TIMEOUT", default_value = "3s", value_parser = humantime::parse_duration)]
+    #[arg(long = "redis-read-timeout", env = "REDIS_READ_TIMEOUT", value_name = "REDIS_READ_TIMEOUT", default_value = "3s", value_parser = DURATION)]
     pub read_timeout: Duration,
     /// Reconnection attempts per failed connection before a request fails.
     #[arg(long = "redis-max-retries", env = "REDIS_MAX_RETRIES", value_name = "REDIS_MAX_RETRIES", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_retries: u32,
     /// How long the store must be unreachable before /readyz fails (a slow answer is not an outage), in seconds.
-    #[arg(long = "ready-outage-secs", env = "USHER_READY_OUTAGE_SECS", value_name = "USHER_READY_OUTAGE_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3_600))]
-    pub ready_outage_secs: u64,
+    #[arg(long = "ready-outage-secs", env = "USHER_READY_OUTAGE_SECS", value_name = "USHER_READY_OUTAGE_SECS", default_value = "10", value_parser = secs(0, 3_600))]
+    pub ready_outage: Duration,
 }
 
 impl RedisSettings {
@@ -513,10 +625,10 @@ pub struct AuthSettings {
     )]
     pub jwks_endpoint: Option<String>,
     /// How long fetched JWKS keys are used before they are fetched again.
-    #[arg(long = "jwt-cache-ttl", env = "JWT_CACHE_TTL", value_name = "JWT_CACHE_TTL", default_value = "10m", value_parser = humantime::parse_duration)]
+    #[arg(long = "jwt-cache-ttl", env = "JWT_CACHE_TTL", value_name = "JWT_CACHE_TTL", default_value = "10m", value_parser = DURATION)]
     pub jwks_ttl: Duration,
     /// Lifetime of the user tokens login and register issue.
-    #[arg(long = "jwt-ttl", env = "USHER_JWT_TTL", value_name = "USHER_JWT_TTL", default_value = "24h", value_parser = humantime::parse_duration)]
+    #[arg(long = "jwt-ttl", env = "USHER_JWT_TTL", value_name = "USHER_JWT_TTL", default_value = "24h", value_parser = DURATION)]
     pub token_ttl: Duration,
     /// PEM file (PKCS#8) of the P-256 key that signs reservation tokens; replicas must share
     /// it. Unset generates a key at start (fine for one node).
@@ -554,7 +666,7 @@ pub struct AuthSettings {
     #[arg(long = "login-max-failures", env = "USHER_LOGIN_MAX_FAILURES", value_name = "USHER_LOGIN_MAX_FAILURES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub login_max_failures: u32,
     /// The window of USHER_LOGIN_MAX_FAILURES, from an account's first failed login.
-    #[arg(long = "login-failure-window", env = "USHER_LOGIN_FAILURE_WINDOW", value_name = "USHER_LOGIN_FAILURE_WINDOW", default_value = "15m", value_parser = parse_timeout)]
+    #[arg(long = "login-failure-window", env = "USHER_LOGIN_FAILURE_WINDOW", value_name = "USHER_LOGIN_FAILURE_WINDOW", default_value = "15m", value_parser = TIMEOUT)]
     pub login_failure_window: Duration,
 }
 
@@ -574,7 +686,7 @@ pub struct UpstreamSettings {
     )]
     pub reservation_address: Option<String>,
     /// Deadline of one reservation or inventory call.
-    #[arg(long = "reservation-api-timeout", env = "BACKEND_RESERVATION_API_TIMEOUT", value_name = "BACKEND_RESERVATION_API_TIMEOUT", default_value = "600ms", value_parser = humantime::parse_duration)]
+    #[arg(long = "reservation-api-timeout", env = "BACKEND_RESERVATION_API_TIMEOUT", value_name = "BACKEND_RESERVATION_API_TIMEOUT", default_value = "600ms", value_parser = DURATION)]
     pub reservation_timeout: Duration,
     /// Call the reservation (and inventory) service over TLS.
     #[arg(long = "reservation-api-tls-enabled", env = "BACKEND_RESERVATION_API_TLS_ENABLED", value_name = "BACKEND_RESERVATION_API_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
@@ -594,7 +706,7 @@ pub struct UpstreamSettings {
     )]
     pub payment_address: Option<String>,
     /// Deadline of one payment call.
-    #[arg(long = "payment-api-timeout", env = "BACKEND_PAYMENT_API_TIMEOUT", value_name = "BACKEND_PAYMENT_API_TIMEOUT", default_value = "400ms", value_parser = humantime::parse_duration)]
+    #[arg(long = "payment-api-timeout", env = "BACKEND_PAYMENT_API_TIMEOUT", value_name = "BACKEND_PAYMENT_API_TIMEOUT", default_value = "400ms", value_parser = DURATION)]
     pub payment_timeout: Duration,
     /// Call the payment service over TLS.
     #[arg(long = "payment-api-tls-enabled", env = "BACKEND_PAYMENT_API_TLS_ENABLED", value_name = "BACKEND_PAYMENT_API_TLS_ENABLED", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
@@ -765,7 +877,7 @@ impl Settings {
             )));
         }
         let q = &self.queue;
-        if q.push_interval_ms > q.keepalive_secs * 1_000 {
+        if q.push_interval > q.keepalive {
             return Err(ConfigError(
                 "USHER_PUSH_INTERVAL_MS must not exceed USHER_PUSH_KEEPALIVE_SECS".into(),
             ));
@@ -828,14 +940,10 @@ impl Settings {
 }
 
 impl QueueSettings {
-    pub fn grace(&self) -> Duration {
-        Duration::from_secs(self.grace_secs)
-    }
-
     /// How often a node refreshes the heartbeat of its open sockets: well inside the grace
     /// period, so a crashed node's waiters are reaped about one grace period after the crash.
     pub fn socket_touch_interval(&self) -> Duration {
-        (self.grace() / 4).clamp(Duration::from_millis(250), Duration::from_secs(60))
+        (self.grace / 4).clamp(Duration::from_millis(250), Duration::from_secs(60))
     }
 }
 
@@ -850,5 +958,164 @@ mod tests {
         assert!(!s.matches(b"abd"));
         assert!(!s.matches(b"abcd"));
         assert!(!s.matches(b"ab"));
+    }
+
+    #[test]
+    fn secs_and_ms_settings_take_plain_numbers_in_their_unit_or_whole_units_with_a_unit() {
+        let (grace, tick) = (secs(1, 86_400), millis(10, 10_000));
+        let (s, ms) = (Duration::from_secs, Duration::from_millis);
+        for (setting, raw, value) in [
+            (grace, "90", s(90)),
+            (grace, "90s", s(90)),
+            (grace, "2m", s(120)),
+            (grace, "1h 30m", s(5_400)),
+            (grace, "2000ms", s(2)),
+            (tick, "250", ms(250)),
+            (tick, "250ms", ms(250)),
+            (tick, "2s", s(2)),
+        ] {
+            assert_eq!(setting.parse(raw), Ok(value), "{raw}");
+        }
+        for (setting, raw) in [
+            (grace, "1500ms"),
+            (grace, "ninety"),
+            (grace, "-1"),
+            (grace, ""),
+            (tick, "1500us"),
+        ] {
+            assert!(setting.parse(raw).is_err(), "{raw}");
+        }
+        assert_eq!(
+            grace.parse("1500ms"),
+            Err("must be a whole number of seconds".into())
+        );
+    }
+
+    #[test]
+    fn other_duration_settings_need_a_unit() {
+        assert_eq!(DURATION.parse("600ms"), Ok(Duration::from_millis(600)));
+        assert_eq!(DURATION.parse("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(DURATION.parse("1us"), Ok(Duration::from_micros(1)));
+        // humantime's one unitless form.
+        assert_eq!(DURATION.parse("0"), Ok(Duration::ZERO));
+        assert!(DURATION.parse("5").is_err());
+        assert_eq!(TIMEOUT.parse("10s"), Ok(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn durations_out_of_range_are_refused_with_the_range() {
+        let grace = secs(1, 86_400);
+        assert_eq!(grace.parse("0"), Err("must be from 1s to 86400s".into()));
+        assert!(grace.parse("86401").is_err());
+        assert!(grace.parse("2d").is_err());
+        assert!(grace.parse("99999999999999999999").is_err());
+        assert_eq!(
+            millis(10, 10_000).parse("9ms"),
+            Err("must be from 10ms to 10000ms".into())
+        );
+        assert_eq!(
+            secs_at_least(1).parse("0"),
+            Err("must be at least 1s".into())
+        );
+        assert_eq!(
+            secs_at_least(1).parse("3650d"),
+            Ok(Duration::from_secs(3_650 * 86_400))
+        );
+        assert_eq!(
+            TIMEOUT.parse("50ms"),
+            Err("must be from 100ms to 1h".into())
+        );
+        assert!(TIMEOUT.parse("2h").is_err());
+    }
+
+    fn serve(args: &[&str]) -> Result<Settings, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Serve {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        let argv = ["usher"].iter().chain(args);
+        <Serve as clap::Parser>::try_parse_from(argv).map(|s| s.settings)
+    }
+
+    #[test]
+    fn duration_defaults_are_unchanged() {
+        let s = serve(&[]).unwrap();
+        let q = &s.queue;
+        let secs = Duration::from_secs;
+        let ms = Duration::from_millis;
+        assert_eq!(s.server.drain, secs(5));
+        assert_eq!(
+            [
+                q.entry_window,
+                q.grace,
+                q.heartbeat,
+                q.reservation_ttl,
+                q.session
+            ],
+            [secs(120), secs(120), secs(300), secs(30), secs(300)]
+        );
+        assert_eq!(
+            [q.tick, q.reap_interval, q.push_interval],
+            [ms(100), ms(1_000), ms(1_000)]
+        );
+        assert_eq!(
+            [
+                q.retention,
+                q.keepalive,
+                q.auto_create_idle,
+                q.event_cache_ttl
+            ],
+            [secs(1_800), secs(15), secs(600), secs(30)]
+        );
+        let c = &s.conn;
+        assert_eq!([c.header_read_timeout, c.body_read_timeout], [secs(10); 2]);
+        let w = &s.ws;
+        assert_eq!(
+            [w.ping, w.pong_timeout, w.write_timeout, w.retry_after],
+            [secs(20), secs(20), ms(10_000), ms(2_000)]
+        );
+        assert_eq!(s.rate_limit.window, secs(1));
+        let r = &s.redis;
+        assert_eq!(
+            [r.dial_timeout, r.read_timeout, r.ready_outage],
+            [secs(5), secs(3), secs(10)]
+        );
+        let a = &s.auth;
+        assert_eq!(
+            [a.jwks_ttl, a.token_ttl, a.login_failure_window],
+            [secs(600), secs(86_400), secs(900)]
+        );
+        let u = &s.upstream;
+        assert_eq!(
+            [u.reservation_timeout, u.payment_timeout],
+            [ms(600), ms(400)]
+        );
+    }
+
+    #[test]
+    fn duration_settings_keep_their_forms_and_name_the_variable_when_refused() {
+        let s = serve(&[
+            "--grace-secs",
+            "90",
+            "--tick-ms",
+            "20",
+            "--ws-ping-secs",
+            "1m",
+        ])
+        .unwrap();
+        assert_eq!(s.queue.grace, Duration::from_secs(90));
+        assert_eq!(s.queue.tick, Duration::from_millis(20));
+        assert_eq!(s.ws.ping, Duration::from_secs(60));
+        let s = serve(&["--redis-read-timeout", "250ms"]).unwrap();
+        assert_eq!(s.redis.read_timeout, Duration::from_millis(250));
+        for (flag, bad, var) in [
+            ("--grace-secs", "0", "USHER_GRACE_SECS"),
+            ("--tick-ms", "5", "USHER_TICK_MS"),
+            ("--redis-read-timeout", "3", "REDIS_READ_TIMEOUT"),
+        ] {
+            let err = serve(&[flag, bad]).unwrap_err().to_string();
+            assert!(err.contains(var), "{err}");
+        }
     }
 }

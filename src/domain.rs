@@ -1,9 +1,10 @@
 //! Domain newtypes. Values are parsed once at the edge (HTTP, WebSocket, configuration) and
 //! trusted everywhere inside, so an invalid event id or token cannot reach the queue logic.
+//! Deserialising one (a stored record, a published update) goes through the same `parse`.
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, de};
 use uuid::Uuid;
 
 /// Why a raw value was refused at the edge.
@@ -32,8 +33,21 @@ fn parse_identifier(raw: &str, field: &'static str, max: usize) -> Result<String
     }
 }
 
+/// Deserialises a newtype through its `parse`, so a value read back from the store or from a
+/// published update is held to the same rules as one from the edge.
+fn deserialize_parsed<'de, D, T>(
+    deserializer: D,
+    parse: fn(&str) -> Result<T, ParseError>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = String::deserialize(deserializer)?;
+    parse(&raw).map_err(de::Error::custom)
+}
+
 /// The id of an on-sale event (one queue per event), e.g. `evt_2025_1001`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct EventId(String);
 
@@ -56,6 +70,12 @@ impl EventId {
     }
 }
 
+impl<'de> Deserialize<'de> for EventId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_parsed(deserializer, Self::parse)
+    }
+}
+
 impl fmt::Display for EventId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -63,7 +83,7 @@ impl fmt::Display for EventId {
 }
 
 /// The optional, client-supplied user id of a join (the seed's queue routes are anonymous).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct UserId(String);
 
@@ -71,11 +91,17 @@ impl UserId {
     /// Longest accepted user id.
     pub const MAX_LEN: usize = 128;
 
+    /// A user id that must be present (a stored or published one; at the edge, see
+    /// [`Self::parse_optional`]).
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        parse_identifier(raw, "user_id", Self::MAX_LEN).map(Self)
+    }
+
     /// An empty string means "anonymous" and yields `None`, as in the seed.
     pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, ParseError> {
         match raw {
             None | Some("") => Ok(None),
-            Some(raw) => parse_identifier(raw, "user_id", Self::MAX_LEN).map(|s| Some(Self(s))),
+            Some(raw) => Self::parse(raw).map(Some),
         }
     }
 
@@ -95,6 +121,12 @@ impl UserId {
                 Self(format!("sub:{}", hex::encode(&digest[..16])))
             }
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_parsed(deserializer, Self::parse)
     }
 }
 
@@ -143,7 +175,7 @@ impl Caller {
 }
 
 /// A waiting token: the bearer credential of one place in one queue (a UUIDv4, as in the seed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct WaitingToken(Uuid);
 
@@ -159,6 +191,12 @@ impl WaitingToken {
         Uuid::parse_str(raw)
             .map(Self)
             .map_err(|_| ParseError::NotUuid("waiting token"))
+    }
+}
+
+impl<'de> Deserialize<'de> for WaitingToken {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_parsed(deserializer, Self::parse)
     }
 }
 
@@ -210,5 +248,57 @@ mod tests {
         let t = WaitingToken::new();
         assert_eq!(WaitingToken::parse(&t.to_string()), Ok(t));
         assert!(WaitingToken::parse("nope").is_err());
+    }
+
+    /// `value` as a JSON string.
+    fn json(value: &str) -> String {
+        serde_json::to_string(value).unwrap()
+    }
+
+    #[test]
+    fn deserialised_event_ids_are_parsed() {
+        let id: EventId = serde_json::from_str(&json("evt_2025_1001")).unwrap();
+        assert_eq!(id.as_str(), "evt_2025_1001");
+        for bad in ["", "a b", &"x".repeat(65)] {
+            assert!(
+                serde_json::from_str::<EventId>(&json(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+        assert!(serde_json::from_str::<EventId>("42").is_err());
+    }
+
+    #[test]
+    fn deserialised_user_ids_are_parsed() {
+        let id: UserId = serde_json::from_str(&json("alice")).unwrap();
+        assert_eq!(id.as_str(), "alice");
+        let subject = UserId::of_subject("someone@example.com");
+        let back: UserId = serde_json::from_str(&serde_json::to_string(&subject).unwrap()).unwrap();
+        assert_eq!(back, subject);
+        for bad in ["", "u/1", &"x".repeat(129)] {
+            assert!(
+                serde_json::from_str::<UserId>(&json(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+        // Absent stays anonymous; present must be a user id.
+        assert_eq!(
+            serde_json::from_str::<Option<UserId>>("null").unwrap(),
+            None
+        );
+        assert!(serde_json::from_str::<Option<UserId>>(&json("")).is_err());
+    }
+
+    #[test]
+    fn deserialised_waiting_tokens_are_parsed() {
+        let t = WaitingToken::new();
+        let back: WaitingToken = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
+        for bad in ["", "nope", "123"] {
+            assert!(
+                serde_json::from_str::<WaitingToken>(&json(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 }

@@ -44,7 +44,7 @@ impl Server {
     /// Binds the listener, starts the ticker and serves, on Redis when `REDIS_ADDRESS` is set
     /// and on the embedded store otherwise. Port 0 picks a free port.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
-        let retention = Duration::from_secs(settings.queue.retention_secs);
+        let retention = settings.queue.retention;
         let store: Arc<dyn Store> = if settings.redis.address.is_some() {
             Arc::new(
                 RedisStore::connect(&settings.redis, retention)
@@ -92,10 +92,10 @@ impl Server {
         let hub = Hub::new(
             store.clone(),
             HubSettings {
-                push_interval: Duration::from_millis(q.push_interval_ms),
-                keepalive: Duration::from_secs(q.keepalive_secs),
+                push_interval: q.push_interval,
+                keepalive: q.keepalive,
                 touch_interval: q.socket_touch_interval(),
-                grace: q.grace(),
+                grace: q.grace,
                 idle_ttl: CHANNEL_IDLE_TTL,
             },
             metrics.clone(),
@@ -136,10 +136,7 @@ impl Server {
             q.clone(),
             metrics.clone(),
         );
-        let readiness = Readiness::watch(
-            store.health(),
-            Duration::from_secs(settings.redis.ready_outage_secs),
-        );
+        let readiness = Readiness::watch(store.health(), settings.redis.ready_outage);
         let webhook_url = format!(
             "{}/api/v1/webhooks/payment",
             settings.upstream.public_url.clone().unwrap_or_else(|| {
@@ -270,7 +267,9 @@ impl Server {
     /// listener stops after at most `drain`.
     pub async fn shutdown(self, drain: Duration) {
         self.app.draining.store(true, Ordering::Relaxed);
-        self.app.hub.drain(self.app.settings.ws.retry_after_ms);
+        self.app
+            .hub
+            .drain(self.app.settings.ws.retry_after.as_millis() as u64);
         let deadline = tokio::time::Instant::now() + drain;
         while self.app.metrics.ws_connections.get() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -283,7 +282,7 @@ impl Server {
 
 /// Runs a node until SIGINT or SIGTERM, then shuts it down gracefully.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let drain = Duration::from_secs(settings.server.drain_secs);
+    let drain = settings.server.drain;
     let server = Server::start(settings).await?;
     crate::shutdown::signal().await;
     info!("shutting down: draining sockets");

@@ -58,7 +58,10 @@ async fn state(store: &dyn Store, token: WaitingToken) -> WaiterState {
     store.status(token, None).await.unwrap().unwrap().state
 }
 
-const LIMITS: AdmitLimits = AdmitLimits { max_batch: 10_000 };
+const LIMITS: AdmitLimits = AdmitLimits {
+    max_batch: 10_000,
+    max_freed: 10_000,
+};
 
 pub async fn joins_issue_consecutive_sequence_numbers_and_exact_positions(store: Arc<dyn Store>) {
     let e = open(&*store, "evt_seq").await;
@@ -160,7 +163,13 @@ pub async fn admission_respects_pause_max_active_and_the_batch_limit(store: Arc<
     store.update_config(&e, &capped, &config()).await.unwrap();
     assert_eq!(
         store
-            .admit(&e, AdmitLimits { max_batch: 1 })
+            .admit(
+                &e,
+                AdmitLimits {
+                    max_batch: 1,
+                    ..LIMITS
+                },
+            )
             .await
             .unwrap()
             .admitted,
@@ -201,6 +210,59 @@ pub async fn unused_entry_windows_lapse_and_free_their_slot(store: Arc<dyn Store
         store.snapshot(&e).await.unwrap().unwrap().counters.lapsed,
         1
     );
+}
+
+pub async fn lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps(
+    store: Arc<dyn Store>,
+) {
+    let e = event("evt_lapse_many");
+    let defaults = EventConfig {
+        burst: 7,
+        entry_window_secs: 1,
+        ..config()
+    };
+    store
+        .update_config(&e, &ConfigPatch::default(), &defaults)
+        .await
+        .unwrap();
+    let mut admitted = Vec::new();
+    for _ in 0..7 {
+        admitted.push(join(&*store, &e).await.0);
+    }
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 7);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let mut rx = store.subscribe(&e).await.unwrap();
+    let limits = AdmitLimits {
+        max_freed: 3,
+        ..LIMITS
+    };
+    let mut steps = Vec::new();
+    for _ in 0..4 {
+        let outcome = store.admit(&e, limits).await.unwrap();
+        steps.push((outcome.lapsed, outcome.active));
+        if outcome.active > 0 {
+            assert!(
+                store.live_events().await.unwrap().contains(&e),
+                "slots still to free keep the event live"
+            );
+        }
+    }
+    assert_eq!(steps, vec![(3, 4), (3, 1), (1, 0), (0, 0)]);
+    let mut published = Vec::new();
+    for _ in 0..3 {
+        match rx.recv().await.unwrap().change {
+            Change::Step { lapsed, .. } => published.extend(lapsed),
+            other => panic!("expected a step, got {other:?}"),
+        }
+    }
+    published.sort();
+    admitted.sort();
+    assert_eq!(published, admitted, "each lapsed once, none lost");
+    for token in admitted {
+        assert_eq!(state(&*store, token).await, WaiterState::Expired);
+    }
+    let snap = store.snapshot(&e).await.unwrap().unwrap();
+    assert_eq!((snap.counters.lapsed, snap.active), (7, 0));
 }
 
 pub async fn leaving_departs_and_the_departure_is_published(store: Arc<dyn Store>) {
@@ -680,6 +742,7 @@ macro_rules! conformance {
                 admission_takes_the_burst_in_sequence_order_and_publishes_the_step,
                 admission_respects_pause_max_active_and_the_batch_limit,
                 unused_entry_windows_lapse_and_free_their_slot,
+                lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
                 leaving_departs_and_the_departure_is_published,
                 reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
                 enter_grants_once_and_only_after_admission,

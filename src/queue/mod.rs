@@ -235,7 +235,7 @@ impl QueueService {
             event: event.clone(),
             user,
             token,
-            heartbeat_ms: self.settings.heartbeat_secs * 1_000,
+            heartbeat_ms: self.settings.heartbeat.as_millis() as u64,
             max_waiting: self.settings.max_queue_len,
             claim: Some(claim),
             memo: rate.to_memo(),
@@ -289,8 +289,7 @@ impl QueueService {
 
     /// The token's status; a REST heartbeat.
     pub async fn status(&self, token: WaitingToken) -> Result<QueueStatus, QueueError> {
-        let keep = Duration::from_secs(self.settings.heartbeat_secs);
-        let record = self.record(token, keep).await?;
+        let record = self.record(token, self.settings.heartbeat).await?;
         match record.state {
             WaiterState::Expired => return Err(QueueError::TokenExpired),
             WaiterState::Left => return Err(QueueError::TokenLeft),
@@ -306,10 +305,11 @@ impl QueueService {
     /// whose id the store records.
     pub async fn enter(&self, token: WaitingToken) -> Result<Granted, QueueError> {
         let grant = Uuid::new_v4().to_string();
-        let session_ms = self.settings.session_secs * 1_000;
+        let session_ms = self.settings.session.as_millis() as u64;
         match self.store.enter(token, &grant, session_ms).await? {
             EnterOutcome::Granted(record) => {
-                let ttl_sec = self.settings.reservation_ttl_secs;
+                // Whole seconds, at most an hour: parsed so.
+                let ttl_sec = self.settings.reservation_ttl.as_secs() as u32;
                 let reservation_token = self
                     .tokens
                     .issue(

@@ -19,7 +19,8 @@ use crate::store::{AdmitLimits, QueueStore, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
-/// Most waiters one reap call expires (the rest go in the next round).
+/// Most waiters one reap call expires, and most active slots (lapsed entry windows, ended
+/// sessions) one admission step frees; the rest go in the next round.
 const REAP_BATCH: usize = 10_000;
 
 /// Runs the admission ticker and the reaper until `shutdown` turns true. `new_event` makes the
@@ -31,15 +32,16 @@ pub async fn run(
     new_event: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut tick = tokio::time::interval(Duration::from_millis(settings.tick_ms));
-    let mut reap = tokio::time::interval(Duration::from_millis(settings.reap_interval_ms));
+    let mut tick = tokio::time::interval(settings.tick);
+    let mut reap = tokio::time::interval(settings.reap_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     reap.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let limits = AdmitLimits {
         max_batch: settings.max_batch,
+        max_freed: REAP_BATCH,
     };
     // With USHER_AUTO_CREATE_EVENTS, events joins opened for unknown ids are deleted once idle.
-    let idle = Duration::from_secs(settings.auto_create_idle_secs);
+    let idle = settings.auto_create_idle;
     let mut sweep =
         tokio::time::interval((idle / 2).clamp(Duration::from_secs(1), Duration::from_secs(60)));
     sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

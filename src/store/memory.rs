@@ -448,9 +448,13 @@ impl QueueStore for MemoryStore {
             return Ok(AdmitOutcome::default());
         };
 
-        // Free the slots of admitted users whose window ended, and of finished sessions.
+        // Free the slots of admitted users whose window ended, and of finished sessions: as
+        // many as the limit allows, the rest in the next steps.
         let mut lapsed = Vec::new();
-        while let Some(&(until, token)) = ev.active.first() {
+        for _ in 0..limits.max_freed {
+            let Some(&(until, token)) = ev.active.first() else {
+                break;
+            };
             if until > now {
                 break;
             }

@@ -70,7 +70,8 @@ impl EventConfig {
             rate_per_sec: settings.rate,
             burst: settings.burst,
             max_active: settings.max_active,
-            entry_window_secs: settings.entry_window_secs,
+            // Whole seconds, at most a day: parsed so.
+            entry_window_secs: settings.entry_window.as_secs() as u32,
             paused: false,
         }
     }
@@ -230,6 +231,9 @@ pub enum EnterOutcome {
 pub struct AdmitLimits {
     /// Most waiters one step may admit, whatever the bucket holds.
     pub max_batch: u32,
+    /// Most active slots (of lapsed entry windows and ended sessions) one step frees, so that
+    /// a step stays short however many lapse at once; the rest are freed by the next steps.
+    pub max_freed: usize,
 }
 
 /// Result of [`Store::admit`].
@@ -471,7 +475,7 @@ pub trait QueueStore: Send + Sync + 'static {
     async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome>;
 
     /// One admission step of the event's ticker: frees slots of admitted users whose entry
-    /// window ended, refills the token bucket by the store's clock, admits the next waiters in
+    /// window ended (up to `limits.max_freed`), refills the token bucket by the store's clock, admits the next waiters in
     /// sequence order (bounded by the bucket, `max_active` and `limits`), publishes the step.
     /// Safe to call from any number of nodes at once: nothing is admitted twice or lost.
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome>;
@@ -637,5 +641,28 @@ mod tests {
         h.record(5_100, 0);
         assert_eq!(h.since_ms, Some(5_000));
         assert_eq!(h.buckets, VecDeque::from(vec![(3_000, 2), (5_000, 1)]));
+    }
+
+    #[test]
+    fn published_updates_load_and_an_invalid_token_in_one_is_refused() {
+        let token = WaitingToken::new();
+        // As lua/admit.lua and lua/notify.lua write them.
+        let step = |lapsed: &str| {
+            format!(
+                r#"{{"version":7,"at_ms":5,"change":{{"kind":"step","head":3,"admitted":1,"next_seq":9,"lapsed":["{lapsed}"],"active":2,"entry_window_secs":60}}}}"#
+            )
+        };
+        let update: EventUpdate = serde_json::from_str(&step(&token.to_string())).unwrap();
+        assert!(matches!(update.change, Change::Step { lapsed, .. } if lapsed == vec![token]));
+        assert!(serde_json::from_str::<EventUpdate>(&step("not-a-token")).is_err());
+        let notice = |token: &str| {
+            format!(
+                r#"{{"version":8,"at_ms":6,"change":{{"kind":"notice","token":{token},"notice":{{"payment":{{}}}}}}}}"#
+            )
+        };
+        let update: EventUpdate = serde_json::from_str(&notice(&format!("\"{token}\""))).unwrap();
+        assert!(matches!(update.change, Change::Notice { token: Some(t), .. } if t == token));
+        assert!(serde_json::from_str::<EventUpdate>(&notice("null")).is_ok());
+        assert!(serde_json::from_str::<EventUpdate>(&notice("\"\"")).is_err());
     }
 }

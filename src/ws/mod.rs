@@ -79,7 +79,11 @@ pub async fn upgrade(
             "TOO_MANY_CONNECTIONS",
             "Too many open WebSockets from this address",
         )
-        .with_retry_after(app.settings.ws.retry_after_ms.div_ceil(1_000).max(1))
+        .with_retry_after(
+            (app.settings.ws.retry_after.as_millis() as u64)
+                .div_ceil(1_000)
+                .max(1),
+        )
         .into_response();
     };
     let s = &app.settings.ws;
@@ -128,7 +132,7 @@ async fn session(
             .ws_connects
             .with_label_values(&["over_capacity"])
             .inc();
-        let retry_after_ms = app.settings.ws.retry_after_ms;
+        let retry_after_ms = app.settings.ws.retry_after.as_millis() as u64;
         let reason = if app.draining.load(Ordering::Relaxed) {
             CloseReason::Restarting
         } else {
@@ -150,7 +154,7 @@ async fn session(
                 .ws_connects
                 .with_label_values(&["over_accept_rate"])
                 .inc();
-            let retry_after_ms = app.settings.ws.retry_after_ms;
+            let retry_after_ms = app.settings.ws.retry_after.as_millis() as u64;
             let _ = writer
                 .send(&mut sink, &Push::Reconnect { retry_after_ms }, now_ms())
                 .await;
@@ -230,7 +234,7 @@ async fn open_record(
     let q = app.queue.settings();
     match app
         .queue
-        .record(token, q.grace() + q.socket_touch_interval())
+        .record(token, q.grace + q.socket_touch_interval())
         .await
     {
         Ok(record) => match record.state {
@@ -268,7 +272,7 @@ impl Writer {
     fn new(app: &AppState) -> Self {
         Self {
             seq: 0,
-            write_timeout: Duration::from_millis(app.settings.ws.write_timeout_ms),
+            write_timeout: app.settings.ws.write_timeout,
         }
     }
 
@@ -330,8 +334,8 @@ async fn run(
     kill: Arc<Notify>,
 ) -> Option<CloseReason> {
     let s = &app.settings.ws;
-    let ping_every = Duration::from_secs(s.ping_secs);
-    let pong_timeout = Duration::from_secs(s.pong_timeout_secs);
+    let ping_every = s.ping;
+    let pong_timeout = s.pong_timeout;
     let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
     let mut pong_deadline: Option<Instant> = None;
     let mut strikes = 0u32;

@@ -481,7 +481,8 @@ impl QueueStore for RedisStore {
         }
         inv.arg(limits.max_batch)
             .arg(self.retention_ms)
-            .arg(event.as_str());
+            .arg(event.as_str())
+            .arg(limits.max_freed);
         let mut conn = self.pool.get();
         let r: Vec<u64> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         let (outcome, next_seq) = match r[..] {
