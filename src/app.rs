@@ -22,14 +22,8 @@ pub struct App {
     pub auth: Arc<crate::auth::Authenticator>,
     /// Signs and verifies reservation tokens.
     pub reservation_tokens: Arc<crate::auth::reservation_token::ReservationTokens>,
-    /// The backends' gRPC clients.
-    pub upstream: crate::upstream::Upstreams,
-    /// Where the payment service posts its webhooks (this gateway's own route).
-    pub webhook_url: String,
-    /// The embedded reference backends, when this node runs them.
-    pub backends: Option<Arc<crate::backends::Backends>>,
-    /// Where the embedded backends listen (a loopback port), when this node runs them.
-    pub backends_address: Option<String>,
+    /// Reservations and payments, over the backends.
+    pub purchase: crate::purchase::PurchaseService,
     /// What the store is ("memory", "redis"), for `/readyz` and logs.
     pub store_kind: &'static str,
     /// Event settings and snapshots, for the admin routes.

@@ -10,12 +10,12 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::auth::AuthError;
-use crate::proto::common::v1::ErrorCode;
+use crate::purchase::webhook::WebhookError;
+use crate::purchase::{ConfirmError, IntentError, ProcessError, ReserveError};
 use crate::queue::QueueError;
 use crate::store::StoreError;
 use crate::telemetry::current_trace_id;
-use crate::upstream::{Resource, UpstreamError};
-use tonic::Code;
+use crate::upstream::UpstreamError;
 
 /// An error answer in the seed's envelope.
 #[derive(Debug, Clone)]
@@ -198,45 +198,103 @@ impl From<AuthError> for ApiError {
 
 impl From<UpstreamError> for ApiError {
     fn from(e: UpstreamError) -> Self {
-        match e {
-            UpstreamError::Status {
-                code,
-                message,
-                resource,
-            } => from_status(code, &message, resource),
-            UpstreamError::InBand {
-                code,
-                message,
-                resource,
-            } => from_in_band(code, &message, resource),
+        let (status, name) = e.status_and_code();
+        let message = match &e {
+            UpstreamError::Status { code, message, .. } => {
+                if status.is_server_error() {
+                    tracing::warn!(?code, message, "backend call failed");
+                }
+                message
+            }
+            UpstreamError::InBand { message, .. } => message,
+        };
+        let err = ApiError::new(status, name, upstream_message(message, status));
+        match &e {
+            UpstreamError::Status { .. } if status == StatusCode::SERVICE_UNAVAILABLE => {
+                err.with_retry_after(1)
+            }
+            _ => err,
         }
     }
 }
 
-/// A gRPC failure as an HTTP error.
-fn from_status(code: Code, message: &str, resource: Resource) -> ApiError {
-    let (status, name) = match code {
-        Code::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
-        Code::InvalidArgument | Code::OutOfRange => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
-        Code::AlreadyExists | Code::Aborted => (StatusCode::CONFLICT, "CONFLICT"),
-        Code::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
-        Code::PermissionDenied => (StatusCode::FORBIDDEN, "FORBIDDEN"),
-        Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
-        Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
-        Code::DeadlineExceeded | Code::Cancelled => {
-            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+impl From<ReserveError> for ApiError {
+    fn from(e: ReserveError) -> Self {
+        use ReserveError::*;
+        let message = e.to_string();
+        match e {
+            MissingEventId => Self::bad_request("MISSING_EVENT_ID", message),
+            MissingSeats => Self::bad_request("MISSING_SEATS", message),
+            TooManySeats => Self::invalid_request(message),
+            TokenRequired => {
+                Self::new(StatusCode::FORBIDDEN, "RESERVATION_TOKEN_REQUIRED", message)
+            }
+            InvalidToken | TokenForAnotherEvent => {
+                Self::new(StatusCode::FORBIDDEN, "INVALID_RESERVATION_TOKEN", message)
+            }
+            TokenInUse => Self::new(StatusCode::CONFLICT, "RESERVATION_TOKEN_IN_USE", message),
+            TokenUsed => Self::new(StatusCode::CONFLICT, "RESERVATION_TOKEN_USED", message),
+            Store(e) => e.into(),
+            Upstream(e) => e.into(),
         }
-        Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
-        _ => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
-    };
-    if status.is_server_error() {
-        tracing::warn!(?code, message, "backend call failed");
     }
-    let err = ApiError::new(status, name, upstream_message(message, status));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        err.with_retry_after(1)
-    } else {
-        err
+}
+
+impl From<ConfirmError> for ApiError {
+    fn from(e: ConfirmError) -> Self {
+        match e {
+            ConfirmError::MissingPaymentIntentId => {
+                Self::bad_request("MISSING_PAYMENT_INTENT_ID", e.to_string())
+            }
+            ConfirmError::Upstream(e) => e.into(),
+        }
+    }
+}
+
+impl From<IntentError> for ApiError {
+    fn from(e: IntentError) -> Self {
+        use IntentError::*;
+        let message = e.to_string();
+        match e {
+            MissingReservationId => Self::bad_request("MISSING_RESERVATION_ID", message),
+            InvalidAmount => Self::bad_request("INVALID_AMOUNT", message),
+            InvalidScenario => Self::bad_request("INVALID_SCENARIO", message),
+            AmountMismatch { .. } => Self::bad_request("AMOUNT_MISMATCH", message),
+            Upstream(e) => e.into(),
+        }
+    }
+}
+
+impl From<ProcessError> for ApiError {
+    fn from(e: ProcessError) -> Self {
+        use ProcessError::*;
+        let message = e.to_string();
+        match e {
+            MissingPaymentIntentId => Self::bad_request("MISSING_PAYMENT_INTENT_ID", message),
+            InvalidAction => Self::bad_request("INVALID_ACTION", message),
+            Upstream(e) => e.into(),
+        }
+    }
+}
+
+impl From<WebhookError> for ApiError {
+    fn from(e: WebhookError) -> Self {
+        use WebhookError::*;
+        let message = e.to_string();
+        match e {
+            MissingSignature | BadSignature => {
+                Self::new(StatusCode::UNAUTHORIZED, "INVALID_SIGNATURE", message)
+            }
+            Stale => Self::new(StatusCode::UNAUTHORIZED, "STALE_WEBHOOK", message),
+            InvalidBody(_) | UnexpectedStatus(_) => Self::invalid_request(message),
+            ReservationMismatch => Self::new(
+                StatusCode::CONFLICT,
+                "PAYMENT_RESERVATION_MISMATCH",
+                message,
+            ),
+            Store(e) => e.into(),
+            Upstream(e) => e.into(),
+        }
     }
 }
 
@@ -248,39 +306,6 @@ fn upstream_message(message: &str, status: StatusCode) -> String {
         s if s.is_server_error() => "The backend failed".into(),
         _ => message.to_owned(),
     }
-}
-
-/// An in-band business error (`common.v1.Error`) as an HTTP error.
-fn from_in_band(code: ErrorCode, message: &str, resource: Resource) -> ApiError {
-    let (status, name) = match code {
-        ErrorCode::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
-        ErrorCode::Unauthenticated | ErrorCode::Unauthorized => {
-            (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED")
-        }
-        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "ACCESS_DENIED"),
-        ErrorCode::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
-        ErrorCode::IdempotencyRequired => (StatusCode::BAD_REQUEST, "IDEMPOTENCY_REQUIRED"),
-        ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
-        ErrorCode::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
-        ErrorCode::InventoryConflict => (StatusCode::CONFLICT, "INVENTORY_CONFLICT"),
-        ErrorCode::InsufficientInventory => (StatusCode::CONFLICT, "INSUFFICIENT_INVENTORY"),
-        ErrorCode::ReservationExpired => (StatusCode::CONFLICT, "RESERVATION_EXPIRED"),
-        ErrorCode::ConcurrentModification => (StatusCode::CONFLICT, "CONCURRENT_MODIFICATION"),
-        ErrorCode::PaymentNotApproved => (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED"),
-        ErrorCode::FailedPrecondition => (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION"),
-        ErrorCode::RateLimited | ErrorCode::QuotaExceeded => {
-            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
-        }
-        ErrorCode::Timeout | ErrorCode::UpstreamTimeout => {
-            (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
-        }
-        ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
-        ErrorCode::Unspecified
-        | ErrorCode::Internal
-        | ErrorCode::UpstreamError
-        | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
-    };
-    ApiError::new(status, name, upstream_message(message, status))
 }
 
 /// `axum::Json` with rejections in the seed's envelope.
@@ -377,24 +402,35 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::common::v1::ErrorCode;
+    use crate::upstream::Resource;
+    use tonic::Code;
+
+    fn status(code: Code, resource: Resource) -> UpstreamError {
+        UpstreamError::Status {
+            code,
+            message: "backend says".into(),
+            resource,
+        }
+    }
 
     #[test]
     fn codes_map_explicitly() {
-        let e = from_status(Code::DeadlineExceeded, "slow", Resource::Reservation);
+        let e = ApiError::from(status(Code::DeadlineExceeded, Resource::Reservation));
         assert_eq!(
             (e.status, e.code),
             (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
         );
-        let e = from_status(Code::NotFound, "x", Resource::Payment);
+        let e = ApiError::from(status(Code::NotFound, Resource::Payment));
         assert_eq!(
             (e.status, e.code),
             (StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND")
         );
-        let e = from_in_band(
-            ErrorCode::PaymentNotApproved,
-            "pending",
-            Resource::Reservation,
-        );
+        let e = ApiError::from(UpstreamError::InBand {
+            code: ErrorCode::PaymentNotApproved,
+            message: "pending".into(),
+            resource: Resource::Reservation,
+        });
         assert_eq!(
             (e.status, e.code),
             (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")

@@ -61,6 +61,7 @@ pub mod metrics;
 pub mod net;
 pub mod proto;
 pub mod protocol;
+pub mod purchase;
 pub mod queue;
 pub mod server;
 pub mod shutdown;

@@ -1,11 +1,103 @@
-//! The WebSocket protocol: JSON text frames. Every server message carries `type`, a
-//! per-connection increasing `seq` and `server_time` (ms since the Unix epoch, when the message
-//! was produced); close codes tell the client whether, and when, to reconnect.
+//! The wire protocol: every message usher sends a waiter's WebSocket, and the bodies shared with
+//! REST. JSON text frames; every server message carries `type`, a per-connection increasing
+//! `seq` and `server_time` (ms since the Unix epoch, when the message was produced); close codes
+//! tell the client whether, and when, to reconnect.
+//!
+//! The purchase outcomes ([`Notice`]) travel from the node that learnt them to the node that
+//! holds the buyer's socket over the store's update bus, typed all the way.
 
 use serde::{Deserialize, Serialize};
 
-use crate::queue::status::QueueStatus;
-use crate::store::Notice;
+/// The seed's status fields followed by usher's additive ones.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueStatus {
+    /// `waiting`, `ready` (admitted, may enter) or `entered`.
+    pub status: &'static str,
+    /// 1-based place in the queue; 0 once admitted.
+    pub position: u64,
+    pub eta_sec: u64,
+    /// Seconds since joining.
+    pub waiting_time: u64,
+    pub ready_for_entry: bool,
+    pub eta_range: [u64; 2],
+    pub confidence: f64,
+    /// Admissions per second the ETA is based on.
+    pub admission_rate: f64,
+    pub total_waiting: u64,
+    /// When a client without a WebSocket should poll again.
+    pub poll_after_ms: u64,
+    pub paused: bool,
+    /// Admitted waiters must call enter before this instant (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_deadline: Option<u64>,
+    /// When the waiter was admitted (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admitted_at: Option<u64>,
+}
+
+/// A purchase outcome for a buyer's socket (or, sold out, for every socket of an event).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    Reservation(ReservationNotice),
+    Payment(PaymentNotice),
+    /// Every seat of the event is sold: nobody waiting can buy any more.
+    SoldOut(SoldOutNotice),
+}
+
+/// What happened to a reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReservationOutcome {
+    /// Paid and confirmed: the seats are sold to the buyer (`order_id` is set).
+    Confirmed,
+    /// The payment completed but the reservation could not be confirmed (`reason` says why;
+    /// a payment for a hold that had expired is refunded).
+    NotConfirmed,
+    /// The payment failed: the hold is released.
+    Failed,
+    /// The hold expired before it was paid.
+    Expired,
+}
+
+/// A `reservation` message: a reservation of this buyer changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReservationNotice {
+    pub reservation_id: String,
+    pub status: ReservationOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_intent_id: Option<String>,
+    /// The error code behind `NOT_CONFIRMED`, `FAILED` or `EXPIRED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What happened to a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PaymentOutcome {
+    Completed,
+    Failed,
+    /// Paid after its reservation ended: the money is returned.
+    Refunded,
+}
+
+/// A `payment` message: a payment of this buyer was settled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentNotice {
+    pub payment_intent_id: String,
+    pub status: PaymentOutcome,
+    pub reservation_id: String,
+}
+
+/// A `sold_out` message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SoldOutNotice {
+    pub event_id: String,
+    pub remaining: u64,
+}
 
 impl From<Notice> for Push {
     fn from(n: Notice) -> Self {
@@ -42,11 +134,11 @@ pub enum Push {
     /// The store is reachable again.
     Recovered {},
     /// A reservation of this buyer changed (confirmed with its order id, failed, ...).
-    Reservation(serde_json::Value),
+    Reservation(ReservationNotice),
     /// A payment of this buyer was settled.
-    Payment(serde_json::Value),
+    Payment(PaymentNotice),
     /// Every seat of the event is sold.
-    SoldOut(serde_json::Value),
+    SoldOut(SoldOutNotice),
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.

@@ -24,6 +24,7 @@ use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::net::listener::{Listener, PerAddress, connection_cap};
 use crate::net::rate_limit::RateLimit;
+use crate::purchase::{PurchaseService, backend_events};
 use crate::queue::{QueueService, ticker};
 use crate::store::{MemoryStore, RedisStore, Store};
 use crate::upstream::{InventoryDirectory, Upstreams};
@@ -35,6 +36,9 @@ const CHANNEL_IDLE_TTL: Duration = Duration::from_secs(60);
 pub struct Server {
     addr: SocketAddr,
     app: AppState,
+    /// The embedded reference backends and where they listen (a loopback port), when this
+    /// node runs them.
+    backends: Option<(Arc<Backends>, String)>,
     shutdown: watch::Sender<bool>,
     http: JoinHandle<std::io::Result<()>>,
     ticker: JoinHandle<()>,
@@ -148,13 +152,25 @@ impl Server {
                 format!("http://{host}:{}", addr.port())
             })
         );
+        let purchase = PurchaseService::new(
+            upstream,
+            reservation_tokens.clone(),
+            store.clone(),
+            store.clone(),
+            webhook_url,
+            settings.backends.webhook_secret.clone(),
+        );
+        if let Some((backends, ..)) = &backends {
+            tokio::spawn(backend_events::run(
+                purchase.clone(),
+                backends.clone(),
+                rx.clone(),
+            ));
+        }
         let app = Arc::new(App {
             auth,
             reservation_tokens,
-            upstream,
-            webhook_url,
-            backends_address: backends.as_ref().map(|(_, a, _)| a.clone()),
-            backends: backends.map(|(b, ..)| b),
+            purchase,
             readiness,
             ws_slots: Arc::new(Semaphore::new(ws_cap as usize)),
             ws_accept: governor::RateLimiter::direct(governor::Quota::per_second(
@@ -189,13 +205,6 @@ impl Server {
             app.hub.new_event.clone(),
             rx.clone(),
         ));
-        if let Some(backends) = app.backends.clone() {
-            tokio::spawn(http::reservations::push_backend_events(
-                app.clone(),
-                backends,
-                rx.clone(),
-            ));
-        }
         if let Some(bind) = app.settings.server.metrics_bind {
             let metrics_listener = TcpListener::bind(bind)
                 .await
@@ -219,6 +228,7 @@ impl Server {
         Ok(Self {
             addr,
             app,
+            backends: backends.map(|(b, address, _)| (b, address)),
             shutdown,
             http,
             ticker,
@@ -261,6 +271,16 @@ impl Server {
     /// The application state (for tests and embedding).
     pub fn app(&self) -> &AppState {
         &self.app
+    }
+
+    /// The embedded reference backends, when this node runs them.
+    pub fn backends(&self) -> Option<&Arc<Backends>> {
+        self.backends.as_ref().map(|(b, _)| b)
+    }
+
+    /// Where the embedded backends listen, when this node runs them.
+    pub fn backends_address(&self) -> Option<&str> {
+        self.backends.as_ref().map(|(_, a)| a.as_str())
     }
 
     /// Graceful stop: readiness fails, sockets get a reconnect hint and a close, then the

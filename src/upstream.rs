@@ -9,6 +9,7 @@
 
 use std::time::{Duration, Instant};
 
+use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
@@ -267,6 +268,66 @@ pub enum UpstreamError {
 }
 
 impl UpstreamError {
+    /// The HTTP status and the seed's error code this failure is answered with.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match *self {
+            UpstreamError::Status { code, resource, .. } => match code {
+                Code::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+                Code::InvalidArgument | Code::OutOfRange => {
+                    (StatusCode::BAD_REQUEST, "INVALID_REQUEST")
+                }
+                Code::AlreadyExists | Code::Aborted => (StatusCode::CONFLICT, "CONFLICT"),
+                Code::FailedPrecondition => {
+                    (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION")
+                }
+                Code::PermissionDenied => (StatusCode::FORBIDDEN, "FORBIDDEN"),
+                Code::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED"),
+                Code::ResourceExhausted => (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+                Code::DeadlineExceeded | Code::Cancelled => {
+                    (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+                }
+                Code::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+                _ => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+            },
+            UpstreamError::InBand { code, resource, .. } => match code {
+                ErrorCode::NotFound => (StatusCode::NOT_FOUND, resource.not_found()),
+                ErrorCode::Unauthenticated | ErrorCode::Unauthorized => {
+                    (StatusCode::UNAUTHORIZED, "UNAUTHENTICATED")
+                }
+                ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "ACCESS_DENIED"),
+                ErrorCode::InvalidArgument => (StatusCode::BAD_REQUEST, "INVALID_REQUEST"),
+                ErrorCode::IdempotencyRequired => (StatusCode::BAD_REQUEST, "IDEMPOTENCY_REQUIRED"),
+                ErrorCode::IdempotencyConflict => (StatusCode::CONFLICT, "IDEMPOTENCY_CONFLICT"),
+                ErrorCode::AlreadyExists => (StatusCode::CONFLICT, "ALREADY_EXISTS"),
+                ErrorCode::InventoryConflict => (StatusCode::CONFLICT, "INVENTORY_CONFLICT"),
+                ErrorCode::InsufficientInventory => {
+                    (StatusCode::CONFLICT, "INSUFFICIENT_INVENTORY")
+                }
+                ErrorCode::ReservationExpired => (StatusCode::CONFLICT, "RESERVATION_EXPIRED"),
+                ErrorCode::ConcurrentModification => {
+                    (StatusCode::CONFLICT, "CONCURRENT_MODIFICATION")
+                }
+                ErrorCode::PaymentNotApproved => {
+                    (StatusCode::PRECONDITION_FAILED, "PAYMENT_NOT_APPROVED")
+                }
+                ErrorCode::FailedPrecondition => {
+                    (StatusCode::PRECONDITION_FAILED, "FAILED_PRECONDITION")
+                }
+                ErrorCode::RateLimited | ErrorCode::QuotaExceeded => {
+                    (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
+                }
+                ErrorCode::Timeout | ErrorCode::UpstreamTimeout => {
+                    (StatusCode::GATEWAY_TIMEOUT, "UPSTREAM_TIMEOUT")
+                }
+                ErrorCode::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "UPSTREAM_UNAVAILABLE"),
+                ErrorCode::Unspecified
+                | ErrorCode::Internal
+                | ErrorCode::UpstreamError
+                | ErrorCode::DataCorruption => (StatusCode::BAD_GATEWAY, "UPSTREAM_ERROR"),
+            },
+        }
+    }
+
     /// The backend's business error code, when it answered with one.
     pub fn in_band_code(&self) -> Option<ErrorCode> {
         match self {

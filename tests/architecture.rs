@@ -20,18 +20,20 @@ const STACK: &[&str] = &[
     "telemetry",
     // The reference backends this node may embed.
     "backends",
+    // The wire protocol: WebSocket messages, the status payload, purchase notices.
+    "protocol",
     // The storage contract and its implementations.
     "store",
     // Who is calling.
     "auth",
     // Queue rules, once, above the store.
     "queue",
-    // The WebSocket messages.
-    "protocol",
     // The per-node fan-out.
     "hub",
     // The backends' gRPC clients.
     "upstream",
+    // Reservations and payments over them.
+    "purchase",
     // The seed's error envelope, and every error mapped to it.
     "error",
     // Connections: listener, per-client limits.

@@ -7,6 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use usher::domain::{EventId, Seq, UserId, WaitingToken};
+use usher::protocol::{
+    PaymentNotice, PaymentOutcome, ReservationNotice, ReservationOutcome, SoldOutNotice,
+};
 use usher::store::*;
 
 fn event(name: &str) -> EventId {
@@ -676,10 +679,22 @@ pub async fn notices_are_published_in_order_with_the_next_version(store: Arc<dyn
     let (token, ..) = join(&*store, &e).await;
     let mut rx = store.subscribe(&e).await.unwrap();
     let before = store.snapshot(&e).await.unwrap().unwrap().version;
-    let held =
-        Notice::Reservation(serde_json::json!({"status": "HOLD", "reservation_id": "rsv_1"}));
-    let paid = Notice::Payment(serde_json::json!({"status": "COMPLETED", "amount": 150_000}));
-    let sold_out = Notice::SoldOut(serde_json::json!({"event_id": "evt_notice"}));
+    let held = Notice::Reservation(ReservationNotice {
+        reservation_id: "rsv_1".into(),
+        status: ReservationOutcome::Confirmed,
+        order_id: Some("ord_1".into()),
+        payment_intent_id: Some("pay_1".into()),
+        reason: None,
+    });
+    let paid = Notice::Payment(PaymentNotice {
+        payment_intent_id: "pay_1".into(),
+        status: PaymentOutcome::Completed,
+        reservation_id: "rsv_1".into(),
+    });
+    let sold_out = Notice::SoldOut(SoldOutNotice {
+        event_id: "evt_notice".into(),
+        remaining: 0,
+    });
     store.notify(&e, Some(token), &held).await.unwrap();
     store.notify(&e, Some(token), &paid).await.unwrap();
     store.notify(&e, None, &sold_out).await.unwrap();

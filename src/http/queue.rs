@@ -11,7 +11,7 @@ use super::AppState;
 use super::idempotency::{InFlightWait, replayed};
 use crate::domain::{EventId, ParseError, UserId};
 use crate::error::{ApiError, ApiJson, ApiQuery};
-use crate::queue::status::QueueStatus;
+use crate::protocol::QueueStatus;
 use crate::queue::{Granted, Join, QueueError, parse_token};
 use crate::store::IdempotencyClaim;
 

@@ -12,9 +12,9 @@ use super::{Conn, HubSettings};
 use crate::clock::Clock;
 use crate::domain::{EventId, Seq, WaitingToken};
 use crate::metrics::Metrics;
+use crate::protocol::QueueStatus;
 use crate::protocol::{CloseReason, ExpiredReason, Push};
 use crate::queue::eta::Rate;
-use crate::queue::status::QueueStatus;
 use crate::queue::view::{EventView, Gap};
 use crate::store::{Change, DepartReason, EventSnapshot, EventUpdate, WaiterRecord, WaiterState};
 

@@ -44,12 +44,12 @@ use tracing::warn;
 use crate::clock::Clock;
 use crate::domain::{EventId, WaitingToken};
 use crate::metrics::Metrics;
+use crate::protocol::QueueStatus;
 use crate::queue::LocalViews;
 use crate::queue::eta::Rate;
-use crate::queue::status::QueueStatus;
 use crate::queue::view::EventView;
 use crate::store::{
-    Notice, QueueStore, Store, StoreError, StoreResult, Touch, UpdateBus, WaiterRecord, WaiterState,
+    QueueStore, Store, StoreError, StoreResult, Touch, UpdateBus, WaiterRecord, WaiterState,
 };
 
 /// Timing of the hub's work.
@@ -212,22 +212,6 @@ impl Hub {
                 warn!(error = %e, "could not start the grace period of a closed socket");
             }
         }
-    }
-
-    /// Pushes purchase outcomes to a waiter's socket, on whichever node holds it; with no
-    /// token, to every socket of the event.
-    pub async fn notify(
-        &self,
-        event: &str,
-        token: Option<WaitingToken>,
-        notices: &[Notice],
-    ) -> StoreResult<()> {
-        let event = EventId::parse(event)
-            .map_err(|_| StoreError::Unavailable(format!("invalid event id {event}")))?;
-        for notice in notices {
-            self.bus.notify(&event, token, notice).await?;
-        }
-        Ok(())
     }
 
     /// Sends every local socket a reconnect hint and closes it (node draining).

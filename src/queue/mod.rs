@@ -22,12 +22,12 @@ use crate::auth::reservation_token::ReservationTokens;
 use crate::config::QueueSettings;
 use crate::domain::{EventId, ParseError, UserId, WaitingToken};
 use crate::metrics::Metrics;
+use crate::protocol::QueueStatus;
 use crate::store::{
     EnterOutcome, EventConfig, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome,
     QueueStore, StoreError, WaiterRecord, WaiterState,
 };
 use eta::Rate;
-use status::QueueStatus;
 
 /// Why a queue operation was refused. Mapped to the seed's error envelope in one place
 /// ([`crate::error`]).

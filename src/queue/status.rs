@@ -1,39 +1,12 @@
-//! The status payload: one shape for REST `status` and for WebSocket `snapshot`, `position` and
-//! `ready` messages, so both transports always say the same thing.
-
-use serde::Serialize;
+//! How a waiter's status is derived: one payload ([`QueueStatus`], in the protocol) for REST
+//! `status` and for WebSocket `snapshot`, `position` and `ready` messages, so both transports
+//! always say the same thing.
 
 use super::eta::Rate;
 use super::view::EventView;
 use crate::domain::Position;
+use crate::protocol::QueueStatus;
 use crate::store::{WaiterRecord, WaiterState};
-
-/// The seed's status fields followed by usher's additive ones.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct QueueStatus {
-    /// `waiting`, `ready` (admitted, may enter) or `entered`.
-    pub status: &'static str,
-    /// 1-based place in the queue; 0 once admitted.
-    pub position: u64,
-    pub eta_sec: u64,
-    /// Seconds since joining.
-    pub waiting_time: u64,
-    pub ready_for_entry: bool,
-    pub eta_range: [u64; 2],
-    pub confidence: f64,
-    /// Admissions per second the ETA is based on.
-    pub admission_rate: f64,
-    pub total_waiting: u64,
-    /// When a client without a WebSocket should poll again.
-    pub poll_after_ms: u64,
-    pub paused: bool,
-    /// Admitted waiters must call enter before this instant (ms since the Unix epoch).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry_deadline: Option<u64>,
-    /// When the waiter was admitted (ms since the Unix epoch).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admitted_at: Option<u64>,
-}
 
 /// Poll hints grow with the expected wait: 2 s near the front, up to 30 s far back.
 const POLL_MIN_MS: u64 = 2_000;

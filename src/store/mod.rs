@@ -27,6 +27,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::config::QueueSettings;
 use crate::domain::{EventId, Seq, UserId, WaitingToken};
+pub use crate::protocol::Notice;
 
 pub use memory::MemoryStore;
 pub use redis_store::RedisStore;
@@ -294,16 +295,6 @@ pub enum Change {
         token: Option<WaitingToken>,
         notice: Notice,
     },
-}
-
-/// A purchase outcome pushed to a buyer's socket: the message's fields, by kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Notice {
-    Reservation(serde_json::Value),
-    Payment(serde_json::Value),
-    /// Every seat of the event is sold: nobody waiting can buy any more.
-    SoldOut(serde_json::Value),
 }
 
 /// Lifetime totals of one event.
@@ -657,7 +648,7 @@ mod tests {
         assert!(serde_json::from_str::<EventUpdate>(&step("not-a-token")).is_err());
         let notice = |token: &str| {
             format!(
-                r#"{{"version":8,"at_ms":6,"change":{{"kind":"notice","token":{token},"notice":{{"payment":{{}}}}}}}}"#
+                r#"{{"version":8,"at_ms":6,"change":{{"kind":"notice","token":{token},"notice":{{"payment":{{"payment_intent_id":"pay_1","status":"COMPLETED","reservation_id":"rsv_1"}}}}}}}}"#
             )
         };
         let update: EventUpdate = serde_json::from_str(&notice(&format!("\"{token}\""))).unwrap();

@@ -458,7 +458,7 @@ async fn two_thousand_buyers_through_rest_never_oversell_fifty_seats() {
     // Every hold has ended by now (hold 2 s + a sweep), and payments and webhooks have settled.
     tokio::time::sleep(Duration::from_millis(3_000)).await;
 
-    let backends = app.server.as_ref().unwrap().app().backends.clone().unwrap();
+    let backends = app.server.as_ref().unwrap().backends().unwrap().clone();
     backends.inventory.check().unwrap();
     let counts = backends.inventory.counts("evt_small", None).unwrap();
     let sold = backends.inventory.sold_seats("evt_small");
@@ -679,13 +679,13 @@ async fn a_signed_webhook_about_ones_own_payment_never_touches_another_buyers_re
 async fn the_embedded_backends_refuse_calls_from_anyone_but_their_gateway() {
     use usher::proto::reservation::v1 as rsv;
     let app = spawn_app(&[]).await;
-    let backends = app.server.as_ref().unwrap().app().backends.clone().unwrap();
+    let backends = app.server.as_ref().unwrap().backends().unwrap().clone();
     let (_, rt) = app.admitted(EVENT).await;
     let (_, r) = reserve(&app, &user_token("victim"), &rt, &["D-2-1"]).await;
     let id = r["reservation_id"].as_str().unwrap().to_owned();
     // Another local process, even one that marks itself as the payment service, is refused.
     let server = app.server.as_ref().unwrap();
-    let addr = server.app().backends_address.clone().unwrap();
+    let addr = server.backends_address().unwrap().to_owned();
     let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
         .unwrap()
         .connect()
