@@ -234,7 +234,7 @@ pub struct Availability {
 
 impl Availability {
     pub fn new(event_id: String, r: &rsvpb::GetInventoryStatusResponse) -> Self {
-        let stats = r.stats.clone().unwrap_or_default();
+        let stats = r.stats.unwrap_or_default();
         Self {
             event_id,
             remaining: stats.available_seats,
