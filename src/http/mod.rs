@@ -57,7 +57,7 @@ pub struct App {
     /// Where the payment service posts its webhooks (this gateway's own route).
     pub webhook_url: String,
     /// The embedded reference backends, when this node runs them.
-    pub backends: Option<Arc<crate::backends::Backends>>,
+    pub backends: Option<Arc<usher_backends::Backends>>,
     /// Where the embedded backends listen (a loopback port), when this node runs them.
     pub backends_address: Option<String>,
     pub store: Arc<dyn Store>,

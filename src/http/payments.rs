@@ -7,16 +7,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use usher_proto::common::v1::Money;
+use usher_proto::payment::v1 as pb;
+use usher_proto::payment::{
+    ACTION_METADATA, PaymentWebhook, SIGNATURE_HEADER, verify_webhook_signature,
+};
+use usher_proto::reservation::v1 as rsvpb;
 
 use super::error::{ApiError, ApiJson};
 use super::reservations::{confirm_call, fetch, status_name, time};
 use super::{AppState, idempotency};
 use crate::auth::User;
-use crate::backends::payment::{ACTION_METADATA, SIGNATURE_HEADER, verify_webhook_signature};
 use crate::domain::Caller;
-use crate::proto::common::v1::Money;
-use crate::proto::payment::v1 as pb;
-use crate::proto::reservation::v1 as rsvpb;
 use crate::store::{IdempotencyBegin, Notice, StoredResponse};
 use crate::upstream::{Resource, answer, read_twice};
 
@@ -209,16 +211,6 @@ pub async fn process(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-struct Webhook {
-    payment_id: String,
-    #[serde(default)]
-    payment_intent_id: Option<String>,
-    reservation_id: String,
-    status: String,
-    timestamp: u64,
-}
-
 fn webhook_refused(code: &'static str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message)
 }
@@ -247,7 +239,7 @@ pub async fn webhook(
             "The webhook signature does not match",
         ));
     }
-    let hook: Webhook = serde_json::from_slice(&body)
+    let hook: PaymentWebhook = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid_request(format!("invalid webhook body: {e}")))?;
     let now = crate::hub::now_ms() / 1_000;
     if now.abs_diff(hook.timestamp) > WEBHOOK_MAX_AGE_SECS {
@@ -295,7 +287,7 @@ pub async fn webhook(
 /// service's own record agrees with the webhook).
 async fn settle(
     app: &AppState,
-    hook: &Webhook,
+    hook: &PaymentWebhook,
     intent: &str,
     headers: &HeaderMap,
 ) -> Result<(Value, bool), ApiError> {

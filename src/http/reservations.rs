@@ -11,13 +11,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use usher_proto::common::v1::{Money, Seat};
+use usher_proto::reservation::v1 as pb;
 
 use super::error::{ApiError, ApiJson};
 use super::{AppState, idempotency};
 use crate::auth::User;
 use crate::domain::Caller;
-use crate::proto::common::v1::{Money, Seat};
-use crate::proto::reservation::v1 as pb;
 use crate::store::{IdempotencyBegin, StoredResponse};
 use crate::upstream::{Resource, answer, read_twice};
 
@@ -372,11 +372,11 @@ pub async fn availability(
 /// once the last seat is sold (none available, none held). Runs until `shutdown` turns true.
 pub async fn push_backend_events(
     app: AppState,
-    backends: std::sync::Arc<crate::backends::Backends>,
+    backends: std::sync::Arc<usher_backends::Backends>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
-    use crate::backends::EventKind;
     use crate::store::Notice;
+    use usher_backends::EventKind;
     let mut events = backends.bus.subscribe();
     loop {
         let received = tokio::select! {
