@@ -121,7 +121,11 @@ pub fn main() -> anyhow::Result<()> {
         return tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?
-            .block_on(crate::backends::run(args.backends, args.listen));
+            .block_on(usher_backends::run(
+                args.backends,
+                args.listen,
+                crate::shutdown::signal(),
+            ));
     }
     let settings = cli.into_settings().unwrap_or_else(|e| e.exit());
     if let Err(e) = settings.validate() {

@@ -5,7 +5,6 @@
 //! Every duration is a [`Duration`], read by one parser ([`DURATION_FORMS`] says how they are
 //! written): `*_SECS` and `*_MS` variables keep taking plain numbers in their unit.
 
-use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,45 +14,10 @@ use clap::{Args, ValueEnum};
 
 pub mod proxies;
 
-/// A secret read from the environment. It never prints.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether `given` is this secret, compared in time that does not depend on where they
-    /// differ.
-    pub fn matches(&self, given: &[u8]) -> bool {
-        let own = self.0.as_bytes();
-        own.len() == given.len()
-            && own.iter().zip(given).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
-
-    /// A random secret of 32 hexadecimal characters.
-    pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().simple().to_string())
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        if s.is_empty() {
-            return Err("must not be empty".into());
-        }
-        Ok(Self(s.to_owned()))
-    }
-}
+// The backends' settings, and the redacting secret both sides keep keys in, live with the
+// backends and the contracts; `usher serve` flattens the backends' settings into its own.
+pub use usher_backends::{BackendSettings, DEV_WEBHOOK_SECRET};
+pub use usher_proto::Secret;
 
 /// Shortest accepted admin token.
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
@@ -733,64 +697,6 @@ impl UpstreamSettings {
     }
 }
 
-/// The embedded reference backends (reservations, inventory, payment simulator).
-#[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Backends")]
-pub struct BackendSettings {
-    /// Venue file of the embedded inventory (JSON: events, sections, rows, seats per row,
-    /// prices); unset loads the example event evt_2025_1001 with 10,000 seats.
-    #[arg(
-        long = "inventory-file",
-        env = "USHER_INVENTORY_FILE",
-        value_name = "USHER_INVENTORY_FILE"
-    )]
-    pub inventory_file: Option<PathBuf>,
-    /// How long a reservation holds its seats before they are released, in seconds.
-    #[arg(long = "hold-secs", env = "USHER_HOLD_SECS", value_name = "USHER_HOLD_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3_600))]
-    pub hold_secs: u64,
-    /// HMAC-SHA256 key of payment webhooks (the development default is refused in production).
-    #[arg(
-        long = "webhook-secret",
-        env = "USHER_WEBHOOK_SECRET",
-        value_name = "USHER_WEBHOOK_SECRET",
-        default_value = DEV_WEBHOOK_SECRET
-    )]
-    pub webhook_secret: Secret,
-    /// Delay before the payment simulator settles approve, fail and random payments, in ms.
-    #[arg(long = "payment-delay-ms", env = "USHER_PAYMENT_DELAY_MS", value_name = "USHER_PAYMENT_DELAY_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
-    pub payment_delay_ms: u64,
-    /// Delay before the payment simulator settles the `delay` scenario, in ms.
-    #[arg(long = "payment-long-delay-ms", env = "USHER_PAYMENT_LONG_DELAY_MS", value_name = "USHER_PAYMENT_LONG_DELAY_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
-    pub payment_long_delay_ms: u64,
-    /// Most seats one buyer may hold or own per event, across reservations (the embedded
-    /// inventory refuses more with FAILED_PRECONDITION).
-    #[arg(long = "max-seats-per-buyer", env = "USHER_MAX_SEATS_PER_BUYER", value_name = "USHER_MAX_SEATS_PER_BUYER", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub max_seats_per_buyer: u32,
-    /// Key the gateway and the reference backends share (sent as gRPC metadata). The embedded
-    /// backends always use a random per-process key; `usher backends` requires this one when
-    /// it is set and accepts any caller when it is not.
-    #[arg(
-        long = "backends-key",
-        env = "USHER_BACKENDS_KEY",
-        value_name = "USHER_BACKENDS_KEY",
-        hide_env_values = true
-    )]
-    pub key: Option<Secret>,
-    /// Probability that the payment simulator approves a `random` payment (0 to 1).
-    #[arg(long = "payment-random-success", env = "USHER_PAYMENT_RANDOM_SUCCESS", value_name = "USHER_PAYMENT_RANDOM_SUCCESS", default_value_t = 0.7, value_parser = parse_probability)]
-    pub payment_random_success: f64,
-}
-
-/// The development webhook key; production refuses to start with it.
-pub const DEV_WEBHOOK_SECRET: &str = "usher-dev-webhook-secret";
-
-fn parse_probability(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err("must be a number from 0 to 1".into()),
-    }
-}
-
 fn parse_path(s: &str) -> Result<String, String> {
     let ok = s.starts_with('/') && s.len() > 1 && !s.contains(['{', '}', '*', '?', '#', ' ']);
     if ok {
@@ -950,15 +856,6 @@ impl QueueSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_match_exactly() {
-        let s: Secret = "abc".parse().unwrap();
-        assert!(s.matches(b"abc"));
-        assert!(!s.matches(b"abd"));
-        assert!(!s.matches(b"abcd"));
-        assert!(!s.matches(b"ab"));
-    }
 
     #[test]
     fn secs_and_ms_settings_take_plain_numbers_in_their_unit_or_whole_units_with_a_unit() {

@@ -402,9 +402,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::common::v1::ErrorCode;
     use crate::upstream::Resource;
     use tonic::Code;
+    use usher_proto::common::v1::ErrorCode;
 
     fn status(code: Code, resource: Resource) -> UpstreamError {
         UpstreamError::Status {

@@ -20,7 +20,7 @@
 //!                                                                 │
 //!                                                     ws/ sockets ◄┘ (ready, position, ...)
 //!
-//!  http/reservations, http/payments ──► upstream.rs ──gRPC──► backends/ (embedded) or external
+//!  http/reservations, http/payments ──► upstream.rs ──gRPC──► usher-backends (embedded) or external
 //!  payment webhook ──► confirm ──► store notice ──► hub ──► the buyer's socket (reservation)
 //! ```
 //!
@@ -39,17 +39,25 @@
 //! - [`http`]: routes (queue, admin, system), the seed's error envelope, idempotency,
 //!   per-client rate-limit and request-context middleware.
 //! - [`upstream`]: REST → gRPC: clients of the reservation, inventory and payment services with
-//!   deadlines and trace propagation, and the mapping of their errors to HTTP; [`proto`]: the
-//!   seed's contracts, compiled from `proto/`.
-//! - [`backends`]: the reference backends usher embeds (or runs alone, `usher backends`):
-//!   inventory with zero oversell, reservations with expiring holds, the payment simulator.
+//!   deadlines and trace propagation, and the mapping of their errors to HTTP.
 //! - [`auth`]: buyers' JWTs (HS256, JWKS), accounts, and signed single-use reservation tokens.
 //! - [`config`]: typed settings with their environment variables; [`cli`]: the command line;
 //!   [`server`]: assembly, startup and graceful shutdown; [`metrics`], [`telemetry`].
+//!
+//! Two workspace crates sit beside this one, and usher depends on both:
+//!
+//! - [`usher_proto`] (`proto/`): the contracts between the gateway and its backends: the seed's
+//!   protos compiled from `proto/` (messages, clients, servers), the caller identity
+//!   ([`domain::Caller`] is its `Caller`), the backends' key metadata entry, and the signed
+//!   payment webhook (body, headers, signature) that [`http::payments`] verifies.
+//! - [`usher_backends`] (`crates/usher-backends/`): the reference backends usher embeds on
+//!   loopback (or runs alone, `usher backends`): inventory with zero oversell, reservations
+//!   with expiring holds, the payment simulator. Of usher's code it depends on `usher-proto`
+//!   only, never on the gateway or its store, so it can become one durable service that every
+//!   replica shares.
 
 pub mod app;
 pub mod auth;
-pub mod backends;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -59,7 +67,6 @@ pub mod http;
 pub mod hub;
 pub mod metrics;
 pub mod net;
-pub mod proto;
 pub mod protocol;
 pub mod purchase;
 pub mod queue;

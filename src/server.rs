@@ -11,12 +11,12 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
+use usher_backends::Backends;
 
 use crate::app::{App, AppState, Readiness};
 use crate::auth::Authenticator;
 use crate::auth::passwords::HashPool;
 use crate::auth::reservation_token::ReservationTokens;
-use crate::backends::Backends;
 use crate::config::Secret;
 use crate::config::Settings;
 use crate::http;
@@ -239,7 +239,7 @@ impl Server {
     /// external. Returns them, their address and the key they require.
     async fn start_backends(
         settings: &Settings,
-        shutdown: watch::Receiver<bool>,
+        mut shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<Option<(Arc<Backends>, String, Secret)>> {
         if settings.upstream.all_external() {
             return Ok(None);
@@ -259,7 +259,9 @@ impl Server {
             .await
             .context("cannot listen for the embedded backends")?;
         let addr = listener.local_addr()?;
-        backends.serve(listener, shutdown)?;
+        backends.serve(listener, async move {
+            let _ = shutdown.wait_for(|s| *s).await;
+        })?;
         info!(%addr, "embedded reference backends listening (gRPC)");
         Ok(Some((backends, addr.to_string(), key)))
     }

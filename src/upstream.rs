@@ -14,16 +14,16 @@ use sha2::{Digest, Sha256};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
+use usher_proto::BACKEND_KEY_METADATA;
+use usher_proto::common::v1::{Error as PbError, ErrorCode};
+use usher_proto::payment::v1 as pay;
+use usher_proto::payment::v1::payment_service_client::PaymentServiceClient;
+use usher_proto::reservation::v1 as rsv;
+use usher_proto::reservation::v1::inventory_service_client::InventoryServiceClient;
+use usher_proto::reservation::v1::reservation_service_client::ReservationServiceClient;
 
-use crate::backends::BACKEND_KEY_METADATA;
 use crate::config::UpstreamSettings;
 use crate::domain::{Caller, EventId};
-use crate::proto::common::v1::{Error as PbError, ErrorCode};
-use crate::proto::payment::v1 as pay;
-use crate::proto::payment::v1::payment_service_client::PaymentServiceClient;
-use crate::proto::reservation::v1 as rsv;
-use crate::proto::reservation::v1::inventory_service_client::InventoryServiceClient;
-use crate::proto::reservation::v1::reservation_service_client::ReservationServiceClient;
 use crate::queue::EventDirectory;
 use crate::telemetry::current_trace_id;
 

@@ -15,11 +15,8 @@ const STACK: &[&str] = &[
     "clock",
     "shutdown",
     "metrics",
-    "proto",
     "config",
     "telemetry",
-    // The reference backends this node may embed.
-    "backends",
     // The wire protocol: WebSocket messages, the status payload, purchase notices.
     "protocol",
     // The storage contract and its implementations.

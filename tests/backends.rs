@@ -15,13 +15,13 @@ use parking_lot::Mutex;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tonic::transport::Channel;
-use usher::backends::Backends;
-use usher::backends::payment::{SIGNATURE_HEADER, verify_webhook_signature};
 use usher::cli::{Cli, Command};
 use usher::config::DEV_WEBHOOK_SECRET;
-use usher::proto::common::v1::ErrorCode;
-use usher::proto::payment::v1 as paypb;
-use usher::proto::reservation::v1 as rsvpb;
+use usher_backends::Backends;
+use usher_proto::common::v1::ErrorCode;
+use usher_proto::payment::v1 as paypb;
+use usher_proto::payment::{SIGNATURE_HEADER, verify_webhook_signature};
+use usher_proto::reservation::v1 as rsvpb;
 
 use paypb::payment_service_client::PaymentServiceClient;
 use rsvpb::inventory_service_client::InventoryServiceClient;
@@ -80,8 +80,12 @@ async fn start(seats: u32, flags: &[&str]) -> Fixture {
     let backends = Backends::new(&args.backends, args.backends.key.clone()).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (stop, rx) = watch::channel(false);
-    backends.serve(listener, rx).unwrap();
+    let (stop, mut rx) = watch::channel(false);
+    backends
+        .serve(listener, async move {
+            let _ = rx.wait_for(|s| *s).await;
+        })
+        .unwrap();
     let channel = Channel::from_shared(format!("http://{addr}"))
         .unwrap()
         .connect()
@@ -203,7 +207,7 @@ impl Fixture {
     }
 }
 
-fn code(e: &Option<usher::proto::common::v1::Error>) -> Option<ErrorCode> {
+fn code(e: &Option<usher_proto::common::v1::Error>) -> Option<ErrorCode> {
     e.as_ref().map(|e| ErrorCode::try_from(e.code).unwrap())
 }
 
@@ -646,7 +650,7 @@ async fn with_a_key_the_backends_refuse_calls_without_it() {
         section: String::new(),
     });
     req.metadata_mut().insert(
-        usher::backends::BACKEND_KEY_METADATA,
+        usher_proto::BACKEND_KEY_METADATA,
         "a-shared-backends-key".parse().unwrap(),
     );
     let stats = f.inventory().get_inventory_status(req).await.unwrap();

@@ -8,11 +8,11 @@ use axum::http::HeaderMap;
 
 use super::{AppState, idempotency};
 use crate::auth::User;
-use crate::backends::payment::SIGNATURE_HEADER;
 use crate::error::{ApiError, ApiJson};
 use crate::purchase::model::{
     CreateIntent, Payment, PaymentIntent, ProcessPayment, Processed, WebhookAnswer,
 };
+use usher_proto::payment::SIGNATURE_HEADER;
 
 /// `POST /api/v1/payment/intent` → 200 with a pending intent for the caller's own reservation,
 /// for exactly its total.

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, watch};
 
 use super::PurchaseService;
-use crate::backends::{Backends, EventKind};
 use crate::domain::{Caller, WaitingToken};
 use crate::protocol::{
     Notice, PaymentNotice, PaymentOutcome, ReservationNotice, ReservationOutcome, SoldOutNotice,
 };
+use usher_backends::{Backends, EventKind};
 
 /// Pushes the embedded backends' outcomes until `shutdown` turns true.
 pub async fn run(

@@ -23,9 +23,6 @@ use crate::auth::User;
 use crate::auth::reservation_token::ReservationTokens;
 use crate::config::Secret;
 use crate::domain::{Caller, EventId, WaitingToken};
-use crate::proto::common::v1::{ErrorCode, Money};
-use crate::proto::payment::v1 as paypb;
-use crate::proto::reservation::v1 as rsvpb;
 use crate::protocol::Notice;
 use crate::store::{IdempotencyBegin, IdempotencyStore, StoreError, StoredResponse, UpdateBus};
 use crate::upstream::{Resource, UpstreamError, Upstreams, answer, read_twice};
@@ -33,13 +30,16 @@ use model::{
     Availability, Cancelled, Confirmed, CreateIntent, CreateReservation, Payment, PaymentIntent,
     Processed, Reservation, ReservationCreated,
 };
+use usher_proto::common::v1::{ErrorCode, Money};
+use usher_proto::payment::v1 as paypb;
+use usher_proto::reservation::v1 as rsvpb;
 
 /// Most seats one request may name.
 pub const MAX_SEATS: usize = 10;
 /// How long a spent reservation token's id is remembered beyond its own expiry.
 const SPENT_MARGIN_MS: u64 = 60_000;
 /// The simulator's settle action, sent as gRPC metadata with `ProcessPayment`.
-pub use crate::backends::payment::ACTION_METADATA;
+pub use usher_proto::payment::ACTION_METADATA;
 
 /// Why `POST /api/v1/reservations` made no reservation.
 #[derive(Debug, thiserror::Error)]

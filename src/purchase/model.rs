@@ -4,12 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::proto::common::v1 as common;
-use crate::proto::payment::v1 as paypb;
-use crate::proto::reservation::v1 as rsvpb;
+use usher_proto::common::v1 as common;
+use usher_proto::payment::v1 as paypb;
+use usher_proto::reservation::v1 as rsvpb;
 
 /// The enum name without its prefix: `RESERVATION_STATUS_HOLD` → `HOLD`.
-pub fn status_name<'a>(name: &'a str, prefix: &str) -> &'a str {
+fn status_name<'a>(name: &'a str, prefix: &str) -> &'a str {
     name.strip_prefix(prefix).unwrap_or(name)
 }
 

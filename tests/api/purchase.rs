@@ -10,8 +10,8 @@ use std::time::Duration;
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use usher::backends::payment::webhook_signature;
 use usher::config::{DEV_JWT_SECRET, DEV_WEBHOOK_SECRET};
+use usher_proto::payment::webhook_signature;
 
 use crate::helpers::*;
 
@@ -677,7 +677,7 @@ async fn a_signed_webhook_about_ones_own_payment_never_touches_another_buyers_re
 
 #[tokio::test]
 async fn the_embedded_backends_refuse_calls_from_anyone_but_their_gateway() {
-    use usher::proto::reservation::v1 as rsv;
+    use usher_proto::reservation::v1 as rsv;
     let app = spawn_app(&[]).await;
     let backends = app.server.as_ref().unwrap().backends().unwrap().clone();
     let (_, rt) = app.admitted(EVENT).await;

@@ -8,6 +8,11 @@
 //! races the expiry ends either confirmed with the seats sold or expired with them free.
 //!
 //! A payment approved after its reservation ended is refunded.
+//!
+//! [`Reservations`] (here) is the life cycle; [`ReservationApi`] (`grpc.rs`) serves it as
+//! `reservation.v1.ReservationService`.
+
+mod grpc;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -15,17 +20,20 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 use tokio::sync::broadcast;
-use tonic::{Request, Response, Status};
+use tonic::Status;
 use tracing::{debug, warn};
+use usher_proto::Caller;
+use usher_proto::common::v1::{Error as PbError, ErrorCode, Money};
+use usher_proto::payment::v1::PaymentStatus;
+use usher_proto::reservation::v1 as pb;
 
-use super::inventory::{CommitOutcome, Inventory};
-use super::payment::Payments;
-use super::{BackendEvent, EventKind, caller_of, in_band, new_id, timestamp};
-use crate::clock::now_ms;
-use crate::domain::Caller;
-use crate::proto::common::v1::{Error as PbError, ErrorCode, Money};
-use crate::proto::payment::v1::PaymentStatus;
-use crate::proto::reservation::v1 as pb;
+use crate::clock::{millis, now_ms, timestamp};
+use crate::events::{BackendEvent, EventKind};
+use crate::inventory::{CommitOutcome, Inventory};
+use crate::new_id;
+use crate::payment::Payments;
+use crate::rpc::in_band;
+pub use grpc::ReservationApi;
 use pb::ReservationStatus;
 
 /// How often expired holds are swept.
@@ -82,6 +90,22 @@ impl Reservations {
 
     fn record(&self, id: &str) -> Option<Record> {
         self.items.lock().get(id).cloned()
+    }
+
+    /// A reservation's record, locked, if `caller` may see or act on it.
+    async fn owned(
+        &self,
+        id: &str,
+        caller: &Caller,
+    ) -> Result<tokio::sync::OwnedMutexGuard<pb::Reservation>, PbError> {
+        let rec = self
+            .record(id)
+            .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
+        let r = rec.lock_owned().await;
+        if !caller.may_act_on(&r.user_id) {
+            return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
+        }
+        Ok(r)
     }
 
     fn emit(&self, kind: EventKind, r: &pb::Reservation) {
@@ -227,10 +251,7 @@ impl Reservations {
     /// Ends a reservation on hold whose deadline passed (called with its lock held): the seats
     /// go back to the pool. Returns whether it expired now.
     fn expire_locked(&self, r: &mut pb::Reservation, now: u64) -> bool {
-        let due = r
-            .hold_expires_at
-            .as_ref()
-            .is_some_and(|t| super::millis(t) <= now);
+        let due = r.hold_expires_at.as_ref().is_some_and(|t| millis(t) <= now);
         if !is(r, ReservationStatus::Hold) || !due {
             return false;
         }
@@ -369,13 +390,7 @@ impl Reservations {
         caller: &Caller,
         status: ReservationStatus,
     ) -> Result<pb::Reservation, PbError> {
-        let rec = self
-            .record(id)
-            .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
-        let mut r = rec.lock().await;
-        if !caller.may_act_on(&r.user_id) {
-            return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
-        }
+        let mut r = self.owned(id, caller).await?;
         let now = now_ms();
         self.expire_locked(&mut r, now);
         if r.status == status as i32 {
@@ -453,13 +468,7 @@ impl Reservations {
 
     /// A reservation as its owner may see it (expired on read when its hold ran out).
     pub async fn get(&self, id: &str, caller: &Caller) -> Result<pb::Reservation, PbError> {
-        let rec = self
-            .record(id)
-            .ok_or_else(|| in_band(ErrorCode::NotFound, "reservation not found"))?;
-        let mut r = rec.lock().await;
-        if !caller.may_act_on(&r.user_id) {
-            return Err(in_band(ErrorCode::Forbidden, "not your reservation"));
-        }
+        let mut r = self.owned(id, caller).await?;
         self.expire_locked(&mut r, now_ms());
         Ok(r.clone())
     }
@@ -472,124 +481,5 @@ impl Reservations {
             out.push(rec.lock().await.clone());
         }
         out
-    }
-}
-
-/// `reservation.v1.ReservationService` over [`Reservations`].
-pub struct ReservationApi {
-    pub reservations: Arc<Reservations>,
-}
-
-#[tonic::async_trait]
-impl pb::reservation_service_server::ReservationService for ReservationApi {
-    async fn create_reservation(
-        &self,
-        request: Request<pb::CreateReservationRequest>,
-    ) -> Result<Response<pb::CreateReservationResponse>, Status> {
-        self.reservations
-            .create(request.into_inner())
-            .await
-            .map(Response::new)
-    }
-
-    async fn get_reservation(
-        &self,
-        request: Request<pb::GetReservationRequest>,
-    ) -> Result<Response<pb::GetReservationResponse>, Status> {
-        let caller = caller_of(&request, &request.get_ref().user_id)?;
-        let req = request.into_inner();
-        let resp = match self.reservations.get(&req.reservation_id, &caller).await {
-            Ok(r) => pb::GetReservationResponse {
-                reservation: Some(r),
-                error: None,
-            },
-            Err(e) => pb::GetReservationResponse {
-                reservation: None,
-                error: Some(e),
-            },
-        };
-        Ok(Response::new(resp))
-    }
-
-    async fn confirm_reservation(
-        &self,
-        request: Request<pb::ConfirmReservationRequest>,
-    ) -> Result<Response<pb::ConfirmReservationResponse>, Status> {
-        let caller = caller_of(&request, &request.get_ref().user_id)?;
-        Ok(Response::new(
-            self.reservations
-                .confirm(&caller, request.into_inner())
-                .await,
-        ))
-    }
-
-    async fn cancel_reservation(
-        &self,
-        request: Request<pb::CancelReservationRequest>,
-    ) -> Result<Response<pb::CancelReservationResponse>, Status> {
-        let caller = caller_of(&request, &request.get_ref().user_id)?;
-        let req = request.into_inner();
-        let resp = match self
-            .reservations
-            .end(&req.reservation_id, &caller, ReservationStatus::Cancelled)
-            .await
-        {
-            Ok(r) => pb::CancelReservationResponse {
-                status: r.status,
-                cancelled_at: r.updated_at,
-                released_seats: r.seats,
-                error: None,
-            },
-            Err(e) => pb::CancelReservationResponse {
-                error: Some(e),
-                ..Default::default()
-            },
-        };
-        Ok(Response::new(resp))
-    }
-
-    async fn list_reservations(
-        &self,
-        request: Request<pb::ListReservationsRequest>,
-    ) -> Result<Response<pb::ListReservationsResponse>, Status> {
-        let caller = caller_of(&request, &request.get_ref().user_id)?;
-        let req = request.into_inner();
-        let mut reservations: Vec<pb::Reservation> = self
-            .reservations
-            .all()
-            .await
-            .into_iter()
-            .filter(|r| caller.may_act_on(&r.user_id))
-            .filter(|r| req.event_id.is_empty() || r.event_id == req.event_id)
-            .filter(|r| req.status == 0 || r.status == req.status)
-            .collect();
-        reservations.sort_by(|a, b| a.reservation_id.cmp(&b.reservation_id));
-        Ok(Response::new(pb::ListReservationsResponse {
-            reservations,
-            page_info: None,
-            error: None,
-        }))
-    }
-
-    async fn extend_hold(
-        &self,
-        request: Request<pb::ExtendHoldRequest>,
-    ) -> Result<Response<pb::ExtendHoldResponse>, Status> {
-        // Holds are not extended: a fixed hold keeps seats moving in a busy sale.
-        let caller = caller_of(&request, &request.get_ref().user_id)?;
-        let req = request.into_inner();
-        let r = self.reservations.get(&req.reservation_id, &caller).await;
-        Ok(Response::new(match r {
-            Ok(r) => pb::ExtendHoldResponse {
-                new_expires_at: r.hold_expires_at,
-                extended_seconds: 0,
-                extension_allowed: false,
-                error: None,
-            },
-            Err(e) => pb::ExtendHoldResponse {
-                error: Some(e),
-                ..Default::default()
-            },
-        }))
     }
 }

@@ -1,0 +1,81 @@
+//! Delivery of the simulator's signed webhooks ([`PaymentWebhook`]): posted to the intent's
+//! `webhook_url` and retried with backoff until a 2xx answer or the last attempt.
+
+use std::time::Duration;
+
+use tracing::{debug, warn};
+use usher_proto::Secret;
+use usher_proto::payment::v1 as pb;
+use usher_proto::payment::{ATTEMPT_HEADER, PaymentWebhook, SIGNATURE_HEADER, webhook_signature};
+
+use crate::clock::now_ms;
+
+/// Attempts to deliver one webhook, and the wait before the first retry (doubling after).
+const WEBHOOK_ATTEMPTS: u32 = 5;
+const WEBHOOK_FIRST_RETRY: Duration = Duration::from_millis(500);
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Posts webhooks signed with one key. Cheap to clone.
+#[derive(Clone)]
+pub(super) struct Webhooks {
+    http: reqwest::Client,
+    secret: Secret,
+}
+
+impl Webhooks {
+    pub(super) fn new(secret: Secret) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(WEBHOOK_TIMEOUT)
+                .build()
+                .expect("HTTP client"),
+            secret,
+        }
+    }
+
+    /// Posts the signed webhook of a settled payment, retrying with backoff until a 2xx answer
+    /// or the last attempt.
+    pub(super) async fn deliver(self, url: String, p: pb::Payment) {
+        let webhook = PaymentWebhook {
+            payment_id: p.payment_intent_id.clone(),
+            payment_intent_id: Some(p.payment_intent_id.clone()),
+            reservation_id: p.reservation_id.clone(),
+            status: pb::PaymentStatus::try_from(p.status)
+                .unwrap_or(pb::PaymentStatus::Unspecified)
+                .as_str_name()
+                .to_owned(),
+            timestamp: now_ms() / 1_000,
+        };
+        let body = webhook.to_body(&p.amount.clone().unwrap_or_default());
+        let signature = webhook_signature(self.secret.expose(), body.as_bytes());
+        let mut wait = WEBHOOK_FIRST_RETRY;
+        for attempt in 1..=WEBHOOK_ATTEMPTS {
+            let sent = self
+                .http
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("user-agent", "usher-payment-sim/1.0")
+                .header(SIGNATURE_HEADER, &signature)
+                .header(ATTEMPT_HEADER, attempt.to_string())
+                .body(body.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status().is_success() => {
+                    debug!(intent = %p.payment_intent_id, attempt, "webhook delivered");
+                    return;
+                }
+                Ok(r) => {
+                    warn!(intent = %p.payment_intent_id, attempt, status = %r.status(), "webhook refused")
+                }
+                Err(e) => {
+                    warn!(intent = %p.payment_intent_id, attempt, error = %e, "webhook not delivered")
+                }
+            }
+            if attempt < WEBHOOK_ATTEMPTS {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+        }
+    }
+}
