@@ -50,7 +50,7 @@ where
 }
 
 /// The id of an on-sale event (one queue per event), e.g. `evt_2025_1001`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct EventId(String);
 
@@ -134,7 +134,7 @@ impl<'de> Deserialize<'de> for UserId {
 }
 
 /// A waiting token: the bearer credential of one place in one queue (a UUIDv4, as in the seed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct WaitingToken(Uuid);
 
@@ -173,7 +173,19 @@ impl fmt::Display for WaitingToken {
 
 /// Join order within one event: issued atomically by the store, starting at 1, never reused.
 /// FIFO admission is "lowest waiting sequence number first".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
 

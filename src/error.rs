@@ -6,8 +6,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::auth::AuthError;
 use crate::purchase::webhook::WebhookError;
@@ -16,6 +17,21 @@ use crate::queue::QueueError;
 use crate::store::StoreError;
 use crate::telemetry::current_trace_id;
 use crate::upstream::UpstreamError;
+
+/// The seed's error envelope, the body of every error answer.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code, e.g. `TOKEN_NOT_FOUND`.
+    pub code: &'static str,
+    pub message: String,
+    /// The request's trace id (also in `X-Request-ID`).
+    pub trace_id: String,
+}
 
 /// An error answer in the seed's envelope.
 #[derive(Debug, Clone)]
@@ -97,11 +113,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {
-            "code": self.code,
-            "message": self.message,
-            "trace_id": current_trace_id(),
-        }});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                trace_id: current_trace_id(),
+            },
+        };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()

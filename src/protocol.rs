@@ -7,9 +7,10 @@
 //! holds the buyer's socket over the store's update bus, typed all the way.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The seed's status fields followed by usher's additive ones.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct QueueStatus {
     /// `waiting`, `ready` (admitted, may enter) or `entered`.
     pub status: &'static str,
@@ -19,6 +20,7 @@ pub struct QueueStatus {
     /// Seconds since joining.
     pub waiting_time: u64,
     pub ready_for_entry: bool,
+    #[schema(min_items = 2, max_items = 2)]
     pub eta_range: [u64; 2],
     pub confidence: f64,
     /// Admissions per second the ETA is based on.
@@ -29,9 +31,11 @@ pub struct QueueStatus {
     pub paused: bool,
     /// Admitted waiters must call enter before this instant (ms since the Unix epoch).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub entry_deadline: Option<u64>,
     /// When the waiter was admitted (ms since the Unix epoch).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub admitted_at: Option<u64>,
 }
 
@@ -46,7 +50,7 @@ pub enum Notice {
 }
 
 /// What happened to a reservation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReservationOutcome {
     /// Paid and confirmed: the seats are sold to the buyer (`order_id` is set).
@@ -61,21 +65,24 @@ pub enum ReservationOutcome {
 }
 
 /// A `reservation` message: a reservation of this buyer changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReservationNotice {
     pub reservation_id: String,
     pub status: ReservationOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub order_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub payment_intent_id: Option<String>,
     /// The error code behind `NOT_CONFIRMED`, `FAILED` or `EXPIRED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
 }
 
 /// What happened to a payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PaymentOutcome {
     Completed,
@@ -85,7 +92,7 @@ pub enum PaymentOutcome {
 }
 
 /// A `payment` message: a payment of this buyer was settled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PaymentNotice {
     pub payment_intent_id: String,
     pub status: PaymentOutcome,
@@ -93,7 +100,7 @@ pub struct PaymentNotice {
 }
 
 /// A `sold_out` message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SoldOutNotice {
     pub event_id: String,
     pub remaining: u64,
@@ -110,7 +117,7 @@ impl From<Notice> for Push {
 }
 
 /// Server → client messages (without the envelope fields added at send time).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Push {
     /// First message of every connection: the full status.
@@ -168,7 +175,7 @@ impl Push {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiredReason {
     /// No heartbeat (socket or status call) within the grace period.
@@ -194,7 +201,8 @@ pub enum Outbound {
 }
 
 /// The wire form: the message with the envelope fields.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = ServerMessage)]
 pub struct Envelope<'a> {
     #[serde(flatten)]
     pub push: &'a Push,
@@ -203,7 +211,7 @@ pub struct Envelope<'a> {
 }
 
 /// Client → server messages.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
     Ping,

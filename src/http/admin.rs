@@ -7,12 +7,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::AppState;
 use crate::clock::now_ms;
 use crate::config::Secret;
-use crate::domain::EventId;
+use crate::domain::{EventId, Seq};
 use crate::error::{ApiError, ApiJson};
 use crate::queue::eta::Rate;
 use crate::store::{ConfigPatch, EventConfig};
@@ -63,18 +63,43 @@ fn event_id(raw: &str) -> Result<EventId, ApiError> {
     EventId::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))
 }
 
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    event_id: &'a EventId,
+/// An event's settings (`GET` and `PUT /api/v1/admin/events/{id}`).
+#[derive(Serialize, ToSchema)]
+pub struct EventSettings {
+    pub event_id: EventId,
     #[serde(flatten)]
-    config: &'a EventConfig,
+    pub config: EventConfig,
+}
+
+/// `GET /api/v1/admin/events/{id}/stats`.
+#[derive(Serialize, ToSchema)]
+pub struct EventStats {
+    pub event_id: EventId,
+    pub config: EventConfig,
+    pub waiting: u64,
+    pub active: u64,
+    pub head_seq: Seq,
+    pub next_seq: Seq,
+    pub joined_total: u64,
+    pub admitted_total: u64,
+    pub entered_total: u64,
+    pub expired_total: u64,
+    pub lapsed_total: u64,
+    pub left_total: u64,
+    pub admission_rate: f64,
+    pub eta_confidence: f64,
+    /// Open sockets of the event on this node.
+    pub local_connections: u64,
+    /// Share of this node's ETA predictions that came true, once there are any.
+    #[schema(required = true)]
+    pub eta_accuracy: Option<f64>,
 }
 
 /// `GET /api/v1/admin/events/{id}`.
 pub async fn get_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EventSettings>, ApiError> {
     let event = event_id(&id)?;
     let config = app
         .events
@@ -82,10 +107,10 @@ pub async fn get_event(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(event_not_found)?;
-    Ok(Json(json!(ConfigView {
-        event_id: &event,
-        config: &config
-    })))
+    Ok(Json(EventSettings {
+        event_id: event,
+        config,
+    }))
 }
 
 fn event_not_found() -> ApiError {
@@ -94,7 +119,7 @@ fn event_not_found() -> ApiError {
 
 /// Body of `PUT /api/v1/admin/events/{id}`: every field optional; `"max_active": null` removes
 /// the cap.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigBody {
     rate_per_sec: Option<f64>,
@@ -145,7 +170,7 @@ pub async fn put_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ConfigBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EventSettings>, ApiError> {
     let event = event_id(&id)?;
     let patch = body.into_patch()?;
     let defaults = crate::store::EventConfig::defaults(app.queue.settings());
@@ -155,17 +180,17 @@ pub async fn put_event(
         .await
         .map_err(ApiError::from)?;
     tracing::info!(event = %event, ?config, "event settings changed");
-    Ok(Json(json!(ConfigView {
-        event_id: &event,
-        config: &config
-    })))
+    Ok(Json(EventSettings {
+        event_id: event,
+        config,
+    }))
 }
 
 /// `GET /api/v1/admin/events/{id}/stats`.
 pub async fn event_stats(
     State(app): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EventStats>, ApiError> {
     let event = event_id(&id)?;
     let snap = app
         .events
@@ -175,24 +200,24 @@ pub async fn event_stats(
         .ok_or_else(event_not_found)?;
     let rate = Rate::measure(&snap.history, &snap.config, now_ms());
     let (local_connections, eta_accuracy) = app.hub.local_stats(&event).unwrap_or((0, None));
-    Ok(Json(json!({
-        "event_id": event,
-        "config": snap.config,
-        "waiting": snap.waiting(),
-        "active": snap.active,
-        "head_seq": snap.head,
-        "next_seq": snap.next_seq,
-        "joined_total": snap.counters.joined,
-        "admitted_total": snap.counters.admitted,
-        "entered_total": snap.counters.entered,
-        "expired_total": snap.counters.expired,
-        "lapsed_total": snap.counters.lapsed,
-        "left_total": snap.counters.left,
-        "admission_rate": rate.per_sec,
-        "eta_confidence": rate.confidence,
-        "local_connections": local_connections,
-        "eta_accuracy": eta_accuracy,
-    })))
+    Ok(Json(EventStats {
+        event_id: event,
+        waiting: snap.waiting(),
+        active: snap.active,
+        head_seq: snap.head,
+        next_seq: snap.next_seq,
+        joined_total: snap.counters.joined,
+        admitted_total: snap.counters.admitted,
+        entered_total: snap.counters.entered,
+        expired_total: snap.counters.expired,
+        lapsed_total: snap.counters.lapsed,
+        left_total: snap.counters.left,
+        admission_rate: rate.per_sec,
+        eta_confidence: rate.confidence,
+        local_connections,
+        eta_accuracy,
+        config: snap.config,
+    }))
 }
 
 #[cfg(test)]

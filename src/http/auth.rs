@@ -16,8 +16,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::passwords::{DECOY_HASH, hash, verify};
@@ -44,7 +44,7 @@ fn parse_username(raw: &str) -> Result<String, ApiError> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterBody {
     pub username: String,
     pub password: String,
@@ -54,33 +54,45 @@ pub struct RegisterBody {
     pub display_name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
 }
 
-fn answer(app: &AppState, user: &UserRecord) -> Result<Value, ApiError> {
+/// Login and register answer: a user token and who it is for.
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    pub token: String,
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    /// Seconds the token is valid for.
+    pub expires_in: u64,
+}
+
+fn answer(app: &AppState, user: &UserRecord) -> Result<Session, ApiError> {
     let (token, ttl) = app.auth.issue(&User {
         id: user.id.clone(),
         username: user.username.clone(),
         role: user.role.clone(),
     })?;
-    Ok(json!({
-        "token": token,
-        "user_id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "expires_in": ttl,
-    }))
+    Ok(Session {
+        token,
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.clone(),
+        expires_in: ttl,
+    })
 }
 
 /// `POST /api/v1/auth/register` → 201 with a token.
 pub async fn register(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<RegisterBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Session>), ApiError> {
     let username = parse_username(&body.username)?;
     if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&body.password.chars().count()) {
         return Err(ApiError::invalid_request(format!(
@@ -133,7 +145,7 @@ pub async fn register(
 pub async fn login(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<LoginBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Session>, ApiError> {
     let invalid = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,

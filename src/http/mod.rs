@@ -17,6 +17,7 @@ pub mod limits;
 pub mod payments;
 pub mod queue;
 pub mod reservations;
+pub mod schema;
 pub mod system;
 
 use std::time::Duration;

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::idempotency::{InFlightWait, replayed};
@@ -15,7 +15,7 @@ use crate::protocol::QueueStatus;
 use crate::queue::{Granted, Join, QueueError, parse_token};
 use crate::store::IdempotencyClaim;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct JoinBody {
     event_id: Option<String>,
     /// The seed's field, accepted and checked for shape only: a client can write any id here,
@@ -23,12 +23,19 @@ pub struct JoinBody {
     user_id: Option<String>,
 }
 
+/// `DELETE /api/v1/queue/leave` → 200.
+#[derive(Serialize, ToSchema)]
+pub struct Left {
+    /// Always `left`.
+    pub status: &'static str,
+}
+
 #[derive(Deserialize)]
 pub struct TokenQuery {
     token: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EnterBody {
     waiting_token: Option<String>,
 }
@@ -104,7 +111,7 @@ pub async fn enter(
 pub async fn leave(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<TokenQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Left>, ApiError> {
     match parse_token(q.token.as_deref()) {
         Ok(token) => {
             app.queue.leave(token).await?;
@@ -112,5 +119,5 @@ pub async fn leave(
         Err(e @ QueueError::MissingToken) => return Err(e.into()),
         Err(_) => {}
     }
-    Ok(Json(json!({"status": "left"})))
+    Ok(Json(Left { status: "left" }))
 }

@@ -6,19 +6,52 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::AppState;
 
 const SERVICE: &str = "usher";
+
+/// `/healthz` and `/readyz`: whether this node serves, and why not.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `healthy`, `ready` or `not ready`.
+    pub status: &'static str,
+    /// Why the node is not ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub reason: Option<String>,
+    /// RFC 3339.
+    pub timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub service: Option<&'static str>,
+}
+
+/// `/version`.
+#[derive(Serialize, ToSchema)]
+pub struct Version {
+    pub service: &'static str,
+    pub version: &'static str,
+    /// The git commit it was built from.
+    pub commit: &'static str,
+    /// When it was built (RFC 3339).
+    pub built: &'static str,
+}
 
 fn timestamp() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
 /// Liveness: the process answers.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "healthy", "timestamp": timestamp(), "service": SERVICE}))
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "healthy",
+        reason: None,
+        timestamp: timestamp(),
+        service: Some(SERVICE),
+    })
 }
 
 /// Readiness: not draining, and the store has not been unreachable for longer than
@@ -34,11 +67,21 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
             .map(|e| format!("{} {e}", app.store_kind))
     };
     match reason {
-        None => Json(json!({"status": "ready", "timestamp": timestamp(), "service": SERVICE}))
-            .into_response(),
+        None => Json(Health {
+            status: "ready",
+            reason: None,
+            timestamp: timestamp(),
+            service: Some(SERVICE),
+        })
+        .into_response(),
         Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "not ready", "reason": reason, "timestamp": timestamp()})),
+            Json(Health {
+                status: "not ready",
+                reason: Some(reason),
+                timestamp: timestamp(),
+                service: None,
+            }),
         )
             .into_response(),
     }
@@ -50,13 +93,13 @@ pub async fn jwks(State(app): State<AppState>) -> Json<jsonwebtoken::jwk::JwkSet
 }
 
 /// The real version and the git commit it was built from.
-pub async fn version() -> Json<Value> {
-    Json(json!({
-        "service": SERVICE,
-        "version": env!("CARGO_PKG_VERSION"),
-        "commit": crate::GIT_COMMIT,
-        "built": crate::BUILT_AT,
-    }))
+pub async fn version() -> Json<Version> {
+    Json(Version {
+        service: SERVICE,
+        version: env!("CARGO_PKG_VERSION"),
+        commit: crate::GIT_COMMIT,
+        built: crate::BUILT_AT,
+    })
 }
 
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {

@@ -3,6 +3,7 @@
 //! from them.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use usher_proto::common::v1 as common;
 use usher_proto::payment::v1 as paypb;
@@ -39,7 +40,7 @@ fn time(t: &Option<prost_types::Timestamp>) -> Option<String> {
 }
 
 /// An amount in a currency's minor units.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Money {
     pub amount: i64,
     pub currency: String,
@@ -54,12 +55,13 @@ impl Money {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Seat {
     pub id: String,
     pub section: String,
     pub row: String,
     pub number: String,
+    #[schema(required = true)]
     pub price: Option<Money>,
 }
 
@@ -81,7 +83,7 @@ fn seat_ids(seats: &[common::Seat]) -> Vec<String> {
 }
 
 /// `POST /api/v1/reservations`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CreateReservation {
     #[serde(default)]
     pub event_id: String,
@@ -95,7 +97,7 @@ pub struct CreateReservation {
 }
 
 /// `POST /api/v1/reservations` → 201.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ReservationCreated {
     pub reservation_id: String,
     pub status: &'static str,
@@ -104,7 +106,9 @@ pub struct ReservationCreated {
     pub seats: Vec<Seat>,
     pub quantity: usize,
     pub user_id: String,
+    #[schema(required = true)]
     pub hold_expires_at: Option<String>,
+    #[schema(required = true)]
     pub total_amount: Option<Money>,
 }
 
@@ -125,7 +129,7 @@ impl ReservationCreated {
 }
 
 /// `GET /api/v1/reservations/{id}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Reservation {
     pub reservation_id: String,
     pub event_id: String,
@@ -134,11 +138,17 @@ pub struct Reservation {
     pub seat_ids: Vec<String>,
     pub seats: Vec<Seat>,
     pub quantity: i32,
+    #[schema(required = true)]
     pub total_amount: Option<Money>,
+    #[schema(required = true)]
     pub hold_expires_at: Option<String>,
+    #[schema(required = true)]
     pub created_at: Option<String>,
+    #[schema(required = true)]
     pub updated_at: Option<String>,
+    #[schema(required = true)]
     pub payment_intent_id: Option<String>,
+    #[schema(required = true)]
     pub order_id: Option<String>,
 }
 
@@ -164,18 +174,19 @@ impl From<&rsvpb::Reservation> for Reservation {
 }
 
 /// `POST /api/v1/reservations/{id}/confirm`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ConfirmReservation {
     #[serde(default)]
     pub payment_intent_id: String,
 }
 
 /// `POST /api/v1/reservations/{id}/confirm` → 200.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Confirmed {
     pub reservation_id: String,
     pub order_id: String,
     pub status: &'static str,
+    #[schema(required = true)]
     pub confirmed_at: Option<String>,
     pub seats: Vec<Seat>,
 }
@@ -193,10 +204,11 @@ impl Confirmed {
 }
 
 /// `POST /api/v1/reservations/{id}/cancel` → 200.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Cancelled {
     pub reservation_id: String,
     pub status: &'static str,
+    #[schema(required = true)]
     pub cancelled_at: Option<String>,
     pub released_seats: Vec<Seat>,
 }
@@ -213,16 +225,17 @@ impl Cancelled {
 }
 
 /// One section's seats.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SectionAvailability {
     pub id: String,
     pub remain: i32,
     pub total: i32,
+    #[schema(required = true)]
     pub price: Option<Money>,
 }
 
 /// `GET /api/v1/events/{id}/availability`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Availability {
     pub event_id: String,
     pub remaining: i32,
@@ -256,7 +269,7 @@ impl Availability {
 }
 
 /// `POST /api/v1/payment/intent`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CreateIntent {
     #[serde(default)]
     pub reservation_id: String,
@@ -270,7 +283,7 @@ pub struct CreateIntent {
 }
 
 /// `POST /api/v1/payment/intent` → 200.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PaymentIntent {
     pub payment_intent_id: String,
     pub status: &'static str,
@@ -278,6 +291,7 @@ pub struct PaymentIntent {
     pub currency: String,
     pub reservation_id: String,
     pub client_secret: String,
+    #[schema(required = true)]
     pub expires_at: Option<String>,
 }
 
@@ -301,14 +315,16 @@ impl PaymentIntent {
 }
 
 /// `GET /api/v1/payment/{id}/status`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Payment {
     pub payment_intent_id: String,
     pub status: &'static str,
     pub amount: i64,
     pub currency: String,
     pub reservation_id: String,
+    #[schema(required = true)]
     pub transaction_id: Option<String>,
+    #[schema(required = true)]
     pub processed_at: Option<String>,
 }
 
@@ -328,7 +344,7 @@ impl From<&paypb::Payment> for Payment {
 }
 
 /// `POST /api/v1/payment/process`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProcessPayment {
     #[serde(default)]
     pub payment_intent_id: String,
@@ -338,7 +354,7 @@ pub struct ProcessPayment {
 }
 
 /// `POST /api/v1/payment/process` → 200.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Processed {
     pub payment_intent_id: String,
     pub status: &'static str,
@@ -348,13 +364,14 @@ pub struct Processed {
 }
 
 /// What the payment webhook answers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum WebhookAnswer {
     /// The outcome it caused: `confirmed`, `not_confirmed` or `failed`, with the order of a
     /// confirmed reservation.
     Settled {
         status: String,
+        #[schema(required = true)]
         order_id: Option<String>,
     },
     /// Nothing was done (`duplicate`, `not_confirmed`, `not_failed`), with the reason when
@@ -362,6 +379,7 @@ pub enum WebhookAnswer {
     Skipped {
         status: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schema(nullable = false)]
         reason: Option<&'static str>,
     },
 }

@@ -77,7 +77,7 @@ pub fn parse_token(raw: Option<&str>) -> Result<WaitingToken, QueueError> {
 }
 
 /// Response body of a join (the seed's fields, then usher's).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Joined {
     pub waiting_token: WaitingToken,
     /// The seed always sent 0 here; usher sends the real position.
@@ -85,6 +85,7 @@ pub struct Joined {
     pub status: &'static str,
     pub position: u64,
     pub eta_sec: u64,
+    #[schema(min_items = 2, max_items = 2)]
     pub eta_range: [u64; 2],
     /// Where to open the WebSocket (relative to this origin).
     pub ws_url: String,
@@ -114,7 +115,7 @@ pub enum Join {
 }
 
 /// Response body of a successful enter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Granted {
     pub admission: &'static str,
     pub reservation_token: String,

@@ -49,7 +49,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Admission settings of one event. An event exists once an operator created it (admin API) or
 /// the queue created it for an event the inventory knows (see [`crate::queue::EventDirectory`]);
 /// joins never create events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventConfig {
     /// Token-bucket refill: admissions per second.
     pub rate_per_sec: f64,
@@ -57,6 +57,7 @@ pub struct EventConfig {
     pub burst: u32,
     /// Cap on concurrently active users (admitted but not yet entered, or entered and still in
     /// their session); `None` is unlimited.
+    #[schema(required = true)]
     pub max_active: Option<u32>,
     /// How long an admitted waiter may take to call `enter` before the slot is freed.
     pub entry_window_secs: u32,

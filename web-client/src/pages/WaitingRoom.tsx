@@ -169,7 +169,7 @@ function formatRate(perSec: number): string {
 function ReadyPanel({ state, auth, now, act }: { state: QueueState; auth: Auth | null; now: number; act: (a: Action) => void }) {
   const deadline = state.status?.entry_deadline;
   // The deadline is on the server's clock; skew = server − local.
-  const left = deadline !== undefined ? deadline - (now + state.skewMs) : null;
+  const left = deadline != null ? deadline - (now + state.skewMs) : null;
   const notice = state.notice;
   return (
     <div className="card ready" data-testid="ready">
