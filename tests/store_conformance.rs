@@ -451,7 +451,7 @@ pub async fn a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_r
     ));
 }
 
-pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn Store>) {
+pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn IdempotencyStore>) {
     let ttl = 60_000;
     assert_eq!(
         store.idempotency_begin("k", "fp", ttl).await.unwrap(),
@@ -630,7 +630,7 @@ pub async fn only_automatically_created_events_are_deleted_once_idle(store: Arc<
     assert!(!store.delete_idle_auto_event(&kept, 1).await.unwrap());
 }
 
-pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>) {
+pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn UserStore>) {
     let alice = UserRecord {
         id: "usr_1".into(),
         username: "alice".into(),
@@ -657,7 +657,7 @@ pub async fn users_are_created_once_and_found_by_username(store: Arc<dyn Store>)
     );
 }
 
-pub async fn failed_logins_are_counted_per_username_within_a_window(store: Arc<dyn Store>) {
+pub async fn failed_logins_are_counted_per_username_within_a_window(store: Arc<dyn UserStore>) {
     assert_eq!(store.login_failures("erin").await.unwrap(), 0);
     for n in 1..=3 {
         assert_eq!(store.login_failed("erin", 300).await.unwrap(), n);
@@ -746,31 +746,50 @@ async fn redis_cluster() -> Fixture {
     (Box::new(cluster), Arc::new(store))
 }
 
-/// Generates one `#[tokio::test]` per contract clause for a store factory.
+/// Generates one `#[tokio::test]` per contract clause for a store factory, one module per
+/// capability of the contract.
 macro_rules! conformance {
     ($name:ident, $factory:expr) => {
         mod $name {
             use super::*;
-            conformance!(@tests $factory;
-                joins_issue_consecutive_sequence_numbers_and_exact_positions,
-                a_full_queue_and_a_second_place_for_one_user_are_refused,
-                admission_takes_the_burst_in_sequence_order_and_publishes_the_step,
-                admission_respects_pause_max_active_and_the_batch_limit,
-                unused_entry_windows_lapse_and_free_their_slot,
-                lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
-                leaving_departs_and_the_departure_is_published,
-                reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
-                enter_grants_once_and_only_after_admission,
-                idempotency_claims_replays_conflicts_and_releases,
-                a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
-                updates_carry_contiguous_versions_and_snapshots_include_them,
-                users_are_created_once_and_found_by_username,
-                notices_are_published_in_order_with_the_next_version,
-                joining_an_unknown_event_creates_nothing,
-                only_events_with_someone_waiting_or_active_are_live,
-                failed_logins_are_counted_per_username_within_a_window,
-                only_automatically_created_events_are_deleted_once_idle,
-            );
+            mod queue_state {
+                use super::*;
+                conformance!(@tests $factory;
+                    joins_issue_consecutive_sequence_numbers_and_exact_positions,
+                    a_full_queue_and_a_second_place_for_one_user_are_refused,
+                    admission_takes_the_burst_in_sequence_order_and_publishes_the_step,
+                    admission_respects_pause_max_active_and_the_batch_limit,
+                    unused_entry_windows_lapse_and_free_their_slot,
+                    lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
+                    leaving_departs_and_the_departure_is_published,
+                    reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
+                    enter_grants_once_and_only_after_admission,
+                    a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
+                    joining_an_unknown_event_creates_nothing,
+                    only_events_with_someone_waiting_or_active_are_live,
+                    only_automatically_created_events_are_deleted_once_idle,
+                );
+            }
+            mod idempotency_records {
+                use super::*;
+                conformance!(@tests $factory;
+                    idempotency_claims_replays_conflicts_and_releases,
+                );
+            }
+            mod users {
+                use super::*;
+                conformance!(@tests $factory;
+                    users_are_created_once_and_found_by_username,
+                    failed_logins_are_counted_per_username_within_a_window,
+                );
+            }
+            mod update_bus {
+                use super::*;
+                conformance!(@tests $factory;
+                    updates_carry_contiguous_versions_and_snapshots_include_them,
+                    notices_are_published_in_order_with_the_next_version,
+                );
+            }
         }
     };
     (@tests $factory:expr; $($test:ident),* $(,)?) => {
@@ -778,7 +797,7 @@ macro_rules! conformance {
             #[tokio::test]
             async fn $test() {
                 let (_guard, store) = $factory.await;
-                super::$test(store).await;
+                crate::$test(store).await;
             }
         )*
     };

@@ -106,7 +106,7 @@ async fn claim(app: &AppState, req: Request) -> Result<(Parts, Bytes, Idempotenc
     Ok((parts, body, claim))
 }
 
-/// Waiting for a request with the same key to finish: at most [`IN_FLIGHT_WAIT`] in all.
+/// Waiting for a request with the same key to finish: at most `IN_FLIGHT_WAIT` in all.
 pub struct InFlightWait {
     deadline: tokio::time::Instant,
 }
@@ -118,7 +118,7 @@ impl InFlightWait {
         }
     }
 
-    /// Pauses before the next attempt; once the wait is over, [`in_progress`].
+    /// Pauses before the next attempt; once the wait is over, [`ApiError::idempotency_in_progress`].
     pub async fn pause(&self) -> Result<(), ApiError> {
         if tokio::time::Instant::now() >= self.deadline {
             return Err(ApiError::idempotency_in_progress());

@@ -5,9 +5,12 @@
 //!   ([`crate::upstream`]), behind user authentication ([`crate::auth`]); the payment webhook;
 //! - [`admin`]: per-event settings and stats behind the admin token;
 //! - [`system`]: health, readiness, version, metrics, the web client;
-//! - [`idempotency`], [`context`], [`rate_limit`] (per-client, keyed by [`client_ip`]):
-//!   cross-cutting middleware;
-//! - [`error`]: the envelope and the JSON/query extractors that use it.
+//! - [`auth`]: register and login;
+//! - [`idempotency`], [`context`], [`limits`]: cross-cutting middleware (per-client rate
+//!   limits are [`crate::net::rate_limit`]);
+//! - [`schema`]: the schema of every body and WebSocket message.
+//!
+//! Errors are answered in the seed's envelope ([`crate::error`]).
 
 pub mod admin;
 pub mod auth;

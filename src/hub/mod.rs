@@ -18,10 +18,10 @@
 //! waiters: no store round trip per waiter per tick.
 
 //!
-//! - [`conn`]: a socket's handle ([`Conn`]): the bounded queue the session drains;
-//! - [`channel`]: one event's state on this node ([`EventChannel`]), synchronous and
+//! - `conn`: a socket's handle ([`Conn`]): the bounded queue the session drains;
+//! - `channel`: one event's state on this node ([`EventChannel`]), synchronous and
 //!   unit-tested: what each update and each push slice tells which socket;
-//! - [`run`]: the task per channel (updates, push slices, heartbeats, health, resync);
+//! - `run`: the task per channel (updates, push slices, heartbeats, health, resync);
 //! - here: the registry of channels ([`Hub`]), attaching and detaching sockets, notices.
 
 mod channel;

@@ -11,7 +11,7 @@
 //! Each connection is served by hyper's HTTP/1.1 with a header-read timeout that also runs
 //! while a keep-alive connection waits for its next request (so idle and slow-header
 //! connections are closed), and a head buffer of [`HYPER_MAX_HEAD_BYTES`], above usher's own
-//! URI and header limits ([`super::limits`]) so that those answer in the seed's envelope. A
+//! URI and header limits ([`crate::http::limits`]) so that those answer in the seed's envelope. A
 //! request line or head hyper cannot parse, or one larger than that buffer, still gets hyper's
 //! bare 400 or 431.
 
@@ -40,7 +40,7 @@ use crate::config::proxies::TrustedProxies;
 use crate::metrics::Metrics;
 
 /// hyper's own limit on a request head: above usher's URI and header limits, so those are
-/// enforced (in the seed's envelope) by [`super::limits`]; a larger head is hyper's bare 431.
+/// enforced (in the seed's envelope) by [`crate::http::limits`]; a larger head is hyper's bare 431.
 pub const HYPER_MAX_HEAD_BYTES: usize = 64 * 1024;
 /// hyper's own limit on the number of request headers, above usher's (`USHER_MAX_HEADERS`).
 pub const HYPER_MAX_HEADERS: usize = 512;

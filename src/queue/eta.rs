@@ -6,7 +6,7 @@
 //! happened). On cold start the event's configured rate is the prior; the measurement takes over
 //! as admissions accumulate. ETA = position ÷ rate, reported with a confidence and a range.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::store::{AdmissionHistory, EventConfig};
 
@@ -21,6 +21,54 @@ const MAX_ETA_SEC: u64 = 7 * 24 * 3_600;
 
 /// Window over which departures (leaves, reaps) are measured.
 const DEPARTURE_WINDOW_MS: u64 = 300_000;
+
+/// What a join keeps with its idempotency claim (the store holds it as opaque text): the rate its
+/// ETA used, so that a replay answers exactly as the join did. JSON, whose numbers read back
+/// exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct JoinMemo {
+    pub per_sec: f64,
+    pub confidence: f64,
+    pub leave_per_waiter: f64,
+}
+
+impl JoinMemo {
+    pub fn of(rate: &Rate) -> Self {
+        Self {
+            per_sec: rate.per_sec,
+            confidence: rate.confidence,
+            leave_per_waiter: rate.leave_per_waiter,
+        }
+    }
+
+    pub fn rate(&self) -> Rate {
+        Rate {
+            per_sec: self.per_sec,
+            confidence: self.confidence,
+            leave_per_waiter: self.leave_per_waiter,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("numbers serialise")
+    }
+
+    /// Reads [`Self::encode`]'s text, or the three space-separated numbers that releases before
+    /// it wrote (claims live for minutes, so one made by an older replica may be replayed by a
+    /// newer one during a rolling upgrade).
+    pub fn decode(text: &str) -> Option<Self> {
+        if let Ok(memo) = serde_json::from_str(text) {
+            return Some(memo);
+        }
+        let mut parts = text.split(' ').map(|p| p.parse::<f64>().ok());
+        let memo = Self {
+            per_sec: parts.next()??,
+            confidence: parts.next()??,
+            leave_per_waiter: parts.next()??,
+        };
+        parts.next().is_none().then_some(memo)
+    }
+}
 
 /// The admission rate an ETA is based on, measured once per event per push and applied to
 /// every waiter's position.
@@ -101,26 +149,6 @@ impl Rate {
         self
     }
 
-    /// The rate as text, kept with a join's idempotency record so that its replay gives the
-    /// same ETA ([`Self::from_memo`] reads it back exactly).
-    pub fn to_memo(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.per_sec, self.confidence, self.leave_per_waiter
-        )
-    }
-
-    /// Reads [`Self::to_memo`]'s text.
-    pub fn from_memo(memo: &str) -> Option<Self> {
-        let mut parts = memo.split(' ').map(|p| p.parse::<f64>().ok());
-        let rate = Self {
-            per_sec: parts.next()??,
-            confidence: parts.next()??,
-            leave_per_waiter: parts.next()??,
-        };
-        parts.next().is_none().then_some(rate)
-    }
-
     /// The estimate for a 1-based position. Without departures it is position ÷ rate; with
     /// each waiter leaving at `leave_per_waiter` per second, the people ahead also thin out:
     /// dp/dt = −rate − λ·p, which reaches 0 after ln(1 + λ·p / rate) / λ.
@@ -198,9 +226,19 @@ mod tests {
             confidence: 0.8,
             leave_per_waiter: 2.5e-5,
         };
-        assert_eq!(Rate::from_memo(&rate.to_memo()), Some(rate));
-        for bad in ["", "1 2", "1 2 x", "1 2 3 4"] {
-            assert_eq!(Rate::from_memo(bad), None, "{bad:?}");
+        let memo = JoinMemo::of(&rate);
+        assert_eq!(
+            JoinMemo::decode(&memo.encode()).map(|m| m.rate()),
+            Some(rate)
+        );
+        // As releases before JSON memos wrote them.
+        let legacy = format!(
+            "{} {} {}",
+            rate.per_sec, rate.confidence, rate.leave_per_waiter
+        );
+        assert_eq!(JoinMemo::decode(&legacy), Some(memo));
+        for bad in ["", "1 2", "1 2 x", "1 2 3 4", "{\"per_sec\":1}"] {
+            assert_eq!(JoinMemo::decode(bad), None, "{bad:?}");
         }
     }
 

@@ -27,7 +27,7 @@ use crate::store::{
     EnterOutcome, EventConfig, IdempotencyClaim, JoinOutcome, JoinRequest, LeaveOutcome,
     QueueStore, StoreError, WaiterRecord, WaiterState,
 };
-use eta::Rate;
+use eta::{JoinMemo, Rate};
 
 /// Why a queue operation was refused. Mapped to the seed's error envelope in one place
 /// ([`crate::error`]).
@@ -204,7 +204,7 @@ impl QueueService {
     }
 
     /// Appends a waiter to the queue of an existing event; an event that does not exist yet is
-    /// opened first if [`Self::open_event`] allows, and is `EventNotFound` otherwise.
+    /// opened first if `open_event` allows, and is `EventNotFound` otherwise.
     pub async fn join(
         &self,
         event: EventId,
@@ -239,7 +239,7 @@ impl QueueService {
             heartbeat_ms: self.settings.heartbeat.as_millis() as u64,
             max_waiting: self.settings.max_queue_len,
             claim: Some(claim),
-            memo: rate.to_memo(),
+            memo: JoinMemo::of(&rate).encode(),
         };
         let mut outcome = self.store.join(request.clone()).await?;
         if outcome == JoinOutcome::EventNotFound && self.open_event(&event).await.is_ok() {
@@ -256,9 +256,11 @@ impl QueueService {
                 position,
                 memo,
             } => {
-                let rate = Rate::from_memo(&memo).ok_or_else(|| {
-                    StoreError::Corrupt(format!("unreadable join record: {memo:?}"))
-                })?;
+                let rate = JoinMemo::decode(&memo)
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("unreadable join record: {memo:?}"))
+                    })?
+                    .rate();
                 (
                     "replayed",
                     Ok(Join::Replayed(Joined::new(token, position, &rate))),

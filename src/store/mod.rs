@@ -134,7 +134,7 @@ pub struct WaiterRecord {
     pub entry_deadline_ms: Option<u64>,
 }
 
-/// Input of [`Store::join`].
+/// Input of [`QueueStore::join`].
 #[derive(Debug, Clone)]
 pub struct JoinRequest {
     pub event: EventId,
@@ -163,7 +163,7 @@ pub struct IdempotencyClaim {
     pub ttl_ms: u64,
 }
 
-/// Result of [`Store::join`].
+/// Result of [`QueueStore::join`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum JoinOutcome {
     Joined {
@@ -200,7 +200,7 @@ pub enum Touch {
     Exactly(u64),
 }
 
-/// Result of [`Store::leave`].
+/// Result of [`QueueStore::leave`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LeaveOutcome {
     /// The token was live and is now `Left`; `was` is its state before.
@@ -213,7 +213,7 @@ pub enum LeaveOutcome {
     NotFound,
 }
 
-/// Result of [`Store::enter`].
+/// Result of [`QueueStore::enter`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnterOutcome {
     /// The one grant of this token.
@@ -228,7 +228,7 @@ pub enum EnterOutcome {
     NotFound,
 }
 
-/// Input of [`Store::admit`].
+/// Input of [`QueueStore::admit`].
 #[derive(Debug, Clone, Copy)]
 pub struct AdmitLimits {
     /// Most waiters one step may admit, whatever the bucket holds.
@@ -238,7 +238,7 @@ pub struct AdmitLimits {
     pub max_freed: usize,
 }
 
-/// Result of [`Store::admit`].
+/// Result of [`QueueStore::admit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AdmitOutcome {
     pub admitted: u32,
@@ -341,7 +341,7 @@ pub struct StoredResponse {
     pub body: Vec<u8>,
 }
 
-/// Result of [`Store::idempotency_begin`].
+/// Result of [`IdempotencyStore::idempotency_begin`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum IdempotencyBegin {
     /// No record: this request owns the key and must finish or release it.
