@@ -37,7 +37,7 @@ pub enum Resource {
 
 impl Resource {
     /// The seed's error code for a resource the backend does not know.
-    pub fn not_found(self) -> &'static str {
+    fn not_found(self) -> &'static str {
         match self {
             Resource::Reservation => "RESERVATION_NOT_FOUND",
             Resource::Payment => "PAYMENT_NOT_FOUND",

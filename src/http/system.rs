@@ -41,7 +41,8 @@ pub struct Version {
 }
 
 fn timestamp() -> String {
-    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(crate::clock::now_ms());
+    humantime::format_rfc3339_millis(now).to_string()
 }
 
 /// Liveness: the process answers.

@@ -19,7 +19,7 @@
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Weak};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -205,10 +205,7 @@ impl RateLimit {
     }
 
     fn set_headers(&self, headers: &mut HeaderMap, remaining: u32, full_in: Duration) {
-        let reset = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            + full_in;
+        let reset = Duration::from_millis(crate::clock::now_ms()) + full_in;
         headers.insert("x-ratelimit-limit", HeaderValue::from(self.rps));
         headers.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
         headers.insert("x-ratelimit-reset", HeaderValue::from(ceil_secs(reset)));

@@ -875,3 +875,43 @@ impl Store for MemoryStore {
         self.health.subscribe()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_lapsed_heartbeat_is_reaped_by_the_stores_clock_not_before() {
+        let clock = Clock::manual(1_700_000_000_000);
+        let store = MemoryStore::with_clock(Duration::from_secs(60), clock.clone());
+        let event = EventId::parse("evt_clock").unwrap();
+        let config = EventConfig {
+            rate_per_sec: 1.0,
+            burst: 1,
+            max_active: None,
+            entry_window_secs: 60,
+            paused: true,
+        };
+        assert!(store.create_event(&event, &config, false).await.unwrap());
+        let token = WaitingToken::new();
+        let joined = store
+            .join(JoinRequest {
+                event: event.clone(),
+                user: None,
+                token,
+                heartbeat_ms: 30_000,
+                max_waiting: 10,
+                claim: None,
+                memo: String::new(),
+            })
+            .await
+            .unwrap();
+        assert!(matches!(joined, JoinOutcome::Joined { .. }));
+        clock.advance(Duration::from_millis(29_999));
+        assert_eq!(store.reap(&event, 10).await.unwrap(), 0);
+        clock.advance(Duration::from_millis(2));
+        assert_eq!(store.reap(&event, 10).await.unwrap(), 1);
+        let record = store.status(token, None).await.unwrap().unwrap();
+        assert_eq!(record.state, WaiterState::Expired);
+    }
+}
