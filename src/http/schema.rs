@@ -17,7 +17,7 @@ use crate::protocol::{
 use crate::purchase::model::{
     Availability, Cancelled, ConfirmReservation, Confirmed, CreateIntent, CreateReservation, Money,
     Payment, PaymentIntent, ProcessPayment, Processed, Reservation, ReservationCreated, Seat,
-    SectionAvailability, WebhookAnswer,
+    SectionAvailability, Settlement, WebhookAnswer,
 };
 use crate::queue::{Granted, Joined};
 use crate::store::EventConfig;
@@ -36,7 +36,7 @@ use crate::store::EventConfig;
         // Purchase.
         CreateReservation, ReservationCreated, Reservation, Seat, Money, ConfirmReservation,
         Confirmed, Cancelled, Availability, SectionAvailability, CreateIntent, PaymentIntent,
-        Payment, ProcessPayment, Processed, WebhookAnswer,
+        Payment, ProcessPayment, Processed, WebhookAnswer, Settlement,
         // Admin and operations.
         ConfigBody, EventSettings, EventStats, EventConfig, Health, Version,
         // Errors.

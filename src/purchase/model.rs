@@ -363,14 +363,24 @@ pub struct Processed {
     pub message: &'static str,
 }
 
+/// What a webhook did to the reservation it pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Settlement {
+    Confirmed,
+    /// Paid, but the reservation could not be confirmed (a hold that had expired: refunded).
+    NotConfirmed,
+    /// The payment failed: the hold is released.
+    Failed,
+}
+
 /// What the payment webhook answers.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum WebhookAnswer {
-    /// The outcome it caused: `confirmed`, `not_confirmed` or `failed`, with the order of a
-    /// confirmed reservation.
+    /// The outcome it caused, with the order of a confirmed reservation.
     Settled {
-        status: String,
+        status: Settlement,
         #[schema(required = true)]
         order_id: Option<String>,
     },

@@ -5,7 +5,7 @@
 //! to the buyer's WebSocket.
 
 use super::PurchaseService;
-use super::model::WebhookAnswer;
+use super::model::{Settlement, WebhookAnswer};
 use crate::domain::{Caller, WaitingToken};
 use crate::protocol::{
     Notice, PaymentNotice, PaymentOutcome, ReservationNotice, ReservationOutcome,
@@ -146,7 +146,7 @@ impl PurchaseService {
             payment_intent_id: Some(intent.to_owned()),
             reason,
         };
-        let (paid, notice) = match hook.status.as_str() {
+        let (paid, notice, settlement) = match hook.status.as_str() {
             "PAYMENT_STATUS_COMPLETED" => {
                 let confirmed = self
                     .confirm_call(
@@ -156,8 +156,11 @@ impl PurchaseService {
                         idempotency_key,
                     )
                     .await;
-                let notice = match confirmed {
-                    Ok(c) => outcome(ReservationOutcome::Confirmed, Some(c.order_id), None),
+                let (notice, settlement) = match confirmed {
+                    Ok(c) => (
+                        outcome(ReservationOutcome::Confirmed, Some(c.order_id), None),
+                        Settlement::Confirmed,
+                    ),
                     // The payment is not completed after all: nothing happened.
                     Err(e) if e.in_band_code() == Some(ErrorCode::PaymentNotApproved) => {
                         return Ok(Settled::skipped(
@@ -168,15 +171,18 @@ impl PurchaseService {
                     // Paid too late (the hold expired: the backend refunds) or otherwise
                     // refused.
                     Err(e) => match e.status_and_code() {
-                        (status, code) if status.is_client_error() => outcome(
-                            ReservationOutcome::NotConfirmed,
-                            None,
-                            Some(code.to_owned()),
+                        (status, code) if status.is_client_error() => (
+                            outcome(
+                                ReservationOutcome::NotConfirmed,
+                                None,
+                                Some(code.to_owned()),
+                            ),
+                            Settlement::NotConfirmed,
                         ),
                         _ => return Err(e.into()),
                     },
                 };
-                (PaymentOutcome::Completed, notice)
+                (PaymentOutcome::Completed, notice, settlement)
             }
             "PAYMENT_STATUS_FAILED" => {
                 if payment.status != paypb::PaymentStatus::Failed as i32 {
@@ -188,6 +194,7 @@ impl PurchaseService {
                 (
                     PaymentOutcome::Failed,
                     outcome(ReservationOutcome::Failed, None, reason),
+                    Settlement::Failed,
                 )
             }
             other => return Err(WebhookError::UnexpectedStatus(other.to_owned())),
@@ -214,13 +221,9 @@ impl PurchaseService {
                 tracing::warn!(error = %e, "could not push the reservation outcome");
             }
         }
-        let status = serde_json::to_value(notice.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
-            .unwrap_or_default();
         Ok(Settled {
             answer: WebhookAnswer::Settled {
-                status,
+                status: settlement,
                 order_id: notice.order_id,
             },
             is_final: true,

@@ -465,6 +465,11 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /**
+         * @description What a webhook did to the reservation it pays for.
+         * @enum {string}
+         */
+        Settlement: "confirmed" | "not_confirmed" | "failed";
         /** @description A `sold_out` message. */
         SoldOutNotice: {
             event_id: string;
@@ -488,7 +493,7 @@ export interface components {
         /** @description What the payment webhook answers. */
         WebhookAnswer: {
             order_id: string | null;
-            status: string;
+            status: components["schemas"]["Settlement"];
         } | {
             reason?: string;
             status: string;
