@@ -722,6 +722,25 @@ pub struct ConfigError(String);
 
 impl Settings {
     /// Checks what single-value parsing cannot: relations between settings.
+    /// Replicas that share a queue (on Redis) must share one backend: embedded backends would
+    /// give each replica its own inventory, and two replicas would sell the same seat.
+    fn validate_shared_backends(&self) -> Result<(), ConfigError> {
+        let u = &self.upstream;
+        if self.redis.address.is_some()
+            && (u.reservation_address.is_none() || u.payment_address.is_none())
+        {
+            return Err(ConfigError(
+                "REDIS_ADDRESS is set, so replicas share one queue and must share one backend: \
+                 start `usher backends` once (USHER_BACKENDS_LISTEN, USHER_BACKENDS_KEY) and \
+                 point every replica at it with BACKEND_RESERVATION_API_GRPC_ADDRESS and \
+                 BACKEND_PAYMENT_API_GRPC_ADDRESS (and the same USHER_BACKENDS_KEY). Embedded \
+                 backends would give each replica its own inventory and sell seats twice."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self
             .server
@@ -744,6 +763,7 @@ impl Settings {
                     .into(),
             ));
         }
+        self.validate_shared_backends()?;
         self.validate_environment()?;
         let origins = &self.server.cors_allow_origins;
         if origins.len() > 1 && origins.iter().any(|o| o == "*") {

@@ -48,6 +48,8 @@ impl Server {
     /// Binds the listener, starts the ticker and serves, on Redis when `REDIS_ADDRESS` is set
     /// and on the embedded store otherwise. Port 0 picks a free port.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        // Refused settings are said before anything is connected.
+        settings.validate()?;
         let retention = settings.queue.retention;
         let store: Arc<dyn Store> = if settings.redis.address.is_some() {
             Arc::new(

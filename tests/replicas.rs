@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 use support::redis::{RedisCluster, RedisServer, raw_command};
-use support::usher::UsherProcess;
+use support::usher::{BackendsProcess, UsherProcess};
 use support::ws::{SECOND, WsClient};
 
 type Log = Arc<Mutex<Vec<Value>>>;
@@ -65,7 +65,13 @@ fn watch(token: String, bases: Vec<String>, log: Log) -> tokio::task::JoinHandle
     })
 }
 
-fn redis_env(address: &str, cluster: bool, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+/// Replicas on Redis, calling the test's one shared backends service.
+fn redis_env(
+    address: &str,
+    cluster: bool,
+    backends: &BackendsProcess,
+    extra: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let mut env = vec![
         ("REDIS_ADDRESS".to_owned(), address.to_owned()),
         ("REDIS_CLUSTER_MODE".to_owned(), cluster.to_string()),
@@ -75,6 +81,7 @@ fn redis_env(address: &str, cluster: bool, extra: &[(&str, &str)]) -> Vec<(Strin
         ("REDIS_DIAL_TIMEOUT".to_owned(), "1s".to_owned()),
         ("REDIS_MAX_RETRIES".to_owned(), "1".to_owned()),
     ];
+    env.extend(backends.env());
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     env
 }
@@ -125,7 +132,8 @@ fn assert_join_order(waiters: &[(String, u64, Log)]) {
 #[tokio::test]
 async fn two_replicas_share_one_queue_in_global_join_order_and_push_ready_from_any_step() {
     let redis = RedisServer::start();
-    let env = redis_env(&redis.address(), false, &[]);
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
     let (a, b) = (start(&env).await, start(&env).await);
     a.configure(
         "evt",
@@ -179,7 +187,8 @@ async fn two_replicas_share_one_queue_in_global_join_order_and_push_ready_from_a
 async fn a_replica_crash_mid_sale_keeps_every_place_and_admits_each_waiter_once() {
     const N: usize = 300;
     let redis = RedisServer::start();
-    let env = redis_env(&redis.address(), false, &[]);
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
     let (mut a, b) = (start(&env).await, start(&env).await);
     a.configure(
         "evt",
@@ -293,7 +302,13 @@ async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
         "--save",
         "",
     ]);
-    let env = redis_env(&redis.address(), false, &[("USHER_READY_OUTAGE_SECS", "1")]);
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(
+        &redis.address(),
+        false,
+        &backends,
+        &[("USHER_READY_OUTAGE_SECS", "1")],
+    );
     let a = start(&env).await;
     a.configure(
         "evt",
@@ -396,7 +411,8 @@ fn slot_of(cluster: &RedisCluster, key: &str) -> u16 {
 #[tokio::test]
 async fn on_a_cluster_events_spread_over_masters_and_updates_reach_every_replica() {
     let cluster = RedisCluster::start();
-    let env = redis_env(&cluster.addresses(), true, &[]);
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&cluster.addresses(), true, &backends, &[]);
     let (a, b) = (start(&env).await, start(&env).await);
     // One event on each master.
     let mut events: HashMap<u16, String> = HashMap::new();
@@ -447,7 +463,13 @@ async fn idle_waiters_cost_the_store_per_event_not_per_waiter() {
     const N: usize = 5_000;
     const WINDOW: Duration = Duration::from_secs(60);
     let redis = RedisServer::start();
-    let env = redis_env(&redis.address(), false, &[("USHER_TICK_MS", "100")]);
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(
+        &redis.address(),
+        false,
+        &backends,
+        &[("USHER_TICK_MS", "100")],
+    );
     let a = start(&env).await;
     a.configure("evt", json!({"paused": true})).await;
     let mut tokens = Vec::with_capacity(N);
@@ -516,4 +538,104 @@ fn command_calls(redis: &RedisServer) -> HashMap<String, u64> {
             Some((name.to_owned(), calls))
         })
         .collect()
+}
+
+#[test]
+fn a_replica_on_redis_refuses_to_run_a_private_inventory() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_usher"))
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        // Nothing listens here: the refusal comes before any connection.
+        .env("REDIS_ADDRESS", "127.0.0.1:9")
+        .env("SERVER_PORT", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needed in [
+        "usher backends",
+        "BACKEND_RESERVATION_API_GRPC_ADDRESS",
+        "sell seats twice",
+    ] {
+        assert!(stderr.contains(needed), "{stderr}");
+    }
+}
+
+/// A buyer's token, signed with the development secret the test replicas verify.
+fn buyer_token(user: &str) -> String {
+    let exp = usher::clock::now_ms() / 1_000 + 3_600;
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": user, "exp": exp}),
+        &jsonwebtoken::EncodingKey::from_secret(usher::config::DEV_JWT_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+/// Joins `event` on `replica` as `user`, waits for admission, enters and reserves `seat` there
+/// (the reservation token is the replica's own); returns the reservation's status and body.
+async fn buy_seat(replica: &UsherProcess, user: &str, event: &str, seat: &str) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let bearer = buyer_token(user);
+    let joined: Value = http
+        .post(format!("{}/api/v1/queue/join", replica.base()))
+        .bearer_auth(&bearer)
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .json(&json!({"event_id": event}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = joined["waiting_token"].as_str().expect("joined").to_owned();
+    let deadline = Instant::now() + 10 * SECOND;
+    let grant = loop {
+        let (status, body) = replica
+            .post("/api/v1/queue/enter", &json!({"waiting_token": token}))
+            .await;
+        if status == 200 {
+            break body;
+        }
+        assert_eq!(status, 403, "{body}");
+        assert!(Instant::now() < deadline, "never admitted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let resp = http
+        .post(format!("{}/api/v1/reservations", replica.base()))
+        .bearer_auth(&bearer)
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .json(&json!({
+            "event_id": event,
+            "seat_ids": [seat],
+            "reservation_token": grant["reservation_token"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn two_replicas_with_the_readmes_settings_sell_a_seat_once() {
+    const EVENT: &str = "evt_2025_1001";
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    let (first, second) = tokio::join!(
+        buy_seat(&a, "buyer-a", EVENT, "VIP-1-1"),
+        buy_seat(&b, "buyer-b", EVENT, "VIP-1-1"),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409], "{first:?} {second:?}");
+    let refused = if first.0 == 409 { &first.1 } else { &second.1 };
+    assert_eq!(refused["error"]["code"], "INVENTORY_CONFLICT", "{refused}");
+    // One inventory: both replicas see the same seats left.
+    let path = format!("/api/v1/events/{EVENT}/availability");
+    let (left_a, left_b) = (a.get(&path).await.unwrap(), b.get(&path).await.unwrap());
+    assert_eq!(left_a.1["remaining"], left_b.1["remaining"]);
+    assert_eq!(left_a.1["held"], 1);
 }

@@ -181,3 +181,67 @@ impl Drop for UsherProcess {
         self.kill();
     }
 }
+
+/// The key the test gateways and their shared backends agree on.
+const BACKENDS_KEY: &str = "replica-test-backends-key";
+
+/// One `usher backends` process on a free loopback port: the reference backends that every
+/// replica of a test calls, as replicas on Redis must.
+pub struct BackendsProcess {
+    pub port: u16,
+    child: Child,
+}
+
+impl BackendsProcess {
+    pub async fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_usher"))
+            .arg("backends")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("USHER_BACKENDS_LISTEN", format!("127.0.0.1:{port}"))
+            .env("USHER_BACKENDS_KEY", BACKENDS_KEY)
+            .env("LOG_FORMAT", "text")
+            .env("LOG_LEVEL", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("usher binary runs");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "usher backends on {port} did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { port, child }
+    }
+
+    /// What a gateway needs to call these backends.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let address = format!("127.0.0.1:{}", self.port);
+        vec![
+            (
+                "BACKEND_RESERVATION_API_GRPC_ADDRESS".into(),
+                address.clone(),
+            ),
+            ("BACKEND_PAYMENT_API_GRPC_ADDRESS".into(), address),
+            ("USHER_BACKENDS_KEY".into(), BACKENDS_KEY.into()),
+        ]
+    }
+}
+
+impl Drop for BackendsProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
