@@ -360,7 +360,13 @@ async fn run(
             },
             frame = stream.next() => {
                 let reply = match frame {
-                    None | Some(Ok(Message::Close(_))) => return None,
+                    None => return None,
+                    Some(Ok(Message::Close(_))) => {
+                        // The reply close frame is queued by the protocol; sending it completes
+                        // the client's closing handshake (without it the client sees 1006).
+                        let _ = timeout(writer.write_timeout, sink.flush()).await;
+                        return None;
+                    }
                     Some(Err(e)) => {
                         debug!(error = %e, "socket read failed");
                         let inner = e.into_inner();

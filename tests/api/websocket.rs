@@ -6,6 +6,8 @@ use futures::{SinkExt, StreamExt};
 use serde_json::json;
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::helpers::*;
 
@@ -369,4 +371,21 @@ async fn two_thousand_concurrent_waiters_all_get_their_snapshot_and_their_ready(
     });
     assert_eq!(by_step.values().sum::<usize>(), N);
     assert_eq!(app.stats("evt").await["admitted_total"], N as u64);
+}
+
+#[tokio::test]
+async fn a_client_close_is_answered_with_a_close_frame() {
+    let app = spawn_app(&[]).await;
+    let token = app.join_token("evt_close").await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", SECOND).await;
+    ws.stream
+        .close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        }))
+        .await
+        .unwrap();
+    // The server's answer completes the handshake: a close frame, not a dropped connection.
+    assert_eq!(ws.closed(2 * SECOND).await, Ended::Closed(1000));
 }
