@@ -308,6 +308,45 @@ pub async fn leaving_departs_and_the_departure_is_published(store: Arc<dyn Store
     assert_eq!(state(&*store, a).await, WaiterState::Admitted);
 }
 
+pub async fn records_of_many_waiters_are_read_in_order_in_batches(store: Arc<dyn Store>) {
+    let e = open(&*store, "evt_records").await;
+    let (admitted, ..) = join(&*store, &e).await;
+    let (left, ..) = join(&*store, &e).await;
+    store.leave(left).await.unwrap();
+    // Burst 3: one step admits the first waiter and the two after the departure.
+    store.admit(&e, LIMITS).await.unwrap();
+    let (waiting, ..) = join(&*store, &e).await;
+    let elsewhere = open(&*store, "evt_records_other").await;
+    let (other, ..) = join(&*store, &elsewhere).await;
+    let unknown = WaitingToken::new();
+    let records = store
+        .records(&e, &[admitted, left, waiting, other, unknown])
+        .await
+        .unwrap();
+    let states: Vec<Option<WaiterState>> = records
+        .iter()
+        .map(|r| r.as_ref().map(|r| r.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            Some(WaiterState::Admitted),
+            Some(WaiterState::Left),
+            Some(WaiterState::Waiting),
+            None,
+            None
+        ]
+    );
+    assert_eq!(records[0].as_ref().unwrap().token, admitted);
+    // More tokens than one batch: every one is read, in order.
+    let mut many = vec![unknown; RECORDS_BATCH];
+    many.push(waiting);
+    let records = store.records(&e, &many).await.unwrap();
+    assert_eq!(records.len(), RECORDS_BATCH + 1);
+    assert_eq!(records.last().unwrap().as_ref().unwrap().token, waiting);
+    assert!(records[..RECORDS_BATCH].iter().all(Option::is_none));
+}
+
 pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
     store: Arc<dyn Store>,
 ) {
@@ -763,6 +802,7 @@ macro_rules! conformance {
                     lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
                     leaving_departs_and_the_departure_is_published,
                     reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
+                    records_of_many_waiters_are_read_in_order_in_batches,
                     enter_grants_once_and_only_after_admission,
                     a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
                     joining_an_unknown_event_creates_nothing,

@@ -6,9 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
 use tracing::{debug, warn};
 
 use super::{EventChannel, Hub};
+use crate::domain::EventId;
 use crate::protocol::Push;
 use crate::store::{EventUpdate, StoreError, StoreResult, Touch};
 
@@ -19,6 +22,61 @@ const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
 /// intervals under 200 ms).
 fn push_slices(interval: Duration) -> u32 {
     (interval.as_millis() / 100).clamp(1, 10) as u32
+}
+
+/// Store work a channel runs beside its push loop, so that a slow or stalled store never
+/// holds up pushes from the local view.
+#[derive(Default)]
+struct Background {
+    /// The heartbeat renewal in flight: at most one per channel, so a stall does not pile up
+    /// renewals.
+    touch: Option<JoinHandle<()>>,
+    /// The resynchronisation in flight, which brings a fresh update receiver.
+    resync: Option<JoinHandle<StoreResult<broadcast::Receiver<EventUpdate>>>>,
+    /// When to try again after a failed resynchronisation.
+    retry_at: Option<Instant>,
+    failed_resyncs: u32,
+}
+
+impl Background {
+    /// Stops what is in flight (the channel is evicted).
+    async fn stop(&mut self) {
+        if let Some(touch) = self.touch.take() {
+            touch.abort();
+        }
+        if let Some(resync) = self.resync.take() {
+            resync.abort();
+            let _ = resync.await;
+        }
+    }
+
+    /// A resynchronisation failed (an outage): try again after a backoff that grows with the
+    /// failures, warning once rather than on every attempt.
+    fn resync_failed(&mut self, event: &EventId, error: String) {
+        if self.failed_resyncs == 0 {
+            warn!(%event, %error, "resync failed; retrying");
+        }
+        self.failed_resyncs += 1;
+        self.retry_at = Some(Instant::now() + RESYNC_BACKOFF * self.failed_resyncs.min(10));
+    }
+}
+
+/// The next update, or never while there is no receiver (a resync is getting a fresh one).
+async fn next_update(
+    rx: &mut Option<broadcast::Receiver<EventUpdate>>,
+) -> Result<EventUpdate, broadcast::error::RecvError> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The outcome of a task in flight, or never without one.
+async fn finished<T>(task: &mut Option<JoinHandle<T>>) -> Result<T, tokio::task::JoinError> {
+    match task {
+        Some(task) => task.await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Hub {
@@ -38,10 +96,37 @@ impl Hub {
         }
     }
 
+    /// Starts a heartbeat renewal beside the push loop, unless one is still running (`fresh`:
+    /// replace it, after an outage, when the one in flight may be stuck on a dead connection).
+    fn renew_heartbeats(
+        self: &Arc<Self>,
+        ch: &Arc<EventChannel>,
+        bg: &mut Background,
+        fresh: bool,
+    ) {
+        if let Some(running) = &bg.touch
+            && !running.is_finished()
+        {
+            if !fresh {
+                return;
+            }
+            running.abort();
+        }
+        let (hub, ch) = (self.clone(), ch.clone());
+        bg.touch = Some(tokio::spawn(async move { hub.touch_sockets(&ch).await }));
+    }
+
+    /// Starts a resynchronisation beside the push loop.
+    fn start_resync(self: &Arc<Self>, ch: &Arc<EventChannel>, bg: &mut Background) {
+        let (hub, ch) = (self.clone(), ch.clone());
+        bg.retry_at = None;
+        bg.resync = Some(tokio::spawn(async move { hub.resync(&ch).await }));
+    }
+
     pub(super) async fn run_channel(
         self: Arc<Self>,
         ch: Arc<EventChannel>,
-        mut rx: broadcast::Receiver<EventUpdate>,
+        rx: broadcast::Receiver<EventUpdate>,
     ) {
         let slices = push_slices(self.settings.push_interval);
         let mut slice = 0;
@@ -54,11 +139,18 @@ impl Hub {
         // A channel opened during an outage tells its first sockets through their snapshot's
         // failure; from here on, every change of the store's health is pushed.
         health.mark_unchanged();
-        let mut failed_resyncs = 0;
+        let mut rx = Some(rx);
+        let mut bg = Background::default();
         loop {
+            let retry = async {
+                match bg.retry_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
-                update = rx.recv() => {
-                    let resync = match update {
+                update = next_update(&mut rx) => {
+                    let gap = match update {
                         Ok(update) => ch.apply(&update, &self.metrics).is_err(),
                         Err(broadcast::error::RecvError::Lagged(n)) => {
                             debug!(event = %ch.event, missed = n, "update channel lagged");
@@ -66,36 +158,36 @@ impl Hub {
                         }
                         Err(broadcast::error::RecvError::Closed) => true,
                     };
-                    if resync {
-                        match self.resync(&ch).await {
-                            Ok(fresh) => {
-                                rx = fresh;
-                                failed_resyncs = 0;
-                            }
-                            Err(e) => {
-                                // An outage: retry with backoff, warning once rather than on
-                                // every attempt.
-                                if failed_resyncs == 0 {
-                                    warn!(event = %ch.event, error = %e, "resync failed; retrying");
-                                }
-                                failed_resyncs += 1;
-                                let backoff = RESYNC_BACKOFF * failed_resyncs.min(10);
-                                tokio::time::sleep(backoff).await;
-                            }
-                        }
+                    if gap {
+                        // Pushes go on from the local view while the resync runs.
+                        rx = None;
+                        self.start_resync(&ch, &mut bg);
                     }
                 }
+                done = finished(&mut bg.resync) => {
+                    bg.resync = None;
+                    match done {
+                        Ok(Ok(fresh)) => {
+                            rx = Some(fresh);
+                            bg.failed_resyncs = 0;
+                        }
+                        Ok(Err(e)) => bg.resync_failed(&ch.event, e.to_string()),
+                        Err(e) => bg.resync_failed(&ch.event, e.to_string()),
+                    }
+                }
+                _ = retry => self.start_resync(&ch, &mut bg),
                 _ = push.tick() => {
                     ch.push_positions(&self.settings, &self.metrics, slice, slices);
                     slice = (slice + 1) % slices;
                     if self.evict_if_idle(&ch) {
+                        bg.stop().await;
                         // Unsubscribed with no receiver left, the store can drop the channel.
                         drop(rx);
                         self.bus.unsubscribe(&ch.event).await;
                         return;
                     }
                 }
-                _ = touch.tick() => self.touch_sockets(&ch).await,
+                _ = touch.tick() => self.renew_heartbeats(&ch, &mut bg, false),
                 Ok(()) = health.changed() => {
                     // Sockets stay open through a store outage: places are kept, positions
                     // just stop moving. On recovery the heartbeats the outage swallowed are
@@ -103,7 +195,7 @@ impl Hub {
                     // update channel, which the update branch treats as a gap).
                     let healthy = *health.borrow_and_update();
                     if healthy {
-                        self.touch_sockets(&ch).await;
+                        self.renew_heartbeats(&ch, &mut bg, true);
                         ch.broadcast(&Push::Recovered {});
                     } else {
                         ch.broadcast(&Push::Degraded {});
@@ -114,7 +206,9 @@ impl Hub {
     }
 
     /// Rebuilds a channel's view after missed updates and settles local sockets whose waiter
-    /// changed state meanwhile.
+    /// changed state meanwhile: a subscription, a snapshot, and the records of the node's
+    /// sockets in batches ([`crate::store::RECORDS_BATCH`] per round trip), not a read per
+    /// socket.
     async fn resync(
         &self,
         ch: &Arc<EventChannel>,
@@ -125,8 +219,10 @@ impl Hub {
                 StoreError::Unavailable(format!("event {} has no state", ch.event))
             })?;
         ch.rebuild(snapshot);
-        for token in ch.local_tokens() {
-            if let Some(record) = self.queue.status(token, None).await? {
+        let tokens = ch.local_tokens();
+        let records = self.queue.records(&ch.event, &tokens).await?;
+        for (token, record) in tokens.into_iter().zip(records) {
+            if let Some(record) = record {
                 ch.settle(token, &record);
             }
         }

@@ -348,6 +348,21 @@ impl QueueStore for MemoryStore {
         Ok(Some(w.record.clone()))
     }
 
+    async fn records(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+    ) -> StoreResult<Vec<Option<WaiterRecord>>> {
+        let inner = self.inner.lock();
+        Ok(tokens
+            .iter()
+            .map(|t| {
+                let w = inner.waiters.get(t).filter(|w| &w.record.event == event);
+                w.map(|w| w.record.clone())
+            })
+            .collect())
+    }
+
     async fn touch(
         &self,
         event: &EventId,

@@ -46,6 +46,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Most records [`QueueStore::records`] reads in one store round trip.
+pub const RECORDS_BATCH: usize = 1_000;
+
 /// Admission settings of one event. An event exists once an operator created it (admin API) or
 /// the queue created it for an event the inventory knows (see [`crate::queue::EventDirectory`]);
 /// joins never create events.
@@ -452,6 +455,15 @@ pub trait QueueStore: Send + Sync + 'static {
         token: WaitingToken,
         heartbeat_ms: Option<u64>,
     ) -> StoreResult<Option<WaiterRecord>>;
+
+    /// The records of `tokens` in `event`, in order (`None` for a token that is not one of the
+    /// event's): what a node that missed updates reads to settle its sockets, in batches of at
+    /// most [`RECORDS_BATCH`] tokens per store round trip, however many there are.
+    async fn records(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+    ) -> StoreResult<Vec<Option<WaiterRecord>>>;
 
     /// Moves the reaping deadlines of a batch of one event's waiting tokens (the heartbeat of a
     /// node's open sockets). Tokens that are not waiting are ignored.

@@ -1,5 +1,6 @@
 //! Store work per admission tick must not grow with the number of waiters: positions are
-//! derived on the node, not read from the store per waiter.
+//! derived on the node, not read from the store per waiter. And a slow store must not hold up
+//! pushes: the hub's store work runs beside its push loop.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,13 +16,24 @@ use usher::store::*;
 
 use crate::helpers::*;
 
-/// Delegates to the embedded store and counts calls per operation.
+/// Delegates to the embedded store and counts calls per operation; heartbeat renewals can be
+/// made to stall.
 struct Counting {
     inner: MemoryStore,
     calls: Mutex<HashMap<&'static str, u64>>,
+    /// How long each `touch` hangs before it runs.
+    touch_stall: Mutex<Duration>,
 }
 
 impl Counting {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            inner: MemoryStore::new(Duration::from_secs(60)),
+            calls: Mutex::new(HashMap::new()),
+            touch_stall: Mutex::new(Duration::ZERO),
+        })
+    }
+
     fn count(&self, op: &'static str) {
         *self.calls.lock().entry(op).or_default() += 1;
     }
@@ -43,8 +55,19 @@ impl QueueStore for Counting {
         self.inner.status(t, hb).await
     }
 
+    async fn records(
+        &self,
+        e: &EventId,
+        t: &[WaitingToken],
+    ) -> StoreResult<Vec<Option<WaiterRecord>>> {
+        self.count("records");
+        self.inner.records(e, t).await
+    }
+
     async fn touch(&self, e: &EventId, t: &[WaitingToken], touch: Touch) -> StoreResult<()> {
         self.count("touch");
+        let stall = *self.touch_stall.lock();
+        tokio::time::sleep(stall).await;
         self.inner.touch(e, t, touch).await
     }
 
@@ -194,10 +217,7 @@ impl Store for Counting {
 #[tokio::test]
 async fn store_calls_per_admission_tick_do_not_depend_on_the_number_of_waiters() {
     const WAITERS: usize = 400;
-    let store = Arc::new(Counting {
-        inner: MemoryStore::new(Duration::from_secs(60)),
-        calls: Mutex::new(HashMap::new()),
-    });
+    let store = Counting::new();
     let app = spawn_app_with(
         &[
             "--tick-ms",
@@ -258,4 +278,33 @@ async fn store_calls_per_admission_tick_do_not_depend_on_the_number_of_waiters()
         pushes >= WAITERS,
         "only {pushes} pushes reached {WAITERS} waiters"
     );
+}
+
+#[tokio::test]
+async fn positions_are_pushed_while_heartbeat_renewal_stalls() {
+    let store = Counting::new();
+    // Heartbeats of open sockets are renewed every 250 ms (a quarter of the grace period).
+    let app = spawn_app_with(
+        &["--grace-secs", "1", "--push-interval-ms", "100"],
+        Some(store.clone()),
+    )
+    .await;
+    app.configure("evt", json!({"paused": true})).await;
+    let ahead = app.join_token("evt").await;
+    let mine = app.join_token("evt").await;
+    let mut ws = app.ws(&mine).await;
+    assert_eq!(ws.wait_for("snapshot", SECOND).await["position"], 2);
+    // Every renewal from now on hangs for 3 s; let one start.
+    *store.touch_stall.lock() = Duration::from_secs(3);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let left = tokio::time::Instant::now();
+    app.leave(&ahead).await;
+    let moved = ws.wait_for("position", SECOND).await;
+    assert_eq!(moved["position"], 1);
+    assert!(
+        left.elapsed() < Duration::from_millis(800),
+        "the push waited for the stalled store: {:?}",
+        left.elapsed()
+    );
+    *store.touch_stall.lock() = Duration::ZERO;
 }

@@ -430,6 +430,35 @@ impl QueueStore for RedisStore {
         parse_record(token, event, &fields(list)).map(Some)
     }
 
+    async fn records(
+        &self,
+        event: &EventId,
+        tokens: &[WaitingToken],
+    ) -> StoreResult<Vec<Option<WaiterRecord>>> {
+        let mut out = Vec::with_capacity(tokens.len());
+        for batch in tokens.chunks(RECORDS_BATCH) {
+            let mut inv = self.event_script(&self.scripts.records, event);
+            for t in batch {
+                inv.arg(t.to_string());
+            }
+            let lists: Vec<Vec<String>> = inv
+                .invoke_async(&mut self.pool.get())
+                .await
+                .map_err(unavailable)?;
+            if lists.len() != batch.len() {
+                return Err(corrupt("records"));
+            }
+            for (token, list) in batch.iter().zip(lists) {
+                out.push(if list.is_empty() {
+                    None
+                } else {
+                    Some(parse_record(*token, event.clone(), &fields(list))?)
+                });
+            }
+        }
+        Ok(out)
+    }
+
     async fn touch(
         &self,
         event: &EventId,

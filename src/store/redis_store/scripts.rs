@@ -11,6 +11,7 @@ const JOIN_CLAIM: &str = include_str!("../../../lua/join_claim.lua");
 pub struct Scripts {
     pub join: Script,
     pub status: Script,
+    pub records: Script,
     pub touch: Script,
     pub leave: Script,
     pub admit: Script,
@@ -37,6 +38,7 @@ impl Scripts {
                 include_str!("../../../lua/join.lua")
             )),
             status: event(include_str!("../../../lua/status.lua")),
+            records: event(include_str!("../../../lua/records.lua")),
             touch: event(include_str!("../../../lua/touch.lua")),
             leave: event(include_str!("../../../lua/leave.lua")),
             admit: event(include_str!("../../../lua/admit.lua")),
