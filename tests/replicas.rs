@@ -639,3 +639,76 @@ async fn two_replicas_with_the_readmes_settings_sell_a_seat_once() {
     assert_eq!(left_a.1["remaining"], left_b.1["remaining"]);
     assert_eq!(left_a.1["held"], 1);
 }
+
+#[tokio::test]
+async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place() {
+    const N: usize = 20;
+    let mut redis = RedisServer::start_with(&[
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+    ]);
+    let backends = BackendsProcess::start().await;
+    // Heartbeats that lapse within 2.5 s of the last renewal; a reaper every 100 ms.
+    let env = redis_env(
+        &redis.address(),
+        false,
+        &backends,
+        &[
+            ("USHER_GRACE_SECS", "2"),
+            ("USHER_HEARTBEAT_SECS", "2"),
+            ("USHER_REAP_INTERVAL_MS", "100"),
+        ],
+    );
+    let a = start(&env).await;
+    a.configure(
+        "evt",
+        json!({"paused": true, "burst": 5, "rate_per_sec": 50}),
+    )
+    .await;
+    let mut waiters = Vec::new();
+    for _ in 0..N {
+        let (token, pos) = a.join("evt").await;
+        waiters.push((token, pos, Log::default()));
+    }
+    let tasks: Vec<_> = waiters
+        .iter()
+        .map(|(t, _, log)| watch(t.clone(), vec![a.ws_base()], log.clone()))
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+
+    // Down for longer than a heartbeat lasts: every deadline in Redis lapses meanwhile.
+    redis.kill();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    redis.restart();
+    eventually(15 * SECOND, "readiness to recover", || async {
+        a.readyz().await == 200
+    })
+    .await;
+    // Well past the hold that follows the outage: the reaper has run dozens of times.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    for (token, _, log) in &waiters {
+        let ended = log
+            .lock()
+            .iter()
+            .any(|m| m["type"] == "expired" || m["type"] == "closed");
+        assert!(!ended, "{token} lost its place: {:?}", log.lock());
+        let (status, body) = a.status(token).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("waiting")),
+            "{body}"
+        );
+    }
+    a.configure("evt", json!({"paused": false})).await;
+    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
+    assert!(done.is_ok(), "not everyone was admitted after the outage");
+    assert_join_order(&waiters);
+    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+}

@@ -61,6 +61,13 @@ async fn state(store: &dyn Store, token: WaitingToken) -> WaiterState {
     store.status(token, None).await.unwrap().unwrap().state
 }
 
+/// Reaping with no hold: every lapsed heartbeat is expired at once.
+const REAP_AT_ONCE: ReapLimits = ReapLimits {
+    max: 100,
+    gap_ms: 60_000,
+    hold_ms: 0,
+};
+
 const LIMITS: AdmitLimits = AdmitLimits {
     max_batch: 10_000,
     max_freed: 10_000,
@@ -308,6 +315,55 @@ pub async fn leaving_departs_and_the_departure_is_published(store: Arc<dyn Store
     assert_eq!(state(&*store, a).await, WaiterState::Admitted);
 }
 
+pub async fn after_a_gap_in_reaping_nobody_is_reaped_until_the_hold_ends(store: Arc<dyn Store>) {
+    const HOLD: Duration = Duration::from_millis(400);
+    let limits = ReapLimits {
+        max: 100,
+        gap_ms: 150,
+        hold_ms: HOLD.as_millis() as u64,
+    };
+    let e = open(&*store, "evt_reap_hold").await;
+    let lapsing = |store: Arc<dyn Store>| {
+        let e = e.clone();
+        async move {
+            let mut req = join_req(&e, None);
+            req.heartbeat_ms = 1;
+            let token = req.token;
+            store.join(req).await.unwrap();
+            token
+        }
+    };
+    // Reaps every 50 ms until one expires the lapsed waiter; returns how long that took.
+    let reap_until_expired = |store: Arc<dyn Store>| {
+        let e = e.clone();
+        async move {
+            let started = tokio::time::Instant::now();
+            loop {
+                if store.reap(&e, limits).await.unwrap() == 1 {
+                    return started.elapsed();
+                }
+                assert!(started.elapsed() < 10 * HOLD, "never reaped");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    // The first reap of an event holds: the deadlines it finds were set before it ran.
+    let first = lapsing(store.clone()).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(reap_until_expired(store.clone()).await >= HOLD - Duration::from_millis(60));
+    assert_eq!(state(&*store, first).await, WaiterState::Expired);
+    // While reaps keep coming, a lapsed waiter is reaped at once.
+    let next = lapsing(store.clone()).await;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(reap_until_expired(store.clone()).await < Duration::from_millis(100));
+    assert_eq!(state(&*store, next).await, WaiterState::Expired);
+    // A gap (an outage: nobody reaped, nobody renewed) starts a new hold.
+    let during_outage = lapsing(store.clone()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(reap_until_expired(store.clone()).await >= HOLD - Duration::from_millis(60));
+    assert_eq!(state(&*store, during_outage).await, WaiterState::Expired);
+}
+
 pub async fn records_of_many_waiters_are_read_in_order_in_batches(store: Arc<dyn Store>) {
     let e = open(&*store, "evt_records").await;
     let (admitted, ..) = join(&*store, &e).await;
@@ -368,7 +424,7 @@ pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
     store.status(polled, Some(60_000)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut rx = store.subscribe(&e).await.unwrap();
-    assert_eq!(store.reap(&e, 100).await.unwrap(), 1);
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 1);
     assert_eq!(state(&*store, ghost).await, WaiterState::Expired);
     assert_eq!(state(&*store, kept).await, WaiterState::Waiting);
     assert_eq!(state(&*store, polled).await, WaiterState::Waiting);
@@ -382,7 +438,7 @@ pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
     // A closed socket's grace period: Exactly replaces a longer deadline.
     store.touch(&e, &[kept], Touch::Exactly(50)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(120)).await;
-    assert_eq!(store.reap(&e, 100).await.unwrap(), 1);
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 1);
     assert_eq!(state(&*store, kept).await, WaiterState::Expired);
     assert_eq!(
         store.snapshot(&e).await.unwrap().unwrap().counters.expired,
@@ -803,6 +859,7 @@ macro_rules! conformance {
                     leaving_departs_and_the_departure_is_published,
                     reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
                     records_of_many_waiters_are_read_in_order_in_batches,
+                    after_a_gap_in_reaping_nobody_is_reaped_until_the_hold_ends,
                     enter_grants_once_and_only_after_admission,
                     a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
                     joining_an_unknown_event_creates_nothing,

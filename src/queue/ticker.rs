@@ -15,7 +15,7 @@ use tracing::{info, warn};
 use crate::config::QueueSettings;
 use crate::domain::EventId;
 use crate::metrics::Metrics;
-use crate::store::{AdmitLimits, QueueStore, StoreError};
+use crate::store::{AdmitLimits, QueueStore, ReapLimits, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
@@ -39,6 +39,17 @@ pub async fn run(
     let limits = AdmitLimits {
         max_batch: settings.max_batch,
         max_freed: REAP_BATCH,
+    };
+    let reap_limits = ReapLimits {
+        max: REAP_BATCH,
+        // Reaps of a live event come every interval from every node: three missed in a row
+        // mean nobody reached the store.
+        gap_ms: (settings.reap_interval * 3)
+            .max(Duration::from_secs(3))
+            .as_millis() as u64,
+        // A grace period: every node renews its sockets (a quarter of it) and polling clients
+        // poll again.
+        hold_ms: settings.grace.as_millis() as u64,
     };
     // With USHER_AUTO_CREATE_EVENTS, events joins opened for unknown ids are deleted once idle.
     let idle = settings.auto_create_idle;
@@ -91,7 +102,7 @@ pub async fn run(
             }
             _ = reap.tick() => {
                 for event in &events {
-                    report(store.reap(event, REAP_BATCH).await.map(drop));
+                    report(store.reap(event, reap_limits).await.map(drop));
                 }
             }
             _ = sweep.tick(), if settings.auto_create_events => {

@@ -94,6 +94,9 @@ struct EventState {
     auto: bool,
     /// Store clock of the last join (or of the creation).
     joined_ms: u64,
+    /// Store clock of the last reap, and until when reaping holds after a gap.
+    reaped_ms: Option<u64>,
+    reap_hold_until: u64,
 }
 
 impl EventState {
@@ -119,6 +122,8 @@ impl EventState {
             updates,
             auto: false,
             joined_ms: now_ms,
+            reaped_ms: None,
+            reap_hold_until: 0,
         }
     }
 
@@ -541,7 +546,7 @@ impl QueueStore for MemoryStore {
         })
     }
 
-    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
+    async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64> {
         let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         inner.forget_ended(now);
@@ -554,8 +559,15 @@ impl QueueStore for MemoryStore {
         let Some(ev) = events.get_mut(event) else {
             return Ok(0);
         };
+        if ev
+            .reaped_ms
+            .is_none_or(|last| now.saturating_sub(last) > limits.gap_ms)
+        {
+            ev.reap_hold_until = now + limits.hold_ms;
+        }
+        ev.reaped_ms = Some(now);
         let mut seqs = Vec::new();
-        while seqs.len() < limit {
+        while now >= ev.reap_hold_until && seqs.len() < limits.max {
             let Some(&(deadline, seq)) = ev.deadlines.first() else {
                 break;
             };
@@ -895,26 +907,24 @@ impl Store for MemoryStore {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_lapsed_heartbeat_is_reaped_by_the_stores_clock_not_before() {
-        let clock = Clock::manual(1_700_000_000_000);
-        let store = MemoryStore::with_clock(Duration::from_secs(60), clock.clone());
-        let event = EventId::parse("evt_clock").unwrap();
-        let config = EventConfig {
+    fn paused() -> EventConfig {
+        EventConfig {
             rate_per_sec: 1.0,
             burst: 1,
             max_active: None,
             entry_window_secs: 60,
             paused: true,
-        };
-        assert!(store.create_event(&event, &config, false).await.unwrap());
+        }
+    }
+
+    async fn join(store: &MemoryStore, event: &EventId, heartbeat_ms: u64) -> WaitingToken {
         let token = WaitingToken::new();
         let joined = store
             .join(JoinRequest {
                 event: event.clone(),
                 user: None,
                 token,
-                heartbeat_ms: 30_000,
+                heartbeat_ms,
                 max_waiting: 10,
                 claim: None,
                 memo: String::new(),
@@ -922,11 +932,75 @@ mod tests {
             .await
             .unwrap();
         assert!(matches!(joined, JoinOutcome::Joined { .. }));
+        token
+    }
+
+    async fn state(store: &MemoryStore, token: WaitingToken) -> WaiterState {
+        store.status(token, None).await.unwrap().unwrap().state
+    }
+
+    #[tokio::test]
+    async fn a_lapsed_heartbeat_is_reaped_by_the_stores_clock_not_before() {
+        let clock = Clock::manual(1_700_000_000_000);
+        let store = MemoryStore::with_clock(Duration::from_secs(60), clock.clone());
+        let event = EventId::parse("evt_clock").unwrap();
+        assert!(store.create_event(&event, &paused(), false).await.unwrap());
+        let token = join(&store, &event, 30_000).await;
+        let limits = ReapLimits {
+            max: 10,
+            gap_ms: 60_000,
+            hold_ms: 0,
+        };
         clock.advance(Duration::from_millis(29_999));
-        assert_eq!(store.reap(&event, 10).await.unwrap(), 0);
+        assert_eq!(store.reap(&event, limits).await.unwrap(), 0);
         clock.advance(Duration::from_millis(2));
-        assert_eq!(store.reap(&event, 10).await.unwrap(), 1);
-        let record = store.status(token, None).await.unwrap().unwrap();
-        assert_eq!(record.state, WaiterState::Expired);
+        assert_eq!(store.reap(&event, limits).await.unwrap(), 1);
+        assert_eq!(state(&store, token).await, WaiterState::Expired);
+    }
+
+    #[tokio::test]
+    async fn after_an_outage_reaping_holds_until_nodes_could_renew_their_sockets() {
+        let clock = Clock::manual(1_700_000_000_000);
+        let store = MemoryStore::with_clock(Duration::from_secs(600), clock.clone());
+        let event = EventId::parse("evt_outage").unwrap();
+        store.create_event(&event, &paused(), false).await.unwrap();
+        let limits = ReapLimits {
+            max: 10,
+            gap_ms: 3_000,
+            hold_ms: 10_000,
+        };
+        let second = Duration::from_secs(1);
+        // Reaping every second; a waiter's heartbeat lapses at once.
+        let lapsed = join(&store, &event, 1_000).await;
+        let mut expired_at = None;
+        for s in 1..=12 {
+            clock.advance(second);
+            if store.reap(&event, limits).await.unwrap() == 1 {
+                expired_at.get_or_insert(s);
+            }
+        }
+        // The first reap (at 1 s) held until 11 s.
+        assert_eq!(expired_at, Some(11));
+        assert_eq!(state(&store, lapsed).await, WaiterState::Expired);
+        // A 20 s outage: nobody reaps, nobody renews; this waiter's heartbeat lapses in it.
+        let held = join(&store, &event, 5_000).await;
+        clock.advance(20 * second);
+        for _ in 0..9 {
+            assert_eq!(store.reap(&event, limits).await.unwrap(), 0, "held");
+            clock.advance(second);
+        }
+        // Its node renews it during the hold: it keeps its place after the hold.
+        store
+            .touch(&event, &[held], Touch::AtLeast(30_000))
+            .await
+            .unwrap();
+        clock.advance(2 * second);
+        assert_eq!(store.reap(&event, limits).await.unwrap(), 0);
+        assert_eq!(state(&store, held).await, WaiterState::Waiting);
+        // A waiter nobody renews is reaped once the hold is over.
+        let gone = join(&store, &event, 1_000).await;
+        clock.advance(2 * second);
+        assert_eq!(store.reap(&event, limits).await.unwrap(), 1);
+        assert_eq!(state(&store, gone).await, WaiterState::Expired);
     }
 }

@@ -241,6 +241,19 @@ pub struct AdmitLimits {
     pub max_freed: usize,
 }
 
+/// Input of [`QueueStore::reap`].
+#[derive(Debug, Clone, Copy)]
+pub struct ReapLimits {
+    /// Most waiters one call expires; the rest go in the next call.
+    pub max: usize,
+    /// A reap that comes longer than this after the event's previous one (nobody could reach
+    /// the store, or nobody ran) means heartbeats may have been lost on the way: reaping holds.
+    pub gap_ms: u64,
+    /// How long such a hold lasts, by the store's clock: long enough for every live node to
+    /// renew its sockets' heartbeats and for polling clients to poll again.
+    pub hold_ms: u64,
+}
+
 /// Result of [`QueueStore::admit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AdmitOutcome {
@@ -484,10 +497,15 @@ pub trait QueueStore: Send + Sync + 'static {
     /// Safe to call from any number of nodes at once: nothing is admitted twice or lost.
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome>;
 
-    /// Expires up to `limit` waiting tokens whose heartbeat deadline has passed (publishing the
-    /// departure) and forgets ended tokens older than the retention period. Returns how many
-    /// waiters were expired.
-    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64>;
+    /// Expires up to `limits.max` waiting tokens whose heartbeat deadline has passed
+    /// (publishing the departure) and forgets ended tokens older than the retention period.
+    /// Returns how many waiters were expired.
+    ///
+    /// After an outage nobody's heartbeat could be renewed, so deadlines say nothing: a reap
+    /// that comes more than `limits.gap_ms` after the event's previous one (or the first one)
+    /// expires nobody until `limits.hold_ms` after it. Every live node renews its sockets in the
+    /// meantime, so only places nobody holds any more are reaped afterwards.
+    async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64>;
 
     /// Turns an admitted token into an entered one, exactly once, recording `grant` (the
     /// reservation token id) and counting the user as active for `session_ms`.

@@ -81,9 +81,9 @@ impl QueueStore for Counting {
         self.inner.admit(e, l).await
     }
 
-    async fn reap(&self, e: &EventId, limit: usize) -> StoreResult<u64> {
+    async fn reap(&self, e: &EventId, limits: ReapLimits) -> StoreResult<u64> {
         self.count("reap");
-        self.inner.reap(e, limit).await
+        self.inner.reap(e, limits).await
     }
 
     async fn enter(&self, t: WaitingToken, g: &str, s: u64) -> StoreResult<EnterOutcome> {

@@ -540,9 +540,12 @@ impl QueueStore for RedisStore {
         Ok(outcome)
     }
 
-    async fn reap(&self, event: &EventId, limit: usize) -> StoreResult<u64> {
+    async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64> {
         let mut inv = self.event_script(&self.scripts.reap, event);
-        inv.arg(limit).arg(self.retention_ms);
+        inv.arg(limits.max)
+            .arg(self.retention_ms)
+            .arg(limits.gap_ms)
+            .arg(limits.hold_ms);
         inv.invoke_async(&mut self.pool.get())
             .await
             .map_err(unavailable)
