@@ -9,7 +9,7 @@
 if redis.call('EXISTS', META) == 0 then return 0 end
 local now = now_ms()
 local last = tonumber(redis.call('HGET', META, 'reaped_ms'))
-if last == nil or now - last > tonumber(ARGV[3]) then
+if last ~= nil and now - last > tonumber(ARGV[3]) then
   redis.call('HSET', META, 'reap_hold', now + tonumber(ARGV[4]))
 end
 redis.call('HSET', META, 'reaped_ms', now)

@@ -502,8 +502,8 @@ pub trait QueueStore: Send + Sync + 'static {
     /// Returns how many waiters were expired.
     ///
     /// After an outage nobody's heartbeat could be renewed, so deadlines say nothing: a reap
-    /// that comes more than `limits.gap_ms` after the event's previous one (or the first one)
-    /// expires nobody until `limits.hold_ms` after it. Every live node renews its sockets in the
+    /// that comes more than `limits.gap_ms` after the event's previous one expires nobody until
+    /// `limits.hold_ms` after it. Every live node renews its sockets in the
     /// meantime, so only places nobody holds any more are reaped afterwards.
     async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64>;
 
