@@ -50,8 +50,9 @@ end
 -- Publishes one change with the next version number; returns that version.
 local function publish(now, change)
   local v = redis.call('HINCRBY', META, 'version', 1)
-  redis.call('SPUBLISH', CHANNEL,
-    '{"version":' .. int(v) .. ',"at_ms":' .. int(now) .. ',"change":' .. change .. '}')
+  local born = redis.call('HGET', META, 'born') or '0'
+  redis.call('SPUBLISH', CHANNEL, '{"born":' .. born .. ',"version":' .. int(v) ..
+    ',"at_ms":' .. int(now) .. ',"change":' .. change .. '}')
   return v
 end
 
@@ -67,7 +68,10 @@ end
 -- Returns 1 if created.
 local function ensure_event(now, rate, burst, max_active, window)
   if redis.call('EXISTS', META) == 1 then return 0 end
-  redis.call('HSET', META, 'rate', rate, 'burst', burst, 'max_active', max_active,
+  -- The event's life: microseconds of the server's clock at its creation.
+  local t = redis.call('TIME')
+  local born = t[1] .. string.format('%06d', tonumber(t[2]))
+  redis.call('HSET', META, 'born', born, 'rate', rate, 'burst', burst, 'max_active', max_active,
     'window', window, 'paused', '0', 'version', 0, 'next_seq', 0, 'head', 0,
     'tokens', burst, 'bucket_ms', now)
   return 1

@@ -182,6 +182,9 @@ pub enum ExpiredReason {
     HeartbeatLost,
     /// Admitted, but enter was not called within the entry window.
     EntryWindowEnded,
+    /// The store lost the place (its data was lost: a restart without persistence, a flush):
+    /// join again.
+    PlaceLost,
 }
 
 /// A message on its way to one socket, stamped with its production time.

@@ -712,3 +712,61 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
     assert_join_order(&waiters);
     assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
 }
+
+#[tokio::test]
+async fn when_redis_loses_its_data_sockets_are_told_their_place_is_gone_not_admitted() {
+    const N: usize = 10;
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    a.configure(
+        "evt",
+        json!({"paused": true, "burst": 5, "rate_per_sec": 50}),
+    )
+    .await;
+    let mut waiters = Vec::new();
+    for _ in 0..N {
+        let (token, pos) = a.join("evt").await;
+        waiters.push((token, pos, Log::default()));
+    }
+    let tasks: Vec<_> = waiters
+        .iter()
+        .enumerate()
+        .map(|(i, (t, _, log))| {
+            let base = if i % 2 == 0 { a.ws_base() } else { b.ws_base() };
+            watch(t.clone(), vec![base], log.clone())
+        })
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+
+    // Redis forgets everything (as a restart without persistence would), and the sale goes
+    // on: a new queue for the same event starts admitting.
+    raw_command(redis.port, "FLUSHALL").unwrap();
+    b.configure(
+        "evt",
+        json!({"paused": false, "burst": 5, "rate_per_sec": 50}),
+    )
+    .await;
+    let newcomer = b.join("evt").await;
+    assert_eq!(newcomer.1, 1, "the new queue starts at 1");
+    let done = tokio::time::timeout(Duration::from_secs(15), join_all(tasks)).await;
+    assert!(done.is_ok(), "a socket of a lost place stayed open");
+    for (token, _, log) in &waiters {
+        let log = log.lock();
+        let readies = log.iter().filter(|m| m["type"] == "ready").count();
+        assert_eq!(readies, 0, "{token} was admitted from a lost place");
+        assert!(
+            log.iter()
+                .any(|m| m["type"] == "expired" && m["reason"] == "place_lost"),
+            "{token}: {log:?}"
+        );
+        assert!(
+            log.iter()
+                .any(|m| m["type"] == "closed" && m["code"] == 4410)
+        );
+    }
+}

@@ -76,6 +76,14 @@ pub enum Attached {
     Ended(WaiterState),
 }
 
+/// Tells a socket its place is gone with the store's data, and closes it (4410).
+fn lost(conn: &Conn) {
+    conn.push(Push::Expired {
+        reason: ExpiredReason::PlaceLost,
+    });
+    conn.close(CloseReason::Expired);
+}
+
 impl EventChannel {
     pub(super) fn new(event: EventId, view: EventView, clock: Clock) -> Self {
         let used = clock.now_ms();
@@ -422,6 +430,31 @@ impl EventChannel {
         });
     }
 
+    /// Tells the socket of `token` that the store lost its place, closes it (4410) and forgets
+    /// it. Nothing is invented for a waiter the store no longer knows.
+    pub(super) fn lose(&self, token: WaitingToken) {
+        let mut st = self.state.lock();
+        let conn = st
+            .by_token
+            .remove(&token)
+            .and_then(|seq| st.waiting.remove(&seq).map(|w| w.conn))
+            .or_else(|| st.admitted.remove(&token).map(|a| a.conn));
+        if let Some(conn) = conn {
+            lost(&conn);
+        }
+    }
+
+    /// The store lost the whole event: every local socket is told and closed, and the channel
+    /// closes (a new join opens a new one).
+    pub(super) fn lose_all(&self) {
+        let mut st = self.state.lock();
+        st.closed = true;
+        st.conns().for_each(lost);
+        st.waiting.clear();
+        st.by_token.clear();
+        st.admitted.clear();
+    }
+
     /// Replaces the view with one rebuilt from a snapshot after missed updates; the departure
     /// history is this node's own observation and survives.
     pub(super) fn rebuild(&self, snapshot: EventSnapshot) {
@@ -540,6 +573,7 @@ mod tests {
     fn channel(waiting: u64) -> (EventChannel, Clock) {
         let clock = Clock::manual(T0);
         let view = EventView::from_snapshot(EventSnapshot {
+            born: 0,
             version: 1,
             config: config(false),
             head: Seq(0),
@@ -595,6 +629,7 @@ mod tests {
 
     fn update(version: u64, change: Change) -> EventUpdate {
         EventUpdate {
+            born: 0,
             version,
             at_ms: T0,
             change,
@@ -742,6 +777,7 @@ mod tests {
         );
         clock.advance(Duration::from_secs(1));
         ch.rebuild(EventSnapshot {
+            born: 0,
             version: 5,
             config: config(false),
             head: Seq(1),

@@ -67,6 +67,12 @@ pub struct HubSettings {
     pub idle_ttl: Duration,
 }
 
+fn forget(channels: &mut HashMap<EventId, Arc<EventChannel>>, ch: &Arc<EventChannel>) {
+    if channels.get(&ch.event).is_some_and(|c| Arc::ptr_eq(c, ch)) {
+        channels.remove(&ch.event);
+    }
+}
+
 /// The hub of one node.
 pub struct Hub {
     queue: Arc<dyn QueueStore>,
@@ -230,14 +236,19 @@ impl Hub {
 
     /// Evicts an idle channel: no sockets and no recent REST use.
     fn evict_if_idle(&self, ch: &Arc<EventChannel>) -> bool {
+        // Under the registry's lock, so that no socket attaches between the check and the
+        // close (an attach to a closed channel retries on a new one).
         let mut channels = self.channels.lock();
         if !ch.is_idle(self.settings.idle_ttl) {
             return false;
         }
         ch.state.lock().closed = true;
-        if channels.get(&ch.event).is_some_and(|c| Arc::ptr_eq(c, ch)) {
-            channels.remove(&ch.event);
-        }
+        forget(&mut channels, ch);
         true
+    }
+
+    /// Removes a closed channel from the registry (unless a newer one replaced it).
+    fn forget(&self, ch: &Arc<EventChannel>) {
+        forget(&mut self.channels.lock(), ch);
     }
 }

@@ -13,7 +13,7 @@ use tracing::{debug, warn};
 use super::{EventChannel, Hub};
 use crate::domain::EventId;
 use crate::protocol::Push;
-use crate::store::{EventUpdate, StoreError, StoreResult, Touch};
+use crate::store::{EventUpdate, StoreResult, Touch};
 
 /// First wait before retrying a failed resynchronisation; it grows to ten times this.
 const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
@@ -31,8 +31,9 @@ struct Background {
     /// The heartbeat renewal in flight: at most one per channel, so a stall does not pile up
     /// renewals.
     touch: Option<JoinHandle<()>>,
-    /// The resynchronisation in flight, which brings a fresh update receiver.
-    resync: Option<JoinHandle<StoreResult<broadcast::Receiver<EventUpdate>>>>,
+    /// The resynchronisation in flight, which brings a fresh update receiver (`None`: the
+    /// store no longer has the event).
+    resync: Option<JoinHandle<StoreResult<Option<broadcast::Receiver<EventUpdate>>>>>,
     /// When to try again after a failed resynchronisation.
     retry_at: Option<Instant>,
     failed_resyncs: u32,
@@ -167,9 +168,19 @@ impl Hub {
                 done = finished(&mut bg.resync) => {
                     bg.resync = None;
                     match done {
-                        Ok(Ok(fresh)) => {
+                        Ok(Ok(Some(fresh))) => {
                             rx = Some(fresh);
                             bg.failed_resyncs = 0;
+                        }
+                        Ok(Ok(None)) => {
+                            // The store lost the event (its data is gone): every local place
+                            // with it. The channel ends; a new join opens a new one.
+                            warn!(event = %ch.event, "the store no longer has this event; closing its sockets");
+                            ch.lose_all();
+                            self.forget(&ch);
+                            bg.stop().await;
+                            self.bus.unsubscribe(&ch.event).await;
+                            return;
                         }
                         Ok(Err(e)) => bg.resync_failed(&ch.event, e.to_string()),
                         Err(e) => bg.resync_failed(&ch.event, e.to_string()),
@@ -208,25 +219,26 @@ impl Hub {
     /// Rebuilds a channel's view after missed updates and settles local sockets whose waiter
     /// changed state meanwhile: a subscription, a snapshot, and the records of the node's
     /// sockets in batches ([`crate::store::RECORDS_BATCH`] per round trip), not a read per
-    /// socket.
+    /// socket. A socket whose record is gone lost its place with the store's data; `None`: the
+    /// whole event is gone.
     async fn resync(
         &self,
         ch: &Arc<EventChannel>,
-    ) -> StoreResult<broadcast::Receiver<EventUpdate>> {
+    ) -> StoreResult<Option<broadcast::Receiver<EventUpdate>>> {
         let rx = self.bus.subscribe(&ch.event).await?;
-        let snapshot =
-            self.queue.snapshot(&ch.event).await?.ok_or_else(|| {
-                StoreError::Unavailable(format!("event {} has no state", ch.event))
-            })?;
+        let Some(snapshot) = self.queue.snapshot(&ch.event).await? else {
+            return Ok(None);
+        };
         ch.rebuild(snapshot);
         let tokens = ch.local_tokens();
         let records = self.queue.records(&ch.event, &tokens).await?;
         for (token, record) in tokens.into_iter().zip(records) {
-            if let Some(record) = record {
-                ch.settle(token, &record);
+            match record {
+                Some(record) => ch.settle(token, &record),
+                None => ch.lose(token),
             }
         }
-        Ok(rx)
+        Ok(Some(rx))
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Gap {
 
 #[derive(Debug, Clone)]
 pub struct EventView {
+    /// Which life of the event this view is of (see [`crate::store::EventUpdate::born`]).
+    pub born: u64,
     pub version: u64,
     pub config: EventConfig,
     /// Highest admitted sequence number.
@@ -36,6 +38,7 @@ pub struct EventView {
 impl EventView {
     pub fn from_snapshot(s: EventSnapshot) -> Self {
         Self {
+            born: s.born,
             version: s.version,
             config: s.config,
             head: s.head,
@@ -59,6 +62,14 @@ impl EventView {
     /// Folds one update in. Updates at or below the current version are already included and
     /// are ignored; an update beyond the next version is a gap.
     pub fn apply(&mut self, update: &EventUpdate) -> Result<bool, Gap> {
+        if update.born != self.born {
+            // Another life of the event (the store lost its data and the event was created
+            // again): nothing of this view holds, whatever the version says.
+            return Err(Gap {
+                expected: self.version + 1,
+                got: update.version,
+            });
+        }
         if update.version <= self.version {
             return Ok(false);
         }
@@ -121,6 +132,7 @@ impl EventView {
     /// # use usher::store::*;
     /// // Admitted through #10; #12 and #15 left before their turn.
     /// let view = EventView::from_snapshot(EventSnapshot {
+    ///     born: 1,
     ///     version: 1,
     ///     config: EventConfig { rate_per_sec: 50.0, burst: 500, max_active: None,
     ///                           entry_window_secs: 120, paused: false },
@@ -184,6 +196,7 @@ mod tests {
 
     fn view(head: u64, next: u64, departed: &[u64]) -> EventView {
         EventView::from_snapshot(EventSnapshot {
+            born: 0,
             version: 7,
             config: config(),
             head: Seq(head),
@@ -198,6 +211,7 @@ mod tests {
 
     fn update(version: u64, change: Change) -> EventUpdate {
         EventUpdate {
+            born: 0,
             version,
             at_ms: 1_000,
             change,
@@ -246,6 +260,25 @@ mod tests {
         assert_eq!(v.position(Seq(5)), Some(Position(2)));
         assert_eq!(v.waiting(), 9);
         assert_eq!(v.history.count_within(1_000, 60_000), 2);
+    }
+
+    #[test]
+    fn an_update_from_another_life_of_the_event_is_a_gap_whatever_its_version() {
+        let mut v = view(0, 10, &[]);
+        let step = Change::Step {
+            head: Seq(1),
+            admitted: 1,
+            next_seq: Seq(2),
+            lapsed: vec![],
+            active: 1,
+            entry_window_secs: 60,
+        };
+        let reborn = EventUpdate {
+            born: 1,
+            ..update(8, step)
+        };
+        assert!(v.apply(&reborn).is_err());
+        assert_eq!(v.head, Seq(0), "nothing of it applied");
     }
 
     #[test]

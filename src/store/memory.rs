@@ -94,6 +94,8 @@ struct EventState {
     auto: bool,
     /// Store clock of the last join (or of the creation).
     joined_ms: u64,
+    /// Which life of the event this is (see [`EventUpdate::born`]).
+    born: u64,
     /// Store clock of the last reap, and until when reaping holds after a gap.
     reaped_ms: Option<u64>,
     reap_hold_until: u64,
@@ -122,6 +124,7 @@ impl EventState {
             updates,
             auto: false,
             joined_ms: now_ms,
+            born: now_ms,
             reaped_ms: None,
             reap_hold_until: 0,
         }
@@ -132,6 +135,7 @@ impl EventState {
         // No channel or no receivers is fine: nobody watches the event right now.
         if let Some(updates) = &self.updates {
             let _ = updates.send(EventUpdate {
+                born: self.born,
                 version: self.version,
                 at_ms,
                 change,
@@ -652,6 +656,7 @@ impl QueueStore for MemoryStore {
             let mut history = ev.history.clone();
             history.trim(now);
             EventSnapshot {
+                born: ev.born,
                 version: ev.version,
                 config: ev.config.clone(),
                 head: Seq(ev.head),

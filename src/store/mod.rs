@@ -277,6 +277,10 @@ pub enum DepartReason {
 /// A published change of an event's queue state. `version` increases by exactly one per message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventUpdate {
+    /// Which life of the event this is about: set when the event is created, so a store that
+    /// lost its data and created the event again publishes under another one.
+    #[serde(default)]
+    pub born: u64,
     pub version: u64,
     /// Store clock when the change happened.
     pub at_ms: u64,
@@ -329,6 +333,8 @@ pub struct EventCounters {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventSnapshot {
     /// Version of the last update folded into this snapshot.
+    /// See [`EventUpdate::born`].
+    pub born: u64,
     pub version: u64,
     pub config: EventConfig,
     pub head: Seq,

@@ -53,6 +53,8 @@ pub(crate) mod keys {
     use crate::domain::{EventId, WaitingToken};
 
     pub const EVENTS: &str = "usher:events";
+    /// A random id written once: if it changes or vanishes, Redis lost its data.
+    pub const GENERATION: &str = "usher:generation";
     pub const LIVE: &str = "usher:events:live";
 
     /// The eight event keys in the order every event script expects them.
@@ -236,7 +238,24 @@ impl RedisStore {
     }
 }
 
-/// Checks both connections every second; on recovery, makes every watcher resynchronise.
+/// The store's generation: the id in [`keys::GENERATION`], written by whoever finds it missing
+/// (the first node, or any node after Redis lost its data).
+async fn generation(pool: &Pool) -> Result<String, RedisError> {
+    let fresh = uuid::Uuid::new_v4().simple().to_string();
+    let before: Option<String> = redis::cmd("SET")
+        .arg(keys::GENERATION)
+        .arg(&fresh)
+        .arg("NX")
+        .arg("GET")
+        .query_async(&mut pool.get())
+        .await?;
+    Ok(before.unwrap_or(fresh))
+}
+
+/// Checks both connections every second; on recovery, makes every watcher resynchronise. It
+/// also watches the store's generation: when Redis lost its data (a restart without
+/// persistence, a flush), every watcher resynchronises too, and finds that the places of its
+/// sockets are gone.
 async fn monitor(
     pool: Pool,
     subscriber: Arc<Subscriber>,
@@ -244,8 +263,16 @@ async fn monitor(
     timeout: Duration,
 ) {
     let mut tick = tokio::time::interval(HEALTH_INTERVAL);
+    let mut known: Option<String> = None;
     while !health.is_closed() {
         tick.tick().await;
+        if let Ok(Ok(current)) = tokio::time::timeout(timeout, generation(&pool)).await {
+            if known.as_ref().is_some_and(|k| *k != current) {
+                warn!("Redis lost its data (its generation changed); resynchronising");
+                subscriber.reset();
+            }
+            known = Some(current);
+        }
         let ping = async {
             redis::cmd("PING")
                 .query_async::<Value>(&mut pool.get())
@@ -604,6 +631,7 @@ impl QueueStore for RedisStore {
         buckets.sort_unstable();
         let counter = |name: &str| field(&meta, name).unwrap_or(0);
         Ok(Some(EventSnapshot {
+            born: counter("born"),
             version: counter("version"),
             config,
             head: Seq(counter("head")),

@@ -166,7 +166,7 @@ export interface components {
             waiting: number;
         };
         /** @enum {string} */
-        ExpiredReason: "heartbeat_lost" | "entry_window_ended";
+        ExpiredReason: "heartbeat_lost" | "entry_window_ended" | "place_lost";
         /** @description Response body of a successful enter. */
         Granted: {
             admission: string;
