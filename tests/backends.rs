@@ -541,6 +541,31 @@ async fn settled_payments_send_a_signed_webhook_and_retry_until_it_is_taken() {
 }
 
 #[tokio::test]
+async fn a_payment_whose_webhook_never_gets_through_is_retried_for_the_hold_then_refunded() {
+    let f = start(2, &["--payment-delay-ms", "20", "--hold-secs", "3"]).await;
+    let (url, got) = receiver(usize::MAX).await;
+    let r = f.reserve("u1", &["A-1-1"], 0).await;
+    let intent = f.pay(&r, paypb::PaymentScenario::Approve, &url).await;
+    tokio::time::sleep(Duration::from_millis(3_600)).await;
+    f.backends.reservations.sweep().await;
+    // Nobody confirmed: the hold expired, and the money went back.
+    assert_eq!(
+        f.status_of(&r.reservation_id).await,
+        rsvpb::ReservationStatus::Expired
+    );
+    assert_eq!(
+        f.payment_status(&intent).await,
+        paypb::PaymentStatus::Refunded
+    );
+    // Delivery was tried all along the hold (at 0, 0.5 and 1.5 s; the next, at 3.5 s, would
+    // have come after it), then given up.
+    let tries = got.lock().len();
+    assert_eq!(tries, 3, "{tries} deliveries");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(got.lock().len(), tries, "no delivery after the hold");
+}
+
+#[tokio::test]
 async fn usher_backends_serves_the_three_services_on_its_own() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

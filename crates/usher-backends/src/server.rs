@@ -48,6 +48,7 @@ impl Backends {
                 long_delay: settings.payment_long_delay,
                 random_success: settings.payment_random_success,
                 webhook_secret: settings.webhook_secret.clone(),
+                webhook_retry_for: settings.hold,
             },
             bus.clone(),
         );

@@ -44,6 +44,9 @@ pub struct PaymentSettings {
     pub random_success: f64,
     /// HMAC key of the webhooks.
     pub webhook_secret: Secret,
+    /// How long a webhook is retried: as long as the hold it pays for can last (after that,
+    /// the hold has expired and the payment is refunded).
+    pub webhook_retry_for: Duration,
 }
 
 struct Intent {
@@ -227,12 +230,30 @@ impl Payments {
         };
         let _ = self.bus.send(BackendEvent::payment(kind, &payment));
         if !webhook.is_empty() {
-            tokio::spawn(self.webhooks.clone().deliver(webhook, payment.clone()));
+            let until = tokio::time::Instant::now() + self.settings.webhook_retry_for;
+            tokio::spawn(
+                self.webhooks
+                    .clone()
+                    .deliver(webhook, payment.clone(), until),
+            );
         }
         Some(payment)
     }
 
     /// Cancels a pending intent, or refunds a completed one.
+    /// The completed payments of a reservation (normally none or one).
+    pub fn completed_for(&self, reservation_id: &str) -> Vec<String> {
+        self.intents
+            .lock()
+            .values()
+            .filter(|i| {
+                i.payment.reservation_id == reservation_id
+                    && i.payment.status == PaymentStatus::Completed as i32
+            })
+            .map(|i| i.payment.payment_intent_id.clone())
+            .collect()
+    }
+
     pub fn cancel(&self, intent: &str) -> Option<pb::Payment> {
         let mut intents = self.intents.lock();
         let i = intents.get_mut(intent)?;

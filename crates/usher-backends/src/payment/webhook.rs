@@ -1,5 +1,7 @@
 //! Delivery of the simulator's signed webhooks ([`PaymentWebhook`]): posted to the intent's
-//! `webhook_url` and retried with backoff until a 2xx answer or the last attempt.
+//! `webhook_url` and retried with backoff until a 2xx answer, for as long as the hold it pays
+//! for can last. A payment whose webhook never got through is refunded when its hold expires
+//! ([`crate::reservation`]).
 
 use std::time::Duration;
 
@@ -10,9 +12,9 @@ use usher_proto::payment::{ATTEMPT_HEADER, PaymentWebhook, SIGNATURE_HEADER, web
 
 use crate::clock::now_ms;
 
-/// Attempts to deliver one webhook, and the wait before the first retry (doubling after).
-const WEBHOOK_ATTEMPTS: u32 = 5;
+/// The wait before the first retry; it doubles up to [`WEBHOOK_MAX_RETRY`].
 const WEBHOOK_FIRST_RETRY: Duration = Duration::from_millis(500);
+const WEBHOOK_MAX_RETRY: Duration = Duration::from_secs(5);
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Posts webhooks signed with one key. Cheap to clone.
@@ -34,8 +36,8 @@ impl Webhooks {
     }
 
     /// Posts the signed webhook of a settled payment, retrying with backoff until a 2xx answer
-    /// or the last attempt.
-    pub(super) async fn deliver(self, url: String, p: pb::Payment) {
+    /// or `until`.
+    pub(super) async fn deliver(self, url: String, p: pb::Payment, until: tokio::time::Instant) {
         let webhook = PaymentWebhook {
             payment_id: p.payment_intent_id.clone(),
             payment_intent_id: Some(p.payment_intent_id.clone()),
@@ -49,7 +51,7 @@ impl Webhooks {
         let body = webhook.to_body(&p.amount.clone().unwrap_or_default());
         let signature = webhook_signature(self.secret.expose(), body.as_bytes());
         let mut wait = WEBHOOK_FIRST_RETRY;
-        for attempt in 1..=WEBHOOK_ATTEMPTS {
+        for attempt in 1.. {
             let sent = self
                 .http
                 .post(&url)
@@ -72,10 +74,12 @@ impl Webhooks {
                     warn!(intent = %p.payment_intent_id, attempt, error = %e, "webhook not delivered")
                 }
             }
-            if attempt < WEBHOOK_ATTEMPTS {
-                tokio::time::sleep(wait).await;
-                wait *= 2;
+            if tokio::time::Instant::now() + wait >= until {
+                warn!(intent = %p.payment_intent_id, attempt, "webhook given up: the hold it pays for is over");
+                return;
             }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(WEBHOOK_MAX_RETRY);
         }
     }
 }

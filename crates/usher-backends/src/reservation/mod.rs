@@ -259,6 +259,10 @@ impl Reservations {
         r.status = ReservationStatus::Expired as i32;
         r.updated_at = Some(timestamp(now));
         self.emit(EventKind::ReservationExpired, r);
+        // Paid, but never confirmed (its webhook never got through): the money goes back.
+        for intent in self.payments.completed_for(&r.reservation_id) {
+            self.refund(&intent);
+        }
         true
     }
 
