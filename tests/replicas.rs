@@ -91,6 +91,43 @@ async fn start(env: &[(String, String)]) -> UsherProcess {
     UsherProcess::start(&env).await
 }
 
+/// A Redis that writes every change to its append-only file before answering.
+fn redis_with_aof() -> RedisServer {
+    RedisServer::start_with(&[
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+    ])
+}
+
+/// A paused sale of `evt` on `replica` with `config`: `n` waiters joined in turn, each holding
+/// a socket (watched until ready), every snapshot received.
+async fn paused_sale(
+    replica: &UsherProcess,
+    n: usize,
+    mut config: Value,
+) -> (Vec<(String, u64, Log)>, Vec<tokio::task::JoinHandle<()>>) {
+    config["paused"] = json!(true);
+    replica.configure("evt", config).await;
+    let mut waiters = Vec::new();
+    for _ in 0..n {
+        let (token, pos) = replica.join("evt").await;
+        waiters.push((token, pos, Log::default()));
+    }
+    let tasks = waiters
+        .iter()
+        .map(|(t, _, log)| watch(t.clone(), vec![replica.ws_base()], log.clone()))
+        .collect();
+    eventually(10 * SECOND, "every snapshot", || async {
+        waiters.iter().all(|w| !w.2.lock().is_empty())
+    })
+    .await;
+    (waiters, tasks)
+}
+
 /// Waits until `cond` holds, polling, for at most `within`.
 async fn eventually<F, Fut>(within: Duration, what: &str, mut cond: F)
 where
@@ -294,14 +331,7 @@ async fn a_replica_crash_mid_sale_keeps_every_place_and_admits_each_waiter_once(
 #[tokio::test]
 async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
     const N: usize = 100;
-    let mut redis = RedisServer::start_with(&[
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--save",
-        "",
-    ]);
+    let mut redis = redis_with_aof();
     let backends = BackendsProcess::start().await;
     let env = redis_env(
         &redis.address(),
@@ -310,24 +340,7 @@ async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
         &[("USHER_READY_OUTAGE_SECS", "1")],
     );
     let a = start(&env).await;
-    a.configure(
-        "evt",
-        json!({"paused": true, "burst": 1, "rate_per_sec": 25}),
-    )
-    .await;
-    let mut waiters = Vec::new();
-    for _ in 0..N {
-        let (token, pos) = a.join("evt").await;
-        waiters.push((token, pos, Log::default()));
-    }
-    let tasks: Vec<_> = waiters
-        .iter()
-        .map(|(t, _, log)| watch(t.clone(), vec![a.ws_base()], log.clone()))
-        .collect();
-    eventually(10 * SECOND, "every snapshot", || async {
-        waiters.iter().all(|w| !w.2.lock().is_empty())
-    })
-    .await;
+    let (waiters, tasks) = paused_sale(&a, N, json!({"burst": 1, "rate_per_sec": 25})).await;
     a.configure("evt", json!({"paused": false})).await;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
 
@@ -643,14 +656,7 @@ async fn two_replicas_with_the_readmes_settings_sell_a_seat_once() {
 #[tokio::test]
 async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place() {
     const N: usize = 20;
-    let mut redis = RedisServer::start_with(&[
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--save",
-        "",
-    ]);
+    let mut redis = redis_with_aof();
     let backends = BackendsProcess::start().await;
     // Heartbeats that lapse within 2.5 s of the last renewal; a reaper every 100 ms.
     let env = redis_env(
@@ -664,24 +670,7 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
         ],
     );
     let a = start(&env).await;
-    a.configure(
-        "evt",
-        json!({"paused": true, "burst": 5, "rate_per_sec": 50}),
-    )
-    .await;
-    let mut waiters = Vec::new();
-    for _ in 0..N {
-        let (token, pos) = a.join("evt").await;
-        waiters.push((token, pos, Log::default()));
-    }
-    let tasks: Vec<_> = waiters
-        .iter()
-        .map(|(t, _, log)| watch(t.clone(), vec![a.ws_base()], log.clone()))
-        .collect();
-    eventually(10 * SECOND, "every snapshot", || async {
-        waiters.iter().all(|w| !w.2.lock().is_empty())
-    })
-    .await;
+    let (waiters, tasks) = paused_sale(&a, N, json!({"burst": 5, "rate_per_sec": 50})).await;
 
     // Down for longer than a heartbeat lasts: every deadline in Redis lapses meanwhile.
     redis.kill();

@@ -51,6 +51,14 @@ pub(super) struct ChannelState {
 }
 
 impl ChannelState {
+    /// Removes the socket of `token`, waiting or admitted, and returns it.
+    fn unregister(&mut self, token: WaitingToken) -> Option<Conn> {
+        self.by_token
+            .remove(&token)
+            .and_then(|seq| self.waiting.remove(&seq).map(|w| w.conn))
+            .or_else(|| self.admitted.remove(&token).map(|a| a.conn))
+    }
+
     /// Every local socket of the event: waiting and admitted.
     fn conns(&self) -> impl Iterator<Item = &Conn> {
         self.waiting
@@ -433,13 +441,7 @@ impl EventChannel {
     /// Tells the socket of `token` that the store lost its place, closes it (4410) and forgets
     /// it. Nothing is invented for a waiter the store no longer knows.
     pub(super) fn lose(&self, token: WaitingToken) {
-        let mut st = self.state.lock();
-        let conn = st
-            .by_token
-            .remove(&token)
-            .and_then(|seq| st.waiting.remove(&seq).map(|w| w.conn))
-            .or_else(|| st.admitted.remove(&token).map(|a| a.conn));
-        if let Some(conn) = conn {
+        if let Some(conn) = self.state.lock().unregister(token) {
             lost(&conn);
         }
     }
@@ -484,12 +486,7 @@ impl EventChannel {
                 }
             }
             WaiterState::Expired | WaiterState::Left => {
-                let conn = st
-                    .by_token
-                    .remove(&token)
-                    .and_then(|seq| st.waiting.remove(&seq).map(|w| w.conn))
-                    .or_else(|| st.admitted.remove(&token).map(|a| a.conn));
-                if let Some(conn) = conn {
+                if let Some(conn) = st.unregister(token) {
                     if record.state == WaiterState::Left {
                         conn.push(Push::Left {});
                         conn.close(CloseReason::Left);
