@@ -2,14 +2,20 @@
 -- active for the session.
 -- KEYS: the eight event keys (prelude), KEYS[9] = the waiter's record
 -- ARGV: token, grant (reservation token id), session_ms, retention_ms
--- Returns: {'granted', record...} | {'not_ready'} | {'already'} | {'expired'} | {'left'}
---          | {'not_found'}
+-- Entering again within the entry window gives back the grant recorded the first time.
+-- Returns: {'granted', record...} | {'regranted', grant, record...} | {'not_ready'}
+--          | {'already'} | {'expired'} | {'left'} | {'not_found'}
 local token, w = ARGV[1], KEYS[9]
 local r = redis.call('HMGET', w, 'state', 'user', 'entry_deadline')
 local state = r[1]
 if not state then return {'not_found'} end
 if state == 'waiting' then return {'not_ready'} end
-if state == 'entered' then return {'already'} end
+if state == 'entered' then
+  if tonumber(r[3]) < now_ms() then return {'already'} end
+  local out = {'regranted', redis.call('HGET', w, 'grant')}
+  for _, v in ipairs(redis.call('HGETALL', w)) do out[#out + 1] = v end
+  return out
+end
 if state == 'expired' or state == 'left' then return {state} end
 local now = now_ms()
 redis.call('ZREM', ACTIVE, token)

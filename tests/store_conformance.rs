@@ -458,18 +458,17 @@ pub async fn enter_grants_once_and_only_after_admission(store: Arc<dyn Store>) {
         async move { store.enter(t, &format!("g{i}"), 60_000).await.unwrap() }
     }))
     .await;
-    let granted = outcomes
+    let granted: Vec<usize> = (0..20)
+        .filter(|i| matches!(outcomes[*i], EnterOutcome::Granted(_)))
+        .collect();
+    assert_eq!(granted.len(), 1, "{outcomes:?}");
+    // Every other call, within the entry window, gets the one grant back.
+    let grant = format!("g{}", granted[0]);
+    let regranted = outcomes
         .iter()
-        .filter(|o| matches!(o, EnterOutcome::Granted(_)))
+        .filter(|o| matches!(o, EnterOutcome::Regranted { grant: g, .. } if *g == grant))
         .count();
-    assert_eq!(granted, 1);
-    assert_eq!(
-        outcomes
-            .iter()
-            .filter(|o| **o == EnterOutcome::AlreadyEntered)
-            .count(),
-        19
-    );
+    assert_eq!(regranted, 19, "{outcomes:?}");
     assert_eq!(state(&*store, t).await, WaiterState::Entered);
     assert_eq!(
         store.enter(WaitingToken::new(), "g", 1).await.unwrap(),
@@ -477,6 +476,33 @@ pub async fn enter_grants_once_and_only_after_admission(store: Arc<dyn Store>) {
     );
     let snap = store.snapshot(&e).await.unwrap().unwrap();
     assert_eq!((snap.counters.entered, snap.active), (1, 1));
+}
+
+pub async fn once_the_entry_window_is_over_entering_again_is_refused(store: Arc<dyn Store>) {
+    let e = event("evt_enter_window");
+    let window = EventConfig {
+        entry_window_secs: 1,
+        ..config()
+    };
+    store
+        .update_config(&e, &ConfigPatch::default(), &window)
+        .await
+        .unwrap();
+    let (t, ..) = join(&*store, &e).await;
+    store.admit(&e, LIMITS).await.unwrap();
+    assert!(matches!(
+        store.enter(t, "g1", 60_000).await.unwrap(),
+        EnterOutcome::Granted(_)
+    ));
+    assert!(matches!(
+        store.enter(t, "g2", 60_000).await.unwrap(),
+        EnterOutcome::Regranted { grant, .. } if grant == "g1"
+    ));
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(
+        store.enter(t, "g3", 60_000).await.unwrap(),
+        EnterOutcome::AlreadyEntered
+    );
 }
 
 pub async fn a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused(
@@ -860,6 +886,7 @@ macro_rules! conformance {
                     records_of_many_waiters_are_read_in_order_in_batches,
                     after_a_gap_in_reaping_nobody_is_reaped_until_the_hold_ends,
                     enter_grants_once_and_only_after_admission,
+                    once_the_entry_window_is_over_entering_again_is_refused,
                     a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_refused,
                     joining_an_unknown_event_creates_nothing,
                     only_events_with_someone_waiting_or_active_are_live,

@@ -29,6 +29,10 @@ pub struct ReservationClaims {
     pub jti: String,
     pub iat: u64,
     pub exp: u64,
+    /// The latest expiry any copy of this grant can have (a buyer who enters again within the
+    /// entry window gets the same grant re-signed): its spent mark must outlive it.
+    #[serde(default)]
+    pub regrant_until: u64,
 }
 
 /// Signs and verifies reservation tokens.
@@ -86,6 +90,7 @@ impl ReservationTokens {
         waiting_token: &str,
         jti: &str,
         ttl_secs: u64,
+        entry_deadline_ms: u64,
     ) -> anyhow::Result<String> {
         let now = crate::clock::now_ms() / 1_000;
         let claims = ReservationClaims {
@@ -96,6 +101,7 @@ impl ReservationTokens {
             jti: jti.into(),
             iat: now,
             exp: now + ttl_secs,
+            regrant_until: (entry_deadline_ms / 1_000).max(now) + ttl_secs,
         };
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
@@ -135,14 +141,14 @@ mod tests {
     fn tokens_verify_only_with_our_key_and_claims() {
         let ours = ReservationTokens::new(None).unwrap();
         let theirs = ReservationTokens::new(None).unwrap();
-        let token = ours.issue("evt", "wt-1", "j1", 30).unwrap();
+        let token = ours.issue("evt", "wt-1", "j1", 30, 0).unwrap();
         let claims = ours.verify(&token).unwrap();
         assert_eq!(
             (claims.event_id.as_str(), claims.sub.as_str()),
             ("evt", "wt-1")
         );
         assert!(theirs.verify(&token).is_err(), "another key");
-        let expired = ours.issue("evt", "wt-1", "j2", 0).unwrap();
+        let expired = ours.issue("evt", "wt-1", "j2", 0, 0).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1_100));
         assert!(ours.verify(&expired).is_err(), "expired");
         let jwks = serde_json::to_value(ours.jwks()).unwrap();

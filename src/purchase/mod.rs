@@ -195,8 +195,11 @@ impl PurchaseService {
         }
         // Claim the token for this request; a success keeps the claim for good.
         let claim = format!("rsvtoken:{}", claims.jti);
+        // Until every copy of this grant has expired (a buyer who enters again within the entry
+        // window gets the same grant re-signed).
         let keep_ms = claims
             .exp
+            .max(claims.regrant_until)
             .saturating_mul(1_000)
             .saturating_sub(crate::clock::now_ms())
             + SPENT_MARGIN_MS;

@@ -310,31 +310,43 @@ impl QueueService {
         let grant = Uuid::new_v4().to_string();
         let session_ms = self.settings.session.as_millis() as u64;
         match self.store.enter(token, &grant, session_ms).await? {
-            EnterOutcome::Granted(record) => {
-                // Whole seconds, at most an hour: parsed so.
-                let ttl_sec = self.settings.reservation_ttl.as_secs() as u32;
-                let reservation_token = self
-                    .tokens
-                    .issue(
-                        record.event.as_str(),
-                        &token.to_string(),
-                        &grant,
-                        u64::from(ttl_sec),
-                    )
-                    .map_err(|e| QueueError::Signing(e.to_string()))?;
-                Ok(Granted {
-                    admission: "granted",
-                    reservation_token,
-                    ttl_sec,
-                    event_id: record.event,
-                })
-            }
+            EnterOutcome::Granted(record) => self.sign(token, record, &grant),
+            // The same grant again: a buyer whose answer was lost keeps their turn, and the
+            // grant still buys once (its id is spent at the first reservation).
+            EnterOutcome::Regranted { record, grant } => self.sign(token, record, &grant),
             EnterOutcome::NotReady => Err(QueueError::NotReady),
             EnterOutcome::AlreadyEntered => Err(QueueError::AlreadyEntered),
             EnterOutcome::Expired => Err(QueueError::TokenExpired),
             EnterOutcome::Left => Err(QueueError::TokenLeft),
             EnterOutcome::NotFound => Err(QueueError::TokenNotFound),
         }
+    }
+
+    /// The reservation token of `grant`, signed now for the configured lifetime.
+    fn sign(
+        &self,
+        token: WaitingToken,
+        record: WaiterRecord,
+        grant: &str,
+    ) -> Result<Granted, QueueError> {
+        // Whole seconds, at most an hour: parsed so.
+        let ttl_sec = self.settings.reservation_ttl.as_secs() as u32;
+        let reservation_token = self
+            .tokens
+            .issue(
+                record.event.as_str(),
+                &token.to_string(),
+                grant,
+                u64::from(ttl_sec),
+                record.entry_deadline_ms.unwrap_or(0),
+            )
+            .map_err(|e| QueueError::Signing(e.to_string()))?;
+        Ok(Granted {
+            admission: "granted",
+            reservation_token,
+            ttl_sec,
+            event_id: record.event,
+        })
     }
 
     /// Leaves the queue. Leaving is idempotent: an unknown or ended token also succeeds, as in

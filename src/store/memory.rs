@@ -67,6 +67,8 @@ struct Waiter {
     deadline_ms: u64,
     /// Key of this token in its event's `active` set while admitted or entered.
     active_until_ms: Option<u64>,
+    /// The grant (reservation token id) recorded when it entered.
+    grant: Option<String>,
 }
 
 struct EventState {
@@ -307,6 +309,7 @@ impl QueueStore for MemoryStore {
                 record,
                 deadline_ms: deadline,
                 active_until_ms: None,
+                grant: None,
             },
         );
         if let Some(claim) = req.claim {
@@ -604,7 +607,7 @@ impl QueueStore for MemoryStore {
     async fn enter(
         &self,
         token: WaitingToken,
-        _grant: &str,
+        grant: &str,
         session_ms: u64,
     ) -> StoreResult<EnterOutcome> {
         let now = self.clock.now_ms();
@@ -620,7 +623,16 @@ impl QueueStore for MemoryStore {
         };
         match w.record.state {
             WaiterState::Waiting => return Ok(EnterOutcome::NotReady),
-            WaiterState::Entered => return Ok(EnterOutcome::AlreadyEntered),
+            WaiterState::Entered => {
+                let open = w.record.entry_deadline_ms.is_some_and(|d| d >= now);
+                return Ok(match (&w.grant, open) {
+                    (Some(grant), true) => EnterOutcome::Regranted {
+                        record: w.record.clone(),
+                        grant: grant.clone(),
+                    },
+                    _ => EnterOutcome::AlreadyEntered,
+                });
+            }
             WaiterState::Expired => return Ok(EnterOutcome::Expired),
             WaiterState::Left => return Ok(EnterOutcome::Left),
             WaiterState::Admitted => {}
@@ -642,6 +654,7 @@ impl QueueStore for MemoryStore {
             return Ok(EnterOutcome::Expired);
         }
         w.record.state = WaiterState::Entered;
+        w.grant = Some(grant.to_owned());
         let session_until = now + session_ms;
         w.active_until_ms = Some(session_until);
         ev.active.insert((session_until, token));

@@ -221,9 +221,15 @@ pub enum LeaveOutcome {
 pub enum EnterOutcome {
     /// The one grant of this token.
     Granted(WaiterRecord),
+    /// The token entered before and its entry window is still open: the grant it got then,
+    /// again (an answer lost on the way must not cost the buyer their turn).
+    Regranted {
+        record: WaiterRecord,
+        grant: String,
+    },
     /// Still waiting: not admitted yet.
     NotReady,
-    /// The token already entered once.
+    /// The token entered once, and its entry window is over.
     AlreadyEntered,
     /// Reaped, or the entry window ended.
     Expired,
@@ -514,7 +520,8 @@ pub trait QueueStore: Send + Sync + 'static {
     async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64>;
 
     /// Turns an admitted token into an entered one, exactly once, recording `grant` (the
-    /// reservation token id) and counting the user as active for `session_ms`.
+    /// reservation token id) and counting the user as active for `session_ms`. Entering again
+    /// within the entry window gives back the recorded grant ([`EnterOutcome::Regranted`]).
     async fn enter(
         &self,
         token: WaitingToken,

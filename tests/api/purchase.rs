@@ -146,11 +146,20 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
         (StatusCode::FORBIDDEN, Some("INVALID_RESERVATION_TOKEN"))
     );
 
-    let (_, first) = app.admitted(EVENT).await;
+    let (waiting_token, first) = app.admitted(EVENT).await;
     let (_, second) = app.admitted(EVENT).await;
     let (st, r) = reserve(&app, &bearer, &first, &["A-1-1"]).await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
     let (st, e) = reserve(&app, &bearer, &first, &["A-1-2"]).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("RESERVATION_TOKEN_USED"))
+    );
+    // Entering again gives the same grant, freshly signed: it is spent all the same.
+    let (st, again) = app.enter(&waiting_token).await;
+    assert_eq!(st, StatusCode::OK, "{again}");
+    let copy = again["reservation_token"].as_str().unwrap();
+    let (st, e) = reserve(&app, &bearer, copy, &["A-1-2"]).await;
     assert_eq!(
         (st, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("RESERVATION_TOKEN_USED"))

@@ -602,6 +602,14 @@ impl QueueStore for RedisStore {
         let rest = r.split_off(1);
         Ok(match r[0].as_str() {
             "granted" => EnterOutcome::Granted(parse_record(token, event, &fields(rest))?),
+            "regranted" => {
+                let mut rest = rest.into_iter();
+                let grant = rest.next().ok_or_else(|| corrupt("regranted"))?;
+                EnterOutcome::Regranted {
+                    record: parse_record(token, event, &fields(rest.collect()))?,
+                    grant,
+                }
+            }
             "not_ready" => EnterOutcome::NotReady,
             "already" => EnterOutcome::AlreadyEntered,
             "expired" => EnterOutcome::Expired,
