@@ -574,15 +574,24 @@ pub async fn a_claimed_join_replays_its_place_conflicts_and_frees_its_key_when_r
 pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn IdempotencyStore>) {
     let ttl = 60_000;
     assert_eq!(
-        store.idempotency_begin("k", "fp", ttl).await.unwrap(),
+        store
+            .idempotency_begin("k", "fp", "attempt-1", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::Started
     );
     assert_eq!(
-        store.idempotency_begin("k", "fp", ttl).await.unwrap(),
+        store
+            .idempotency_begin("k", "fp", "attempt-2", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::InFlight
     );
     assert_eq!(
-        store.idempotency_begin("k", "other", ttl).await.unwrap(),
+        store
+            .idempotency_begin("k", "other", "attempt-3", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::Conflict
     );
     let resp = StoredResponse {
@@ -595,26 +604,96 @@ pub async fn idempotency_claims_replays_conflicts_and_releases(store: Arc<dyn Id
         .await
         .unwrap();
     assert_eq!(
-        store.idempotency_begin("k", "fp", ttl).await.unwrap(),
+        store
+            .idempotency_begin("k", "fp", "attempt-4", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::Replay(resp)
     );
     assert_eq!(
-        store.idempotency_begin("r", "fp", ttl).await.unwrap(),
+        store
+            .idempotency_begin("r", "fp", "attempt-5", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::Started
     );
-    store.idempotency_release("r").await.unwrap();
+    store.idempotency_release("r", "attempt-5").await.unwrap();
     assert_eq!(
-        store.idempotency_begin("r", "fp2", ttl).await.unwrap(),
+        store
+            .idempotency_begin("r", "fp2", "attempt-6", ttl)
+            .await
+            .unwrap(),
         IdempotencyBegin::Started
     );
     assert_eq!(
-        store.idempotency_begin("short", "fp", 50).await.unwrap(),
+        store
+            .idempotency_begin("short", "fp", "attempt-7", 50)
+            .await
+            .unwrap(),
         IdempotencyBegin::Started
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(
-        store.idempotency_begin("short", "x", 50).await.unwrap(),
+        store
+            .idempotency_begin("short", "x", "attempt-8", 50)
+            .await
+            .unwrap(),
         IdempotencyBegin::Started
+    );
+    // Another attempt's release leaves a claim alone, and a stored answer too.
+    assert_eq!(
+        store
+            .idempotency_begin("o", "fp", "mine", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::Started
+    );
+    store.idempotency_release("o", "theirs").await.unwrap();
+    assert_eq!(
+        store
+            .idempotency_begin("o", "fp", "theirs", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::InFlight
+    );
+    store.idempotency_release("k", "attempt-1").await.unwrap();
+    assert!(matches!(
+        store
+            .idempotency_begin("k", "fp", "again", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::Replay(_)
+    ));
+}
+
+pub async fn a_release_that_overtakes_its_claim_is_not_undone_by_it(
+    store: Arc<dyn IdempotencyStore>,
+) {
+    let ttl = 60_000;
+    // A stalled store: the attempt gave up and released before its claim arrived.
+    store.idempotency_release("late", "first").await.unwrap();
+    assert_eq!(
+        store
+            .idempotency_begin("late", "fp", "first", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::Released,
+        "the late claim claims nothing"
+    );
+    // The client's retry (a new attempt, the same key) runs at once, and only once.
+    assert_eq!(
+        store
+            .idempotency_begin("late", "fp", "retry", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::Started
+    );
+    assert_eq!(
+        store
+            .idempotency_begin("late", "fp", "third", ttl)
+            .await
+            .unwrap(),
+        IdempotencyBegin::InFlight
     );
 }
 
@@ -897,6 +976,7 @@ macro_rules! conformance {
                 use super::*;
                 conformance!(@tests $factory;
                     idempotency_claims_replays_conflicts_and_releases,
+                    a_release_that_overtakes_its_claim_is_not_undone_by_it,
                 );
             }
             mod users {

@@ -130,15 +130,29 @@ impl InFlightWait {
 
 async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
     let (parts, body, claim) = claim(&app, req).await?;
+    // This attempt: its release is told apart from a retry's claim.
+    let owner = uuid::Uuid::new_v4().to_string();
+    let release = || app.idempotency.idempotency_release(&claim.key, &owner);
     let wait = InFlightWait::start();
     loop {
         let begin = app
             .idempotency
-            .idempotency_begin(&claim.key, &claim.fingerprint, claim.ttl_ms)
-            .await
-            .map_err(|_| ApiError::store_unavailable().into_response())?;
+            .idempotency_begin(&claim.key, &claim.fingerprint, &owner, claim.ttl_ms)
+            .await;
+        let begin = match begin {
+            Ok(begin) => begin,
+            Err(e) => {
+                // The claim may still land (a stalled store delivers it late): release it, so
+                // that it is dropped whichever arrives first, and a retry runs.
+                let _ = release().await;
+                return Err(ApiError::from(e).into_response());
+            }
+        };
         match begin {
             IdempotencyBegin::Started => break,
+            IdempotencyBegin::Released => {
+                return Err(ApiError::store_unavailable().into_response());
+            }
             IdempotencyBegin::Replay(stored) => return Ok(replay(stored)),
             IdempotencyBegin::Conflict => {
                 return Err(ApiError::idempotency_conflict().into_response());
@@ -152,12 +166,12 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
     if !resp.status().is_success() {
         // Best effort: if the release fails, the claim simply expires with its TTL.
-        let _ = app.idempotency.idempotency_release(&claim.key).await;
+        let _ = release().await;
         return Ok(resp);
     }
     let (parts, body) = resp.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
-        let _ = app.idempotency.idempotency_release(&claim.key).await;
+        let _ = release().await;
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_ERROR",

@@ -81,11 +81,16 @@ impl PurchaseService {
             .unwrap_or_else(|| hook.payment_id.clone());
         let key = format!("webhook:{intent}:{}:{}", hook.reservation_id, hook.status);
         let ttl = 2 * WEBHOOK_MAX_AGE_SECS * 1_000;
-        match self
+        let owner = uuid::Uuid::new_v4().to_string();
+        let begin = self
             .claims
-            .idempotency_begin(&key, "payment-webhook", ttl)
-            .await?
-        {
+            .idempotency_begin(&key, "payment-webhook", &owner, ttl)
+            .await;
+        if begin.is_err() {
+            // The claim may still land late: release it whichever arrives first.
+            let _ = self.claims.idempotency_release(&key, &owner).await;
+        }
+        match begin? {
             IdempotencyBegin::Started => {}
             // A retry of a delivery that is being handled or was handled: nothing more to do.
             _ => {
@@ -108,7 +113,7 @@ impl PurchaseService {
             // Not settled yet (the payment service does not confirm what the webhook says), or
             // a failure on our side: a later delivery runs again.
             _ => {
-                let _ = self.claims.idempotency_release(&key).await;
+                let _ = self.claims.idempotency_release(&key, &owner).await;
             }
         }
         outcome.map(|s| s.answer)

@@ -50,9 +50,23 @@ struct IdempotencyRecord {
     expires_ms: u64,
 }
 
+impl IdempotencyRecord {
+    /// The attempt whose release this record marks, if it is such a mark.
+    fn released(&self) -> Option<&str> {
+        match &self.answer {
+            Some(Answer::Released(owner)) => Some(owner),
+            _ => None,
+        }
+    }
+}
+
 /// What a finished request left for its replays.
 enum Answer {
     Response(StoredResponse),
+    /// Not an answer: the claimant running the request.
+    Running(String),
+    /// Not an answer: a release that found no claim, by this attempt.
+    Released(String),
     /// A join claimed with its key: the place it took.
     Joined {
         token: WaitingToken,
@@ -769,18 +783,32 @@ impl IdempotencyStore for MemoryStore {
         &self,
         key: &str,
         fingerprint: &str,
+        owner: &str,
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin> {
         let now = self.clock.now_ms();
         let mut inner = self.inner.lock();
         if let Some(rec) = inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
-            return Ok(match &rec.answer {
-                _ if rec.fingerprint != fingerprint => IdempotencyBegin::Conflict,
-                Some(Answer::Response(resp)) => IdempotencyBegin::Replay(resp.clone()),
-                _ => IdempotencyBegin::InFlight,
-            });
+            match rec.released() {
+                Some(released) if released == owner => return Ok(IdempotencyBegin::Released),
+                // Another attempt's release mark: the key is free.
+                Some(_) => {}
+                None => {
+                    return Ok(match &rec.answer {
+                        _ if rec.fingerprint != fingerprint => IdempotencyBegin::Conflict,
+                        Some(Answer::Response(resp)) => IdempotencyBegin::Replay(resp.clone()),
+                        _ => IdempotencyBegin::InFlight,
+                    });
+                }
+            }
         }
-        inner.remember(key.to_owned(), fingerprint.to_owned(), None, now + ttl_ms);
+        let running = Some(Answer::Running(owner.to_owned()));
+        inner.remember(
+            key.to_owned(),
+            fingerprint.to_owned(),
+            running,
+            now + ttl_ms,
+        );
         Ok(IdempotencyBegin::Started)
     }
 
@@ -803,8 +831,20 @@ impl IdempotencyStore for MemoryStore {
         Ok(())
     }
 
-    async fn idempotency_release(&self, key: &str) -> StoreResult<()> {
-        self.inner.lock().idempotency.remove(key);
+    async fn idempotency_release(&self, key: &str, owner: &str) -> StoreResult<()> {
+        let now = self.clock.now_ms();
+        let mut inner = self.inner.lock();
+        match inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
+            None => {
+                let mark = Some(Answer::Released(owner.to_owned()));
+                inner.remember(key.to_owned(), String::new(), mark, now + RELEASE_MARK_MS);
+            }
+            Some(rec) if matches!(&rec.answer, Some(Answer::Running(o)) if o == owner) => {
+                inner.idempotency.remove(key);
+            }
+            // A stored answer, another attempt's claim, or a mark: left alone.
+            Some(_) => {}
+        }
         Ok(())
     }
 }

@@ -380,7 +380,15 @@ pub enum IdempotencyBegin {
     Conflict,
     /// The same request completed before: replay this.
     Replay(StoredResponse),
+    /// This claim arrived after its own release (the store stalled, and the request gave up
+    /// and released the key first): it claims nothing.
+    Released,
 }
+
+/// How long the mark of a release that found no claim is kept: a claim delayed by a stalled
+/// store that arrives within it is recognised and dropped (see
+/// [`IdempotencyStore::idempotency_release`]).
+pub const RELEASE_MARK_MS: u64 = 600_000;
 
 /// A registered buyer. Accounts are kept until deleted (no expiry).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -574,11 +582,14 @@ pub trait QueueStore: Send + Sync + 'static {
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync + 'static {
     /// Claims an idempotency key for a request with `fingerprint`, unless it is in flight,
-    /// conflicting or already answered. A claim lives for `ttl_ms` unless finished.
+    /// conflicting or already answered. `owner` names this one attempt (a fresh id per
+    /// request), so that its release is recognised whichever arrives first. A claim lives for
+    /// `ttl_ms` unless finished.
     async fn idempotency_begin(
         &self,
         key: &str,
         fingerprint: &str,
+        owner: &str,
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin>;
 
@@ -590,8 +601,12 @@ pub trait IdempotencyStore: Send + Sync + 'static {
         ttl_ms: u64,
     ) -> StoreResult<()>;
 
-    /// Drops a claim whose request failed, so that a retry runs again.
-    async fn idempotency_release(&self, key: &str) -> StoreResult<()>;
+    /// Drops `owner`'s claim of a request that failed, so that a retry runs again. A release
+    /// may overtake its own claim (they can travel on different connections, and a stalled
+    /// store delivers the claim late): finding no claim, it leaves a mark for
+    /// [`RELEASE_MARK_MS`], and the late claim finds it and claims nothing. Another request's
+    /// claim, and a stored answer, are left alone.
+    async fn idempotency_release(&self, key: &str, owner: &str) -> StoreResult<()>;
 }
 
 /// Buyer accounts and their failed-login counters.

@@ -139,9 +139,15 @@ impl QueueStore for Counting {
 
 #[async_trait]
 impl IdempotencyStore for Counting {
-    async fn idempotency_begin(&self, k: &str, f: &str, ttl: u64) -> StoreResult<IdempotencyBegin> {
+    async fn idempotency_begin(
+        &self,
+        k: &str,
+        f: &str,
+        owner: &str,
+        ttl: u64,
+    ) -> StoreResult<IdempotencyBegin> {
         self.count("idempotency_begin");
-        self.inner.idempotency_begin(k, f, ttl).await
+        self.inner.idempotency_begin(k, f, owner, ttl).await
     }
 
     async fn idempotency_finish(&self, k: &str, r: StoredResponse, ttl: u64) -> StoreResult<()> {
@@ -149,9 +155,9 @@ impl IdempotencyStore for Counting {
         self.inner.idempotency_finish(k, r, ttl).await
     }
 
-    async fn idempotency_release(&self, k: &str) -> StoreResult<()> {
+    async fn idempotency_release(&self, k: &str, owner: &str) -> StoreResult<()> {
         self.count("idempotency_release");
-        self.inner.idempotency_release(k).await
+        self.inner.idempotency_release(k, owner).await
     }
 }
 

@@ -429,9 +429,13 @@ impl QueueStore for RedisStore {
                             .await
                             .map_err(unavailable)?;
                     }
-                    // Best effort: an unreleased claim expires with its TTL.
+                    // Best effort: an unreleased claim expires with its TTL. (This claim and its
+                    // release travel on one connection, in order.)
                     _ => {
-                        let _ = self.idempotency_release(&claim.key).await;
+                        let _: Result<i64, _> = redis::cmd("DEL")
+                            .arg(keys::idempotency(&claim.key))
+                            .query_async(&mut conn)
+                            .await;
                     }
                 }
             }
@@ -804,6 +808,7 @@ impl IdempotencyStore for RedisStore {
         &self,
         key: &str,
         fingerprint: &str,
+        owner: &str,
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin> {
         let r: Vec<Vec<u8>> = self
@@ -812,6 +817,7 @@ impl IdempotencyStore for RedisStore {
             .key(keys::idempotency(key))
             .arg(fingerprint)
             .arg(ttl_ms)
+            .arg(owner)
             .invoke_async(&mut self.pool.get())
             .await
             .map_err(unavailable)?;
@@ -820,6 +826,7 @@ impl IdempotencyStore for RedisStore {
             Some("started") => IdempotencyBegin::Started,
             Some("in_flight") => IdempotencyBegin::InFlight,
             Some("conflict") => IdempotencyBegin::Conflict,
+            Some("released") => IdempotencyBegin::Released,
             Some("replay") if r.len() == 4 => IdempotencyBegin::Replay(StoredResponse {
                 status: text(1)
                     .and_then(|s| s.parse().ok())
@@ -851,11 +858,14 @@ impl IdempotencyStore for RedisStore {
         Ok(())
     }
 
-    async fn idempotency_release(&self, key: &str) -> StoreResult<()> {
+    async fn idempotency_release(&self, key: &str, owner: &str) -> StoreResult<()> {
         let _: i64 = self
-            .pool
-            .get()
-            .del(keys::idempotency(key))
+            .scripts
+            .idempotency_release
+            .key(keys::idempotency(key))
+            .arg(owner)
+            .arg(RELEASE_MARK_MS)
+            .invoke_async(&mut self.pool.get())
             .await
             .map_err(unavailable)?;
         Ok(())
