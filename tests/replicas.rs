@@ -759,3 +759,44 @@ async fn when_redis_loses_its_data_sockets_are_told_their_place_is_gone_not_admi
         );
     }
 }
+
+#[tokio::test]
+async fn an_enter_cut_short_by_a_redis_stall_can_be_retried_with_its_key() {
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    // Store calls give up after 1 s (redis_env).
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let a = start(&env).await;
+    a.configure(
+        "evt",
+        json!({"paused": false, "burst": 5, "rate_per_sec": 50}),
+    )
+    .await;
+    let (token, _) = a.join("evt").await;
+    eventually(10 * SECOND, "admission", || async {
+        a.status(&token).await.1["ready_for_entry"] == true
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let key = uuid::Uuid::new_v4().to_string();
+    let enter = || {
+        http.post(format!("{}/api/v1/queue/enter", a.base()))
+            .header("Idempotency-Key", &key)
+            .json(&json!({"waiting_token": token}))
+            .send()
+    };
+    // Redis stalls for longer than a store call waits: the claim of the key waits in its
+    // socket, and the request gives up.
+    redis.freeze(true);
+    let stalled = enter().await.unwrap();
+    assert_eq!(stalled.status().as_u16(), 503);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    redis.freeze(false);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // The client retries with the same key once Redis is back: it runs, and the turn is kept.
+    let retried = enter().await.unwrap();
+    let status = retried.status().as_u16();
+    let body: Value = retried.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body["reservation_token"].is_string(), "{body}");
+}
