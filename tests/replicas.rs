@@ -13,6 +13,7 @@ use parking_lot::Mutex;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
+use support::buyer_token;
 use support::redis::{RedisCluster, RedisServer, raw_command};
 use support::usher::{BackendsProcess, UsherProcess};
 use support::ws::{SECOND, WsClient};
@@ -573,17 +574,6 @@ fn a_replica_on_redis_refuses_to_run_a_private_inventory() {
     ] {
         assert!(stderr.contains(needed), "{stderr}");
     }
-}
-
-/// A buyer's token, signed with the development secret the test replicas verify.
-fn buyer_token(user: &str) -> String {
-    let exp = usher::clock::now_ms() / 1_000 + 3_600;
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({"sub": user, "exp": exp}),
-        &jsonwebtoken::EncodingKey::from_secret(usher::config::DEV_JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
 }
 
 /// Joins `event` on `replica` as `user`, waits for admission, enters and reserves `seat` there

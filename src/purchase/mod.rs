@@ -31,6 +31,7 @@ use model::{
     Processed, Reservation, ReservationCreated,
 };
 use usher_proto::common::v1::{ErrorCode, Money};
+use usher_proto::payment::ACTION_METADATA;
 use usher_proto::payment::v1 as paypb;
 use usher_proto::reservation::v1 as rsvpb;
 
@@ -38,8 +39,6 @@ use usher_proto::reservation::v1 as rsvpb;
 pub const MAX_SEATS: usize = 10;
 /// How long a spent reservation token's id is remembered beyond its own expiry.
 const SPENT_MARGIN_MS: u64 = 60_000;
-/// The simulator's settle action, sent as gRPC metadata with `ProcessPayment`.
-pub use usher_proto::payment::ACTION_METADATA;
 
 /// Why `POST /api/v1/reservations` made no reservation.
 #[derive(Debug, thiserror::Error)]

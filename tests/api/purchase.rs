@@ -14,19 +14,9 @@ use usher::config::{DEV_JWT_SECRET, DEV_WEBHOOK_SECRET};
 use usher_proto::payment::webhook_signature;
 
 use crate::helpers::*;
+use crate::support::buyer_token;
 
 const EVENT: &str = "evt_2025_1001";
-
-/// A user token signed with the development secret, as an identity provider would issue.
-fn user_token(user: &str) -> String {
-    let exp = now_ms() / 1_000 + 3_600;
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &json!({"sub": user, "exp": exp}),
-        &jsonwebtoken::EncodingKey::from_secret(DEV_JWT_SECRET.as_bytes()),
-    )
-    .unwrap()
-}
 
 async fn reserve(app: &TestApp, bearer: &str, rt: &str, seats: &[&str]) -> (StatusCode, Value) {
     app.post_as(
@@ -128,7 +118,7 @@ async fn a_buyer_joins_is_admitted_reserves_pays_and_the_order_is_pushed_over_th
 #[tokio::test]
 async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_reservation() {
     let app = spawn_app(&[]).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (st, e) = reserve(&app, &bearer, "", &["A-1-1"]).await;
     assert_eq!(
         (st, e["error"]["code"].as_str()),
@@ -165,13 +155,13 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
         (StatusCode::CONFLICT, Some("RESERVATION_TOKEN_USED"))
     );
     // A refused attempt does not spend the token: the buyer picks another seat.
-    let (st, e) = reserve(&app, &user_token("u2"), &second, &["A-1-1"]).await;
+    let (st, e) = reserve(&app, &buyer_token("u2"), &second, &["A-1-1"]).await;
     assert_eq!(
         (st, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("INVENTORY_CONFLICT")),
         "{e}"
     );
-    let (st, r) = reserve(&app, &user_token("u2"), &second, &["A-1-3"]).await;
+    let (st, r) = reserve(&app, &buyer_token("u2"), &second, &["A-1-3"]).await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
 }
 
@@ -179,7 +169,7 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
 async fn only_the_owner_sees_and_pays_a_reservation() {
     let app = spawn_app(&[]).await;
     let (_, rt) = app.admitted(EVENT).await;
-    let (owner, thief) = (user_token("owner"), user_token("thief"));
+    let (owner, thief) = (buyer_token("owner"), buyer_token("thief"));
     let (_, r) = reserve(&app, &owner, &rt, &["B-1-1"]).await;
     let id = r["reservation_id"].as_str().unwrap();
     let (st, e) = app
@@ -215,7 +205,7 @@ async fn only_the_owner_sees_and_pays_a_reservation() {
 #[tokio::test]
 async fn a_failed_payment_releases_the_seats_and_the_buyer_is_told() {
     let app = spawn_app(&["--payment-delay-ms", "50"]).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (token, rt) = app.admitted(EVENT).await;
     let mut ws = app.ws(&token).await;
     let before = vip_remaining(&app).await;
@@ -242,7 +232,7 @@ async fn a_failed_payment_releases_the_seats_and_the_buyer_is_told() {
 #[tokio::test]
 async fn an_expired_hold_cannot_be_confirmed_and_its_seats_return() {
     let app = spawn_app(&["--hold-secs", "1"]).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (token, rt) = app.admitted(EVENT).await;
     let mut ws = app.ws(&token).await;
     let before = vip_remaining(&app).await;
@@ -301,7 +291,7 @@ async fn post_webhook(app: &TestApp, body: &Value, secret: &str) -> (StatusCode,
 #[tokio::test]
 async fn webhooks_with_bad_signatures_stale_timestamps_or_replays_change_nothing() {
     let app = spawn_app(&["--payment-delay-ms", "50"]).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (_, rt) = app.admitted(EVENT).await;
     let (_, r) = reserve(&app, &bearer, &rt, &["C-1-1"]).await;
     let id = r["reservation_id"].as_str().unwrap();
@@ -421,7 +411,7 @@ async fn two_thousand_buyers_through_rest_never_oversell_fifty_seats() {
     let buyers = (0..BUYERS).map(|i| {
         let (app, counters) = (app.clone(), counters.clone());
         async move {
-            let bearer = user_token(&format!("buyer{i}"));
+            let bearer = buyer_token(&format!("buyer{i}"));
             let token = app.join_token("evt_small").await;
             let rt = loop {
                 let (st, b) = app.enter(&token).await;
@@ -540,7 +530,7 @@ async fn post_keyed(
 #[tokio::test]
 async fn a_reservation_request_repeated_with_its_key_executes_once() {
     let app = spawn_app(&[]).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (_, rt) = app.admitted(EVENT).await;
     let key = idem_key();
     let body = json!({"event_id": EVENT, "quantity": 2, "reservation_token": rt});
@@ -572,8 +562,14 @@ async fn a_reservation_request_repeated_with_its_key_executes_once() {
         (st, e["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("IDEMPOTENCY_CONFLICT"))
     );
-    let (st, cached, e) =
-        post_keyed(&app, &user_token("u2"), &key, "/api/v1/reservations", &body).await;
+    let (st, cached, e) = post_keyed(
+        &app,
+        &buyer_token("u2"),
+        &key,
+        "/api/v1/reservations",
+        &body,
+    )
+    .await;
     assert!(!cached, "keys are scoped per user");
     assert_eq!(
         (st, e["error"]["code"].as_str()),
@@ -607,7 +603,7 @@ async fn everyone_still_waiting_is_told_when_the_last_seat_is_sold() {
     let waiting = app.join_token("evt_one").await;
     let mut waiting_ws = app.ws(&waiting).await;
     waiting_ws.wait_for("snapshot", SECOND).await;
-    let bearer = user_token("u1");
+    let bearer = buyer_token("u1");
     let (st, r) = app
         .post_as(
             &bearer,
@@ -640,7 +636,7 @@ async fn everyone_still_waiting_is_told_when_the_last_seat_is_sold() {
 #[tokio::test]
 async fn a_signed_webhook_about_ones_own_payment_never_touches_another_buyers_reservation() {
     let app = spawn_app(&["--payment-delay-ms", "50"]).await;
-    let (victim, mallory) = (user_token("victim"), user_token("mallory"));
+    let (victim, mallory) = (buyer_token("victim"), buyer_token("mallory"));
     let (_, rt) = app.admitted(EVENT).await;
     let (_, r) = reserve(&app, &victim, &rt, &["D-1-1"]).await;
     let victims = r["reservation_id"].as_str().unwrap().to_owned();
@@ -690,7 +686,7 @@ async fn the_embedded_backends_refuse_calls_from_anyone_but_their_gateway() {
     let app = spawn_app(&[]).await;
     let backends = app.server.as_ref().unwrap().backends().unwrap().clone();
     let (_, rt) = app.admitted(EVENT).await;
-    let (_, r) = reserve(&app, &user_token("victim"), &rt, &["D-2-1"]).await;
+    let (_, r) = reserve(&app, &buyer_token("victim"), &rt, &["D-2-1"]).await;
     let id = r["reservation_id"].as_str().unwrap().to_owned();
     // Another local process, even one that marks itself as the payment service, is refused.
     let server = app.server.as_ref().unwrap();

@@ -10,6 +10,15 @@ use super::ws::WsClient;
 
 pub const ADMIN_TOKEN: &str = "replica-test-admin-token";
 
+/// A loopback port nothing listens on now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub struct UsherProcess {
     pub port: u16,
     child: Option<Child>,
@@ -24,11 +33,7 @@ impl UsherProcess {
 
     /// Like [`Self::start`], with the process's open-file limit (soft and hard) set to `nofile`.
     pub async fn start_with_files(env: &[(&str, &str)], nofile: Option<u64>) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_usher"));
         cmd.arg("serve")
             .env_clear()
@@ -194,11 +199,7 @@ pub struct BackendsProcess {
 
 impl BackendsProcess {
     pub async fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_usher"))
             .arg("backends")
             .env_clear()
