@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use crate::error::{ApiError, body_read_error};
-use crate::store::{IdempotencyBegin, IdempotencyClaim, StoredResponse};
+use crate::store::{Attempt, IdempotencyBegin, IdempotencyClaim, StoredResponse};
 
 /// How long a key and its response are kept (the seed's 5 minutes).
 pub const TTL: Duration = Duration::from_secs(300);
@@ -130,24 +130,13 @@ impl InFlightWait {
 
 async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Response> {
     let (parts, body, claim) = claim(&app, req).await?;
-    // This attempt: its release is told apart from a retry's claim.
-    let owner = uuid::Uuid::new_v4().to_string();
-    let release = || app.idempotency.idempotency_release(&claim.key, &owner);
+    let attempt = Attempt::new(&*app.idempotency, &claim.key);
     let wait = InFlightWait::start();
     loop {
-        let begin = app
-            .idempotency
-            .idempotency_begin(&claim.key, &claim.fingerprint, &owner, claim.ttl_ms)
-            .await;
-        let begin = match begin {
-            Ok(begin) => begin,
-            Err(e) => {
-                // The claim may still land (a stalled store delivers it late): release it, so
-                // that it is dropped whichever arrives first, and a retry runs.
-                let _ = release().await;
-                return Err(ApiError::from(e).into_response());
-            }
-        };
+        let begin = attempt
+            .begin(&claim.fingerprint, claim.ttl_ms)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
         match begin {
             IdempotencyBegin::Started => break,
             IdempotencyBegin::Released => {
@@ -166,12 +155,12 @@ async fn handle(app: AppState, req: Request, next: Next) -> Result<Response, Res
     let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
     if !resp.status().is_success() {
         // Best effort: if the release fails, the claim simply expires with its TTL.
-        let _ = release().await;
+        let _ = attempt.release().await;
         return Ok(resp);
     }
     let (parts, body) = resp.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_STORED_RESPONSE).await else {
-        let _ = release().await;
+        let _ = attempt.release().await;
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL_ERROR",

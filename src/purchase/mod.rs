@@ -24,7 +24,9 @@ use crate::auth::reservation_token::ReservationTokens;
 use crate::config::Secret;
 use crate::domain::{Caller, EventId, WaitingToken};
 use crate::protocol::Notice;
-use crate::store::{IdempotencyBegin, IdempotencyStore, StoreError, StoredResponse, UpdateBus};
+use crate::store::{
+    Attempt, IdempotencyBegin, IdempotencyStore, StoreError, StoredResponse, UpdateBus,
+};
 use crate::upstream::{Resource, UpstreamError, Upstreams, answer, read_twice};
 use model::{
     Availability, Cancelled, Confirmed, CreateIntent, CreateReservation, Payment, PaymentIntent,
@@ -194,7 +196,7 @@ impl PurchaseService {
         }
         // Claim the token for this request; a success keeps the claim for good.
         let claim = format!("rsvtoken:{}", claims.jti);
-        let owner = uuid::Uuid::new_v4().to_string();
+        let attempt = Attempt::new(&*self.claims, &claim);
         // Until every copy of this grant has expired (a buyer who enters again within the entry
         // window gets the same grant re-signed).
         let keep_ms = claims
@@ -203,21 +205,12 @@ impl PurchaseService {
             .saturating_mul(1_000)
             .saturating_sub(crate::clock::now_ms())
             + SPENT_MARGIN_MS;
-        let begin = self
-            .claims
-            .idempotency_begin(&claim, &user.id, &owner, keep_ms)
-            .await;
-        match begin {
-            Err(e) => {
-                // The claim may still land late: release it whichever arrives first.
-                let _ = self.claims.idempotency_release(&claim, &owner).await;
-                return Err(e.into());
-            }
-            Ok(IdempotencyBegin::Started) => {}
-            Ok(IdempotencyBegin::InFlight | IdempotencyBegin::Released) => {
+        match attempt.begin(&user.id, keep_ms).await? {
+            IdempotencyBegin::Started => {}
+            IdempotencyBegin::InFlight | IdempotencyBegin::Released => {
                 return Err(ReserveError::TokenInUse);
             }
-            Ok(IdempotencyBegin::Conflict | IdempotencyBegin::Replay(_)) => {
+            IdempotencyBegin::Conflict | IdempotencyBegin::Replay(_) => {
                 return Err(ReserveError::TokenUsed);
             }
         }
@@ -245,7 +238,7 @@ impl PurchaseService {
         let r = match answer(result, Resource::Reservation) {
             Ok(r) => r,
             Err(e) => {
-                if let Err(err) = self.claims.idempotency_release(&claim, &owner).await {
+                if let Err(err) = attempt.release().await {
                     tracing::warn!(error = %err, "could not release a reservation token claim");
                 }
                 return Err(e.into());

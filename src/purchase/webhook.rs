@@ -10,7 +10,7 @@ use crate::domain::{Caller, WaitingToken};
 use crate::protocol::{
     Notice, PaymentNotice, PaymentOutcome, ReservationNotice, ReservationOutcome,
 };
-use crate::store::{IdempotencyBegin, StoreError, StoredResponse};
+use crate::store::{Attempt, IdempotencyBegin, StoreError, StoredResponse};
 use crate::upstream::UpstreamError;
 use usher_proto::common::v1::ErrorCode;
 use usher_proto::payment::v1 as paypb;
@@ -81,16 +81,8 @@ impl PurchaseService {
             .unwrap_or_else(|| hook.payment_id.clone());
         let key = format!("webhook:{intent}:{}:{}", hook.reservation_id, hook.status);
         let ttl = 2 * WEBHOOK_MAX_AGE_SECS * 1_000;
-        let owner = uuid::Uuid::new_v4().to_string();
-        let begin = self
-            .claims
-            .idempotency_begin(&key, "payment-webhook", &owner, ttl)
-            .await;
-        if begin.is_err() {
-            // The claim may still land late: release it whichever arrives first.
-            let _ = self.claims.idempotency_release(&key, &owner).await;
-        }
-        match begin? {
+        let attempt = Attempt::new(&*self.claims, &key);
+        match attempt.begin("payment-webhook", ttl).await? {
             IdempotencyBegin::Started => {}
             // A retry of a delivery that is being handled or was handled: nothing more to do.
             _ => {
@@ -113,7 +105,7 @@ impl PurchaseService {
             // Not settled yet (the payment service does not confirm what the webhook says), or
             // a failure on our side: a later delivery runs again.
             _ => {
-                let _ = self.claims.idempotency_release(&key, &owner).await;
+                let _ = attempt.release().await;
             }
         }
         outcome.map(|s| s.answer)

@@ -385,6 +385,43 @@ pub enum IdempotencyBegin {
     Released,
 }
 
+/// One attempt at a keyed request: names its claim (see [`IdempotencyStore::idempotency_begin`])
+/// so that its release is told apart from a retry's claim, whichever reaches the store first.
+pub struct Attempt<'a> {
+    store: &'a dyn IdempotencyStore,
+    key: &'a str,
+    owner: String,
+}
+
+impl<'a> Attempt<'a> {
+    pub fn new(store: &'a dyn IdempotencyStore, key: &'a str) -> Self {
+        Self {
+            store,
+            key,
+            owner: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// Claims the key for this attempt. When the store does not answer, the claim may still
+    /// land later (a stalled store delivers it late): it is released at once, so that the key
+    /// is not left in flight whichever arrives first.
+    pub async fn begin(&self, fingerprint: &str, ttl_ms: u64) -> StoreResult<IdempotencyBegin> {
+        let begin = self
+            .store
+            .idempotency_begin(self.key, fingerprint, &self.owner, ttl_ms)
+            .await;
+        if begin.is_err() {
+            let _ = self.release().await;
+        }
+        begin
+    }
+
+    /// Releases this attempt's claim: the request failed, so a retry runs again.
+    pub async fn release(&self) -> StoreResult<()> {
+        self.store.idempotency_release(self.key, &self.owner).await
+    }
+}
+
 /// How long the mark of a release that found no claim is kept: a claim delayed by a stalled
 /// store that arrives within it is recognised and dropped (see
 /// [`IdempotencyStore::idempotency_release`]).
