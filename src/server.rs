@@ -60,7 +60,7 @@ impl Server {
         } else {
             Arc::new(MemoryStore::new(retention))
         };
-        Self::start_with_store(settings, store).await
+        Self::serve_on(settings, store).await
     }
 
     /// Like [`Server::start`], on the given store.
@@ -69,6 +69,11 @@ impl Server {
         store: Arc<dyn Store>,
     ) -> anyhow::Result<Self> {
         settings.validate()?;
+        Self::serve_on(settings, store).await
+    }
+
+    /// Starts a node on `store` with settings already validated.
+    async fn serve_on(settings: Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind((settings.server.bind, settings.server.port))
             .await
             .with_context(|| {
@@ -212,11 +217,8 @@ impl Server {
                 .await
                 .with_context(|| format!("cannot listen on {bind} (USHER_METRICS_BIND)"))?;
             let router = http::metrics_router(app.clone());
-            let mut stop = rx.clone();
+            let stopped = crate::shutdown::stopped(rx.clone());
             tokio::spawn(async move {
-                let stopped = async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                };
                 axum::serve(metrics_listener, router)
                     .with_graceful_shutdown(stopped)
                     .await
@@ -241,7 +243,7 @@ impl Server {
     /// external. Returns them, their address and the key they require.
     async fn start_backends(
         settings: &Settings,
-        mut shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<Option<(Arc<Backends>, String, Secret)>> {
         if settings.upstream.all_external() {
             return Ok(None);
@@ -261,9 +263,7 @@ impl Server {
             .await
             .context("cannot listen for the embedded backends")?;
         let addr = listener.local_addr()?;
-        backends.serve(listener, async move {
-            let _ = shutdown.wait_for(|s| *s).await;
-        })?;
+        backends.serve(listener, crate::shutdown::stopped(shutdown))?;
         info!(%addr, "embedded reference backends listening (gRPC)");
         Ok(Some((backends, addr.to_string(), key)))
     }

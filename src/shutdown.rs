@@ -1,4 +1,9 @@
-//! The process's stop request: SIGINT or SIGTERM.
+//! The process's stop request (SIGINT or SIGTERM), and the watch a node's tasks share to stop.
+
+/// Resolves once `stop` says true (or its sender is gone).
+pub async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
 
 /// Resolves on SIGINT or SIGTERM.
 pub async fn signal() {

@@ -38,6 +38,7 @@ use super::rate_limit::RateLimit;
 use crate::config::ConnSettings;
 use crate::config::proxies::TrustedProxies;
 use crate::metrics::Metrics;
+use crate::shutdown::stopped;
 
 /// hyper's own limit on a request head: above usher's URI and header limits, so those are
 /// enforced (in the seed's envelope) by [`crate::http::limits`]; a larger head is hyper's bare 431.
@@ -170,10 +171,6 @@ impl AsyncWrite for Tracked {
 }
 
 /// Resolves once `shutdown` is true (or its sender is gone).
-async fn stopped(shutdown: &mut watch::Receiver<bool>) {
-    let _ = shutdown.wait_for(|s| *s).await;
-}
-
 /// The accept loop's settings and shared state.
 pub struct Listener {
     listener: TcpListener,
@@ -244,7 +241,7 @@ impl Listener {
     pub async fn serve(
         self,
         router: Router,
-        mut shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<bool>,
     ) -> io::Result<()> {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
@@ -268,7 +265,7 @@ impl Listener {
                         continue;
                     }
                 },
-                () = stopped(&mut shutdown) => break,
+                () = stopped(shutdown.clone()) => break,
             };
             let tracked = match self.admit(stream, peer) {
                 Ok(tracked) => tracked,
@@ -284,7 +281,7 @@ impl Listener {
             let _ = tracked.stream.set_nodelay(true);
             let router = router.clone();
             let http = http.clone();
-            let mut stop = shutdown.clone();
+            let stop = shutdown.clone();
             let task = running.clone();
             tokio::spawn(async move {
                 let _task = task;
@@ -305,7 +302,7 @@ impl Listener {
                         }
                         return;
                     }
-                    () = stopped(&mut stop) => conn.as_mut().graceful_shutdown(),
+                    () = stopped(stop) => conn.as_mut().graceful_shutdown(),
                 }
                 let _ = conn.await;
             });

@@ -11,19 +11,20 @@ use crate::domain::{Caller, WaitingToken};
 use crate::protocol::{
     Notice, PaymentNotice, PaymentOutcome, ReservationNotice, ReservationOutcome, SoldOutNotice,
 };
+use crate::shutdown::stopped;
 use usher_backends::{Backends, EventKind};
 
 /// Pushes the embedded backends' outcomes until `shutdown` turns true.
 pub async fn run(
     purchase: PurchaseService,
     backends: Arc<Backends>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
     let mut events = backends.bus.subscribe();
     loop {
         let received = tokio::select! {
             e = events.recv() => e,
-            _ = shutdown.wait_for(|s| *s) => return,
+            () = stopped(shutdown.clone()) => return,
         };
         let event = match received {
             Ok(e) => e,
