@@ -175,19 +175,14 @@ impl From<QueueError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "store failure");
         match e {
-            StoreError::Unavailable(_) => {
-                tracing::error!(error = %e, "store failure");
-                Self::store_unavailable()
-            }
-            StoreError::Corrupt(_) => {
-                tracing::error!(error = %e, "store failure");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL_ERROR",
-                    "The queue store returned data that cannot be right",
-                )
-            }
+            StoreError::Unavailable(_) => Self::store_unavailable(),
+            StoreError::Corrupt(_) => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_ERROR",
+                "The queue store returned data that cannot be right",
+            ),
         }
     }
 }

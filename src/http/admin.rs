@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::auth::AuthError;
 use crate::clock::now_ms;
 use crate::config::Secret;
 use crate::domain::{EventId, Seq};
@@ -36,25 +37,13 @@ pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next
 /// Checks `Authorization: Bearer <expected>` (the admin and metrics tokens), in constant time.
 pub fn check_bearer(headers: &HeaderMap, expected: &Secret) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "MISSING_AUTHORIZATION",
-            "Authorization header is required",
-        ));
+        return Err(AuthError::MissingAuthorization.into());
     };
     let Some(given) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_TOKEN_FORMAT",
-            "Authorization must be 'Bearer <token>'",
-        ));
+        return Err(AuthError::InvalidTokenFormat.into());
     };
     if !expected.matches(given.as_bytes()) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_TOKEN",
-            "Token validation failed",
-        ));
+        return Err(AuthError::InvalidToken.into());
     }
     Ok(())
 }

@@ -90,8 +90,12 @@ pub struct Hub {
 
 #[async_trait::async_trait]
 impl LocalViews for Arc<Hub> {
+    /// This node's measurement; costs no store call once this node watches the event.
     async fn join_rate(&self, event: &EventId) -> StoreResult<Option<Rate>> {
-        Hub::join_rate(self, event).await
+        if self.channels.lock().contains_key(event) || self.queue.config(event).await?.is_some() {
+            return Ok(Some(self.channel(event).await?.rate_now()));
+        }
+        Ok(None)
     }
 
     async fn joined(&self, event: &EventId, position: u64) -> StoreResult<()> {
@@ -127,15 +131,6 @@ impl Hub {
 
     pub fn next_conn_id(&self) -> u64 {
         self.next_conn_id.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// The rate a join's ETA is based on (this node's measurement), or `None` if the event does
-    /// not exist. Costs no store call once this node watches the event.
-    pub async fn join_rate(self: &Arc<Self>, event: &EventId) -> StoreResult<Option<Rate>> {
-        if self.channels.lock().contains_key(event) || self.queue.config(event).await?.is_some() {
-            return Ok(Some(self.channel(event).await?.rate_now()));
-        }
-        Ok(None)
     }
 
     /// The event's channel on this node, subscribing and taking a snapshot on first use.

@@ -238,11 +238,7 @@ impl Listener {
     /// Serves `router` until `shutdown` turns true, then stops accepting, asks every open
     /// connection to finish its request in flight and close, and waits for them (upgraded
     /// WebSockets are closed by the hub's drain beforehand).
-    pub async fn serve(
-        self,
-        router: Router,
-        shutdown: watch::Receiver<bool>,
-    ) -> io::Result<()> {
+    pub async fn serve(self, router: Router, shutdown: watch::Receiver<bool>) -> io::Result<()> {
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
             .header_read_timeout(self.header_read_timeout)
