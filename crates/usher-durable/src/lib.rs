@@ -24,6 +24,9 @@ use std::thread::JoinHandle;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableError};
 use tokio::sync::oneshot;
 
+/// A `(key, value)` pair of a table.
+pub type Row = (Vec<u8>, Vec<u8>);
+
 /// Most batches one transaction commits: bounds a transaction's size under a flood.
 const MAX_GROUP: usize = 4_096;
 
@@ -161,7 +164,7 @@ impl Durable {
     }
 
     /// Every `(key, value)` of `table`, in key order (none if the table was never written).
-    pub fn scan(&self, name: &'static str) -> Result<Vec<(Vec<u8>, Vec<u8>)>, DurableError> {
+    pub fn scan(&self, name: &'static str) -> Result<Vec<Row>, DurableError> {
         self.read(name, |t| {
             t.iter()?
                 .map(|row| row.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())))
@@ -341,7 +344,7 @@ mod tests {
         let db = Durable::open(&dir.join("b.redb")).unwrap();
         db.write(vec![put(1, "x")]).wait_blocking().unwrap();
         Pending::ready().wait_blocking().unwrap();
-        assert!(matches!(db.write(Vec::new()).0, None));
+        assert!(db.write(Vec::new()).0.is_none());
         drop(db);
         std::fs::remove_dir_all(dir).unwrap();
     }
