@@ -927,6 +927,13 @@ async fn memory() -> Fixture {
     )
 }
 
+/// The embedded store kept on disk: every change is logged before it is answered.
+async fn memory_durable() -> Fixture {
+    let dir = support::TempDir::new("usher-conformance");
+    let store = MemoryStore::open(Duration::from_secs(60), dir.path()).unwrap();
+    (Box::new(dir), Arc::new(store))
+}
+
 async fn redis_standalone() -> Fixture {
     let server = support::redis::RedisServer::start();
     let settings = support::redis::redis_settings(&server.address(), false);
@@ -1007,5 +1014,6 @@ macro_rules! conformance {
 }
 
 conformance!(embedded, memory());
+conformance!(embedded_durable, memory_durable());
 conformance!(standalone_redis, redis_standalone());
 conformance!(redis_cluster_3_masters, redis_cluster());

@@ -1,13 +1,24 @@
 //! The embedded, in-process store: one mutex over all queue state, so every operation is
 //! trivially atomic. It is the default when `REDIS_ADDRESS` is not set, and it is what the
 //! conformance suite holds every other store to.
+//!
+//! With a data directory ([`MemoryStore::open`]) it is durable: every change is appended to a
+//! log on disk, in the order the changes were made, and no caller is answered before its
+//! change is committed (group commit, see [`usher_durable`]). Every so many changes the whole
+//! state is written as a snapshot and the log before it dropped. A restart loads the snapshot
+//! and replays the log: each logged change runs again with the time it first ran at, so it has
+//! the same effect. Heartbeats are not logged (they only move reaping deadlines, and reaping
+//! is logged by its effect), so after a restart reaping holds, as after an outage, until
+//! reconnecting sockets have renewed their places.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, watch};
+use usher_durable::{Durable, Write};
 
 use super::*;
 use crate::clock::Clock;
@@ -15,22 +26,30 @@ use crate::clock::Clock;
 /// Updates buffered per event for slow subscribers before they are told they lagged.
 const UPDATE_BUFFER: usize = 4_096;
 
+/// Logged changes between two snapshots of a durable store: bounds the log a restart replays.
+const SNAPSHOT_EVERY: u64 = 50_000;
+
+/// The durable store's tables.
+const LOG: &str = "log";
+const META: &str = "meta";
+const SNAPSHOT_KEY: &[u8] = b"snapshot";
+
 /// The embedded store.
 pub struct MemoryStore {
     inner: Mutex<Inner>,
-    /// How long ended tokens are remembered, so that status can say "expired" rather than
-    /// "not found".
-    retention: Duration,
-    /// Always healthy: the store lives in this process.
+    /// Healthy unless the disk of a durable store refused a write.
     health: watch::Sender<bool>,
     clock: Clock,
+    /// The log on disk, for a durable store.
+    disk: Option<Durable>,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Inner {
     events: HashMap<EventId, EventState>,
     /// Update channels by event, created when a node subscribes and dropped when the last
     /// subscriber leaves: an event nobody watches costs no channel buffer.
+    #[serde(skip)]
     channels: HashMap<EventId, broadcast::Sender<EventUpdate>>,
     waiters: HashMap<WaitingToken, Waiter>,
     /// Ended tokens in the order they ended (retention is constant, so this is expiry order).
@@ -41,8 +60,18 @@ struct Inner {
     login_failures: HashMap<String, (u64, u64)>,
     /// Idempotency keys by expiry, to forget them without scanning.
     idempotency_expiry: BTreeSet<(u64, String)>,
+    /// How long ended tokens are remembered, so that status can say "expired" rather than
+    /// "not found" (a setting, not state).
+    #[serde(skip)]
+    retention_ms: u64,
+    /// Index of the last change written to the log, and changes logged since the last snapshot.
+    #[serde(skip)]
+    logged: u64,
+    #[serde(skip)]
+    since_snapshot: u64,
 }
 
+#[derive(Serialize, Deserialize)]
 struct IdempotencyRecord {
     fingerprint: String,
     /// `None` while the request runs.
@@ -61,6 +90,7 @@ impl IdempotencyRecord {
 }
 
 /// What a finished request left for its replays.
+#[derive(Serialize, Deserialize)]
 enum Answer {
     Response(StoredResponse),
     /// Not an answer: the claimant running the request.
@@ -75,6 +105,7 @@ enum Answer {
     },
 }
 
+#[derive(Serialize, Deserialize)]
 struct Waiter {
     record: WaiterRecord,
     /// Reaping deadline while waiting.
@@ -85,6 +116,7 @@ struct Waiter {
     grant: Option<String>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct EventState {
     config: EventConfig,
     version: u64,
@@ -105,6 +137,7 @@ struct EventState {
     users: HashMap<UserId, WaitingToken>,
     counters: EventCounters,
     /// The event's update channel while some node subscribes to it.
+    #[serde(skip)]
     updates: Option<broadcast::Sender<EventUpdate>>,
     /// Opened by a join on its own: deleted once idle.
     auto: bool,
@@ -115,6 +148,88 @@ struct EventState {
     /// Store clock of the last reap, and until when reaping holds after a gap.
     reaped_ms: Option<u64>,
     reap_hold_until: u64,
+}
+
+/// One logged change: the operation and the store-clock time it ran at.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    now: u64,
+    op: Op,
+}
+
+/// The changes a durable store logs. Each runs again on replay with its logged time; a reap
+/// is logged by what it expired, since the heartbeats it depended on are not logged.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Op {
+    Join {
+        req: JoinRequest,
+    },
+    Leave {
+        token: WaitingToken,
+    },
+    Admit {
+        event: EventId,
+        limits: AdmitLimits,
+    },
+    Reap {
+        event: EventId,
+        seqs: Vec<u64>,
+    },
+    /// Ended records and idempotency keys past their retention were forgotten.
+    Forget,
+    Enter {
+        token: WaitingToken,
+        grant: String,
+        session_ms: u64,
+    },
+    CreateEvent {
+        event: EventId,
+        config: EventConfig,
+        auto: bool,
+    },
+    DeleteIdle {
+        event: EventId,
+        idle_ms: u64,
+    },
+    UpdateConfig {
+        event: EventId,
+        patch: ConfigPatch,
+        defaults: EventConfig,
+    },
+    IdempotencyBegin {
+        key: String,
+        fingerprint: String,
+        owner: String,
+        ttl_ms: u64,
+    },
+    IdempotencyFinish {
+        key: String,
+        response: StoredResponse,
+        ttl_ms: u64,
+    },
+    IdempotencyRelease {
+        key: String,
+        owner: String,
+    },
+    CreateUser {
+        user: UserRecord,
+    },
+    LoginFailed {
+        username: String,
+        window_ms: u64,
+    },
+}
+
+/// The whole state at a log index, written every [`SNAPSHOT_EVERY`] changes.
+#[derive(Serialize, Deserialize)]
+struct Snapshot<S> {
+    logged: u64,
+    state: S,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 impl EventState {
@@ -182,27 +297,199 @@ impl EventState {
 }
 
 impl MemoryStore {
+    /// An in-memory store: everything is lost when the process ends.
     pub fn new(retention: Duration) -> Self {
         Self::with_clock(retention, Clock::system())
     }
 
     /// A store that reads the time from `clock` (a manual clock lets tests move time).
     pub fn with_clock(retention: Duration, clock: Clock) -> Self {
+        Self::build(Inner::default(), retention, clock, None)
+    }
+
+    fn build(mut inner: Inner, retention: Duration, clock: Clock, disk: Option<Durable>) -> Self {
+        inner.retention_ms = retention.as_millis() as u64;
         Self {
-            inner: Mutex::new(Inner::default()),
-            retention,
+            inner: Mutex::new(inner),
             health: watch::Sender::new(true),
             clock,
+            disk,
         }
     }
 
-    /// When a record that ends at `now` is forgotten.
-    fn forget_at(&self, now: u64) -> u64 {
-        now + self.retention.as_millis() as u64
+    /// A durable store kept in `dir` (the file `store.redb`): loads what an earlier process
+    /// left there, and logs every change before answering.
+    pub fn open(retention: Duration, dir: &Path) -> StoreResult<Self> {
+        Self::open_with_clock(retention, dir, Clock::system())
+    }
+
+    /// [`MemoryStore::open`] with a clock of the caller's.
+    pub fn open_with_clock(retention: Duration, dir: &Path, clock: Clock) -> StoreResult<Self> {
+        let unavailable = |e: usher_durable::DurableError| StoreError::Unavailable(e.to_string());
+        let disk = Durable::open(&dir.join("store.redb")).map_err(unavailable)?;
+        let mut inner = match disk.get(META, SNAPSHOT_KEY).map_err(unavailable)? {
+            Some(bytes) => {
+                let snapshot: Snapshot<Inner> =
+                    serde_json::from_slice(&bytes).map_err(|e| corrupt("store snapshot", e))?;
+                let mut inner = snapshot.state;
+                inner.logged = snapshot.logged;
+                inner
+            }
+            None => Inner::default(),
+        };
+        inner.retention_ms = retention.as_millis() as u64;
+        for (key, value) in disk.scan(LOG).map_err(unavailable)? {
+            let index = <[u8; 8]>::try_from(key.as_slice())
+                .map(u64::from_be_bytes)
+                .map_err(|e| corrupt("store log key", e))?;
+            if index <= inner.logged {
+                continue;
+            }
+            let entry: Entry =
+                serde_json::from_slice(&value).map_err(|e| corrupt("store log entry", e))?;
+            inner.replay(entry.now, entry.op);
+            inner.logged = index;
+            inner.since_snapshot += 1;
+        }
+        // Heartbeats renewed before the restart were not logged: reaping holds at first, as
+        // after an outage, so reconnecting sockets renew their places before anyone is reaped.
+        for ev in inner.events.values_mut() {
+            ev.reaped_ms = Some(0);
+        }
+        Ok(Self::build(inner, retention, clock, Some(disk)))
+    }
+
+    /// Runs one change under the lock and, in a durable store, logs it (when `log` says what
+    /// to log) and waits for the disk before answering.
+    async fn change<T>(
+        &self,
+        apply: impl FnOnce(&mut Inner, u64) -> T,
+        log: impl FnOnce(&T) -> Option<Op>,
+    ) -> StoreResult<T> {
+        let now = self.clock.now_ms();
+        let (out, pending) = {
+            let mut inner = self.inner.lock();
+            let out = apply(&mut inner, now);
+            let pending = match (&self.disk, log(&out)) {
+                (Some(disk), Some(op)) => Some(disk.write(inner.append(now, op))),
+                _ => None,
+            };
+            (out, pending)
+        };
+        if let Some(pending) = pending
+            && let Err(e) = pending.wait().await
+        {
+            self.health.send_replace(false);
+            return Err(StoreError::Unavailable(e.to_string()));
+        }
+        Ok(out)
     }
 }
 
 impl Inner {
+    /// When a record that ends at `now` is forgotten.
+    fn forget_at(&self, now: u64) -> u64 {
+        now + self.retention_ms
+    }
+
+    /// The log writes of one change: its entry, and every [`SNAPSHOT_EVERY`] changes the whole
+    /// state with the log before it dropped.
+    fn append(&mut self, now: u64, op: Op) -> Vec<Write> {
+        self.logged += 1;
+        self.since_snapshot += 1;
+        let key = self.logged.to_be_bytes().to_vec();
+        let entry = serde_json::to_vec(&Entry { now, op }).expect("log entries serialise");
+        let mut writes = vec![Write::Put {
+            table: LOG,
+            key: key.clone(),
+            value: entry,
+        }];
+        if self.since_snapshot >= SNAPSHOT_EVERY {
+            self.since_snapshot = 0;
+            let snapshot = Snapshot {
+                logged: self.logged,
+                state: &*self,
+            };
+            let value = serde_json::to_vec(&snapshot).expect("store state serialises");
+            writes.push(Write::Put {
+                table: META,
+                key: SNAPSHOT_KEY.to_vec(),
+                value,
+            });
+            writes.push(Write::DeleteThrough { table: LOG, key });
+        }
+        writes
+    }
+
+    /// Runs a logged change again, at the time it first ran.
+    fn replay(&mut self, now: u64, op: Op) {
+        match op {
+            Op::Join { req } => {
+                self.join(now, &req);
+            }
+            Op::Leave { token } => {
+                self.leave(now, token);
+            }
+            Op::Admit { event, limits } => {
+                self.admit(now, &event, limits);
+            }
+            Op::Reap { event, seqs } => {
+                self.forget_ended(now);
+                self.expire(now, &event, &seqs);
+            }
+            Op::Forget => {
+                self.forget_ended(now);
+            }
+            Op::Enter {
+                token,
+                grant,
+                session_ms,
+            } => {
+                self.enter(now, token, &grant, session_ms);
+            }
+            Op::CreateEvent {
+                event,
+                config,
+                auto,
+            } => {
+                self.create_event(now, &event, &config, auto);
+            }
+            Op::DeleteIdle { event, idle_ms } => {
+                self.delete_idle_auto_event(now, &event, idle_ms);
+            }
+            Op::UpdateConfig {
+                event,
+                patch,
+                defaults,
+            } => {
+                self.update_config(now, &event, &patch, &defaults);
+            }
+            Op::IdempotencyBegin {
+                key,
+                fingerprint,
+                owner,
+                ttl_ms,
+            } => {
+                self.idempotency_begin(now, &key, &fingerprint, &owner, ttl_ms);
+            }
+            Op::IdempotencyFinish {
+                key,
+                response,
+                ttl_ms,
+            } => self.idempotency_finish(now, &key, response, ttl_ms),
+            Op::IdempotencyRelease { key, owner } => self.idempotency_release(now, &key, &owner),
+            Op::CreateUser { user } => {
+                self.create_user(&user);
+            }
+            Op::LoginFailed {
+                username,
+                window_ms,
+            } => {
+                self.login_failed(now, &username, window_ms);
+            }
+        }
+    }
+
     /// The event's state, created with `config` if it does not exist yet.
     fn event_or_create(
         &mut self,
@@ -237,7 +524,14 @@ impl Inner {
         );
     }
 
-    fn forget_ended(&mut self, now: u64) {
+    /// Forgets ended tokens, login windows and idempotency keys past their time. Returns
+    /// whether anything was forgotten.
+    fn forget_ended(&mut self, now: u64) -> bool {
+        let before = (
+            self.login_failures.len(),
+            self.ended.len(),
+            self.idempotency_expiry.len(),
+        );
         self.login_failures.retain(|_, (_, until)| *until > now);
         while let Some(&(until, token)) = self.ended.front() {
             if until > now {
@@ -259,21 +553,22 @@ impl Inner {
                 self.idempotency.remove(&key);
             }
         }
+        before
+            != (
+                self.login_failures.len(),
+                self.ended.len(),
+                self.idempotency_expiry.len(),
+            )
     }
-}
 
-#[async_trait]
-impl QueueStore for MemoryStore {
-    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
+    fn join(&mut self, now: u64, req: &JoinRequest) -> JoinOutcome {
         if let Some(claim) = &req.claim
-            && let Some(rec) = inner
+            && let Some(rec) = self
                 .idempotency
                 .get(&claim.key)
                 .filter(|r| r.expires_ms > now)
         {
-            return Ok(match &rec.answer {
+            return match &rec.answer {
                 _ if rec.fingerprint != claim.fingerprint => JoinOutcome::Conflict,
                 Some(Answer::Joined {
                     token,
@@ -285,18 +580,18 @@ impl QueueStore for MemoryStore {
                     memo: memo.clone(),
                 },
                 _ => JoinOutcome::InFlight,
-            });
+            };
         }
-        let Some(ev) = inner.events.get_mut(&req.event) else {
-            return Ok(JoinOutcome::EventNotFound);
+        let Some(ev) = self.events.get_mut(&req.event) else {
+            return JoinOutcome::EventNotFound;
         };
         ev.joined_ms = now;
         if ev.waiting.len() as u64 >= req.max_waiting {
-            return Ok(JoinOutcome::QueueFull);
+            return JoinOutcome::QueueFull;
         }
         if let Some(user) = &req.user {
             if ev.users.contains_key(user) {
-                return Ok(JoinOutcome::UserAlreadyQueued);
+                return JoinOutcome::UserAlreadyQueued;
             }
             ev.users.insert(user.clone(), req.token);
         }
@@ -309,15 +604,15 @@ impl QueueStore for MemoryStore {
         let position = ev.waiting.len() as u64;
         let record = WaiterRecord {
             token: req.token,
-            event: req.event,
-            user: req.user,
+            event: req.event.clone(),
+            user: req.user.clone(),
             seq: Seq(seq),
             state: WaiterState::Waiting,
             joined_at_ms: now,
             admitted_at_ms: None,
             entry_deadline_ms: None,
         };
-        inner.waiters.insert(
+        self.waiters.insert(
             req.token,
             Waiter {
                 record,
@@ -326,24 +621,424 @@ impl QueueStore for MemoryStore {
                 grant: None,
             },
         );
-        if let Some(claim) = req.claim {
+        if let Some(claim) = &req.claim {
             let answer = Answer::Joined {
                 token: req.token,
                 position,
-                memo: req.memo,
+                memo: req.memo.clone(),
             };
-            inner.remember(
-                claim.key,
-                claim.fingerprint,
+            self.remember(
+                claim.key.clone(),
+                claim.fingerprint.clone(),
                 Some(answer),
                 now + claim.ttl_ms,
             );
         }
-        Ok(JoinOutcome::Joined {
+        JoinOutcome::Joined {
             seq: Seq(seq),
             position,
             joined_at_ms: now,
-        })
+        }
+    }
+
+    fn leave(&mut self, now: u64, token: WaitingToken) -> LeaveOutcome {
+        let forget_at = self.forget_at(now);
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = self;
+        let Some(w) = waiters.get_mut(&token) else {
+            return LeaveOutcome::NotFound;
+        };
+        let was = w.record.state;
+        if matches!(was, WaiterState::Expired | WaiterState::Left) {
+            return LeaveOutcome::AlreadyEnded(was);
+        }
+        // An entered token's event may have been deleted once idle: nothing left to free.
+        let Some(ev) = events.get_mut(&w.record.event) else {
+            return LeaveOutcome::AlreadyEnded(was);
+        };
+        match was {
+            WaiterState::Waiting => {
+                let seq = w.record.seq.0;
+                ev.depart(seq, w.deadline_ms);
+                ev.publish(
+                    now,
+                    Change::Departed {
+                        seqs: vec![Seq(seq)],
+                        reason: DepartReason::Left,
+                    },
+                );
+            }
+            WaiterState::Admitted | WaiterState::Entered => {
+                if let Some(until) = w.active_until_ms.take() {
+                    ev.active.remove(&(until, token));
+                }
+            }
+            WaiterState::Expired | WaiterState::Left => {
+                return LeaveOutcome::AlreadyEnded(was);
+            }
+        }
+        if was == WaiterState::Entered {
+            // Entered users keep their finished record; leaving only ends the session early.
+            return LeaveOutcome::AlreadyEnded(was);
+        }
+        ev.release(w, ended, forget_at);
+        ev.counters.left += 1;
+        w.record.state = WaiterState::Left;
+        LeaveOutcome::Left {
+            event: w.record.event.clone(),
+            was,
+        }
+    }
+
+    fn admit(&mut self, now: u64, event: &EventId, limits: AdmitLimits) -> AdmitOutcome {
+        let forget_at = self.forget_at(now);
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = self;
+        let Some(ev) = events.get_mut(event) else {
+            return AdmitOutcome::default();
+        };
+
+        // Free the slots of admitted users whose window ended, and of finished sessions: as
+        // many as the limit allows, the rest in the next steps.
+        let mut lapsed = Vec::new();
+        for _ in 0..limits.max_freed {
+            let Some(&(until, token)) = ev.active.first() else {
+                break;
+            };
+            if until > now {
+                break;
+            }
+            ev.active.pop_first();
+            let Some(w) = waiters.get_mut(&token) else {
+                continue;
+            };
+            w.active_until_ms = None;
+            if w.record.state == WaiterState::Admitted {
+                w.record.state = WaiterState::Expired;
+                ev.release(w, ended, forget_at);
+                ev.counters.lapsed += 1;
+                lapsed.push(token);
+            }
+        }
+
+        // Refill the bucket by the store's clock; fractional tokens carry over, so no refill
+        // is ever lost to rounding.
+        let cfg = &ev.config;
+        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
+        ev.bucket_tokens =
+            (ev.bucket_tokens + elapsed * cfg.rate_per_sec).min(f64::from(cfg.burst));
+        ev.bucket_ms = now;
+
+        let mut n = if cfg.paused {
+            0
+        } else {
+            (ev.bucket_tokens.floor() as u64)
+                .min(ev.waiting.len() as u64)
+                .min(u64::from(limits.max_batch))
+        };
+        if let Some(max) = cfg.max_active {
+            n = n.min(u64::from(max).saturating_sub(ev.active.len() as u64));
+        }
+        let entry_window_ms = u64::from(cfg.entry_window_secs) * 1_000;
+        let entry_window_secs = cfg.entry_window_secs;
+        for _ in 0..n {
+            let (seq, token) = ev.waiting.pop_first().expect("n <= waiting");
+            let w = waiters.get_mut(&token).expect("waiting token has a record");
+            ev.deadlines.remove(&(w.deadline_ms, seq));
+            let deadline = now + entry_window_ms;
+            w.record.state = WaiterState::Admitted;
+            w.record.admitted_at_ms = Some(now);
+            w.record.entry_deadline_ms = Some(deadline);
+            w.active_until_ms = Some(deadline);
+            ev.active.insert((deadline, token));
+            ev.head = seq;
+        }
+        ev.bucket_tokens -= n as f64;
+        ev.departed = ev.departed.split_off(&(ev.head + 1));
+        ev.counters.admitted += n;
+        ev.history.record(now, n);
+        if n > 0 || !lapsed.is_empty() {
+            let change = Change::Step {
+                head: Seq(ev.head),
+                admitted: n as u32,
+                next_seq: Seq(ev.next_seq),
+                lapsed: lapsed.clone(),
+                active: ev.active.len() as u64,
+                entry_window_secs,
+            };
+            ev.publish(now, change);
+        }
+        AdmitOutcome {
+            admitted: n as u32,
+            lapsed: lapsed.len() as u32,
+            waiting: ev.waiting.len() as u64,
+            active: ev.active.len() as u64,
+        }
+    }
+
+    /// Picks the waiters whose heartbeat lapsed (unless reaping holds after a gap) and expires
+    /// them. Returns their sequence numbers.
+    fn reap(&mut self, now: u64, event: &EventId, limits: ReapLimits) -> Vec<u64> {
+        let Some(ev) = self.events.get_mut(event) else {
+            return Vec::new();
+        };
+        if ev
+            .reaped_ms
+            .is_some_and(|last| now.saturating_sub(last) > limits.gap_ms)
+        {
+            ev.reap_hold_until = now + limits.hold_ms;
+        }
+        ev.reaped_ms = Some(now);
+        let seqs: Vec<u64> = if now < ev.reap_hold_until {
+            Vec::new()
+        } else {
+            ev.deadlines
+                .iter()
+                .take_while(|(deadline, _)| *deadline <= now)
+                .take(limits.max)
+                .map(|(_, seq)| *seq)
+                .collect()
+        };
+        self.expire(now, event, &seqs);
+        if let Some(ev) = self.events.get_mut(event) {
+            ev.history.trim(now);
+        }
+        seqs
+    }
+
+    /// Expires these waiting sequence numbers of the event and publishes their departure.
+    fn expire(&mut self, now: u64, event: &EventId, seqs: &[u64]) {
+        let forget_at = self.forget_at(now);
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = self;
+        let Some(ev) = events.get_mut(event) else {
+            return;
+        };
+        ev.reaped_ms = Some(now);
+        let mut gone = Vec::with_capacity(seqs.len());
+        for &seq in seqs {
+            let Some(&token) = ev.waiting.get(&seq) else {
+                continue;
+            };
+            let w = waiters.get_mut(&token).expect("waiting token has a record");
+            ev.depart(seq, w.deadline_ms);
+            w.record.state = WaiterState::Expired;
+            ev.release(w, ended, forget_at);
+            gone.push(Seq(seq));
+        }
+        if gone.is_empty() {
+            return;
+        }
+        ev.counters.expired += gone.len() as u64;
+        ev.publish(
+            now,
+            Change::Departed {
+                seqs: gone,
+                reason: DepartReason::Expired,
+            },
+        );
+    }
+
+    fn enter(
+        &mut self,
+        now: u64,
+        token: WaitingToken,
+        grant: &str,
+        session_ms: u64,
+    ) -> EnterOutcome {
+        let forget_at = self.forget_at(now);
+        let Inner {
+            events,
+            waiters,
+            ended,
+            ..
+        } = self;
+        let Some(w) = waiters.get_mut(&token) else {
+            return EnterOutcome::NotFound;
+        };
+        match w.record.state {
+            WaiterState::Waiting => return EnterOutcome::NotReady,
+            WaiterState::Entered => {
+                let open = w.record.entry_deadline_ms.is_some_and(|d| d >= now);
+                return match (&w.grant, open) {
+                    (Some(grant), true) => EnterOutcome::Regranted {
+                        record: w.record.clone(),
+                        grant: grant.clone(),
+                    },
+                    _ => EnterOutcome::AlreadyEntered,
+                };
+            }
+            WaiterState::Expired => return EnterOutcome::Expired,
+            WaiterState::Left => return EnterOutcome::Left,
+            WaiterState::Admitted => {}
+        }
+        // An admitted token is active, so its event is not idle and exists.
+        let Some(ev) = events.get_mut(&w.record.event) else {
+            return EnterOutcome::Expired;
+        };
+        let until = w
+            .active_until_ms
+            .take()
+            .expect("admitted tokens are active");
+        ev.active.remove(&(until, token));
+        ev.release(w, ended, forget_at);
+        if w.record.entry_deadline_ms.is_some_and(|d| d < now) {
+            // The window ended before the ticker noticed: the slot is freed here instead.
+            w.record.state = WaiterState::Expired;
+            ev.counters.lapsed += 1;
+            return EnterOutcome::Expired;
+        }
+        w.record.state = WaiterState::Entered;
+        w.grant = Some(grant.to_owned());
+        let session_until = now + session_ms;
+        w.active_until_ms = Some(session_until);
+        ev.active.insert((session_until, token));
+        ev.counters.entered += 1;
+        EnterOutcome::Granted(w.record.clone())
+    }
+
+    fn create_event(
+        &mut self,
+        now: u64,
+        event: &EventId,
+        config: &EventConfig,
+        auto: bool,
+    ) -> bool {
+        if self.events.contains_key(event) {
+            return false;
+        }
+        self.event_or_create(event, config, now).auto = auto;
+        true
+    }
+
+    fn delete_idle_auto_event(&mut self, now: u64, event: &EventId, idle_ms: u64) -> bool {
+        let idle = self.events.get(event).is_some_and(|ev| {
+            ev.auto && !ev.is_live() && now.saturating_sub(ev.joined_ms) >= idle_ms
+        });
+        if idle {
+            self.events.remove(event);
+        }
+        idle
+    }
+
+    fn update_config(
+        &mut self,
+        now: u64,
+        event: &EventId,
+        patch: &ConfigPatch,
+        defaults: &EventConfig,
+    ) -> EventConfig {
+        let ev = self.event_or_create(event, defaults, now);
+        // Settle the bucket at the old rate before the new one applies.
+        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
+        ev.bucket_tokens =
+            (ev.bucket_tokens + elapsed * ev.config.rate_per_sec).min(f64::from(ev.config.burst));
+        ev.bucket_ms = now;
+        ev.config = patch.apply(&ev.config);
+        ev.bucket_tokens = ev.bucket_tokens.min(f64::from(ev.config.burst));
+        let config = ev.config.clone();
+        ev.publish(now, Change::Config(config.clone()));
+        config
+    }
+
+    fn idempotency_begin(
+        &mut self,
+        now: u64,
+        key: &str,
+        fingerprint: &str,
+        owner: &str,
+        ttl_ms: u64,
+    ) -> IdempotencyBegin {
+        if let Some(rec) = self.idempotency.get(key).filter(|r| r.expires_ms > now) {
+            match rec.released() {
+                Some(released) if released == owner => return IdempotencyBegin::Released,
+                // Another attempt's release mark: the key is free.
+                Some(_) => {}
+                None => {
+                    return match &rec.answer {
+                        _ if rec.fingerprint != fingerprint => IdempotencyBegin::Conflict,
+                        Some(Answer::Response(resp)) => IdempotencyBegin::Replay(resp.clone()),
+                        _ => IdempotencyBegin::InFlight,
+                    };
+                }
+            }
+        }
+        let running = Some(Answer::Running(owner.to_owned()));
+        self.remember(
+            key.to_owned(),
+            fingerprint.to_owned(),
+            running,
+            now + ttl_ms,
+        );
+        IdempotencyBegin::Started
+    }
+
+    fn idempotency_finish(&mut self, now: u64, key: &str, response: StoredResponse, ttl_ms: u64) {
+        let expires_ms = now + ttl_ms;
+        if let Some(rec) = self.idempotency.get_mut(key) {
+            rec.answer = Some(Answer::Response(response));
+            rec.expires_ms = expires_ms;
+            self.idempotency_expiry.insert((expires_ms, key.to_owned()));
+        }
+    }
+
+    fn idempotency_release(&mut self, now: u64, key: &str, owner: &str) {
+        match self.idempotency.get(key).filter(|r| r.expires_ms > now) {
+            None => {
+                let mark = Some(Answer::Released(owner.to_owned()));
+                self.remember(key.to_owned(), String::new(), mark, now + RELEASE_MARK_MS);
+            }
+            Some(rec) if matches!(&rec.answer, Some(Answer::Running(o)) if o == owner) => {
+                self.idempotency.remove(key);
+            }
+            // A stored answer, another attempt's claim, or a mark: left alone.
+            Some(_) => {}
+        }
+    }
+
+    fn create_user(&mut self, user: &UserRecord) -> bool {
+        match self.users.entry(user.username.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(user.clone());
+                true
+            }
+        }
+    }
+
+    fn login_failed(&mut self, now: u64, username: &str, window_ms: u64) -> u64 {
+        let entry = self
+            .login_failures
+            .entry(username.to_owned())
+            .or_insert((0, now + window_ms));
+        if entry.1 <= now {
+            *entry = (0, now + window_ms);
+        }
+        entry.0 += 1;
+        entry.0
+    }
+}
+
+#[async_trait]
+impl QueueStore for MemoryStore {
+    async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
+        self.change(
+            |inner, now| inner.join(now, &req),
+            |_| Some(Op::Join { req: req.clone() }),
+        )
+        .await
     }
 
     async fn status(
@@ -423,199 +1118,40 @@ impl QueueStore for MemoryStore {
     }
 
     async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let Inner {
-            events,
-            waiters,
-            ended,
-            ..
-        } = &mut *inner;
-        let Some(w) = waiters.get_mut(&token) else {
-            return Ok(LeaveOutcome::NotFound);
-        };
-        let was = w.record.state;
-        if matches!(was, WaiterState::Expired | WaiterState::Left) {
-            return Ok(LeaveOutcome::AlreadyEnded(was));
-        }
-        // An entered token's event may have been deleted once idle: nothing left to free.
-        let Some(ev) = events.get_mut(&w.record.event) else {
-            return Ok(LeaveOutcome::AlreadyEnded(was));
-        };
-        match was {
-            WaiterState::Waiting => {
-                let seq = w.record.seq.0;
-                ev.depart(seq, w.deadline_ms);
-                ev.publish(
-                    now,
-                    Change::Departed {
-                        seqs: vec![Seq(seq)],
-                        reason: DepartReason::Left,
-                    },
-                );
-            }
-            WaiterState::Admitted | WaiterState::Entered => {
-                if let Some(until) = w.active_until_ms.take() {
-                    ev.active.remove(&(until, token));
-                }
-            }
-            WaiterState::Expired | WaiterState::Left => {
-                return Ok(LeaveOutcome::AlreadyEnded(was));
-            }
-        }
-        if was == WaiterState::Entered {
-            // Entered users keep their finished record; leaving only ends the session early.
-            return Ok(LeaveOutcome::AlreadyEnded(was));
-        }
-        ev.release(w, ended, self.forget_at(now));
-        ev.counters.left += 1;
-        w.record.state = WaiterState::Left;
-        Ok(LeaveOutcome::Left {
-            event: w.record.event.clone(),
-            was,
-        })
+        self.change(
+            |inner, now| inner.leave(now, token),
+            |out| (*out != LeaveOutcome::NotFound).then_some(Op::Leave { token }),
+        )
+        .await
     }
 
     async fn admit(&self, event: &EventId, limits: AdmitLimits) -> StoreResult<AdmitOutcome> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let Inner {
-            events,
-            waiters,
-            ended,
-            ..
-        } = &mut *inner;
-        let Some(ev) = events.get_mut(event) else {
-            return Ok(AdmitOutcome::default());
-        };
-
-        // Free the slots of admitted users whose window ended, and of finished sessions: as
-        // many as the limit allows, the rest in the next steps.
-        let mut lapsed = Vec::new();
-        for _ in 0..limits.max_freed {
-            let Some(&(until, token)) = ev.active.first() else {
-                break;
-            };
-            if until > now {
-                break;
-            }
-            ev.active.pop_first();
-            let Some(w) = waiters.get_mut(&token) else {
-                continue;
-            };
-            w.active_until_ms = None;
-            if w.record.state == WaiterState::Admitted {
-                w.record.state = WaiterState::Expired;
-                ev.release(w, ended, self.forget_at(now));
-                ev.counters.lapsed += 1;
-                lapsed.push(token);
-            }
-        }
-
-        // Refill the bucket by the store's clock; fractional tokens carry over, so no refill
-        // is ever lost to rounding.
-        let cfg = &ev.config;
-        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
-        ev.bucket_tokens =
-            (ev.bucket_tokens + elapsed * cfg.rate_per_sec).min(f64::from(cfg.burst));
-        ev.bucket_ms = now;
-
-        let mut n = if cfg.paused {
-            0
-        } else {
-            (ev.bucket_tokens.floor() as u64)
-                .min(ev.waiting.len() as u64)
-                .min(u64::from(limits.max_batch))
-        };
-        if let Some(max) = cfg.max_active {
-            n = n.min(u64::from(max).saturating_sub(ev.active.len() as u64));
-        }
-        let entry_window_ms = u64::from(cfg.entry_window_secs) * 1_000;
-        let entry_window_secs = cfg.entry_window_secs;
-        for _ in 0..n {
-            let (seq, token) = ev.waiting.pop_first().expect("n <= waiting");
-            let w = waiters.get_mut(&token).expect("waiting token has a record");
-            ev.deadlines.remove(&(w.deadline_ms, seq));
-            let deadline = now + entry_window_ms;
-            w.record.state = WaiterState::Admitted;
-            w.record.admitted_at_ms = Some(now);
-            w.record.entry_deadline_ms = Some(deadline);
-            w.active_until_ms = Some(deadline);
-            ev.active.insert((deadline, token));
-            ev.head = seq;
-        }
-        ev.bucket_tokens -= n as f64;
-        ev.departed = ev.departed.split_off(&(ev.head + 1));
-        ev.counters.admitted += n;
-        ev.history.record(now, n);
-        if n > 0 || !lapsed.is_empty() {
-            let change = Change::Step {
-                head: Seq(ev.head),
-                admitted: n as u32,
-                next_seq: Seq(ev.next_seq),
-                lapsed: lapsed.clone(),
-                active: ev.active.len() as u64,
-                entry_window_secs,
-            };
-            ev.publish(now, change);
-        }
-        Ok(AdmitOutcome {
-            admitted: n as u32,
-            lapsed: lapsed.len() as u32,
-            waiting: ev.waiting.len() as u64,
-            active: ev.active.len() as u64,
-        })
+        // A step that admitted and freed nobody is not logged: its refill of the bucket is
+        // made again, whole, by the next logged step (the bucket is capped, not summed).
+        self.change(
+            |inner, now| inner.admit(now, event, limits),
+            |out| {
+                (out.admitted > 0 || out.lapsed > 0).then(|| Op::Admit {
+                    event: event.clone(),
+                    limits,
+                })
+            },
+        )
+        .await
     }
 
     async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        inner.forget_ended(now);
-        let Inner {
-            events,
-            waiters,
-            ended,
-            ..
-        } = &mut *inner;
-        let Some(ev) = events.get_mut(event) else {
-            return Ok(0);
-        };
-        if ev
-            .reaped_ms
-            .is_some_and(|last| now.saturating_sub(last) > limits.gap_ms)
-        {
-            ev.reap_hold_until = now + limits.hold_ms;
-        }
-        ev.reaped_ms = Some(now);
-        let mut seqs = Vec::new();
-        while now >= ev.reap_hold_until && seqs.len() < limits.max {
-            let Some(&(deadline, seq)) = ev.deadlines.first() else {
-                break;
-            };
-            if deadline > now {
-                break;
-            }
-            let token = ev.waiting[&seq];
-            ev.depart(seq, deadline);
-            let w = waiters.get_mut(&token).expect("waiting token has a record");
-            w.record.state = WaiterState::Expired;
-            ev.release(w, ended, self.forget_at(now));
-            seqs.push(Seq(seq));
-        }
-        ev.history.trim(now);
-        if seqs.is_empty() {
-            return Ok(0);
-        }
-        ev.counters.expired += seqs.len() as u64;
-        let n = seqs.len() as u64;
-        ev.publish(
-            now,
-            Change::Departed {
-                seqs,
-                reason: DepartReason::Expired,
+        self.change(
+            |inner, now| (inner.forget_ended(now), inner.reap(now, event, limits)),
+            |(forgot, seqs)| {
+                (*forgot || !seqs.is_empty()).then(|| Op::Reap {
+                    event: event.clone(),
+                    seqs: seqs.clone(),
+                })
             },
-        );
-        Ok(n)
+        )
+        .await
+        .map(|(_, seqs)| seqs.len() as u64)
     }
 
     async fn enter(
@@ -624,56 +1160,17 @@ impl QueueStore for MemoryStore {
         grant: &str,
         session_ms: u64,
     ) -> StoreResult<EnterOutcome> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let Inner {
-            events,
-            waiters,
-            ended,
-            ..
-        } = &mut *inner;
-        let Some(w) = waiters.get_mut(&token) else {
-            return Ok(EnterOutcome::NotFound);
-        };
-        match w.record.state {
-            WaiterState::Waiting => return Ok(EnterOutcome::NotReady),
-            WaiterState::Entered => {
-                let open = w.record.entry_deadline_ms.is_some_and(|d| d >= now);
-                return Ok(match (&w.grant, open) {
-                    (Some(grant), true) => EnterOutcome::Regranted {
-                        record: w.record.clone(),
-                        grant: grant.clone(),
-                    },
-                    _ => EnterOutcome::AlreadyEntered,
-                });
-            }
-            WaiterState::Expired => return Ok(EnterOutcome::Expired),
-            WaiterState::Left => return Ok(EnterOutcome::Left),
-            WaiterState::Admitted => {}
-        }
-        // An admitted token is active, so its event is not idle and exists.
-        let Some(ev) = events.get_mut(&w.record.event) else {
-            return Ok(EnterOutcome::Expired);
-        };
-        let until = w
-            .active_until_ms
-            .take()
-            .expect("admitted tokens are active");
-        ev.active.remove(&(until, token));
-        ev.release(w, ended, self.forget_at(now));
-        if w.record.entry_deadline_ms.is_some_and(|d| d < now) {
-            // The window ended before the ticker noticed: the slot is freed here instead.
-            w.record.state = WaiterState::Expired;
-            ev.counters.lapsed += 1;
-            return Ok(EnterOutcome::Expired);
-        }
-        w.record.state = WaiterState::Entered;
-        w.grant = Some(grant.to_owned());
-        let session_until = now + session_ms;
-        w.active_until_ms = Some(session_until);
-        ev.active.insert((session_until, token));
-        ev.counters.entered += 1;
-        Ok(EnterOutcome::Granted(w.record.clone()))
+        self.change(
+            |inner, now| inner.enter(now, token, grant, session_ms),
+            |out| {
+                matches!(out, EnterOutcome::Granted(_) | EnterOutcome::Expired).then(|| Op::Enter {
+                    token,
+                    grant: grant.to_owned(),
+                    session_ms,
+                })
+            },
+        )
+        .await
     }
 
     async fn snapshot(&self, event: &EventId) -> StoreResult<Option<EventSnapshot>> {
@@ -698,16 +1195,23 @@ impl QueueStore for MemoryStore {
     }
 
     async fn live_events(&self) -> StoreResult<Vec<EventId>> {
-        let mut inner = self.inner.lock();
         // The ticker calls this every second: the embedded store forgets expired records here
         // too, so they go even while no event is live.
-        inner.forget_ended(self.clock.now_ms());
-        Ok(inner
-            .events
-            .iter()
-            .filter(|(_, ev)| ev.is_live())
-            .map(|(id, _)| id.clone())
-            .collect())
+        self.change(
+            |inner, now| {
+                let forgot = inner.forget_ended(now);
+                let live = inner
+                    .events
+                    .iter()
+                    .filter(|(_, ev)| ev.is_live())
+                    .map(|(id, _)| id.clone())
+                    .collect::<Vec<_>>();
+                (forgot, live)
+            },
+            |(forgot, _)| forgot.then_some(Op::Forget),
+        )
+        .await
+        .map(|(_, live)| live)
     }
 
     async fn event_count(&self) -> StoreResult<u64> {
@@ -724,26 +1228,30 @@ impl QueueStore for MemoryStore {
         config: &EventConfig,
         auto: bool,
     ) -> StoreResult<bool> {
-        let mut inner = self.inner.lock();
-        if inner.events.contains_key(event) {
-            return Ok(false);
-        }
-        inner
-            .event_or_create(event, config, self.clock.now_ms())
-            .auto = auto;
-        Ok(true)
+        self.change(
+            |inner, now| inner.create_event(now, event, config, auto),
+            |created| {
+                created.then(|| Op::CreateEvent {
+                    event: event.clone(),
+                    config: config.clone(),
+                    auto,
+                })
+            },
+        )
+        .await
     }
 
     async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let idle = inner.events.get(event).is_some_and(|ev| {
-            ev.auto && !ev.is_live() && now.saturating_sub(ev.joined_ms) >= idle_ms
-        });
-        if idle {
-            inner.events.remove(event);
-        }
-        Ok(idle)
+        self.change(
+            |inner, now| inner.delete_idle_auto_event(now, event, idle_ms),
+            |deleted| {
+                deleted.then(|| Op::DeleteIdle {
+                    event: event.clone(),
+                    idle_ms,
+                })
+            },
+        )
+        .await
     }
 
     async fn config(&self, event: &EventId) -> StoreResult<Option<EventConfig>> {
@@ -761,19 +1269,17 @@ impl QueueStore for MemoryStore {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> StoreResult<EventConfig> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let ev = inner.event_or_create(event, defaults, now);
-        // Settle the bucket at the old rate before the new one applies.
-        let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
-        ev.bucket_tokens =
-            (ev.bucket_tokens + elapsed * ev.config.rate_per_sec).min(f64::from(ev.config.burst));
-        ev.bucket_ms = now;
-        ev.config = patch.apply(&ev.config);
-        ev.bucket_tokens = ev.bucket_tokens.min(f64::from(ev.config.burst));
-        let config = ev.config.clone();
-        ev.publish(now, Change::Config(config.clone()));
-        Ok(config)
+        self.change(
+            |inner, now| inner.update_config(now, event, patch, defaults),
+            |_| {
+                Some(Op::UpdateConfig {
+                    event: event.clone(),
+                    patch: patch.clone(),
+                    defaults: defaults.clone(),
+                })
+            },
+        )
+        .await
     }
 }
 
@@ -786,30 +1292,18 @@ impl IdempotencyStore for MemoryStore {
         owner: &str,
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        if let Some(rec) = inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
-            match rec.released() {
-                Some(released) if released == owner => return Ok(IdempotencyBegin::Released),
-                // Another attempt's release mark: the key is free.
-                Some(_) => {}
-                None => {
-                    return Ok(match &rec.answer {
-                        _ if rec.fingerprint != fingerprint => IdempotencyBegin::Conflict,
-                        Some(Answer::Response(resp)) => IdempotencyBegin::Replay(resp.clone()),
-                        _ => IdempotencyBegin::InFlight,
-                    });
-                }
-            }
-        }
-        let running = Some(Answer::Running(owner.to_owned()));
-        inner.remember(
-            key.to_owned(),
-            fingerprint.to_owned(),
-            running,
-            now + ttl_ms,
-        );
-        Ok(IdempotencyBegin::Started)
+        self.change(
+            |inner, now| inner.idempotency_begin(now, key, fingerprint, owner, ttl_ms),
+            |out| {
+                matches!(out, IdempotencyBegin::Started).then(|| Op::IdempotencyBegin {
+                    key: key.to_owned(),
+                    fingerprint: fingerprint.to_owned(),
+                    owner: owner.to_owned(),
+                    ttl_ms,
+                })
+            },
+        )
+        .await
     }
 
     async fn idempotency_finish(
@@ -818,48 +1312,42 @@ impl IdempotencyStore for MemoryStore {
         response: StoredResponse,
         ttl_ms: u64,
     ) -> StoreResult<()> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let expires_ms = now + ttl_ms;
-        if let Some(rec) = inner.idempotency.get_mut(key) {
-            rec.answer = Some(Answer::Response(response));
-            rec.expires_ms = expires_ms;
-            inner
-                .idempotency_expiry
-                .insert((expires_ms, key.to_owned()));
-        }
-        Ok(())
+        let logged = self.disk.is_some().then(|| response.clone());
+        self.change(
+            |inner, now| inner.idempotency_finish(now, key, response, ttl_ms),
+            |_| {
+                logged.map(|response| Op::IdempotencyFinish {
+                    key: key.to_owned(),
+                    response,
+                    ttl_ms,
+                })
+            },
+        )
+        .await
     }
 
     async fn idempotency_release(&self, key: &str, owner: &str) -> StoreResult<()> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        match inner.idempotency.get(key).filter(|r| r.expires_ms > now) {
-            None => {
-                let mark = Some(Answer::Released(owner.to_owned()));
-                inner.remember(key.to_owned(), String::new(), mark, now + RELEASE_MARK_MS);
-            }
-            Some(rec) if matches!(&rec.answer, Some(Answer::Running(o)) if o == owner) => {
-                inner.idempotency.remove(key);
-            }
-            // A stored answer, another attempt's claim, or a mark: left alone.
-            Some(_) => {}
-        }
-        Ok(())
+        self.change(
+            |inner, now| inner.idempotency_release(now, key, owner),
+            |_| {
+                Some(Op::IdempotencyRelease {
+                    key: key.to_owned(),
+                    owner: owner.to_owned(),
+                })
+            },
+        )
+        .await
     }
 }
 
 #[async_trait]
 impl UserStore for MemoryStore {
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
-        let mut inner = self.inner.lock();
-        match inner.users.entry(user.username.clone()) {
-            std::collections::hash_map::Entry::Occupied(_) => Ok(false),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(user.clone());
-                Ok(true)
-            }
-        }
+        self.change(
+            |inner, _| inner.create_user(user),
+            |created| created.then(|| Op::CreateUser { user: user.clone() }),
+        )
+        .await
     }
 
     async fn user(&self, username: &str) -> StoreResult<Option<UserRecord>> {
@@ -871,17 +1359,16 @@ impl UserStore for MemoryStore {
     }
 
     async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64> {
-        let now = self.clock.now_ms();
-        let mut inner = self.inner.lock();
-        let entry = inner
-            .login_failures
-            .entry(username.to_owned())
-            .or_insert((0, now + window_ms));
-        if entry.1 <= now {
-            *entry = (0, now + window_ms);
-        }
-        entry.0 += 1;
-        Ok(entry.0)
+        self.change(
+            |inner, now| inner.login_failed(now, username, window_ms),
+            |_| {
+                Some(Op::LoginFailed {
+                    username: username.to_owned(),
+                    window_ms,
+                })
+            },
+        )
+        .await
     }
 
     async fn login_failures(&self, username: &str) -> StoreResult<u64> {
@@ -1054,5 +1541,247 @@ mod tests {
         clock.advance(2 * second);
         assert_eq!(store.reap(&event, limits).await.unwrap(), 1);
         assert_eq!(state(&store, gone).await, WaiterState::Expired);
+    }
+
+    /// A directory of its own, removed when dropped.
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new() -> Self {
+            let dir = std::env::temp_dir().join(format!("usher-store-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const RETENTION: Duration = Duration::from_secs(600);
+
+    /// Everything a client can read of the store, to compare before and after a restart.
+    async fn observe(
+        store: &MemoryStore,
+        events: &[EventId],
+        tokens: &[WaitingToken],
+    ) -> (
+        Vec<Option<EventSnapshot>>,
+        Vec<Option<WaiterRecord>>,
+        Option<UserRecord>,
+        u64,
+    ) {
+        let mut snapshots = Vec::new();
+        for e in events {
+            snapshots.push(store.snapshot(e).await.unwrap());
+        }
+        let mut records = Vec::new();
+        for t in tokens {
+            records.push(store.status(*t, None).await.unwrap());
+        }
+        let user = store.user("ada").await.unwrap();
+        (
+            snapshots,
+            records,
+            user,
+            store.login_failures("ada").await.unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_durable_store_comes_back_as_it_was_and_holds_reaping_until_sockets_renew() {
+        let dir = TempDir::new();
+        let clock = Clock::manual(1_700_000_000_000);
+        let open = || MemoryStore::open_with_clock(RETENTION, &dir.0, clock.clone()).unwrap();
+        let store = open();
+        let sale = EventId::parse("evt_durable").unwrap();
+        let paused_sale = EventId::parse("evt_durable_paused").unwrap();
+        let mut cfg = paused();
+        cfg.paused = false;
+        cfg.burst = 2;
+        store.create_event(&sale, &cfg, false).await.unwrap();
+        store
+            .update_config(
+                &paused_sale,
+                &ConfigPatch {
+                    paused: Some(true),
+                    rate_per_sec: Some(7.5),
+                    ..ConfigPatch::default()
+                },
+                &cfg,
+            )
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for _ in 0..5 {
+            tokens.push(join(&store, &sale, 5_000).await);
+        }
+        let keyed = JoinRequest {
+            event: paused_sale.clone(),
+            user: Some(UserId::parse_optional(Some("u1")).unwrap().unwrap()),
+            token: WaitingToken::new(),
+            heartbeat_ms: 60_000,
+            max_waiting: 10,
+            claim: Some(IdempotencyClaim {
+                key: "join-key".into(),
+                fingerprint: "fp".into(),
+                ttl_ms: 60_000,
+            }),
+            memo: "memo".into(),
+        };
+        store.join(keyed.clone()).await.unwrap();
+        tokens.push(keyed.token);
+        // Two admitted, one of them enters; one waiter leaves; one is reaped.
+        let limits = AdmitLimits {
+            max_batch: 10,
+            max_freed: 10,
+        };
+        assert_eq!(store.admit(&sale, limits).await.unwrap().admitted, 2);
+        assert!(matches!(
+            store.enter(tokens[0], "grant-1", 60_000).await.unwrap(),
+            EnterOutcome::Granted(_)
+        ));
+        store.leave(tokens[2]).await.unwrap();
+        let reap = ReapLimits {
+            max: 10,
+            gap_ms: 60_000,
+            hold_ms: 10_000,
+        };
+        store.reap(&sale, reap).await.unwrap();
+        store
+            .touch(&sale, &[tokens[4]], Touch::AtLeast(60_000))
+            .await
+            .unwrap();
+        clock.advance(Duration::from_secs(6));
+        assert_eq!(
+            store.reap(&sale, reap).await.unwrap(),
+            1,
+            "tokens[3] lapsed"
+        );
+        // Idempotency, users, login failures.
+        assert_eq!(
+            store
+                .idempotency_begin("k1", "f1", "o1", 60_000)
+                .await
+                .unwrap(),
+            IdempotencyBegin::Started
+        );
+        let response = StoredResponse {
+            status: 201,
+            content_type: Some("application/json".into()),
+            body: b"{\"ok\":true}".to_vec(),
+        };
+        store
+            .idempotency_finish("k1", response.clone(), 60_000)
+            .await
+            .unwrap();
+        store.idempotency_release("k2", "o2").await.unwrap();
+        let user = UserRecord {
+            id: "usr_1".into(),
+            username: "ada".into(),
+            display_name: "Ada".into(),
+            email: "ada@example.com".into(),
+            role: "user".into(),
+            password_hash: "$argon2id$...".into(),
+            created_at_ms: 1,
+        };
+        assert!(store.create_user(&user).await.unwrap());
+        store.login_failed("ada", 60_000).await.unwrap();
+        store.login_failed("ada", 60_000).await.unwrap();
+        let events = [sale.clone(), paused_sale.clone()];
+        let before = observe(&store, &events, &tokens).await;
+        drop(store);
+
+        let store = open();
+        assert_eq!(observe(&store, &events, &tokens).await, before);
+        assert!(store.config(&paused_sale).await.unwrap().unwrap().paused);
+        assert_eq!(
+            store
+                .idempotency_begin("k1", "f1", "o9", 60_000)
+                .await
+                .unwrap(),
+            IdempotencyBegin::Replay(response)
+        );
+        assert_eq!(
+            store
+                .idempotency_begin("k2", "", "o2", 60_000)
+                .await
+                .unwrap(),
+            IdempotencyBegin::Released
+        );
+        assert!(matches!(
+            store.join(keyed.clone()).await.unwrap(),
+            JoinOutcome::Replay { token, position: 1, .. } if token == keyed.token
+        ));
+        assert!(matches!(
+            store.enter(tokens[0], "grant-2", 60_000).await.unwrap(),
+            EnterOutcome::Regranted { grant, .. } if grant == "grant-1"
+        ));
+        // The heartbeat of tokens[4] was renewed before the restart, but heartbeats are not
+        // logged: reaping holds after the restart until sockets had the time to renew.
+        clock.advance(Duration::from_secs(60));
+        assert_eq!(store.reap(&sale, reap).await.unwrap(), 0, "held");
+        store
+            .touch(&sale, &[tokens[4]], Touch::AtLeast(60_000))
+            .await
+            .unwrap();
+        clock.advance(Duration::from_secs(11));
+        assert_eq!(store.reap(&sale, reap).await.unwrap(), 0);
+        assert_eq!(state(&store, tokens[4]).await, WaiterState::Waiting);
+        // The store goes on logging after a restart.
+        let late = join(&store, &sale, 60_000).await;
+        drop(store);
+        let store = open();
+        assert_eq!(state(&store, late).await, WaiterState::Waiting);
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_replaces_the_log_it_covers_and_a_restart_resumes_from_it() {
+        let dir = TempDir::new();
+        let clock = Clock::manual(1_700_000_000_000);
+        let store = std::sync::Arc::new(
+            MemoryStore::open_with_clock(RETENTION, &dir.0, clock.clone()).unwrap(),
+        );
+        let event = EventId::parse("evt_snapshot").unwrap();
+        store.create_event(&event, &paused(), false).await.unwrap();
+        let n = SNAPSHOT_EVERY as usize + 1_000;
+        let joins = (0..n).map(|_| {
+            let store = store.clone();
+            let event = event.clone();
+            tokio::spawn(async move {
+                let mut req = JoinRequest {
+                    event,
+                    user: None,
+                    token: WaitingToken::new(),
+                    heartbeat_ms: 60_000,
+                    max_waiting: u64::MAX,
+                    claim: None,
+                    memo: String::new(),
+                };
+                req.max_waiting = u64::MAX;
+                let token = req.token;
+                store.join(req).await.unwrap();
+                token
+            })
+        });
+        let tokens = futures::future::join_all(joins).await;
+        let last = *tokens.last().unwrap().as_ref().unwrap();
+        let before = store.snapshot(&event).await.unwrap();
+        let last_record = store.status(last, None).await.unwrap();
+        drop(store);
+        let disk = Durable::open(&dir.0.join("store.redb")).unwrap();
+        assert!(disk.get(META, SNAPSHOT_KEY).unwrap().is_some());
+        let log = disk.scan(LOG).unwrap().len();
+        assert!(
+            log < 2_000,
+            "the log before the snapshot is dropped: {log} entries left"
+        );
+        drop(disk);
+        let store = MemoryStore::open_with_clock(RETENTION, &dir.0, clock).unwrap();
+        assert_eq!(store.snapshot(&event).await.unwrap(), before);
+        assert_eq!(before.unwrap().waiting(), n as u64);
+        assert_eq!(store.status(last, None).await.unwrap(), last_record);
     }
 }

@@ -138,7 +138,7 @@ pub struct WaiterRecord {
 }
 
 /// Input of [`QueueStore::join`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JoinRequest {
     pub event: EventId,
     pub user: Option<UserId>,
@@ -157,7 +157,7 @@ pub struct JoinRequest {
 }
 
 /// An idempotency key, scoped by the caller, and the fingerprint of the request that uses it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdempotencyClaim {
     pub key: String,
     /// The same key with another fingerprint is a conflict.
@@ -238,7 +238,7 @@ pub enum EnterOutcome {
 }
 
 /// Input of [`QueueStore::admit`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct AdmitLimits {
     /// Most waiters one step may admit, whatever the bucket holds.
     pub max_batch: u32,
