@@ -579,6 +579,17 @@ fn a_replica_on_redis_refuses_to_run_a_private_inventory() {
 /// Joins `event` on `replica` as `user`, waits for admission, enters and reserves `seat` there
 /// (the reservation token is the replica's own); returns the reservation's status and body.
 async fn buy_seat(replica: &UsherProcess, user: &str, event: &str, seat: &str) -> (u16, Value) {
+    buy_seat_across(replica, replica, user, event, seat).await
+}
+
+/// [`buy_seat`], entering on `replica` and reserving on `reserve_on` with its token.
+async fn buy_seat_across(
+    replica: &UsherProcess,
+    reserve_on: &UsherProcess,
+    user: &str,
+    event: &str,
+    seat: &str,
+) -> (u16, Value) {
     let http = reqwest::Client::new();
     let bearer = buyer_token(user);
     let joined: Value = http
@@ -606,7 +617,7 @@ async fn buy_seat(replica: &UsherProcess, user: &str, event: &str, seat: &str) -
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let resp = http
-        .post(format!("{}/api/v1/reservations", replica.base()))
+        .post(format!("{}/api/v1/reservations", reserve_on.base()))
         .bearer_auth(&bearer)
         .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
         .json(&json!({
@@ -789,4 +800,90 @@ async fn an_enter_cut_short_by_a_redis_stall_can_be_retried_with_its_key() {
     let body: Value = retried.json().await.unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(body["reservation_token"].is_string(), "{body}");
+}
+
+/// `usher serve` whose clock is `offset` off (libfaketime, e.g. "+300s" or "-45s").
+fn skewed(env: &[(String, String)], offset: &str) -> Vec<(String, String)> {
+    let mut env = env.to_vec();
+    env.extend([
+        (
+            "LD_PRELOAD".to_owned(),
+            "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1".to_owned(),
+        ),
+        ("FAKETIME".to_owned(), offset.to_owned()),
+        // Timers measure durations; only the time of day is skewed.
+        ("FAKETIME_DONT_FAKE_MONOTONIC".to_owned(), "1".to_owned()),
+    ]);
+    env
+}
+
+#[tokio::test]
+async fn replicas_with_skewed_clocks_show_true_etas_and_accept_each_others_tokens() {
+    const EVENT: &str = "evt_2025_1001";
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    // The replicas share one reservation-token key, as a deployment of several must.
+    let keys = support::TempDir::new("usher-skew");
+    let key_file = keys.path().join("reservation.pem");
+    let pem = {
+        use p256::pkcs8::EncodePrivateKey;
+        p256::SecretKey::random(&mut rand_core::OsRng)
+            .to_pkcs8_pem(Default::default())
+            .unwrap()
+    };
+    std::fs::write(&key_file, pem.as_bytes()).unwrap();
+    let env = redis_env(
+        &redis.address(),
+        false,
+        &backends,
+        &[("USHER_RESERVATION_KEY_FILE", key_file.to_str().unwrap())],
+    );
+    let fair = start(&env).await;
+    let ahead = start(&skewed(&env, "+300s")).await;
+    let behind = start(&skewed(&env, "-45s")).await;
+    fair.configure(
+        EVENT,
+        json!({"paused": true, "rate_per_sec": 5, "burst": 1, "entry_window_secs": 120}),
+    )
+    .await;
+    // Two buyers first in line, then a crowd behind them; then the sale opens.
+    let crowd_joins = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut crowd = Vec::new();
+        for i in 0..150 {
+            let replica = [&fair, &ahead, &behind][i % 3];
+            crowd.push(replica.join(EVENT).await.0);
+        }
+        fair.configure(EVENT, json!({"paused": false})).await;
+        crowd
+    };
+    let (first_buys, second_buys, crowd) = tokio::join!(
+        buy_seat_across(&behind, &fair, "skew-buyer-1", EVENT, "VIP-1-1"),
+        buy_seat_across(&ahead, &behind, "skew-buyer-2", EVENT, "VIP-1-2"),
+        crowd_joins,
+    );
+    // Entered on a replica 45 s behind, reserved on a fair one; entered 300 s ahead, reserved
+    // 45 s behind: every replica accepts every replica's tokens.
+    assert_eq!(first_buys.0, 201, "{:?}", first_buys.1);
+    assert_eq!(second_buys.0, 201, "{:?}", second_buys.1);
+    // After a few seconds of admission at 5/s, every replica tells a waiter deep in the queue
+    // the same true figures: the rate, an ETA of about (position / rate), a waiting time of
+    // seconds.
+    tokio::time::sleep(4 * SECOND).await;
+    let deep = &crowd[120];
+    for (name, replica) in [("fair", &fair), ("ahead", &ahead), ("behind", &behind)] {
+        let (status, body) = replica.status(deep).await;
+        assert_eq!(status, 200, "{name}: {body}");
+        let rate = body["admission_rate"].as_f64().unwrap();
+        assert!((3.0..=7.0).contains(&rate), "{name}: rate {rate}: {body}");
+        let position = body["position"].as_u64().unwrap();
+        let eta = body["eta_sec"].as_u64().unwrap();
+        let expected = position as f64 / 5.0;
+        assert!(
+            (eta as f64) < expected * 2.0 + 5.0 && (eta as f64) > expected / 2.0 - 5.0,
+            "{name}: eta {eta} s for position {position}: {body}"
+        );
+        let waited = body["waiting_time"].as_u64().unwrap();
+        assert!(waited < 30, "{name}: waiting_time {waited} s: {body}");
+    }
 }

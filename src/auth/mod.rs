@@ -57,6 +57,9 @@ pub struct Claims {
     pub exp: u64,
     #[serde(default)]
     pub iat: u64,
+    /// Not valid before (seconds since the epoch), when the issuer sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,8 +123,9 @@ impl Authenticator {
 
     fn validation(&self, alg: Algorithm) -> Validation {
         let mut v = Validation::new(alg);
-        v.leeway = LEEWAY_SECS;
-        v.validate_nbf = true;
+        // `exp` and `nbf` are checked by the store-aligned clock (see `verify`), not the
+        // node's own.
+        v.validate_exp = false;
         // jsonwebtoken checks `aud` and `iss` only when the token has them: a configured one
         // must also be present.
         let mut required = vec!["exp", "sub"];
@@ -215,9 +219,11 @@ impl Authenticator {
                 (jwks.key(&kid, head.alg).await?, head.alg)
             }
         };
-        jsonwebtoken::decode::<Claims>(token, &key, &self.validation(alg))
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &self.validation(alg))
             .map(|d| d.claims)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        crate::clock::token_time_valid(claims.exp, claims.nbf, LEEWAY_SECS)?;
+        Ok(claims)
     }
 
     /// A user token for `user` (HS256), and its lifetime in seconds.
@@ -231,6 +237,7 @@ impl Authenticator {
             role: Some(user.role.clone()),
             exp: now + ttl,
             iat: now,
+            nbf: None,
             iss: Some(
                 self.settings
                     .issuer

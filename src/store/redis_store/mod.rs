@@ -179,6 +179,8 @@ impl RedisStore {
             .await
             .map_err(unavailable)?;
         let subscriber = Arc::new(Subscriber::start(sub, rx));
+        // Start on the store's clock, before serving anybody.
+        align_clock(&pool).await.map_err(unavailable)?;
         let (health_tx, health) = watch::channel(true);
         tokio::spawn(monitor(
             pool.clone(),
@@ -252,8 +254,25 @@ async fn generation(pool: &Pool) -> Result<String, RedisError> {
     Ok(before.unwrap_or(fresh))
 }
 
-/// Checks both connections every second; on recovery, makes every watcher resynchronise. It
-/// also watches the store's generation: when Redis lost its data (a restart without
+/// Reads Redis's clock and aligns this node's to it (see [`crate::clock`]); says so when the
+/// node's own clock is more than a second off.
+async fn align_clock(pool: &Pool) -> Result<(), RedisError> {
+    let sent = crate::clock::system_ms();
+    let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut pool.get()).await?;
+    let received = crate::clock::system_ms();
+    let before = crate::clock::store_offset_ms();
+    let offset = crate::clock::align_to_store(secs * 1_000 + micros / 1_000, sent, received);
+    if offset.abs() > 1_000 && (offset - before).abs() > 1_000 {
+        warn!(
+            offset_ms = offset,
+            "this node's clock differs from Redis's: usher uses Redis's clock"
+        );
+    }
+    Ok(())
+}
+
+/// Checks both connections every second and reads Redis's clock; on recovery, makes every
+/// watcher resynchronise. It also watches the store's generation: when Redis lost its data (a restart without
 /// persistence, a flush), every watcher resynchronises too, and finds that the places of its
 /// sockets are gone.
 async fn monitor(
@@ -266,6 +285,7 @@ async fn monitor(
     let mut known: Option<String> = None;
     while !health.is_closed() {
         tick.tick().await;
+        let _ = tokio::time::timeout(timeout, align_clock(&pool)).await;
         if let Ok(Ok(current)) = tokio::time::timeout(timeout, generation(&pool)).await {
             if known.as_ref().is_some_and(|k| *k != current) {
                 warn!("Redis lost its data (its generation changed); resynchronising");
