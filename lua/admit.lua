@@ -44,14 +44,17 @@ local head = num(c[4])
 if n > 0 then
   local deadline = now + tonumber(c[3]) * 1000
   local popped = redis.call('ZPOPMIN', WAITING, n)
+  local admitted = {}
   for i = 1, #popped, 2 do
     local token = popped[i]
+    admitted[#admitted + 1] = token
     head = tonumber(popped[i + 1])
     redis.call('ZREM', DEADLINES, token)
     redis.call('HSET', wkey(token), 'state', 'admitted', 'admitted', now,
       'entry_deadline', deadline, 'active_until', deadline)
     redis.call('ZADD', ACTIVE, deadline, token)
   end
+  chunked('HDEL', HOLDERS, admitted)
   redis.call('HSET', META, 'head', head)
   redis.call('ZREMRANGEBYSCORE', DEPARTED, '-inf', head)
   redis.call('HINCRBY', META, 'c_admitted', n)

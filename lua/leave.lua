@@ -12,6 +12,7 @@ local now = now_ms()
 if state == 'waiting' then
   redis.call('ZREM', WAITING, token)
   redis.call('ZREM', DEADLINES, token)
+  redis.call('HDEL', HOLDERS, token)
   redis.call('ZADD', DEPARTED, seq, seq)
   publish(now, '{"kind":"departed","seqs":[' .. seq .. '],"reason":"left"}')
 else

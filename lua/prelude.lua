@@ -10,12 +10,15 @@
 --   KEYS[6] usher:{E}:users      HASH  user id -> live token (one place per user)
 --   KEYS[7] usher:{E}:hist       HASH  second (ms) -> admissions, last 15 minutes
 --   KEYS[8] usher:{E}:updates    sharded pub/sub channel of the event
--- Waiter records live at usher:{E}:w:<token> (same slot), built from the meta key's prefix.
+-- Waiter records live at usher:{E}:w:<token> (same slot), built from the meta key's prefix, as
+-- do usher:{E}:holders (HASH waiting token -> id of the node whose socket holds it) and
+-- usher:{E}:leases (HASH node id -> lease end, ms).
 -- Time always comes from the server (TIME), never from a node's clock.
 
 local META, WAITING, DEPARTED, DEADLINES = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local ACTIVE, USERS, HIST, CHANNEL = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local PREFIX = string.sub(META, 1, -5)
+local HOLDERS, LEASES = PREFIX .. 'holders', PREFIX .. 'leases'
 local HISTORY_SPAN_MS = 15 * 60 * 1000
 local BUCKET_MS = 1000
 
@@ -54,6 +57,19 @@ local function publish(now, change)
   redis.call('SPUBLISH', CHANNEL, '{"born":' .. born .. ',"version":' .. int(v) ..
     ',"at_ms":' .. int(now) .. ',"change":' .. change .. '}')
   return v
+end
+
+-- Runs `cmd key item...` over `items` in chunks of 1,000 (Lua's unpack is bounded) and returns
+-- the replies' elements in order.
+local function chunked(cmd, key, items)
+  local out = {}
+  for first = 1, #items, 1000 do
+    local reply = redis.call(cmd, key, unpack(items, first, math.min(#items, first + 999)))
+    if type(reply) == 'table' then
+      for j = 1, #reply do out[#out + 1] = reply[j] end
+    end
+  end
+  return out
 end
 
 local function json_list(items, quoted)

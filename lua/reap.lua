@@ -2,7 +2,9 @@
 -- trims the admission history. Atomic, so each expiry happens once however many nodes reap.
 -- A reap more than gap_ms after the event's previous one (an outage: heartbeats could not be
 -- renewed) expires nobody until hold_ms after it, so that every live node renews its sockets
--- first (meta fields reaped_ms and reap_hold).
+-- first (meta fields reaped_ms and reap_hold). A lapsed waiter held by a node whose lease is
+-- live (the node may be cut off from Redis while its socket is open) is not expired: its
+-- deadline moves to the end of the lease, when it is looked at again.
 -- KEYS: the eight event keys (prelude)
 -- ARGV: limit, retention_ms, gap_ms, hold_ms
 -- Returns: the number of waiters expired
@@ -18,16 +20,32 @@ if now < tonumber(redis.call('HGET', META, 'reap_hold') or '0') then
   return 0
 end
 local due = redis.call('ZRANGEBYSCORE', DEADLINES, '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-local seqs = {}
-for i, token in ipairs(due) do
-  local w = wkey(token)
-  local r = redis.call('HMGET', w, 'seq', 'user')
-  redis.call('ZREM', WAITING, token)
-  redis.call('ZREM', DEADLINES, token)
-  redis.call('ZADD', DEPARTED, r[1], r[1])
-  redis.call('HSET', w, 'state', 'expired')
-  release(w, r[2], now + tonumber(ARGV[2]))
-  seqs[i] = r[1]
+local seqs, gone = {}, {}
+if #due > 0 then
+  local leases = {}
+  local flat = redis.call('HGETALL', LEASES)
+  for i = 1, #flat, 2 do
+    local until_ms = tonumber(flat[i + 1])
+    if until_ms > now then leases[flat[i]] = until_ms else redis.call('HDEL', LEASES, flat[i]) end
+  end
+  local holders = chunked('HMGET', HOLDERS, due)
+  for i, token in ipairs(due) do
+    local lease = holders[i] and leases[holders[i]]
+    if lease then
+      redis.call('ZADD', DEADLINES, lease, token)
+    else
+      local w = wkey(token)
+      local r = redis.call('HMGET', w, 'seq', 'user')
+      redis.call('ZREM', WAITING, token)
+      redis.call('ZREM', DEADLINES, token)
+      redis.call('ZADD', DEPARTED, r[1], r[1])
+      redis.call('HSET', w, 'state', 'expired')
+      release(w, r[2], now + tonumber(ARGV[2]))
+      seqs[#seqs + 1] = r[1]
+      gone[#gone + 1] = token
+    end
+  end
+  chunked('HDEL', HOLDERS, gone)
 end
 if #seqs > 0 then
   redis.call('HINCRBY', META, 'c_expired', #seqs)

@@ -108,6 +108,7 @@ impl Server {
                 touch_interval: q.socket_touch_interval(),
                 grace: q.grace,
                 idle_ttl: CHANNEL_IDLE_TTL,
+                lease: q.retention,
             },
             metrics.clone(),
         );

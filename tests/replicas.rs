@@ -704,6 +704,63 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
 }
 
 #[tokio::test]
+async fn a_replica_cut_off_from_redis_keeps_its_open_sockets_places() {
+    const N: usize = 12;
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(
+        &redis.address(),
+        false,
+        &backends,
+        &[
+            ("USHER_GRACE_SECS", "2"),
+            ("USHER_HEARTBEAT_SECS", "2"),
+            ("USHER_REAP_INTERVAL_MS", "100"),
+        ],
+    );
+    // Replica b reaches Redis through a link the test cuts; replica a reaches it directly.
+    let link = support::proxy::Proxy::start(redis.address().parse().unwrap()).await;
+    let mut cut_env = env.clone();
+    cut_env.retain(|(k, _)| k != "REDIS_ADDRESS");
+    cut_env.push(("REDIS_ADDRESS".to_owned(), link.address()));
+    let a = start(&env).await;
+    let b = start(&cut_env).await;
+    let (waiters, tasks) = paused_sale(&b, N, json!({"burst": 4, "rate_per_sec": 40})).await;
+
+    // Cut off for three times as long as a heartbeat lasts, while a keeps reaping.
+    link.cut(true);
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    for (token, _, _) in &waiters {
+        let (status, body) = a.status(token).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("waiting")),
+            "a reaped a waiter of the cut-off replica: {body}"
+        );
+    }
+    link.cut(false);
+    eventually(15 * SECOND, "the cut-off replica to recover", || async {
+        b.readyz().await == 200
+    })
+    .await;
+    for (token, _, log) in &waiters {
+        let ended = log
+            .lock()
+            .iter()
+            .any(|m| m["type"] == "expired" || m["type"] == "closed");
+        assert!(!ended, "{token} lost its place: {:?}", log.lock());
+    }
+    a.configure("evt", json!({"paused": false})).await;
+    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
+    assert!(
+        done.is_ok(),
+        "not everyone was admitted after the partition"
+    );
+    assert_join_order(&waiters);
+    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+}
+
+#[tokio::test]
 async fn when_redis_loses_its_data_sockets_are_told_their_place_is_gone_not_admitted() {
     const N: usize = 10;
     let redis = RedisServer::start();

@@ -68,6 +68,14 @@ const REAP_AT_ONCE: ReapLimits = ReapLimits {
     hold_ms: 0,
 };
 
+/// A node's heartbeat of its sockets: deadlines at least `ms` ahead, under its lease.
+fn held(ms: u64, node: u64, lease_ms: u64) -> Touch {
+    Touch::Held {
+        ms,
+        lease: NodeLease { node, ms: lease_ms },
+    }
+}
+
 const LIMITS: AdmitLimits = AdmitLimits {
     max_batch: 10_000,
     max_freed: 10_000,
@@ -363,6 +371,55 @@ pub async fn after_a_gap_in_reaping_nobody_is_reaped_until_the_hold_ends(store: 
     assert_eq!(state(&*store, during_outage).await, WaiterState::Expired);
 }
 
+pub async fn a_lapsed_waiter_is_kept_while_its_nodes_lease_lasts_and_reaped_after(
+    store: Arc<dyn Store>,
+) {
+    let e = open(&*store, "evt_lease").await;
+    let mut req = join_req(&e, None);
+    req.heartbeat_ms = 100;
+    let mut tokens = Vec::new();
+    for _ in 0..4 {
+        req.token = WaitingToken::new();
+        tokens.push(req.token);
+        store.join(req.clone()).await.unwrap();
+    }
+    let [cut_off, crashed, unheld, moved] = tokens[..] else {
+        unreachable!()
+    };
+    // Heartbeats of 100 ms: a node cut off from the store (lease 1.5 s), a node that crashed
+    // (its lease lapsed after 100 ms), nobody; and a waiter whose socket moved from the cut-off
+    // node to a third one.
+    store
+        .touch(&e, &[cut_off, moved], held(100, 7, 1_500))
+        .await
+        .unwrap();
+    store
+        .touch(&e, &[crashed], held(100, 8, 100))
+        .await
+        .unwrap();
+    store
+        .touch(&e, &[moved], held(100, 9, 5_000))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 2);
+    assert_eq!(state(&*store, crashed).await, WaiterState::Expired);
+    assert_eq!(state(&*store, unheld).await, WaiterState::Expired);
+    assert_eq!(state(&*store, cut_off).await, WaiterState::Waiting);
+    assert_eq!(state(&*store, moved).await, WaiterState::Waiting);
+    // Once the cut-off node's lease lapses it counts as gone; the moved waiter is held by a
+    // node whose lease is live.
+    tokio::time::sleep(Duration::from_millis(1_400)).await;
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 1);
+    assert_eq!(state(&*store, cut_off).await, WaiterState::Expired);
+    assert_eq!(state(&*store, moved).await, WaiterState::Waiting);
+    assert_eq!(
+        store.snapshot(&e).await.unwrap().unwrap().waiting(),
+        1,
+        "the queue holds the moved waiter only"
+    );
+}
+
 pub async fn records_of_many_waiters_are_read_in_order_in_batches(store: Arc<dyn Store>) {
     let e = open(&*store, "evt_records").await;
     let (admitted, ..) = join(&*store, &e).await;
@@ -417,7 +474,7 @@ pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
     let polled = short.token;
     store.join(short).await.unwrap();
     store
-        .touch(&e, &[kept], Touch::AtLeast(60_000))
+        .touch(&e, &[kept], held(60_000, 1, 60_000))
         .await
         .unwrap();
     store.status(polled, Some(60_000)).await.unwrap();
@@ -434,7 +491,8 @@ pub async fn reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines(
             reason: DepartReason::Expired
         }
     );
-    // A closed socket's grace period: Exactly replaces a longer deadline.
+    // A closed socket's grace period: Exactly replaces a longer deadline, and no node holds
+    // the waiter any more (its node's lease is still live).
     store.touch(&e, &[kept], Touch::Exactly(50)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(120)).await;
     assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 1);
@@ -969,6 +1027,7 @@ macro_rules! conformance {
                     lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
                     leaving_departs_and_the_departure_is_published,
                     reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,
+                    a_lapsed_waiter_is_kept_while_its_nodes_lease_lasts_and_reaped_after,
                     records_of_many_waiters_are_read_in_order_in_batches,
                     after_a_gap_in_reaping_nobody_is_reaped_until_the_hold_ends,
                     enter_grants_once_and_only_after_admission,

@@ -155,9 +155,13 @@ mod tests {
             ("evt", "wt-1")
         );
         assert!(theirs.verify(&token).is_err(), "another key");
-        let expired = ours.issue("evt", "wt-1", "j2", 0, 0).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1_100));
-        assert!(ours.verify(&expired).is_err(), "expired");
+        // Expired longer ago than the leeway, by the store-aligned clock.
+        let mut claims = ours.verify(&token).unwrap();
+        claims.exp = crate::clock::now_ms() / 1_000 - LEEWAY_SECS - 1;
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(ours.kid.clone());
+        let expired = jsonwebtoken::encode(&header, &claims, &ours.encoding).unwrap();
+        assert_eq!(ours.verify(&expired).unwrap_err(), "ExpiredSignature");
         let jwks = serde_json::to_value(ours.jwks()).unwrap();
         assert_eq!(jwks["keys"][0]["kty"], "EC");
         assert_eq!(jwks["keys"][0]["crv"], "P-256");

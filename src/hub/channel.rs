@@ -45,6 +45,9 @@ pub(super) struct ChannelState {
     pub(super) waiting: BTreeMap<Seq, LocalWaiter>,
     pub(super) by_token: HashMap<WaitingToken, Seq>,
     pub(super) admitted: HashMap<WaitingToken, LocalAdmitted>,
+    /// Waiting sockets attached since the last heartbeat renewal: the store learns soon that
+    /// this node holds them, not only at the next renewal of all.
+    unheld: Vec<WaitingToken>,
     /// Sum and count of relative ETA errors of admitted local waiters.
     eta_error_sum: f64,
     eta_error_count: u64,
@@ -105,6 +108,7 @@ impl EventChannel {
                 waiting: BTreeMap::new(),
                 by_token: HashMap::new(),
                 admitted: HashMap::new(),
+                unheld: Vec::new(),
                 eta_error_sum: 0.0,
                 eta_error_count: 0,
             }),
@@ -161,6 +165,7 @@ impl EventChannel {
         match state {
             WaiterState::Waiting if !st.view.is_done(record.seq) => {
                 st.by_token.insert(record.token, record.seq);
+                st.unheld.push(record.token);
                 let position = st.view.position(record.seq).map(|p| p.0);
                 let told_paused = st.view.config.paused;
                 st.waiting.insert(
@@ -375,13 +380,16 @@ impl EventChannel {
         }
     }
 
+    /// Every waiting socket's token; the renewal this is for holds the fresh ones too.
     pub(super) fn waiting_tokens(&self) -> Vec<WaitingToken> {
-        self.state
-            .lock()
-            .waiting
-            .values()
-            .map(|w| w.token)
-            .collect()
+        let mut st = self.state.lock();
+        st.unheld.clear();
+        st.waiting.values().map(|w| w.token).collect()
+    }
+
+    /// The tokens of waiting sockets attached since the last renewal.
+    pub(super) fn take_unheld(&self) -> Vec<WaitingToken> {
+        std::mem::take(&mut self.state.lock().unheld)
     }
 
     /// Tokens of local sockets, for a resynchronisation.
@@ -621,6 +629,7 @@ mod tests {
             touch_interval: Duration::from_secs(5),
             grace: Duration::from_secs(30),
             idle_ttl: Duration::from_secs(60),
+            lease: Duration::from_secs(600),
         }
     }
 

@@ -65,6 +65,10 @@ pub struct HubSettings {
     pub grace: Duration,
     /// How long a channel with no sockets is kept for REST status calls.
     pub idle_ttl: Duration,
+    /// How long this node's hold on its sockets' places outlasts its last heartbeat renewal:
+    /// a node cut off from the store keeps its sockets' places this long (see
+    /// [`crate::store::NodeLease`]).
+    pub lease: Duration,
 }
 
 fn forget(channels: &mut HashMap<EventId, Arc<EventChannel>>, ch: &Arc<EventChannel>) {
@@ -82,6 +86,8 @@ pub struct Hub {
     metrics: Metrics,
     channels: Mutex<HashMap<EventId, Arc<EventChannel>>>,
     next_conn_id: AtomicU64,
+    /// This node's id in the store's leases, random per process.
+    node: u64,
     /// Signalled when this node sees an event for the first time or an event gets its first
     /// waiter, so the ticker starts admitting for it at once rather than at its next periodic
     /// look at its work list.
@@ -125,6 +131,7 @@ impl Hub {
             metrics,
             channels: Mutex::new(HashMap::new()),
             next_conn_id: AtomicU64::new(1),
+            node: uuid::Uuid::new_v4().as_u64_pair().0,
             new_event: Arc::new(Notify::new()),
         })
     }

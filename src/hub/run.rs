@@ -11,9 +11,9 @@ use tokio::time::Instant;
 use tracing::{debug, warn};
 
 use super::{EventChannel, Hub};
-use crate::domain::EventId;
+use crate::domain::{EventId, WaitingToken};
 use crate::protocol::Push;
-use crate::store::{EventUpdate, StoreResult, Touch};
+use crate::store::{EventUpdate, NodeLease, StoreResult, Touch};
 
 /// First wait before retrying a failed resynchronisation; it grows to ten times this.
 const RESYNC_BACKOFF: Duration = Duration::from_millis(200);
@@ -81,19 +81,21 @@ async fn finished<T>(task: &mut Option<JoinHandle<T>>) -> Result<T, tokio::task:
 }
 
 impl Hub {
-    /// Refreshes the heartbeats of the channel's open sockets in one store call.
-    async fn touch_sockets(&self, ch: &EventChannel) {
-        let tokens = ch.waiting_tokens();
+    /// Refreshes the heartbeats of these open sockets of the event in one store call, and
+    /// this node's lease on them.
+    async fn touch_sockets(&self, event: &EventId, tokens: &[WaitingToken]) {
         if tokens.is_empty() {
             return;
         }
-        let ms = (self.settings.grace + self.settings.touch_interval).as_millis() as u64;
-        if let Err(e) = self
-            .queue
-            .touch(&ch.event, &tokens, Touch::AtLeast(ms))
-            .await
-        {
-            warn!(event = %ch.event, error = %e, "could not refresh socket heartbeats");
+        let touch = Touch::Held {
+            ms: (self.settings.grace + self.settings.touch_interval).as_millis() as u64,
+            lease: NodeLease {
+                node: self.node,
+                ms: self.settings.lease.as_millis() as u64,
+            },
+        };
+        if let Err(e) = self.queue.touch(event, tokens, touch).await {
+            warn!(event = %event, error = %e, "could not refresh socket heartbeats");
         }
     }
 
@@ -114,7 +116,20 @@ impl Hub {
             running.abort();
         }
         let (hub, ch) = (self.clone(), ch.clone());
-        bg.touch = Some(tokio::spawn(async move { hub.touch_sockets(&ch).await }));
+        bg.touch = Some(tokio::spawn(async move {
+            hub.touch_sockets(&ch.event, &ch.waiting_tokens()).await
+        }));
+    }
+
+    /// Tells the store soon that this node holds the sockets attached since the last renewal
+    /// (at most once per push slice, beside the push loop).
+    fn hold_fresh_sockets(self: &Arc<Self>, ch: &Arc<EventChannel>) {
+        let fresh = ch.take_unheld();
+        if fresh.is_empty() {
+            return;
+        }
+        let (hub, event) = (self.clone(), ch.event.clone());
+        tokio::spawn(async move { hub.touch_sockets(&event, &fresh).await });
     }
 
     /// Starts a resynchronisation beside the push loop.
@@ -188,6 +203,7 @@ impl Hub {
                 }
                 _ = retry => self.start_resync(&ch, &mut bg),
                 _ = push.tick() => {
+                    self.hold_fresh_sockets(&ch);
                     ch.push_positions(&self.settings, &self.metrics, slice, slices);
                     slice = (slice + 1) % slices;
                     if self.evict_if_idle(&ch) {

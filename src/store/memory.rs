@@ -114,6 +114,9 @@ struct Waiter {
     active_until_ms: Option<u64>,
     /// The grant (reservation token id) recorded when it entered.
     grant: Option<String>,
+    /// The node whose open socket holds this waiting token (see [`NodeLease`]).
+    #[serde(default)]
+    holder: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -148,6 +151,9 @@ struct EventState {
     /// Store clock of the last reap, and until when reaping holds after a gap.
     reaped_ms: Option<u64>,
     reap_hold_until: u64,
+    /// Lease of each node holding sockets of the event: until when.
+    #[serde(default)]
+    leases: HashMap<u64, u64>,
 }
 
 /// One logged change: the operation and the store-clock time it ran at.
@@ -258,6 +264,7 @@ impl EventState {
             born: now_ms,
             reaped_ms: None,
             reap_hold_until: 0,
+            leases: HashMap::new(),
         }
     }
 
@@ -619,6 +626,7 @@ impl Inner {
                 deadline_ms: deadline,
                 active_until_ms: None,
                 grant: None,
+                holder: None,
             },
         );
         if let Some(claim) = &req.claim {
@@ -785,9 +793,13 @@ impl Inner {
     }
 
     /// Picks the waiters whose heartbeat lapsed (unless reaping holds after a gap) and expires
-    /// them. Returns their sequence numbers.
+    /// them, except those a node with a live lease holds: their deadline moves to the end of
+    /// the lease. Returns the expired sequence numbers.
     fn reap(&mut self, now: u64, event: &EventId, limits: ReapLimits) -> Vec<u64> {
-        let Some(ev) = self.events.get_mut(event) else {
+        let Inner {
+            events, waiters, ..
+        } = self;
+        let Some(ev) = events.get_mut(event) else {
             return Vec::new();
         };
         if ev
@@ -797,16 +809,30 @@ impl Inner {
             ev.reap_hold_until = now + limits.hold_ms;
         }
         ev.reaped_ms = Some(now);
-        let seqs: Vec<u64> = if now < ev.reap_hold_until {
-            Vec::new()
-        } else {
-            ev.deadlines
+        ev.leases.retain(|_, until| *until > now);
+        let mut seqs = Vec::new();
+        if now >= ev.reap_hold_until {
+            let due: Vec<(u64, u64)> = ev
+                .deadlines
                 .iter()
                 .take_while(|(deadline, _)| *deadline <= now)
                 .take(limits.max)
-                .map(|(_, seq)| *seq)
-                .collect()
-        };
+                .copied()
+                .collect();
+            for (deadline, seq) in due {
+                let w = waiters
+                    .get_mut(&ev.waiting[&seq])
+                    .expect("waiting token has a record");
+                match w.holder.and_then(|node| ev.leases.get(&node)) {
+                    Some(&until) => {
+                        ev.deadlines.remove(&(deadline, seq));
+                        ev.deadlines.insert((until, seq));
+                        w.deadline_ms = until;
+                    }
+                    None => seqs.push(seq),
+                }
+            }
+        }
         self.expire(now, event, &seqs);
         if let Some(ev) = self.events.get_mut(event) {
             ev.history.trim(now);
@@ -1098,6 +1124,9 @@ impl QueueStore for MemoryStore {
         let Some(ev) = events.get_mut(event) else {
             return Ok(());
         };
+        if let Touch::Held { lease, .. } = touch {
+            ev.leases.insert(lease.node, now + lease.ms);
+        }
         for token in tokens {
             let Some(w) = waiters.get_mut(token) else {
                 continue;
@@ -1105,14 +1134,15 @@ impl QueueStore for MemoryStore {
             if w.record.state != WaiterState::Waiting || &w.record.event != event {
                 continue;
             }
-            let deadline = match touch {
-                Touch::AtLeast(ms) => w.deadline_ms.max(now + ms),
-                Touch::Exactly(ms) => now + ms,
+            let (deadline, holder) = match touch {
+                Touch::Held { ms, lease } => (w.deadline_ms.max(now + ms), Some(lease.node)),
+                Touch::Exactly(ms) => (now + ms, None),
             };
             let seq = w.record.seq.0;
             ev.deadlines.remove(&(w.deadline_ms, seq));
             ev.deadlines.insert((deadline, seq));
             w.deadline_ms = deadline;
+            w.holder = holder;
         }
         Ok(())
     }
@@ -1480,6 +1510,14 @@ mod tests {
         token
     }
 
+    /// A node's heartbeat, under a lease that outlives nothing in these tests.
+    fn socket_heartbeat(ms: u64) -> Touch {
+        Touch::Held {
+            ms,
+            lease: NodeLease { node: 1, ms: 1 },
+        }
+    }
+
     async fn state(store: &MemoryStore, token: WaitingToken) -> WaiterState {
         store.status(token, None).await.unwrap().unwrap().state
     }
@@ -1529,10 +1567,7 @@ mod tests {
             clock.advance(second);
         }
         // Its node renews it during the hold: it keeps its place after the hold.
-        store
-            .touch(&event, &[held], Touch::AtLeast(30_000))
-            .await
-            .unwrap();
+        store.touch(&event, &[held], socket_heartbeat(30_000)).await.unwrap();
         clock.advance(2 * second);
         assert_eq!(store.reap(&event, limits).await.unwrap(), 0);
         assert_eq!(state(&store, held).await, WaiterState::Waiting);
@@ -1651,7 +1686,7 @@ mod tests {
         };
         store.reap(&sale, reap).await.unwrap();
         store
-            .touch(&sale, &[tokens[4]], Touch::AtLeast(60_000))
+            .touch(&sale, &[tokens[4]], socket_heartbeat(60_000))
             .await
             .unwrap();
         clock.advance(Duration::from_secs(6));
@@ -1724,7 +1759,7 @@ mod tests {
         clock.advance(Duration::from_secs(60));
         assert_eq!(store.reap(&sale, reap).await.unwrap(), 0, "held");
         store
-            .touch(&sale, &[tokens[4]], Touch::AtLeast(60_000))
+            .touch(&sale, &[tokens[4]], socket_heartbeat(60_000))
             .await
             .unwrap();
         clock.advance(Duration::from_secs(11));

@@ -197,10 +197,23 @@ pub enum JoinOutcome {
 /// How a batch heartbeat moves waiters' reaping deadlines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Touch {
-    /// deadline = max(deadline, now + ms): a live connection or a REST status call.
-    AtLeast(u64),
-    /// deadline = now + ms: the socket closed, the grace period starts now.
+    /// A node's open sockets: deadline = max(deadline, now + ms), and the node holds these
+    /// waiters under its lease, which this renews.
+    Held { ms: u64, lease: NodeLease },
+    /// deadline = now + ms, and no node holds the waiter: the socket closed, the grace period
+    /// starts now.
     Exactly(u64),
+}
+
+/// A node's claim on the waiters whose sockets it holds. While it lasts, reapers leave those
+/// waiters alone even when their heartbeats lapse (the node may be cut off from the store
+/// while its sockets are open); once it lapses the node counts as gone. Every heartbeat
+/// renewal renews it for `ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeLease {
+    /// The node's id, random per process.
+    pub node: u64,
+    pub ms: u64,
 }
 
 /// Result of [`QueueStore::leave`].
@@ -536,7 +549,8 @@ pub trait QueueStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<Option<WaiterRecord>>>;
 
     /// Moves the reaping deadlines of a batch of one event's waiting tokens (the heartbeat of a
-    /// node's open sockets). Tokens that are not waiting are ignored.
+    /// node's open sockets), and records or clears which node holds them (see [`Touch`]).
+    /// Tokens that are not waiting are ignored.
     async fn touch(
         &self,
         event: &EventId,
@@ -556,7 +570,8 @@ pub trait QueueStore: Send + Sync + 'static {
 
     /// Expires up to `limits.max` waiting tokens whose heartbeat deadline has passed
     /// (publishing the departure) and forgets ended tokens older than the retention period.
-    /// Returns how many waiters were expired.
+    /// Returns how many waiters were expired. A lapsed waiter held by a node whose lease is
+    /// live is not expired: its deadline moves to the end of the lease.
     ///
     /// After an outage nobody's heartbeat could be renewed, so deadlines say nothing: a reap
     /// that comes more than `limits.gap_ms` after the event's previous one expires nobody until

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses part of this module
 
+pub mod proxy;
 pub mod redis;
 pub mod usher;
 pub mod ws;

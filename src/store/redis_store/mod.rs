@@ -521,8 +521,8 @@ impl QueueStore for RedisStore {
         }
         let mut inv = self.event_script(&self.scripts.touch, event);
         match touch {
-            Touch::AtLeast(ms) => inv.arg("at_least").arg(ms),
-            Touch::Exactly(ms) => inv.arg("exactly").arg(ms),
+            Touch::Held { ms, lease } => inv.arg("held").arg(ms).arg(lease.node).arg(lease.ms),
+            Touch::Exactly(ms) => inv.arg("exactly").arg(ms).arg(0).arg(0),
         };
         for t in tokens {
             inv.arg(t.to_string());
