@@ -3,8 +3,10 @@
 -- A reap more than gap_ms after the event's previous one (an outage: heartbeats could not be
 -- renewed) expires nobody until hold_ms after it, so that every live node renews its sockets
 -- first (meta fields reaped_ms and reap_hold). A lapsed waiter held by a node whose lease is
--- live (the node may be cut off from Redis while its socket is open) is not expired: its
--- deadline moves to the end of the lease, when it is looked at again.
+-- live and who has said nothing since it last renewed the waiter (it may be cut off from Redis
+-- with the socket open) is not expired: it is looked at again after hold_ms (at least 1 s) or
+-- when the lease ends. A node that renewed its lease since, but not this waiter, no longer
+-- holds it. Leases: usher:{E}:leases node -> 'until:renewed'; holders: token -> 'node:touched'.
 -- KEYS: the eight event keys (prelude)
 -- ARGV: limit, retention_ms, gap_ms, hold_ms
 -- Returns: the number of waiters expired
@@ -25,14 +27,22 @@ if #due > 0 then
   local leases = {}
   local flat = redis.call('HGETALL', LEASES)
   for i = 1, #flat, 2 do
-    local until_ms = tonumber(flat[i + 1])
-    if until_ms > now then leases[flat[i]] = until_ms else redis.call('HDEL', LEASES, flat[i]) end
+    local until_ms, renewed = string.match(flat[i + 1], '^(%d+):(%d+)$')
+    until_ms, renewed = tonumber(until_ms), tonumber(renewed)
+    if until_ms and until_ms > now then
+      leases[flat[i]] = {until_ms, renewed}
+    else
+      redis.call('HDEL', LEASES, flat[i])
+    end
   end
+  local recheck = now + math.max(tonumber(ARGV[4]), 1000)
   local holders = chunked('HMGET', HOLDERS, due)
   for i, token in ipairs(due) do
-    local lease = holders[i] and leases[holders[i]]
-    if lease then
-      redis.call('ZADD', DEADLINES, lease, token)
+    local node, touched
+    if holders[i] then node, touched = string.match(holders[i], '^(%d+):(%d+)$') end
+    local lease = node and leases[node]
+    if lease and lease[2] <= tonumber(touched) then
+      redis.call('ZADD', DEADLINES, math.min(lease[1], recheck), token)
     else
       local w = wkey(token)
       local r = redis.call('HMGET', w, 'seq', 'user')

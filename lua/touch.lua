@@ -1,7 +1,7 @@
 -- touch: moves the heartbeat deadlines of a batch of waiting tokens (a node's open sockets).
 -- Only tokens still waiting (in the deadline set) are touched.
--- 'held': deadlines never shorten, the node holds the tokens, and its lease on the event is
--- renewed (reapers leave its waiters alone while the lease lasts). 'exactly': deadlines are set
+-- 'held': deadlines never shorten, the node holds the tokens (holders: token -> 'node:now'),
+-- and its lease on the event is renewed (reapers leave its waiters alone while it lasts). 'exactly': deadlines are set
 -- (a socket closed: the grace period starts now) and nobody holds the tokens any more.
 -- KEYS: the eight event keys (prelude)
 -- ARGV: mode ('held' | 'exactly'), ms, node id, lease_ms, token...
@@ -10,7 +10,7 @@ local now = now_ms()
 local deadline = now + tonumber(ARGV[2])
 local held = ARGV[1] == 'held'
 local node = ARGV[3]
-if held then redis.call('HSET', LEASES, node, now + tonumber(ARGV[4])) end
+if held then redis.call('HSET', LEASES, node, int(now + tonumber(ARGV[4])) .. ':' .. int(now)) end
 local chunk = 1000
 for first = 5, #ARGV, chunk do
   local batch = {}
@@ -25,7 +25,7 @@ for first = 5, #ARGV, chunk do
       args[#args + 1] = deadline
       args[#args + 1] = token
       owners[#owners + 1] = token
-      if held then owners[#owners + 1] = node end
+      if held then owners[#owners + 1] = node .. ':' .. int(now) end
     end
   end
   if #owners > 2 then

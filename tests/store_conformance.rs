@@ -378,17 +378,18 @@ pub async fn a_lapsed_waiter_is_kept_while_its_nodes_lease_lasts_and_reaped_afte
     let mut req = join_req(&e, None);
     req.heartbeat_ms = 100;
     let mut tokens = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         req.token = WaitingToken::new();
         tokens.push(req.token);
         store.join(req.clone()).await.unwrap();
     }
-    let [cut_off, crashed, unheld, moved] = tokens[..] else {
+    let [cut_off, crashed, unheld, moved, dropped] = tokens[..] else {
         unreachable!()
     };
     // Heartbeats of 100 ms: a node cut off from the store (lease 1.5 s), a node that crashed
-    // (its lease lapsed after 100 ms), nobody; and a waiter whose socket moved from the cut-off
-    // node to a third one.
+    // (its lease lapsed after 100 ms), nobody; a waiter whose socket moved from the cut-off
+    // node to a third one, and one whose socket on that third node closed (the node goes on
+    // renewing its lease with its other sockets, not this one).
     store
         .touch(&e, &[cut_off, moved], held(100, 7, 1_500))
         .await
@@ -398,13 +399,19 @@ pub async fn a_lapsed_waiter_is_kept_while_its_nodes_lease_lasts_and_reaped_afte
         .await
         .unwrap();
     store
+        .touch(&e, &[moved, dropped], held(100, 9, 5_000))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    store
         .touch(&e, &[moved], held(100, 9, 5_000))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(250)).await;
-    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 2);
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 3);
     assert_eq!(state(&*store, crashed).await, WaiterState::Expired);
     assert_eq!(state(&*store, unheld).await, WaiterState::Expired);
+    assert_eq!(state(&*store, dropped).await, WaiterState::Expired);
     assert_eq!(state(&*store, cut_off).await, WaiterState::Waiting);
     assert_eq!(state(&*store, moved).await, WaiterState::Waiting);
     // Once the cut-off node's lease lapses it counts as gone; the moved waiter is held by a

@@ -114,9 +114,10 @@ struct Waiter {
     active_until_ms: Option<u64>,
     /// The grant (reservation token id) recorded when it entered.
     grant: Option<String>,
-    /// The node whose open socket holds this waiting token (see [`NodeLease`]).
+    /// The node whose open socket holds this waiting token (see [`NodeLease`]), and when it
+    /// last renewed it.
     #[serde(default)]
-    holder: Option<u64>,
+    holder: Option<(u64, u64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -151,9 +152,10 @@ struct EventState {
     /// Store clock of the last reap, and until when reaping holds after a gap.
     reaped_ms: Option<u64>,
     reap_hold_until: u64,
-    /// Lease of each node holding sockets of the event: until when.
+    /// Lease of each node holding sockets of the event: until when, and when it was last
+    /// renewed.
     #[serde(default)]
-    leases: HashMap<u64, u64>,
+    leases: HashMap<u64, (u64, u64)>,
 }
 
 /// One logged change: the operation and the store-clock time it ran at.
@@ -301,6 +303,16 @@ impl EventState {
     fn is_live(&self) -> bool {
         !self.waiting.is_empty() || !self.active.is_empty()
     }
+}
+
+/// Until when a lapsed waiter is kept for its holder, if it is: the holder's lease (`until`,
+/// last renewed at `renewed`) is live, and the holder has said nothing since it last renewed
+/// this waiter (`touched`): it may be cut off from the store with the socket open. A node that
+/// renewed its lease since, but not this waiter, no longer holds it. The waiter is looked at
+/// again after `recheck_ms` (at least a second), or when the lease ends.
+fn held_until(lease: Option<((u64, u64), u64)>, now: u64, recheck_ms: u64) -> Option<u64> {
+    let ((until, renewed), touched) = lease?;
+    (until > now && renewed <= touched).then(|| until.min(now + recheck_ms.max(1_000)))
 }
 
 impl MemoryStore {
@@ -793,8 +805,8 @@ impl Inner {
     }
 
     /// Picks the waiters whose heartbeat lapsed (unless reaping holds after a gap) and expires
-    /// them, except those a node with a live lease holds: their deadline moves to the end of
-    /// the lease. Returns the expired sequence numbers.
+    /// them, except those a silent node with a live lease holds (see [`held_until`]). Returns
+    /// the expired sequence numbers.
     fn reap(&mut self, now: u64, event: &EventId, limits: ReapLimits) -> Vec<u64> {
         let Inner {
             events, waiters, ..
@@ -809,7 +821,7 @@ impl Inner {
             ev.reap_hold_until = now + limits.hold_ms;
         }
         ev.reaped_ms = Some(now);
-        ev.leases.retain(|_, until| *until > now);
+        ev.leases.retain(|_, (until, _)| *until > now);
         let mut seqs = Vec::new();
         if now >= ev.reap_hold_until {
             let due: Vec<(u64, u64)> = ev
@@ -823,8 +835,11 @@ impl Inner {
                 let w = waiters
                     .get_mut(&ev.waiting[&seq])
                     .expect("waiting token has a record");
-                match w.holder.and_then(|node| ev.leases.get(&node)) {
-                    Some(&until) => {
+                let lease = w
+                    .holder
+                    .and_then(|(node, touched)| Some((*ev.leases.get(&node)?, touched)));
+                match held_until(lease, now, limits.hold_ms) {
+                    Some(until) => {
                         ev.deadlines.remove(&(deadline, seq));
                         ev.deadlines.insert((until, seq));
                         w.deadline_ms = until;
@@ -1125,7 +1140,7 @@ impl QueueStore for MemoryStore {
             return Ok(());
         };
         if let Touch::Held { lease, .. } = touch {
-            ev.leases.insert(lease.node, now + lease.ms);
+            ev.leases.insert(lease.node, (now + lease.ms, now));
         }
         for token in tokens {
             let Some(w) = waiters.get_mut(token) else {
@@ -1135,7 +1150,7 @@ impl QueueStore for MemoryStore {
                 continue;
             }
             let (deadline, holder) = match touch {
-                Touch::Held { ms, lease } => (w.deadline_ms.max(now + ms), Some(lease.node)),
+                Touch::Held { ms, lease } => (w.deadline_ms.max(now + ms), Some((lease.node, now))),
                 Touch::Exactly(ms) => (now + ms, None),
             };
             let seq = w.record.seq.0;
@@ -1567,7 +1582,10 @@ mod tests {
             clock.advance(second);
         }
         // Its node renews it during the hold: it keeps its place after the hold.
-        store.touch(&event, &[held], socket_heartbeat(30_000)).await.unwrap();
+        store
+            .touch(&event, &[held], socket_heartbeat(30_000))
+            .await
+            .unwrap();
         clock.advance(2 * second);
         assert_eq!(store.reap(&event, limits).await.unwrap(), 0);
         assert_eq!(state(&store, held).await, WaiterState::Waiting);

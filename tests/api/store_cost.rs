@@ -246,6 +246,8 @@ async fn store_calls_per_admission_tick_do_not_depend_on_the_number_of_waiters()
     for ws in &mut sockets {
         ws.wait_for("snapshot", SECOND).await;
     }
+    // The node tells the store it holds the new sockets (one batched touch) within a push slice.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     app.configure("evt", json!({"paused": false})).await;
     store.take();
 
