@@ -413,12 +413,15 @@ fn a_payment_that_settles_after_its_hold_expired_during_a_restart_is_refunded() 
     });
 }
 
+/// Every webhook body a receiver was sent, and whether it took it.
+type Received = Arc<Mutex<Vec<(bool, String)>>>;
+
 /// A webhook receiver on its own thread (it outlives each life): answers 200 while `accept` is
 /// set, 500 otherwise, and records every body it was sent with the status it answered.
-fn webhook_receiver(accept: Arc<AtomicBool>) -> (String, Arc<Mutex<Vec<(bool, String)>>>) {
+fn webhook_receiver(accept: Arc<AtomicBool>) -> (String, Received) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let got: Arc<Mutex<Vec<(bool, String)>>> = Arc::default();
+    let got: Received = Arc::default();
     let seen = got.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {

@@ -11,7 +11,7 @@
 //!
 //! With a data directory every hold, sale and release is written to the journal under the
 //! venue's lock, with whatever the caller changed along with it (a reservation's new state),
-//! and the venues are rebuilt from it at start ([`crate::journal`]).
+//! and the venues are rebuilt from it at start (`journal.rs`).
 //!
 //! - [`InventoryFile`] (`file.rs`): the venue file, parsed and checked at start;
 //! - `venue.rs`: one event's seats, holds and sales (the seat model, with its invariants);

@@ -7,7 +7,7 @@
 //!
 //! With a data directory every intent is written to the journal whole at each change, with what
 //! it still has to do: when it settles by itself (and as what), and until when its webhook is
-//! retried. A restart takes both up again ([`Payments::resume`]): a settlement whose time passed
+//! retried. A restart takes both up again (`Payments::resume`): a settlement whose time passed
 //! while the process was down happens at once, and a webhook not yet delivered is retried until
 //! its original deadline. A settlement is on disk before anyone hears of it (event, webhook,
 //! answer).

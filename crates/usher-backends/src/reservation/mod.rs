@@ -13,7 +13,7 @@
 //! creation and its end ride in the inventory's batch for its seats), with the idempotency
 //! claim of the request that created it, and read back at start: holds expire at their
 //! original deadline. Payments settled while their outcome was not yet followed up (the process
-//! died in between) are followed up at start ([`Reservations::resume`]). Events go out as
+//! died in between) are followed up at start (`Reservations::resume`). Events go out as
 //! memory changes; answers only once the change is on disk.
 //!
 //! [`Reservations`] (here) is the life cycle; [`ReservationApi`] (`grpc.rs`) serves it as
