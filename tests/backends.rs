@@ -1,6 +1,9 @@
 //! The reference backends over real gRPC (tonic clients against the tonic server on a loopback
 //! port): zero oversell under contention, hold expiry, payment-verified confirm, refunds of late
-//! payments, and signed webhooks with retries.
+//! payments, and signed webhooks with retries; and `usher backends` killed mid-sale, restarted
+//! on its data directory.
+
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -26,6 +29,7 @@ use usher_proto::reservation::v1 as rsvpb;
 use paypb::payment_service_client::PaymentServiceClient;
 use rsvpb::inventory_service_client::InventoryServiceClient;
 use rsvpb::reservation_service_client::ReservationServiceClient;
+use support::usher::{BACKENDS_KEY, BackendsProcess};
 
 struct Fixture {
     backends: Arc<Backends>,
@@ -680,4 +684,208 @@ async fn with_a_key_the_backends_refuse_calls_without_it() {
     );
     let stats = f.inventory().get_inventory_status(req).await.unwrap();
     assert_eq!(stats.into_inner().stats.unwrap().total_seats, 10);
+}
+
+/// A call to an `usher backends` process of the harness (which requires its key), made for the
+/// payment service as the gateway's webhook path makes it.
+fn keyed<T>(message: T) -> tonic::Request<T> {
+    let mut req = as_payment_service(message);
+    req.metadata_mut().insert(
+        usher_proto::BACKEND_KEY_METADATA,
+        BACKENDS_KEY.parse().unwrap(),
+    );
+    req
+}
+
+/// One `usher backends` process and a channel to it.
+struct Remote {
+    _process: BackendsProcess,
+    channel: Channel,
+}
+
+impl Remote {
+    async fn start(env: &[(&str, &str)]) -> Self {
+        let process = BackendsProcess::start_with(env).await;
+        let channel = Channel::from_shared(format!("http://127.0.0.1:{}", process.port))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        Self {
+            _process: process,
+            channel,
+        }
+    }
+
+    async fn reserve(
+        &self,
+        user: &str,
+        seats: &[&str],
+        quantity: i32,
+    ) -> rsvpb::CreateReservationResponse {
+        ReservationServiceClient::new(self.channel.clone())
+            .create_reservation(keyed(rsvpb::CreateReservationRequest {
+                event_id: "evt".into(),
+                seat_ids: seats.iter().map(|s| s.to_string()).collect(),
+                quantity,
+                user_id: user.into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    async fn reservation(&self, id: &str) -> rsvpb::Reservation {
+        ReservationServiceClient::new(self.channel.clone())
+            .get_reservation(keyed(rsvpb::GetReservationRequest {
+                reservation_id: id.into(),
+                user_id: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .reservation
+            .unwrap()
+    }
+
+    async fn payment_status(&self, intent: &str) -> paypb::PaymentStatus {
+        let p = PaymentServiceClient::new(self.channel.clone())
+            .get_payment_status(keyed(paypb::GetPaymentStatusRequest {
+                payment_intent_id: intent.into(),
+                user_id: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .payment
+            .unwrap();
+        paypb::PaymentStatus::try_from(p.status).unwrap()
+    }
+
+    /// (available, held, sold) seats of `evt`.
+    async fn seats(&self) -> (i32, i32, i32) {
+        let s = InventoryServiceClient::new(self.channel.clone())
+            .get_inventory_status(keyed(rsvpb::GetInventoryStatusRequest {
+                event_id: "evt".into(),
+                section: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .stats
+            .unwrap();
+        (s.available_seats, s.reserved_seats, s.sold_seats)
+    }
+}
+
+#[tokio::test]
+async fn usher_backends_killed_mid_payment_settles_it_after_a_restart_and_never_resells_the_seat() {
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("usher-backends-kill-{}", uuid::Uuid::new_v4())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let venue = dir.0.join("venue.json");
+    std::fs::write(
+        &venue,
+        serde_json::json!({"events": [{"event_id": "evt", "name": "test", "sections": [
+            {"id": "A", "rows": 1, "seats_per_row": 3, "price": {"amount": 1000, "currency": "KRW"}}
+        ]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let data = dir.0.join("data");
+    // The payment settles 2.5 s after it is made, well inside the 15 s hold: the process dies
+    // before, and its successor settles it, so the sale ends confirmed.
+    let env = [
+        ("USHER_DATA_DIR", data.to_str().unwrap()),
+        ("USHER_INVENTORY_FILE", venue.to_str().unwrap()),
+        ("USHER_HOLD_SECS", "15"),
+        ("USHER_PAYMENT_DELAY_MS", "2500"),
+    ];
+    let (url, got) = receiver(0).await;
+    let first = Remote::start(&env).await;
+    let r = first.reserve("alice", &["A-1-1"], 0).await;
+    assert_eq!(r.status, rsvpb::ReservationStatus::Hold as i32);
+    let intent = PaymentServiceClient::new(first.channel.clone())
+        .create_payment_intent(keyed(paypb::CreatePaymentIntentRequest {
+            reservation_id: r.reservation_id.clone(),
+            amount: r.total_amount.clone(),
+            user_id: "alice".into(),
+            scenario: paypb::PaymentScenario::Approve as i32,
+            webhook_url: url,
+            idempotency_key: "alice-pays".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .payment_intent_id;
+    assert_eq!(
+        first.payment_status(&intent).await,
+        paypb::PaymentStatus::Pending
+    );
+    drop(first); // SIGKILL, with the payment processing
+
+    let second = Remote::start(&env).await;
+    let kept = second.reservation(&r.reservation_id).await;
+    assert_eq!(kept.status, rsvpb::ReservationStatus::Hold as i32);
+    assert_eq!(kept.hold_expires_at, r.hold_expires_at);
+    assert_eq!(
+        second.payment_status(&intent).await,
+        paypb::PaymentStatus::Pending
+    );
+    assert_eq!(second.seats().await, (2, 1, 0));
+    // The restarted simulator settles the payment and sends its webhook.
+    let mut webhook = None;
+    for _ in 0..100 {
+        if let Some((_, body)) = got.lock().first() {
+            webhook = Some(String::from_utf8(body.to_vec()).unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let webhook = webhook.expect("the payment settled after the restart and its webhook came");
+    assert!(
+        webhook.contains(&intent) && webhook.contains("COMPLETED"),
+        "{webhook}"
+    );
+    // What the gateway does with it.
+    let order = ReservationServiceClient::new(second.channel.clone())
+        .confirm_reservation(keyed(rsvpb::ConfirmReservationRequest {
+            reservation_id: r.reservation_id.clone(),
+            payment_intent_id: intent.clone(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        order.status,
+        rsvpb::ReservationStatus::Confirmed as i32,
+        "{:?}",
+        order.error
+    );
+    // The seat is sold, once: another buyer cannot have it, and the counts add up.
+    let taken = second.reserve("bob", &["A-1-1"], 0).await;
+    assert_eq!(code(&taken.error), Some(ErrorCode::InventoryConflict));
+    let too_many = second.reserve("bob", &[], 3).await;
+    assert_eq!(
+        code(&too_many.error),
+        Some(ErrorCode::InsufficientInventory)
+    );
+    assert_eq!(second.seats().await, (2, 0, 1));
+    drop(second); // SIGKILL again, right after the sale
+
+    let third = Remote::start(&env).await;
+    assert_eq!(
+        third.reservation(&r.reservation_id).await.status,
+        rsvpb::ReservationStatus::Confirmed as i32
+    );
+    assert_eq!(
+        third.payment_status(&intent).await,
+        paypb::PaymentStatus::Completed
+    );
+    assert_eq!(third.seats().await, (2, 0, 1));
+    let taken = third.reserve("bob", &["A-1-1"], 0).await;
+    assert_eq!(code(&taken.error), Some(ErrorCode::InventoryConflict));
 }

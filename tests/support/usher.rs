@@ -188,7 +188,7 @@ impl Drop for UsherProcess {
 }
 
 /// The key the test gateways and their shared backends agree on.
-const BACKENDS_KEY: &str = "replica-test-backends-key";
+pub const BACKENDS_KEY: &str = "replica-test-backends-key";
 
 /// One `usher backends` process on a free loopback port: the reference backends that every
 /// replica of a test calls, as replicas on Redis must.
@@ -199,6 +199,12 @@ pub struct BackendsProcess {
 
 impl BackendsProcess {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Like [`Self::start`], with `env` (plus test defaults): a data directory, a venue file,
+    /// timings.
+    pub async fn start_with(env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_usher"))
             .arg("backends")
@@ -208,6 +214,7 @@ impl BackendsProcess {
             .env("USHER_BACKENDS_KEY", BACKENDS_KEY)
             .env("LOG_FORMAT", "text")
             .env("LOG_LEVEL", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -241,6 +248,7 @@ impl BackendsProcess {
 }
 
 impl Drop for BackendsProcess {
+    /// Kills the process at once (SIGKILL), as a crash would.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -31,11 +31,14 @@
 //! - [`Backends`] and [`run`] (`server.rs`): the services assembled and served;
 //!   [`BackendSettings`] (`settings.rs`): their settings and environment variables;
 //!   `clock.rs`: the backends' own clock; `rpc.rs`: what the gRPC adapters share (the key
-//!   check, the caller of a request, in-band errors).
+//!   check, the caller of a request, in-band errors);
+//! - `journal.rs`: where the three keep their state when `USHER_DATA_DIR` is set (one redb file,
+//!   written through before each answer, read back at start).
 
 mod clock;
 mod events;
 pub mod inventory;
+mod journal;
 pub mod payment;
 pub mod reservation;
 mod rpc;

@@ -16,6 +16,7 @@ use usher_proto::reservation::v1 as rsvpb;
 
 use crate::events::{BUS_CAPACITY, BackendEvent};
 use crate::inventory::{Inventory, InventoryApi, InventoryFile};
+use crate::journal::Journal;
 use crate::payment::{PaymentApi, PaymentSettings, Payments};
 use crate::reservation::{self, ReservationApi, Reservations};
 use crate::rpc::require_key;
@@ -36,12 +37,19 @@ pub struct Backends {
 }
 
 impl Backends {
-    /// Builds the services from the settings (the inventory file, or the example venue).
-    /// Starts the hold sweeper and the payment follower (needs a running Tokio runtime).
+    /// Builds the services from the settings (the inventory file, or the example venue) and,
+    /// with a data directory, from the state they kept there. Starts the hold sweeper and the
+    /// payment follower, and takes up what the state read back was doing: payments to settle,
+    /// webhooks to deliver, settled payments to follow up (needs a running Tokio runtime).
     pub fn new(settings: &BackendSettings, key: Option<Secret>) -> anyhow::Result<Arc<Self>> {
         let file = InventoryFile::load(settings.inventory_file.as_deref())?;
+        let journal = Journal::open(settings.data_dir.as_deref())?;
         let (bus, _) = broadcast::channel(BUS_CAPACITY);
-        let inventory = Arc::new(Inventory::new(&file, settings.max_seats_per_buyer as usize));
+        let inventory = Arc::new(Inventory::new(
+            &file,
+            settings.max_seats_per_buyer as usize,
+            journal.clone(),
+        )?);
         let payments = Payments::new(
             PaymentSettings {
                 delay: settings.payment_delay,
@@ -51,14 +59,19 @@ impl Backends {
                 webhook_retry_for: settings.hold,
             },
             bus.clone(),
-        );
+            journal.clone(),
+        )?;
         let reservations = Reservations::new(
             inventory.clone(),
             payments.clone(),
             settings.hold.as_millis() as u64,
             bus.clone(),
-        );
+            &journal,
+        )?;
+        // Subscribed before anything settles, so the follower misses no outcome.
         tokio::spawn(reservations.clone().follow_payments(bus.subscribe()));
+        tokio::spawn(reservations.clone().resume());
+        payments.resume();
         let sweeper = Arc::downgrade(&reservations);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(reservation::SWEEP_INTERVAL);

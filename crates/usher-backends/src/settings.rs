@@ -24,6 +24,15 @@ pub struct BackendSettings {
         value_name = "USHER_INVENTORY_FILE"
     )]
     pub inventory_file: Option<PathBuf>,
+    /// Directory where the embedded store and the reference backends keep their state (redb
+    /// files, fsync'd before each answer); unset keeps everything in memory and a restart
+    /// loses it.
+    #[arg(
+        long = "data-dir",
+        env = "USHER_DATA_DIR",
+        value_name = "USHER_DATA_DIR"
+    )]
+    pub data_dir: Option<PathBuf>,
     /// How long a reservation holds its seats before they are released, in seconds.
     #[arg(long = "hold-secs", env = "USHER_HOLD_SECS", value_name = "USHER_HOLD_SECS", default_value = "60", value_parser = clap::value_parser!(u64).range(1..=3_600).map(Duration::from_secs))]
     pub hold: Duration,

@@ -9,6 +9,7 @@ use usher_proto::reservation::v1 as pb;
 
 use super::{CommitOutcome, HoldError, Inventory, ReleaseOutcome, Unknown};
 use crate::clock::{millis, now_ms, timestamp};
+use crate::journal::durable;
 use crate::rpc::in_band;
 
 /// `reservation.v1.InventoryService` over an [`Inventory`].
@@ -99,14 +100,18 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
             quantity,
             None,
             expires_ms,
+            |_| Vec::new(),
         ) {
-            Ok(g) => Ok(Response::new(pb::ReserveSeatResponse {
-                hold_id: g.hold_id,
-                reserved_seats: g.seats,
-                hold_expires_at: Some(timestamp(g.expires_ms)),
-                status: pb::HoldStatus::Active as i32,
-                error: None,
-            })),
+            Ok((g, pending)) => {
+                durable([pending]).await?;
+                Ok(Response::new(pb::ReserveSeatResponse {
+                    hold_id: g.hold_id,
+                    reserved_seats: g.seats,
+                    hold_expires_at: Some(timestamp(g.expires_ms)),
+                    status: pb::HoldStatus::Active as i32,
+                    error: None,
+                }))
+            }
             // Malformed requests are gRPC errors; taken seats are business outcomes, in-band.
             Err(HoldError::UnknownEvent) => Err(Status::not_found("unknown event")),
             Err(HoldError::Invalid(m)) => Err(Status::invalid_argument(m)),
@@ -124,7 +129,11 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
     ) -> Result<Response<pb::CommitReservationResponse>, Status> {
         let req = request.into_inner();
         let now = now_ms();
-        let resp = match self.inventory.commit(&req.event_id, &req.reservation_id) {
+        let (outcome, pending) = self
+            .inventory
+            .commit(&req.event_id, &req.reservation_id, |_| Vec::new());
+        durable([pending]).await?;
+        let resp = match outcome {
             CommitOutcome::Sold { order_id, seats } => pb::CommitReservationResponse {
                 order_id,
                 sold_seats: seats,
@@ -152,7 +161,11 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
     ) -> Result<Response<pb::ReleaseHoldResponse>, Status> {
         let req = request.into_inner();
         let now = now_ms();
-        let resp = match self.inventory.release(&req.event_id, &req.reservation_id) {
+        let (outcome, pending) = self
+            .inventory
+            .release(&req.event_id, &req.reservation_id, |_| Vec::new());
+        durable([pending]).await?;
+        let resp = match outcome {
             ReleaseOutcome::Released(seats) => pb::ReleaseHoldResponse {
                 released_seats: seats,
                 status: pb::ReleaseStatus::Success as i32,

@@ -9,6 +9,10 @@
 //! instant (every operation reclaims expired holds first), so seats come back even if nobody
 //! sweeps. A sold seat never becomes available again.
 //!
+//! With a data directory every hold, sale and release is written to the journal under the
+//! venue's lock, with whatever the caller changed along with it (a reservation's new state),
+//! and the venues are rebuilt from it at start (`journal.rs`).
+//!
 //! - [`InventoryFile`] (`file.rs`): the venue file, parsed and checked at start;
 //! - `venue.rs`: one event's seats, holds and sales (the seat model, with its invariants);
 //! - [`Inventory`] (here): every event's venue behind its lock, and the per-buyer seat limit;
@@ -21,13 +25,16 @@ mod venue;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use anyhow::anyhow;
 use parking_lot::Mutex;
+use usher_durable::{Pending, Write};
 use usher_proto::common::v1::{Money, Seat};
 
 use crate::clock::now_ms;
+use crate::journal::{Journal, SEAT_HOLDS, pair, put};
 pub use file::{EventSpec, InventoryFile, PriceSpec, SectionSpec};
 pub use grpc::InventoryApi;
-use venue::Venue;
+use venue::{HoldRecord, Venue};
 
 /// Most seats one hold may take (as the seed's reservation DTO allowed).
 pub const MAX_SEATS_PER_HOLD: usize = 10;
@@ -131,27 +138,67 @@ pub struct Inventory {
     venues: HashMap<String, Arc<Mutex<Venue>>>,
     /// Most seats one buyer may hold or own per event, across reservations.
     max_per_buyer: usize,
+    /// Where every change to a reservation's seats is written.
+    journal: Journal,
 }
 
 impl Inventory {
-    pub fn new(file: &InventoryFile, max_per_buyer: usize) -> Self {
-        Self {
-            max_per_buyer,
-            venues: file
-                .events
-                .iter()
-                .map(|e| (e.event_id.clone(), Arc::new(Mutex::new(Venue::new(e)))))
-                .collect(),
+    /// The venues of `file`, with the holds and sales the journal kept (none in memory).
+    pub(crate) fn new(
+        file: &InventoryFile,
+        max_per_buyer: usize,
+        journal: Journal,
+    ) -> anyhow::Result<Self> {
+        let mut venues: HashMap<String, Venue> = file
+            .events
+            .iter()
+            .map(|e| (e.event_id.clone(), Venue::new(e)))
+            .collect();
+        let mut records: HashMap<String, Vec<HoldRecord>> = HashMap::new();
+        for r in journal.load::<HoldRecord>(SEAT_HOLDS)? {
+            records.entry(r.event_id.clone()).or_default().push(r);
         }
+        let now = now_ms();
+        for (event, records) in records {
+            venues
+                .get_mut(&event)
+                .ok_or_else(|| {
+                    anyhow!("the backends' state has seats of event {event}, which the inventory file does not list")
+                })?
+                .restore(records, now)
+                .map_err(|e| anyhow!("the backends' state does not fit the inventory file: {e}"))?;
+        }
+        Ok(Self {
+            max_per_buyer,
+            venues: venues
+                .into_iter()
+                .map(|(id, v)| (id, Arc::new(Mutex::new(v))))
+                .collect(),
+            journal,
+        })
     }
 
     fn venue(&self, event: &str) -> Option<&Arc<Mutex<Venue>>> {
         self.venues.get(event)
     }
 
+    /// Hands the record of `reservation`'s seats over to the journal with `also`, the caller's
+    /// part of the same change: called with the venue's lock held, so records land in the order
+    /// the seats changed.
+    fn log(&self, venue: &Venue, reservation: &str, also: Vec<Write>) -> Pending {
+        let mut writes = Vec::with_capacity(1 + also.len());
+        if let Some(r) = venue.record(reservation) {
+            writes.push(put(SEAT_HOLDS, pair(&r.event_id, &r.reservation_id), &r));
+        }
+        writes.extend(also);
+        self.journal.write(writes)
+    }
+
     /// Holds seats for `reservation` of `buyer` until `expires_ms`: the given seats, or any
     /// `quantity` seats (in `section` if given). All or nothing, and never more than the
-    /// per-buyer limit of the event across the buyer's reservations.
+    /// per-buyer limit of the event across the buyer's reservations. `with` returns the
+    /// caller's writes for a granted hold (run under the venue's lock; they land with it), and
+    /// the hold is durable once the returned [`Pending`] resolves.
     #[allow(clippy::too_many_arguments)]
     pub fn hold(
         &self,
@@ -162,7 +209,8 @@ impl Inventory {
         quantity: usize,
         section: Option<&str>,
         expires_ms: u64,
-    ) -> Result<Granted, HoldError> {
+        with: impl FnOnce(&Granted) -> Vec<Write>,
+    ) -> Result<(Granted, Pending), HoldError> {
         let venue = self.venue(event).ok_or(HoldError::UnknownEvent)?;
         let n = if seat_ids.is_empty() {
             quantity
@@ -186,7 +234,8 @@ impl Inventory {
         if buyer.is_empty() {
             return Err(HoldError::Invalid("a buyer is required".into()));
         }
-        venue.lock().hold(
+        let mut v = venue.lock();
+        let granted = v.hold(
             buyer,
             self.max_per_buyer,
             reservation,
@@ -195,23 +244,56 @@ impl Inventory {
             section,
             expires_ms,
             now,
-        )
+        )?;
+        let also = with(&granted);
+        let pending = self.log(&v, reservation, also);
+        Ok((granted, pending))
     }
 
-    /// Sells the seats `reservation` holds, if its hold is still live.
-    pub fn commit(&self, event: &str, reservation: &str) -> CommitOutcome {
-        match self.venue(event) {
-            Some(v) => v.lock().commit(reservation, now_ms()),
-            None => CommitOutcome::UnknownReservation,
-        }
+    /// Sells the seats `reservation` holds, if its hold is still live. `with` returns the
+    /// caller's writes for the outcome, as for [`Inventory::hold`].
+    pub fn commit(
+        &self,
+        event: &str,
+        reservation: &str,
+        with: impl FnOnce(&CommitOutcome) -> Vec<Write>,
+    ) -> (CommitOutcome, Pending) {
+        let Some(v) = self.venue(event) else {
+            let outcome = CommitOutcome::UnknownReservation;
+            let pending = self.journal.write(with(&outcome));
+            return (outcome, pending);
+        };
+        let mut v = v.lock();
+        let outcome = v.commit(reservation, now_ms());
+        let also = with(&outcome);
+        let pending = match outcome {
+            CommitOutcome::Sold { .. } => self.log(&v, reservation, also),
+            _ => self.journal.write(also),
+        };
+        (outcome, pending)
     }
 
     /// Returns the seats `reservation` holds to the pool. Sold seats are never released.
-    pub fn release(&self, event: &str, reservation: &str) -> ReleaseOutcome {
-        match self.venue(event) {
-            Some(v) => v.lock().release(reservation, now_ms()),
-            None => ReleaseOutcome::NotFound,
-        }
+    /// `with` returns the caller's writes for the outcome, as for [`Inventory::hold`].
+    pub fn release(
+        &self,
+        event: &str,
+        reservation: &str,
+        with: impl FnOnce(&ReleaseOutcome) -> Vec<Write>,
+    ) -> (ReleaseOutcome, Pending) {
+        let Some(v) = self.venue(event) else {
+            let outcome = ReleaseOutcome::NotFound;
+            let pending = self.journal.write(with(&outcome));
+            return (outcome, pending);
+        };
+        let mut v = v.lock();
+        let outcome = v.release(reservation, now_ms());
+        let also = with(&outcome);
+        let pending = match outcome {
+            ReleaseOutcome::Released(_) => self.log(&v, reservation, also),
+            _ => self.journal.write(also),
+        };
+        (outcome, pending)
     }
 
     /// Reclaims expired holds in every venue; returns how many seats came back.
@@ -295,39 +377,51 @@ mod tests {
                 }],
             }],
         };
-        Inventory::new(&file, max_per_buyer)
+        Inventory::new(&file, max_per_buyer, Journal::default()).unwrap()
+    }
+
+    /// No writes of the caller's own.
+    fn none<T>(_: &T) -> Vec<Write> {
+        Vec::new()
     }
 
     #[test]
     fn a_buyer_holds_and_owns_at_most_the_limit_across_reservations() {
         let inv = tiny_with_limit(20, 4);
         let later = now_ms() + 60_000;
-        inv.hold("evt", "mallory", "r1", &[], 3, None, later)
+        inv.hold("evt", "mallory", "r1", &[], 3, None, later, none)
+            .map(|(g, _)| g)
             .unwrap();
         assert_eq!(
-            inv.hold("evt", "mallory", "r2", &[], 2, None, later)
+            inv.hold("evt", "mallory", "r2", &[], 2, None, later, none)
+                .map(|(g, _)| g)
                 .unwrap_err(),
             HoldError::BuyerLimit { limit: 4, has: 3 }
         );
-        inv.hold("evt", "mallory", "r3", &[], 1, None, later)
+        inv.hold("evt", "mallory", "r3", &[], 1, None, later, none)
+            .map(|(g, _)| g)
             .unwrap();
         // Bought seats still count; released ones do not.
         assert!(matches!(
-            inv.commit("evt", "r1"),
+            inv.commit("evt", "r1", none).0,
             CommitOutcome::Sold { .. }
         ));
         assert!(
-            inv.hold("evt", "mallory", "r4", &[], 1, None, later)
+            inv.hold("evt", "mallory", "r4", &[], 1, None, later, none)
+                .map(|(g, _)| g)
                 .is_err()
         );
         assert!(matches!(
-            inv.release("evt", "r3"),
+            inv.release("evt", "r3", none).0,
             ReleaseOutcome::Released(_)
         ));
-        inv.hold("evt", "mallory", "r5", &[], 1, None, later)
+        inv.hold("evt", "mallory", "r5", &[], 1, None, later, none)
+            .map(|(g, _)| g)
             .unwrap();
         // Another buyer is not affected.
-        inv.hold("evt", "alice", "r6", &[], 4, None, later).unwrap();
+        inv.hold("evt", "alice", "r6", &[], 4, None, later, none)
+            .map(|(g, _)| g)
+            .unwrap();
         inv.check().unwrap();
     }
 
@@ -335,8 +429,18 @@ mod tests {
     fn holds_are_all_or_nothing() {
         let inv = tiny(3);
         let later = now_ms() + 60_000;
-        inv.hold("evt", "buyer", "r1", &["A-1-1".into()], 0, None, later)
-            .unwrap();
+        inv.hold(
+            "evt",
+            "buyer",
+            "r1",
+            &["A-1-1".into()],
+            0,
+            None,
+            later,
+            none,
+        )
+        .map(|(g, _)| g)
+        .unwrap();
         let e = inv
             .hold(
                 "evt",
@@ -346,14 +450,27 @@ mod tests {
                 0,
                 None,
                 later,
+                none,
             )
+            .map(|(g, _)| g)
             .unwrap_err();
         assert_eq!(e, HoldError::Conflict(vec![("A-1-1".into(), "HELD")]));
         // A-1-2 was not taken by the failed request.
-        inv.hold("evt", "buyer", "r3", &["A-1-2".into()], 0, None, later)
-            .unwrap();
+        inv.hold(
+            "evt",
+            "buyer",
+            "r3",
+            &["A-1-2".into()],
+            0,
+            None,
+            later,
+            none,
+        )
+        .map(|(g, _)| g)
+        .unwrap();
         assert_eq!(
-            inv.hold("evt", "buyer", "r4", &[], 2, None, later)
+            inv.hold("evt", "buyer", "r4", &[], 2, None, later, none)
+                .map(|(g, _)| g)
                 .unwrap_err(),
             HoldError::Insufficient { remaining: 1 }
         );
@@ -364,11 +481,12 @@ mod tests {
     fn expired_holds_release_their_seats_and_cannot_be_committed() {
         let inv = tiny(2);
         let g = inv
-            .hold("evt", "buyer", "r1", &[], 2, None, now_ms() + 30)
+            .hold("evt", "buyer", "r1", &[], 2, None, now_ms() + 30, none)
+            .map(|(g, _)| g)
             .unwrap();
         assert_eq!(g.seats.len(), 2);
         std::thread::sleep(std::time::Duration::from_millis(40));
-        assert_eq!(inv.commit("evt", "r1"), CommitOutcome::Expired);
+        assert_eq!(inv.commit("evt", "r1", none).0, CommitOutcome::Expired);
         assert_eq!(inv.counts("evt", None).unwrap().available, 2);
         inv.check().unwrap();
     }
@@ -376,12 +494,16 @@ mod tests {
     #[test]
     fn commit_is_idempotent_and_sold_seats_are_never_released() {
         let inv = tiny(2);
-        inv.hold("evt", "buyer", "r1", &[], 1, None, now_ms() + 60_000)
+        inv.hold("evt", "buyer", "r1", &[], 1, None, now_ms() + 60_000, none)
+            .map(|(g, _)| g)
             .unwrap();
-        let first = inv.commit("evt", "r1");
+        let first = inv.commit("evt", "r1", none).0;
         assert!(matches!(first, CommitOutcome::Sold { .. }));
-        assert_eq!(inv.commit("evt", "r1"), first);
-        assert_eq!(inv.release("evt", "r1"), ReleaseOutcome::AlreadyEnded);
+        assert_eq!(inv.commit("evt", "r1", none).0, first);
+        assert_eq!(
+            inv.release("evt", "r1", none).0,
+            ReleaseOutcome::AlreadyEnded
+        );
         let c = inv.counts("evt", None).unwrap();
         assert_eq!((c.sold, c.available, c.held), (1, 1, 0));
         inv.check().unwrap();
@@ -391,7 +513,7 @@ mod tests {
     fn the_example_venue_has_ten_thousand_seats() {
         let file = InventoryFile::example();
         file.validate().unwrap();
-        let inv = Inventory::new(&file, 8);
+        let inv = Inventory::new(&file, 8, Journal::default()).unwrap();
         assert_eq!(inv.counts("evt_2025_1001", None).unwrap().total, 10_000);
         assert!(
             inv.venue("evt_2025_1001")

@@ -48,8 +48,37 @@ struct Hold {
 /// What became of a reservation's seats after its hold ended (for idempotent answers).
 #[derive(Clone)]
 enum Ended {
-    Committed { order_id: String, seats: Vec<usize> },
+    Committed {
+        order_id: String,
+        buyer: String,
+        seats: Vec<usize>,
+    },
     Released,
+}
+
+/// One reservation's seats as the journal keeps them ([`crate::journal::SEAT_HOLDS`]): held
+/// until `expires_ms`, sold (`order_id` set) or released. A hold whose deadline passed reads
+/// back as released, as it is in memory, so expiries are never written.
+#[derive(Clone, PartialEq, prost::Message)]
+pub(super) struct HoldRecord {
+    #[prost(string, tag = "1")]
+    pub event_id: String,
+    #[prost(string, tag = "2")]
+    pub reservation_id: String,
+    #[prost(string, tag = "3")]
+    pub buyer: String,
+    #[prost(string, tag = "4")]
+    pub hold_id: String,
+    #[prost(string, repeated, tag = "5")]
+    pub seat_ids: Vec<String>,
+    #[prost(uint64, tag = "6")]
+    pub expires_ms: u64,
+    /// The order that bought the seats, once sold.
+    #[prost(string, tag = "7")]
+    pub order_id: String,
+    /// The hold was released (cancelled, failed, or found expired).
+    #[prost(bool, tag = "8")]
+    pub released: bool,
 }
 
 /// One event's seats, behind one lock.
@@ -337,6 +366,7 @@ impl Venue {
                 reservation.to_owned(),
                 Ended::Committed {
                     order_id: order_id.clone(),
+                    buyer: hold.buyer,
                     seats: hold.seats.clone(),
                 },
             );
@@ -346,7 +376,9 @@ impl Venue {
             };
         }
         match self.ended.get(reservation).cloned() {
-            Some(Ended::Committed { order_id, seats }) => CommitOutcome::Sold {
+            Some(Ended::Committed {
+                order_id, seats, ..
+            }) => CommitOutcome::Sold {
                 order_id,
                 seats: seats.iter().map(|&i| self.seat(i)).collect(),
             },
@@ -366,6 +398,113 @@ impl Venue {
         } else {
             ReleaseOutcome::NotFound
         }
+    }
+
+    /// The journal's record of `reservation`'s seats as they are now, if the venue knows it.
+    pub(super) fn record(&self, reservation: &str) -> Option<HoldRecord> {
+        let ids = |seats: &[usize]| seats.iter().map(|&i| self.seats[i].id.clone()).collect();
+        let mut record = HoldRecord {
+            event_id: self.event_id.clone(),
+            reservation_id: reservation.to_owned(),
+            ..HoldRecord::default()
+        };
+        if let Some(h) = self.holds.get(reservation) {
+            record.buyer = h.buyer.clone();
+            record.hold_id = h.hold_id.clone();
+            record.seat_ids = ids(&h.seats);
+            record.expires_ms = h.expires_ms;
+            return Some(record);
+        }
+        match self.ended.get(reservation)? {
+            Ended::Committed {
+                order_id,
+                buyer,
+                seats,
+            } => {
+                record.order_id = order_id.clone();
+                record.buyer = buyer.clone();
+                record.seat_ids = ids(seats);
+            }
+            Ended::Released => record.released = true,
+        }
+        Some(record)
+    }
+
+    /// Puts back the seats of the journal's records, as they were before a restart. Sales come
+    /// first, so a stale hold can never take a sold seat, then the latest holds; a hold whose
+    /// deadline passed, or whose seats are taken (only if the clock went back), comes back
+    /// released.
+    pub(super) fn restore(
+        &mut self,
+        mut records: Vec<HoldRecord>,
+        now_ms: u64,
+    ) -> Result<(), String> {
+        records.sort_by_key(|r| {
+            (
+                r.order_id.is_empty(),
+                r.released,
+                std::cmp::Reverse(r.expires_ms),
+            )
+        });
+        for r in records {
+            let mut seats = Vec::with_capacity(r.seat_ids.len());
+            for id in &r.seat_ids {
+                seats.push(*self.index.get(id).ok_or_else(|| {
+                    format!(
+                        "reservation {} names seat {id}, which event {} does not have",
+                        r.reservation_id, self.event_id
+                    )
+                })?);
+            }
+            let free = seats
+                .iter()
+                .all(|&i| self.seats[i].state == SeatState::Available);
+            if !r.order_id.is_empty() {
+                if !free {
+                    return Err(format!(
+                        "reservation {} bought seats already sold",
+                        r.reservation_id
+                    ));
+                }
+                for &i in &seats {
+                    self.seats[i].state = SeatState::Sold {
+                        reservation: r.reservation_id.clone(),
+                    };
+                }
+                self.sold += seats.len();
+                *self.per_buyer.entry(r.buyer.clone()).or_insert(0) += seats.len();
+                self.ended.insert(
+                    r.reservation_id,
+                    Ended::Committed {
+                        order_id: r.order_id,
+                        buyer: r.buyer,
+                        seats,
+                    },
+                );
+            } else if r.released || r.expires_ms <= now_ms || !free {
+                self.ended.insert(r.reservation_id, Ended::Released);
+            } else {
+                for &i in &seats {
+                    self.seats[i].state = SeatState::Held {
+                        reservation: r.reservation_id.clone(),
+                    };
+                }
+                self.held += seats.len();
+                *self.per_buyer.entry(r.buyer.clone()).or_insert(0) += seats.len();
+                self.expiries
+                    .insert((r.expires_ms, r.reservation_id.clone()));
+                self.holds.insert(
+                    r.reservation_id,
+                    Hold {
+                        hold_id: r.hold_id,
+                        buyer: r.buyer,
+                        seats,
+                        expires_ms: r.expires_ms,
+                    },
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Checks the invariants: every seat has at most one owner and its state agrees with the

@@ -11,6 +11,7 @@ use usher_proto::payment::v1 as pb;
 
 use super::Payments;
 use crate::clock::{now_ms, timestamp};
+use crate::journal::durable;
 use crate::new_id;
 use crate::rpc::{caller_of, in_band};
 use pb::PaymentStatus;
@@ -30,9 +31,9 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         &self,
         request: Request<pb::CreatePaymentIntentRequest>,
     ) -> Result<Response<pb::CreatePaymentIntentResponse>, Status> {
-        self.payments
-            .create(request.into_inner())
-            .map(Response::new)
+        let (resp, written) = self.payments.create(request.into_inner())?;
+        durable([written]).await?;
+        Ok(Response::new(resp))
     }
 
     async fn process_payment(
@@ -64,6 +65,7 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         let p = self
             .payments
             .settle(&req.payment_intent_id, status)
+            .await?
             .unwrap_or_else(not_found);
         Ok(Response::new(pb::ProcessPaymentResponse {
             payment_id: p.payment_id.clone(),
@@ -103,12 +105,13 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
         request: Request<pb::CancelPaymentRequest>,
     ) -> Result<Response<pb::CancelPaymentResponse>, Status> {
         let req = request.into_inner();
-        let Some(p) = self.payments.cancel(&req.payment_intent_id) else {
+        let Some((p, written)) = self.payments.cancel(&req.payment_intent_id) else {
             return Ok(Response::new(pb::CancelPaymentResponse {
                 error: Some(in_band(ErrorCode::NotFound, "unknown payment intent")),
                 ..Default::default()
             }));
         };
+        durable([written]).await?;
         let refunded = p.status == PaymentStatus::Refunded as i32;
         Ok(Response::new(pb::CancelPaymentResponse {
             status: p.status,
@@ -159,23 +162,22 @@ impl pb::payment_service_server::PaymentService for PaymentApi {
             }
         };
         let has_url = self.payments.has_webhook(&req.payment_intent_id);
-        let Some(has_url) = has_url else {
+        let delay = Duration::from_secs(u64::try_from(req.delay_seconds).unwrap_or(0));
+        let at_ms = now_ms() + delay.as_millis() as u64;
+        let scheduled = self
+            .payments
+            .settle_later(&req.payment_intent_id, at_ms, status);
+        let (Some(has_url), Some(written)) = (has_url, scheduled) else {
             return Ok(Response::new(pb::SimulateWebhookResponse {
                 error: Some(in_band(ErrorCode::NotFound, "unknown payment intent")),
                 ..Default::default()
             }));
         };
-        let delay = Duration::from_secs(u64::try_from(req.delay_seconds).unwrap_or(0));
-        let payments = self.payments.clone();
-        let intent = req.payment_intent_id.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            payments.settle(&intent, status);
-        });
+        durable([written]).await?;
         Ok(Response::new(pb::SimulateWebhookResponse {
             webhook_sent: has_url,
             webhook_id: new_id("whk"),
-            scheduled_at: Some(timestamp(now_ms() + delay.as_millis() as u64)),
+            scheduled_at: Some(timestamp(at_ms)),
             error: None,
         }))
     }

@@ -5,6 +5,13 @@
 //! stored (status reads tell the truth) and, when the intent names a `webhook_url`, delivered as
 //! the seed's signed webhook, with retries.
 //!
+//! With a data directory every intent is written to the journal whole at each change, with what
+//! it still has to do: when it settles by itself (and as what), and until when its webhook is
+//! retried. A restart takes both up again (`Payments::resume`): a settlement whose time passed
+//! while the process was down happens at once, and a webhook not yet delivered is retried until
+//! its original deadline. A settlement is on disk before anyone hears of it (event, webhook,
+//! answer).
+//!
 //! [`Payments`] (here) is the simulator; `webhook.rs` delivers its webhooks; [`PaymentApi`]
 //! (`grpc.rs`) serves it as `payment.v1.PaymentService`.
 
@@ -15,15 +22,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use parking_lot::Mutex;
 use tokio::sync::broadcast;
 use tonic::Status;
+use tracing::warn;
+use usher_durable::{Pending, Write};
 use usher_proto::Secret;
 use usher_proto::common::v1::ErrorCode;
 use usher_proto::payment::v1 as pb;
 
 use crate::clock::{millis, now_ms, timestamp};
 use crate::events::{BackendEvent, EventKind};
+use crate::journal::{Journal, PAYMENTS, durable, put};
 use crate::new_id;
 use crate::rpc::in_band;
 pub use grpc::PaymentApi;
@@ -49,10 +60,81 @@ pub struct PaymentSettings {
     pub webhook_retry_for: Duration,
 }
 
+/// One payment intent: what the simulator serves, and what it still has to do.
 struct Intent {
     payment: pb::Payment,
     scenario: PaymentScenario,
     webhook_url: String,
+    /// The `by_key` entry that names this intent, if its request had an idempotency key.
+    key: Option<String>,
+    /// While pending: when it settles by itself, and as what.
+    settles: Option<Settlement>,
+    /// Until when its webhook is retried (ms since the Unix epoch), while undelivered.
+    webhook_until_ms: Option<u64>,
+}
+
+/// When a pending intent settles by itself (ms since the Unix epoch), and as what (`None`: as
+/// its scenario decides then).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Settlement {
+    at_ms: u64,
+    status: Option<PaymentStatus>,
+}
+
+/// An [`Intent`] as the journal keeps it; zero and empty stand for none.
+#[derive(Clone, PartialEq, prost::Message)]
+struct IntentRecord {
+    #[prost(message, optional, tag = "1")]
+    payment: Option<pb::Payment>,
+    #[prost(int32, tag = "2")]
+    scenario: i32,
+    #[prost(string, tag = "3")]
+    webhook_url: String,
+    #[prost(string, tag = "4")]
+    key: String,
+    #[prost(uint64, tag = "5")]
+    settles_at_ms: u64,
+    #[prost(int32, tag = "6")]
+    settles_as: i32,
+    #[prost(uint64, tag = "7")]
+    webhook_until_ms: u64,
+}
+
+impl Intent {
+    /// The journal's write of the intent as it is now.
+    fn write(&self) -> Write {
+        let record = IntentRecord {
+            payment: Some(self.payment.clone()),
+            scenario: self.scenario as i32,
+            webhook_url: self.webhook_url.clone(),
+            key: self.key.clone().unwrap_or_default(),
+            settles_at_ms: self.settles.map_or(0, |s| s.at_ms),
+            settles_as: self.settles.and_then(|s| s.status).map_or(0, |s| s as i32),
+            webhook_until_ms: self.webhook_until_ms.unwrap_or(0),
+        };
+        put(
+            PAYMENTS,
+            self.payment.payment_intent_id.as_bytes().to_vec(),
+            &record,
+        )
+    }
+
+    /// An intent read back from the journal (`None` for a record without its payment).
+    fn read(r: IntentRecord) -> Option<Self> {
+        Some(Self {
+            payment: r.payment?,
+            scenario: PaymentScenario::try_from(r.scenario).unwrap_or(PaymentScenario::Approve),
+            webhook_url: r.webhook_url,
+            key: (!r.key.is_empty()).then_some(r.key),
+            settles: (r.settles_at_ms != 0).then(|| Settlement {
+                at_ms: r.settles_at_ms,
+                status: PaymentStatus::try_from(r.settles_as)
+                    .ok()
+                    .filter(|s| *s != PaymentStatus::Unspecified),
+            }),
+            webhook_until_ms: (r.webhook_until_ms != 0).then_some(r.webhook_until_ms),
+        })
+    }
 }
 
 /// The simulator's state.
@@ -63,6 +145,8 @@ pub struct Payments {
     by_key: Mutex<HashMap<String, String>>,
     bus: broadcast::Sender<BackendEvent>,
     webhooks: Webhooks,
+    /// Where every change to an intent is written.
+    journal: Journal,
 }
 
 fn roll(p: f64) -> bool {
@@ -71,14 +155,59 @@ fn roll(p: f64) -> bool {
 }
 
 impl Payments {
-    pub fn new(settings: PaymentSettings, bus: broadcast::Sender<BackendEvent>) -> Arc<Self> {
-        Arc::new(Self {
+    /// The simulator, with the intents the journal kept (none in memory). Nothing runs until
+    /// [`Payments::resume`].
+    pub(crate) fn new(
+        settings: PaymentSettings,
+        bus: broadcast::Sender<BackendEvent>,
+        journal: Journal,
+    ) -> anyhow::Result<Arc<Self>> {
+        let mut intents = HashMap::new();
+        let mut by_key = HashMap::new();
+        for record in journal.load::<IntentRecord>(PAYMENTS)? {
+            let intent = Intent::read(record).context("a payment record without its payment")?;
+            let id = intent.payment.payment_intent_id.clone();
+            if let Some(key) = &intent.key {
+                by_key.insert(key.clone(), id.clone());
+            }
+            intents.insert(id, intent);
+        }
+        Ok(Arc::new(Self {
             webhooks: Webhooks::new(settings.webhook_secret.clone()),
             settings,
-            intents: Mutex::new(HashMap::new()),
-            by_key: Mutex::new(HashMap::new()),
+            intents: Mutex::new(intents),
+            by_key: Mutex::new(by_key),
             bus,
-        })
+            journal,
+        }))
+    }
+
+    /// Takes up what the intents read back at start were doing: each pending settlement runs at
+    /// its time (at once if that passed while the process was down), and each undelivered
+    /// webhook is retried until its deadline.
+    pub(crate) fn resume(self: &Arc<Self>) {
+        let now = now_ms();
+        let (settlements, webhooks): (Vec<_>, Vec<_>) = {
+            let intents = self.intents.lock();
+            let settlements = intents
+                .iter()
+                .filter_map(|(id, i)| Some((id.clone(), i.settles?)))
+                .collect();
+            let webhooks = intents
+                .values()
+                .filter_map(|i| {
+                    let until = i.webhook_until_ms.filter(|&until| until > now)?;
+                    Some((i.webhook_url.clone(), i.payment.clone(), until))
+                })
+                .collect();
+            (settlements, webhooks)
+        };
+        for (id, settlement) in settlements {
+            self.settle_at(id, settlement);
+        }
+        for (url, payment, until) in webhooks {
+            self.deliver(url, payment, until);
+        }
     }
 
     /// The stored payment of an intent.
@@ -95,10 +224,12 @@ impl Payments {
         }
     }
 
+    /// Creates an intent (or finds the one its idempotency key made). Returns the answer and
+    /// the change's batch: the answer may go once the batch is on disk.
     fn create(
         self: &Arc<Self>,
         req: pb::CreatePaymentIntentRequest,
-    ) -> Result<pb::CreatePaymentIntentResponse, Status> {
+    ) -> Result<(pb::CreatePaymentIntentResponse, Pending), Status> {
         let amount = req
             .amount
             .clone()
@@ -126,16 +257,18 @@ impl Payments {
         {
             let same = existing.payment.reservation_id == req.reservation_id
                 && existing.payment.amount.as_ref() == Some(&amount);
-            if !same {
-                return Ok(pb::CreatePaymentIntentResponse {
+            let resp = if same {
+                Self::created(&existing.payment, now)
+            } else {
+                pb::CreatePaymentIntentResponse {
                     error: Some(in_band(
                         ErrorCode::IdempotencyConflict,
                         "idempotency key used for another payment",
                     )),
                     ..Default::default()
-                });
-            }
-            return Ok(Self::created(&existing.payment, now));
+                }
+            };
+            return Ok((resp, Pending::ready()));
         }
         let id = new_id("pay");
         let payment = pb::Payment {
@@ -152,31 +285,80 @@ impl Payments {
             ..Default::default()
         };
         let resp = Self::created(&payment, now);
-        if let Some(key) = key {
-            by_key.insert(key, id.clone());
+        if let Some(key) = &key {
+            by_key.insert(key.clone(), id.clone());
         }
-        intents.insert(
-            id.clone(),
-            Intent {
-                payment,
-                scenario,
-                webhook_url: req.webhook_url,
-            },
-        );
-        drop((intents, by_key));
         let delay = match scenario {
             PaymentScenario::Timeout => None,
             PaymentScenario::Delay => Some(self.settings.long_delay),
             _ => Some(self.settings.delay),
         };
-        if let Some(delay) = delay {
-            let me = self.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                me.settle(&id, me.outcome(scenario));
-            });
+        let settles = delay.map(|d| Settlement {
+            at_ms: now + d.as_millis() as u64,
+            status: None,
+        });
+        let intent = Intent {
+            payment,
+            scenario,
+            webhook_url: req.webhook_url,
+            key,
+            settles,
+            webhook_until_ms: None,
+        };
+        let written = self.journal.write(vec![intent.write()]);
+        intents.insert(id.clone(), intent);
+        drop((intents, by_key));
+        if let Some(settlement) = settles {
+            self.settle_at(id, settlement);
         }
-        Ok(resp)
+        Ok((resp, written))
+    }
+
+    /// Settles a pending intent as `settlement` says, when it says (as its scenario decides
+    /// then, unless it names a status).
+    fn settle_at(self: &Arc<Self>, intent: String, settlement: Settlement) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let wait = settlement.at_ms.saturating_sub(now_ms());
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            let Some(scenario) = me.scenario(&intent) else {
+                return;
+            };
+            let status = settlement.status.unwrap_or_else(|| me.outcome(scenario));
+            if let Err(e) = me.settle(&intent, status).await {
+                warn!(intent, error = %e.message(), "payment not settled");
+            }
+        });
+    }
+
+    /// Has a pending intent settle as `status` at `at_ms` (its own settlement still runs if it
+    /// comes first: the first to run settles it). `None` for an unknown intent; the change is
+    /// durable once the [`Pending`] resolves.
+    pub(crate) fn settle_later(
+        self: &Arc<Self>,
+        intent: &str,
+        at_ms: u64,
+        status: PaymentStatus,
+    ) -> Option<Pending> {
+        let mut intents = self.intents.lock();
+        let i = intents.get_mut(intent)?;
+        if i.payment.status != PaymentStatus::Pending as i32 {
+            return Some(Pending::ready());
+        }
+        let settlement = Settlement {
+            at_ms,
+            status: Some(status),
+        };
+        // The journal keeps the earlier of the two: the one that will settle the intent.
+        let written = if i.settles.is_none_or(|s| at_ms < s.at_ms) {
+            i.settles = Some(settlement);
+            self.journal.write(vec![i.write()])
+        } else {
+            Pending::ready()
+        };
+        drop(intents);
+        self.settle_at(intent.to_owned(), settlement);
+        Some(written)
     }
 
     fn created(p: &pb::Payment, now: u64) -> pb::CreatePaymentIntentResponse {
@@ -192,13 +374,20 @@ impl Payments {
     }
 
     /// Settles a pending intent with `status` (once: a settled intent is left as it is).
-    /// Returns the stored payment.
-    pub fn settle(self: &Arc<Self>, intent: &str, status: PaymentStatus) -> Option<pb::Payment> {
-        let (payment, webhook) = {
+    /// Returns the stored payment once the settlement is on disk; only then does anyone hear of
+    /// it (the bus, the webhook).
+    pub async fn settle(
+        self: &Arc<Self>,
+        intent: &str,
+        status: PaymentStatus,
+    ) -> Result<Option<pb::Payment>, Status> {
+        let (payment, webhook, written) = {
             let mut intents = self.intents.lock();
-            let i = intents.get_mut(intent)?;
+            let Some(i) = intents.get_mut(intent) else {
+                return Ok(None);
+            };
             if i.payment.status != PaymentStatus::Pending as i32 {
-                return Some(i.payment.clone());
+                return Ok(Some(i.payment.clone()));
             }
             let now = now_ms();
             let ok = status == PaymentStatus::Completed;
@@ -221,26 +410,48 @@ impl Payments {
                 response_code: if ok { 0 } else { 51 },
                 processed_at: Some(timestamp(now)),
             });
-            (i.payment.clone(), i.webhook_url.clone())
+            i.settles = None;
+            // Retried as long as the hold it pays for can last (after that, the hold has
+            // expired and the payment is refunded).
+            i.webhook_until_ms = (!i.webhook_url.is_empty())
+                .then(|| now + self.settings.webhook_retry_for.as_millis() as u64);
+            let written = self.journal.write(vec![i.write()]);
+            let webhook = i
+                .webhook_until_ms
+                .map(|until| (i.webhook_url.clone(), until));
+            (i.payment.clone(), webhook, written)
         };
+        durable([written]).await?;
         let kind = if status == PaymentStatus::Completed {
             EventKind::PaymentApproved
         } else {
             EventKind::PaymentFailed
         };
         let _ = self.bus.send(BackendEvent::payment(kind, &payment));
-        if !webhook.is_empty() {
-            let until = tokio::time::Instant::now() + self.settings.webhook_retry_for;
-            tokio::spawn(
-                self.webhooks
-                    .clone()
-                    .deliver(webhook, payment.clone(), until),
-            );
+        if let Some((url, until)) = webhook {
+            self.deliver(url, payment.clone(), until);
         }
-        Some(payment)
+        Ok(Some(payment))
     }
 
-    /// Cancels a pending intent, or refunds a completed one.
+    /// Delivers a settled intent's webhook in the background, retried until `until_ms`; a
+    /// delivered webhook is not retried after a restart.
+    fn deliver(self: &Arc<Self>, url: String, payment: pb::Payment, until_ms: u64) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let intent = payment.payment_intent_id.clone();
+            if me.webhooks.clone().deliver(url, payment, until_ms).await {
+                let mut intents = me.intents.lock();
+                if let Some(i) = intents.get_mut(&intent) {
+                    i.webhook_until_ms = None;
+                    // Not waited for: lost, it only means one more delivery after a restart,
+                    // which webhooks allow.
+                    drop(me.journal.write(vec![i.write()]));
+                }
+            }
+        });
+    }
+
     /// The completed payments of a reservation (normally none or one).
     pub fn completed_for(&self, reservation_id: &str) -> Vec<String> {
         self.intents
@@ -254,17 +465,21 @@ impl Payments {
             .collect()
     }
 
-    pub fn cancel(&self, intent: &str) -> Option<pb::Payment> {
+    /// Cancels a pending intent, or refunds a completed one. Returns the stored payment, and the
+    /// change's batch (durable once it resolves).
+    pub fn cancel(&self, intent: &str) -> Option<(pb::Payment, Pending)> {
         let mut intents = self.intents.lock();
         let i = intents.get_mut(intent)?;
         let now = now_ms();
         let next = match PaymentStatus::try_from(i.payment.status) {
             Ok(PaymentStatus::Pending | PaymentStatus::Processing) => PaymentStatus::Cancelled,
             Ok(PaymentStatus::Completed) => PaymentStatus::Refunded,
-            _ => return Some(i.payment.clone()),
+            _ => return Some((i.payment.clone(), Pending::ready())),
         };
         i.payment.status = next as i32;
         i.payment.updated_at = Some(timestamp(now));
+        i.settles = None;
+        let written = self.journal.write(vec![i.write()]);
         let payment = i.payment.clone();
         drop(intents);
         if next == PaymentStatus::Refunded {
@@ -272,7 +487,7 @@ impl Payments {
                 .bus
                 .send(BackendEvent::payment(EventKind::PaymentRefunded, &payment));
         }
-        Some(payment)
+        Some((payment, written))
     }
 
     /// The scenario of an intent.
@@ -289,7 +504,7 @@ impl Payments {
     }
 
     /// Every stored payment that `keep` accepts, in intent id order.
-    fn list(&self, keep: impl Fn(&pb::Payment) -> bool) -> Vec<pb::Payment> {
+    pub(crate) fn list(&self, keep: impl Fn(&pb::Payment) -> bool) -> Vec<pb::Payment> {
         let mut payments: Vec<pb::Payment> = self
             .intents
             .lock()

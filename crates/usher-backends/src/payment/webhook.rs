@@ -36,8 +36,9 @@ impl Webhooks {
     }
 
     /// Posts the signed webhook of a settled payment, retrying with backoff until a 2xx answer
-    /// or `until`.
-    pub(super) async fn deliver(self, url: String, p: pb::Payment, until: tokio::time::Instant) {
+    /// or `until_ms` (by the backends' clock, so a deadline read back after a restart still
+    /// holds). Returns whether it was delivered.
+    pub(super) async fn deliver(self, url: String, p: pb::Payment, until_ms: u64) -> bool {
         let webhook = PaymentWebhook {
             payment_id: p.payment_intent_id.clone(),
             payment_intent_id: Some(p.payment_intent_id.clone()),
@@ -65,7 +66,7 @@ impl Webhooks {
             match sent {
                 Ok(r) if r.status().is_success() => {
                     debug!(intent = %p.payment_intent_id, attempt, "webhook delivered");
-                    return;
+                    return true;
                 }
                 Ok(r) => {
                     warn!(intent = %p.payment_intent_id, attempt, status = %r.status(), "webhook refused")
@@ -74,12 +75,13 @@ impl Webhooks {
                     warn!(intent = %p.payment_intent_id, attempt, error = %e, "webhook not delivered")
                 }
             }
-            if tokio::time::Instant::now() + wait >= until {
+            if now_ms() + wait.as_millis() as u64 >= until_ms {
                 warn!(intent = %p.payment_intent_id, attempt, "webhook given up: the hold it pays for is over");
-                return;
+                return false;
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(WEBHOOK_MAX_RETRY);
         }
+        false
     }
 }

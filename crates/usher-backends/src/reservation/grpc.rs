@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 use usher_proto::reservation::v1 as pb;
 
 use super::Reservations;
+use crate::journal::durable;
 use crate::rpc::caller_of;
 use pb::ReservationStatus;
 
@@ -51,11 +52,10 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
         request: Request<pb::ConfirmReservationRequest>,
     ) -> Result<Response<pb::ConfirmReservationResponse>, Status> {
         let caller = caller_of(&request, &request.get_ref().user_id)?;
-        Ok(Response::new(
-            self.reservations
-                .confirm(&caller, request.into_inner())
-                .await,
-        ))
+        self.reservations
+            .confirm(&caller, request.into_inner())
+            .await
+            .map(Response::new)
     }
 
     async fn cancel_reservation(
@@ -69,12 +69,15 @@ impl pb::reservation_service_server::ReservationService for ReservationApi {
             .end(&req.reservation_id, &caller, ReservationStatus::Cancelled)
             .await
         {
-            Ok(r) => pb::CancelReservationResponse {
-                status: r.status,
-                cancelled_at: r.updated_at,
-                released_seats: r.seats,
-                error: None,
-            },
+            Ok((r, written)) => {
+                durable([written]).await?;
+                pb::CancelReservationResponse {
+                    status: r.status,
+                    cancelled_at: r.updated_at,
+                    released_seats: r.seats,
+                    error: None,
+                }
+            }
             Err(e) => pb::CancelReservationResponse {
                 error: Some(e),
                 ..Default::default()
