@@ -57,6 +57,15 @@ impl Server {
                     .await
                     .context("cannot connect to Redis (REDIS_ADDRESS)")?,
             )
+        } else if let Some(dir) = &settings.backends.data_dir {
+            let store = MemoryStore::open(retention, dir).with_context(|| {
+                format!(
+                    "cannot open the store in {} (USHER_DATA_DIR)",
+                    dir.display()
+                )
+            })?;
+            info!(dir = %dir.display(), "embedded store kept on disk");
+            Arc::new(store)
         } else {
             Arc::new(MemoryStore::new(retention))
         };
@@ -125,6 +134,7 @@ impl Server {
         )?;
         let reservation_tokens = Arc::new(ReservationTokens::new(
             settings.auth.reservation_key_file.as_deref(),
+            settings.backends.data_dir.as_deref(),
         )?);
         if settings.auth.reservation_key_file.is_none() && settings.redis.address.is_some() {
             warn!(

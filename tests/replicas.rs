@@ -1,5 +1,6 @@
 //! Several real usher processes on one real Redis (standalone or a 3-master cluster): shared
-//! queues, replica crashes, Redis restarts, and what idle waiters cost the store.
+//! queues, replica crashes, Redis restarts, partitions, skewed clocks, and what idle waiters
+//! cost the store; and one embedded node killed and restarted on its data directory.
 
 mod support;
 
@@ -942,5 +943,90 @@ async fn replicas_with_skewed_clocks_show_true_etas_and_accept_each_others_token
         );
         let waited = body["waiting_time"].as_u64().unwrap();
         assert!(waited < 30, "{name}: waiting_time {waited} s: {body}");
+    }
+}
+
+#[tokio::test]
+async fn an_embedded_node_killed_mid_sale_resumes_every_place_setting_account_and_purchase() {
+    const EVENT: &str = "evt_2025_1001";
+    let dir = support::TempDir::new("usher-durable");
+    let env = [
+        ("USHER_DATA_DIR", dir.path().to_str().unwrap()),
+        ("USHER_TICK_MS", "20"),
+        ("USHER_GRACE_SECS", "2"),
+    ];
+    let mut node = UsherProcess::start(&env).await;
+    node.configure(
+        EVENT,
+        json!({"paused": false, "rate_per_sec": 50, "burst": 1, "entry_window_secs": 120}),
+    )
+    .await;
+    // An account, a seat on hold, then a paused sale with ten waiters behind it (one joined
+    // with an Idempotency-Key).
+    let account = json!({"username": "durable-ada", "password": "correct horse battery"});
+    assert_eq!(node.post("/api/v1/auth/register", &account).await.0, 201);
+    let (status, held) = buy_seat(&node, "durable-buyer", EVENT, "VIP-1-1").await;
+    assert_eq!(status, 201, "{held}");
+    node.configure(EVENT, json!({"paused": true})).await;
+    let mut waiters = Vec::new();
+    for _ in 0..9 {
+        waiters.push(node.join(EVENT).await);
+    }
+    let http = reqwest::Client::new();
+    let key = uuid::Uuid::new_v4().to_string();
+    let keyed_join = |base: String| {
+        http.post(format!("{base}/api/v1/queue/join"))
+            .header("Idempotency-Key", &key)
+            .json(&json!({"event_id": EVENT}))
+            .send()
+    };
+    let first: Value = keyed_join(node.base()).await.unwrap().json().await.unwrap();
+    let keyed = first["waiting_token"].as_str().unwrap().to_owned();
+    waiters.push((keyed.clone(), 10));
+
+    node.kill(); // SIGKILL: nothing is flushed on the way out.
+    let node = UsherProcess::start(&env).await;
+
+    // Every place, in order; the keyed join replays its place; the sale is still paused.
+    for (token, position) in &waiters {
+        let (status, body) = node.status(token).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "waiting", "{body}");
+        assert_eq!(body["position"].as_u64(), Some(*position), "{body}");
+    }
+    let replayed: Value = keyed_join(node.base()).await.unwrap().json().await.unwrap();
+    assert_eq!(replayed["waiting_token"], keyed.as_str(), "{replayed}");
+    let config: Value = http
+        .get(format!("{}/api/v1/admin/events/{EVENT}", node.base()))
+        .bearer_auth(support::usher::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config["paused"], true, "{config}");
+    // The account logs in; the hold is the buyer's, and its seat is not sold again.
+    assert_eq!(node.post("/api/v1/auth/login", &account).await.0, 200);
+    let reservation = http
+        .get(format!(
+            "{}/api/v1/reservations/{}",
+            node.base(),
+            held["reservation_id"].as_str().unwrap()
+        ))
+        .bearer_auth(buyer_token("durable-buyer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reservation.status(), 200);
+    let reservation: Value = reservation.json().await.unwrap();
+    assert_eq!(reservation["status"], "HOLD", "{reservation}");
+    node.configure(EVENT, json!({"paused": false})).await;
+    let (status, refused) = buy_seat(&node, "durable-other", EVENT, "VIP-1-1").await;
+    assert_eq!(status, 409, "{refused}");
+    // The waiters were admitted in their order, before the late buyer.
+    for (token, _) in &waiters {
+        let (_, body) = node.status(token).await;
+        assert_eq!(body["status"], "ready", "{body}");
     }
 }

@@ -39,6 +39,27 @@ pub struct ReservationClaims {
 /// covers the error of aligning to it.
 const LEEWAY_SECS: u64 = 2;
 
+/// Writes a generated key where the next start finds it, readable by this user alone.
+fn keep_key(secret: &p256::SecretKey, path: &Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let pem = secret
+        .to_pkcs8_pem(Default::default())
+        .map_err(|e| anyhow::anyhow!("cannot encode the reservation key: {e}"))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(pem.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
 /// Signs and verifies reservation tokens.
 pub struct ReservationTokens {
     encoding: EncodingKey,
@@ -48,9 +69,12 @@ pub struct ReservationTokens {
 }
 
 impl ReservationTokens {
-    /// Loads the signing key from `key_file` (PKCS#8 PEM, P-256), or generates one.
-    pub fn new(key_file: Option<&Path>) -> anyhow::Result<Self> {
-        let secret = match key_file {
+    /// Loads the signing key from `key_file` (PKCS#8 PEM, P-256); without one, from
+    /// `data_dir` (a key generated there on first start, so that tokens survive a restart), or
+    /// a key generated for this process alone.
+    pub fn new(key_file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
+        let kept = data_dir.map(|dir| dir.join("reservation-key.pem"));
+        let secret = match key_file.or(kept.as_deref().filter(|p| p.exists())) {
             Some(path) => {
                 let pem = std::fs::read_to_string(path).with_context(|| {
                     format!(
@@ -65,7 +89,13 @@ impl ReservationTokens {
                     )
                 })?
             }
-            None => p256::SecretKey::random(&mut rand_core::OsRng),
+            None => {
+                let secret = p256::SecretKey::random(&mut rand_core::OsRng);
+                if let Some(path) = &kept {
+                    keep_key(&secret, path)?;
+                }
+                secret
+            }
         };
         let der = secret
             .to_pkcs8_der()
@@ -146,8 +176,8 @@ mod tests {
 
     #[test]
     fn tokens_verify_only_with_our_key_and_claims() {
-        let ours = ReservationTokens::new(None).unwrap();
-        let theirs = ReservationTokens::new(None).unwrap();
+        let ours = ReservationTokens::new(None, None).unwrap();
+        let theirs = ReservationTokens::new(None, None).unwrap();
         let token = ours.issue("evt", "wt-1", "j1", 30, 0).unwrap();
         let claims = ours.verify(&token).unwrap();
         assert_eq!(
