@@ -1,16 +1,25 @@
 -- touch: moves the heartbeat deadlines of a batch of waiting tokens (a node's open sockets).
 -- Only tokens still waiting (in the deadline set) are touched.
--- 'held': deadlines never shorten, the node holds the tokens (holders: token -> 'node:now'),
--- and its lease on the event is renewed (reapers leave its waiters alone while it lasts). 'exactly': deadlines are set
+-- 'held' / 'held_all': deadlines never shorten, the node holds the tokens (holders: token ->
+-- 'node:now'), and its lease on the event is extended (leases: node -> 'until:renewed'; reapers
+-- leave its waiters alone while it lasts). 'held_all' names all the node's sockets of the event:
+-- the lease's renewal stamp moves to now, so a waiter left out is no longer held by the node. 'exactly': deadlines are set
 -- (a socket closed: the grace period starts now) and nobody holds the tokens any more.
 -- KEYS: the eight event keys (prelude)
--- ARGV: mode ('held' | 'exactly'), ms, node id, lease_ms, token...
+-- ARGV: mode ('held' | 'held_all' | 'exactly'), ms, node id, lease_ms, token...
 -- Returns: the number of tokens given
 local now = now_ms()
 local deadline = now + tonumber(ARGV[2])
-local held = ARGV[1] == 'held'
+local held = ARGV[1] == 'held' or ARGV[1] == 'held_all'
 local node = ARGV[3]
-if held then redis.call('HSET', LEASES, node, int(now + tonumber(ARGV[4])) .. ':' .. int(now)) end
+if held then
+  local renewed = now
+  if ARGV[1] == 'held' then
+    local lease = redis.call('HGET', LEASES, node)
+    renewed = tonumber(lease and string.match(lease, ':(%d+)$')) or now
+  end
+  redis.call('HSET', LEASES, node, int(now + tonumber(ARGV[4])) .. ':' .. int(renewed))
+end
 local chunk = 1000
 for first = 5, #ARGV, chunk do
   local batch = {}

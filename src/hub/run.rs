@@ -82,8 +82,8 @@ async fn finished<T>(task: &mut Option<JoinHandle<T>>) -> Result<T, tokio::task:
 
 impl Hub {
     /// Refreshes the heartbeats of these open sockets of the event in one store call, and
-    /// this node's lease on them.
-    async fn touch_sockets(&self, event: &EventId, tokens: &[WaitingToken]) {
+    /// this node's lease on them (`all`: these are all of them).
+    async fn touch_sockets(&self, event: &EventId, tokens: &[WaitingToken], all: bool) {
         if tokens.is_empty() {
             return;
         }
@@ -93,6 +93,7 @@ impl Hub {
                 node: self.node,
                 ms: self.settings.lease.as_millis() as u64,
             },
+            all,
         };
         if let Err(e) = self.queue.touch(event, tokens, touch).await {
             warn!(event = %event, error = %e, "could not refresh socket heartbeats");
@@ -117,7 +118,8 @@ impl Hub {
         }
         let (hub, ch) = (self.clone(), ch.clone());
         bg.touch = Some(tokio::spawn(async move {
-            hub.touch_sockets(&ch.event, &ch.waiting_tokens()).await
+            hub.touch_sockets(&ch.event, &ch.waiting_tokens(), true)
+                .await
         }));
     }
 
@@ -129,7 +131,7 @@ impl Hub {
             return;
         }
         let (hub, event) = (self.clone(), ch.event.clone());
-        tokio::spawn(async move { hub.touch_sockets(&event, &fresh).await });
+        tokio::spawn(async move { hub.touch_sockets(&event, &fresh, false).await });
     }
 
     /// Starts a resynchronisation beside the push loop.

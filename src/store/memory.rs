@@ -152,8 +152,8 @@ struct EventState {
     /// Store clock of the last reap, and until when reaping holds after a gap.
     reaped_ms: Option<u64>,
     reap_hold_until: u64,
-    /// Lease of each node holding sockets of the event: until when, and when it was last
-    /// renewed.
+    /// Lease of each node holding sockets of the event: until when, and when the node last
+    /// renewed all its sockets.
     #[serde(default)]
     leases: HashMap<u64, (u64, u64)>,
 }
@@ -306,9 +306,9 @@ impl EventState {
 }
 
 /// Until when a lapsed waiter is kept for its holder, if it is: the holder's lease (`until`,
-/// last renewed at `renewed`) is live, and the holder has said nothing since it last renewed
-/// this waiter (`touched`): it may be cut off from the store with the socket open. A node that
-/// renewed its lease since, but not this waiter, no longer holds it. The waiter is looked at
+/// last renewed in full at `renewed`) is live, and the holder has not renewed all its sockets
+/// since it last renewed this waiter (`touched`): it may be cut off from the store with the
+/// socket open. A node whose full renewal since left this waiter out no longer holds it. The waiter is looked at
 /// again after `recheck_ms` (at least a second), or when the lease ends.
 fn held_until(lease: Option<((u64, u64), u64)>, now: u64, recheck_ms: u64) -> Option<u64> {
     let ((until, renewed), touched) = lease?;
@@ -1139,8 +1139,12 @@ impl QueueStore for MemoryStore {
         let Some(ev) = events.get_mut(event) else {
             return Ok(());
         };
-        if let Touch::Held { lease, .. } = touch {
-            ev.leases.insert(lease.node, (now + lease.ms, now));
+        if let Touch::Held { lease, all, .. } = touch {
+            let renewed = match ev.leases.get(&lease.node) {
+                Some(&(_, renewed)) if !all => renewed,
+                _ => now,
+            };
+            ev.leases.insert(lease.node, (now + lease.ms, renewed));
         }
         for token in tokens {
             let Some(w) = waiters.get_mut(token) else {
@@ -1150,7 +1154,9 @@ impl QueueStore for MemoryStore {
                 continue;
             }
             let (deadline, holder) = match touch {
-                Touch::Held { ms, lease } => (w.deadline_ms.max(now + ms), Some((lease.node, now))),
+                Touch::Held { ms, lease, .. } => {
+                    (w.deadline_ms.max(now + ms), Some((lease.node, now)))
+                }
                 Touch::Exactly(ms) => (now + ms, None),
             };
             let seq = w.record.seq.0;
@@ -1530,6 +1536,7 @@ mod tests {
         Touch::Held {
             ms,
             lease: NodeLease { node: 1, ms: 1 },
+            all: true,
         }
     }
 

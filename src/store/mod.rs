@@ -198,8 +198,14 @@ pub enum JoinOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Touch {
     /// A node's open sockets: deadline = max(deadline, now + ms), and the node holds these
-    /// waiters under its lease, which this renews.
-    Held { ms: u64, lease: NodeLease },
+    /// waiters under its lease, which this extends. `all`: these are all the event's sockets
+    /// the node holds (a full renewal), so a waiter it held before and leaves out now is no
+    /// longer held by it.
+    Held {
+        ms: u64,
+        lease: NodeLease,
+        all: bool,
+    },
     /// deadline = now + ms, and no node holds the waiter: the socket closed, the grace period
     /// starts now.
     Exactly(u64),

@@ -521,7 +521,11 @@ impl QueueStore for RedisStore {
         }
         let mut inv = self.event_script(&self.scripts.touch, event);
         match touch {
-            Touch::Held { ms, lease } => inv.arg("held").arg(ms).arg(lease.node).arg(lease.ms),
+            Touch::Held { ms, lease, all } => inv
+                .arg(if all { "held_all" } else { "held" })
+                .arg(ms)
+                .arg(lease.node)
+                .arg(lease.ms),
             Touch::Exactly(ms) => inv.arg("exactly").arg(ms).arg(0).arg(0),
         };
         for t in tokens {
