@@ -16,8 +16,13 @@ end
 local now = now_ms()
 local retention = tonumber(ARGV[2])
 
+-- While usher holds admission (a backend is failing), no entry window lapses either.
+local held = tonumber(redis.call('HGET', META, 'hold_until') or '0') > now
 local lapsed = {}
-local due = redis.call('ZRANGEBYSCORE', ACTIVE, '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+local due = {}
+if not held then
+  due = redis.call('ZRANGEBYSCORE', ACTIVE, '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+end
 for _, token in ipairs(due) do
   redis.call('ZREM', ACTIVE, token)
   local w = wkey(token)
@@ -34,7 +39,7 @@ end
 local tokens = settle_bucket(now)
 local c = redis.call('HMGET', META, 'paused', 'max_active', 'window', 'head', 'next_seq')
 local n = 0
-if c[1] ~= '1' then
+if c[1] ~= '1' and not held then
   n = math.min(math.floor(tokens), redis.call('ZCARD', WAITING), tonumber(ARGV[1]))
   if c[2] and c[2] ~= '' then
     n = math.min(n, math.max(0, tonumber(c[2]) - redis.call('ZCARD', ACTIVE)))

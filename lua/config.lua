@@ -1,13 +1,17 @@
 -- config: applies a settings patch (creating the event from defaults if new), settling the
 -- token bucket at the old rate first, and publishes the new settings.
 -- KEYS: the eight event keys (prelude), and on a standalone server KEYS[9] = usher:events
+-- A patch that lifts a hold extends the entry windows of the admitted by as long as the hold
+-- held them (admission and lapsing were stopped meanwhile).
 -- ARGV: default rate, burst, max_active ('' = none), window_secs,
---       then the patch: rate, burst, max_active, window_secs, paused; each '' = unchanged,
---       max_active 'none' = remove the cap, paused '1'/'0'; then the event id
--- Returns: {created, rate, burst, max_active ('' = none), window_secs, paused}
+--       then the patch: rate, burst, max_active, window_secs, paused, hold; each '' =
+--       unchanged, max_active 'none' = remove the cap, paused '1'/'0', hold 'none' = lift it
+--       or 'since_ms:until_ms:reason'; then the event id
+-- Returns: {created, rate, burst, max_active ('' = none), window_secs, paused, hold_reason,
+--           hold_since, hold_until}
 local now = now_ms()
 local created = ensure_event(now, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-if created == 1 and KEYS[9] then redis.call('SADD', KEYS[9], ARGV[10]) end
+if created == 1 and KEYS[9] then redis.call('SADD', KEYS[9], ARGV[11]) end
 local tokens = settle_bucket(now)
 local fields = {'rate', 'burst', 'max_active', 'window', 'paused'}
 for i, field in ipairs(fields) do
@@ -15,8 +19,31 @@ for i, field in ipairs(fields) do
   if v == 'none' then v = '' end
   if ARGV[4 + i] ~= '' then redis.call('HSET', META, field, v) end
 end
+local hold = ARGV[10]
+if hold == 'none' then
+  local h = redis.call('HMGET', META, 'hold_since', 'hold_until')
+  if h[1] then
+    local ext = math.min(now, tonumber(h[2])) - tonumber(h[1])
+    if ext > 0 then
+      local active = redis.call('ZRANGE', ACTIVE, 0, -1, 'WITHSCORES')
+      for i = 1, #active, 2 do
+        local token, w = active[i], wkey(active[i])
+        if redis.call('HGET', w, 'state') == 'admitted' then
+          local deadline = tonumber(active[i + 1]) + ext
+          redis.call('ZADD', ACTIVE, deadline, token)
+          redis.call('HSET', w, 'entry_deadline', deadline, 'active_until', deadline)
+        end
+      end
+    end
+  end
+  redis.call('HDEL', META, 'hold_reason', 'hold_since', 'hold_until')
+elseif hold ~= '' then
+  local since, until_ms, reason = string.match(hold, '^(%d+):(%d+):(.*)$')
+  redis.call('HSET', META, 'hold_reason', reason, 'hold_since', since, 'hold_until', until_ms)
+end
 local burst = tonumber(redis.call('HGET', META, 'burst'))
 redis.call('HSET', META, 'tokens', string.format('%.17g', math.min(tokens, burst)), 'bucket_ms', now)
 publish(now, '{"kind":"config",' .. string.sub(config_json(), 2))
-local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused')
-return {created, c[1], c[2], c[3], c[4], c[5]}
+local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused',
+  'hold_reason', 'hold_since', 'hold_until')
+return {created, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]}

@@ -41,13 +41,19 @@ local function num(s)
 end
 
 local function config_json()
-  local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused')
+  local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused',
+    'hold_reason', 'hold_since', 'hold_until')
   local max_active = 'null'
   if c[3] and c[3] ~= '' then max_active = c[3] end
   local paused = 'false'
   if c[5] == '1' then paused = 'true' end
+  local hold = ''
+  if c[6] then
+    hold = ',"hold":{"reason":' .. cjson.encode(c[6]) .. ',"since_ms":' .. c[7] ..
+      ',"until_ms":' .. c[8] .. '}'
+  end
   return '{"rate_per_sec":' .. c[1] .. ',"burst":' .. c[2] .. ',"max_active":' .. max_active ..
-    ',"entry_window_secs":' .. c[4] .. ',"paused":' .. paused .. '}'
+    ',"entry_window_secs":' .. c[4] .. ',"paused":' .. paused .. hold .. '}'
 end
 
 -- Publishes one change with the next version number; returns that version.

@@ -688,6 +688,13 @@ pub struct UpstreamSettings {
         value_name = "USHER_PUBLIC_URL"
     )]
     pub public_url: Option<String>,
+    /// Failed calls in a row (unreachable, timed out) after which calls to a backend stop for
+    /// USHER_BREAKER_OPEN_SECS and usher holds admission of every live event (circuit breaker).
+    #[arg(long = "breaker-failures", env = "USHER_BREAKER_FAILURES", value_name = "USHER_BREAKER_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub breaker_failures: u32,
+    /// How long an open circuit refuses calls before one probe call tries the backend again.
+    #[arg(long = "breaker-open-secs", env = "USHER_BREAKER_OPEN_SECS", value_name = "USHER_BREAKER_OPEN_SECS", default_value = "5", value_parser = secs(1, 600))]
+    pub breaker_open: Duration,
 }
 
 impl UpstreamSettings {

@@ -28,7 +28,12 @@ pub struct QueueStatus {
     pub total_waiting: u64,
     /// When a client without a WebSocket should poll again.
     pub poll_after_ms: u64,
+    /// Admission is stopped: paused by the operator, or held by usher (`pause_reason`).
     pub paused: bool,
+    /// Why usher holds admission by itself (a backend is failing), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pause_reason: Option<String>,
     /// Admitted waiters must call enter before this instant (ms since the Unix epoch).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -130,8 +135,12 @@ pub enum Push {
     Expired { reason: ExpiredReason },
     /// The waiter left the queue.
     Left {},
-    /// The event stopped admitting; places are kept.
-    Paused {},
+    /// The event stopped admitting; places are kept. `reason` when usher holds admission by
+    /// itself (a backend is failing), absent when an operator paused the sale.
+    Paused {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// The event admits again.
     Resumed {},
     /// Answer to a client `ping`.
@@ -161,7 +170,7 @@ impl Push {
             Push::Ready(_) => "ready",
             Push::Expired { .. } => "expired",
             Push::Left {} => "left",
-            Push::Paused {} => "paused",
+            Push::Paused { .. } => "paused",
             Push::Resumed {} => "resumed",
             Push::Pong {} => "pong",
             Push::Degraded {} => "degraded",

@@ -24,6 +24,7 @@ use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::net::listener::{Listener, PerAddress, connection_cap};
 use crate::net::rate_limit::RateLimit;
+use crate::purchase::guard::AdmissionGuard;
 use crate::purchase::{PurchaseService, backend_events};
 use crate::queue::{QueueService, ticker};
 use crate::store::{MemoryStore, RedisStore, Store};
@@ -169,6 +170,14 @@ impl Server {
                 };
                 format!("http://{host}:{}", addr.port())
             })
+        );
+        tokio::spawn(
+            AdmissionGuard {
+                store: store.clone(),
+                upstream: upstream.clone(),
+                defaults: crate::store::EventConfig::defaults(&settings.queue),
+            }
+            .run(rx.clone()),
         );
         let purchase = PurchaseService::new(
             upstream,

@@ -1032,3 +1032,85 @@ async fn an_embedded_node_killed_mid_sale_resumes_every_place_setting_account_an
         assert_eq!(body["status"], "ready", "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_failing_reservation_service_holds_admission_until_it_answers_again() {
+    const EVENT: &str = "evt_2025_1001";
+    let mut backends = BackendsProcess::start().await;
+    let mut env = backends.env();
+    env.extend(
+        [
+            ("USHER_BREAKER_FAILURES", "3"),
+            ("USHER_BREAKER_OPEN_SECS", "1"),
+            ("USHER_TICK_MS", "20"),
+            ("USHER_PUSH_INTERVAL_MS", "100"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    let node = start(&env).await;
+    node.configure(
+        EVENT,
+        json!({"paused": true, "rate_per_sec": 0.5, "burst": 1, "entry_window_secs": 60}),
+    )
+    .await;
+    let mut sockets = Vec::new();
+    let mut tokens = Vec::new();
+    for _ in 0..8 {
+        let (token, _) = node.join(EVENT).await;
+        let mut ws = node.ws(&token).await;
+        ws.wait_for("snapshot", SECOND).await;
+        sockets.push(ws);
+        tokens.push(token);
+    }
+    node.configure(EVENT, json!({"paused": false})).await;
+    sockets[0].wait_for("ready", 2 * SECOND).await;
+    sockets[7].wait_for("resumed", 2 * SECOND).await;
+    let first_deadline = node.status(&tokens[0]).await.1["entry_deadline"]
+        .as_u64()
+        .unwrap();
+
+    // The reservation service goes down; buyers' calls fail until the circuit opens, then
+    // fail at once.
+    backends.kill();
+    let availability = format!("/api/v1/events/{EVENT}/availability");
+    for _ in 0..3 {
+        let (status, body) = node.get(&availability).await.unwrap();
+        assert!(status == 503 || status == 504, "{status} {body}");
+    }
+    let started = Instant::now();
+    let (status, body) = node.get(&availability).await.unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "refused at once"
+    );
+    // Waiters are told why admission stopped, and nobody is admitted into the outage.
+    let paused = sockets[7].wait_for("paused", 3 * SECOND).await;
+    assert_eq!(
+        paused["reason"], "reservation_service_unavailable",
+        "{paused}"
+    );
+    let (_, status) = node.status(&tokens[7]).await;
+    assert_eq!(status["paused"], true, "{status}");
+    assert_eq!(status["pause_reason"], "reservation_service_unavailable");
+    let admitted = node.stats(EVENT).await["admitted_total"].clone();
+    tokio::time::sleep(2 * SECOND).await;
+    assert_eq!(node.stats(EVENT).await["admitted_total"], admitted);
+
+    // Back: the guard's probe closes the circuit, admission resumes, and the buyer admitted
+    // before the outage gets its length back.
+    backends.restart().await;
+    sockets[7].wait_for("resumed", 8 * SECOND).await;
+    let held_ms = started.elapsed().as_millis() as u64;
+    let extended = node.status(&tokens[0]).await.1["entry_deadline"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        extended >= first_deadline + held_ms - 1_000,
+        "entry deadline {first_deadline} moved to {extended} after a {held_ms} ms hold"
+    );
+    let (status, body) = node.get(&availability).await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    let ready = sockets[1].wait_for("ready", 3 * SECOND).await;
+    assert_eq!(ready["status"], "ready", "{ready}");
+}

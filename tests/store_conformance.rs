@@ -33,6 +33,7 @@ fn config() -> EventConfig {
         max_active: None,
         entry_window_secs: 60,
         paused: false,
+        hold: None,
     }
 }
 
@@ -229,6 +230,76 @@ pub async fn unused_entry_windows_lapse_and_free_their_slot(store: Arc<dyn Store
         store.snapshot(&e).await.unwrap().unwrap().counters.lapsed,
         1
     );
+}
+
+pub async fn a_hold_stops_admission_and_lapsing_and_lifting_it_extends_entry_windows(
+    store: Arc<dyn Store>,
+) {
+    let e = open(&*store, "evt_hold").await;
+    let patch = ConfigPatch {
+        entry_window_secs: Some(1),
+        rate_per_sec: Some(1_000.0),
+        burst: Some(1),
+        ..Default::default()
+    };
+    store.update_config(&e, &patch, &config()).await.unwrap();
+    let (first, ..) = join(&*store, &e).await;
+    let (second, ..) = join(&*store, &e).await;
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 1);
+    let deadline = |r: Option<WaiterRecord>| r.unwrap().entry_deadline_ms.unwrap();
+    let before = deadline(store.status(first, None).await.unwrap());
+    let hold = |until_ms| ConfigPatch {
+        hold: Some(Some(Hold {
+            reason: "reservation_service_unavailable".into(),
+            since_ms: usher::clock::now_ms(),
+            until_ms,
+        })),
+        ..Default::default()
+    };
+    let mut rx = store.subscribe(&e).await.unwrap();
+    let held = store
+        .update_config(&e, &hold(usher::clock::now_ms() + 60_000), &config())
+        .await
+        .unwrap();
+    assert_eq!(
+        held.hold.as_ref().map(|h| h.reason.as_str()),
+        Some("reservation_service_unavailable")
+    );
+    assert_eq!(store.config(&e).await.unwrap().unwrap(), held);
+    match rx.recv().await.unwrap().change {
+        Change::Config(c) => assert_eq!(c, held, "the hold is published"),
+        other => panic!("expected the settings, got {other:?}"),
+    }
+    // Held past the first buyer's entry window: nobody is admitted, nobody lapses.
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let outcome = store.admit(&e, LIMITS).await.unwrap();
+    assert_eq!((outcome.admitted, outcome.lapsed), (0, 0));
+    assert_eq!(state(&*store, first).await, WaiterState::Admitted);
+    // Lifted: the first buyer's window is extended by the hold, and admission goes on.
+    let lifted = ConfigPatch {
+        hold: Some(None),
+        ..Default::default()
+    };
+    let config_now = store.update_config(&e, &lifted, &config()).await.unwrap();
+    assert_eq!(config_now.hold, None);
+    let after = deadline(store.status(first, None).await.unwrap());
+    assert!(
+        after >= before + 1_150 && after <= before + 2_000,
+        "entry deadline {before} moved to {after}"
+    );
+    let outcome = store.admit(&e, LIMITS).await.unwrap();
+    assert_eq!((outcome.admitted, outcome.lapsed), (1, 0));
+    assert_eq!(state(&*store, second).await, WaiterState::Admitted);
+    // A hold nobody renews runs out on its own.
+    let (third, ..) = join(&*store, &e).await;
+    store
+        .update_config(&e, &hold(usher::clock::now_ms() + 300), &config())
+        .await
+        .unwrap();
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 1);
+    assert_eq!(state(&*store, third).await, WaiterState::Admitted);
 }
 
 pub async fn lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps(
@@ -1042,6 +1113,7 @@ macro_rules! conformance {
                     admission_takes_the_burst_in_sequence_order_and_publishes_the_step,
                     admission_respects_pause_max_active_and_the_batch_limit,
                     unused_entry_windows_lapse_and_free_their_slot,
+                    a_hold_stops_admission_and_lapsing_and_lifting_it_extends_entry_windows,
                     lapsed_admissions_beyond_the_limit_are_freed_over_the_next_steps,
                     leaving_departs_and_the_departure_is_published,
                     reaping_expires_only_lapsed_heartbeats_and_touch_moves_deadlines,

@@ -150,6 +150,7 @@ impl ConfigBody {
             max_active: self.max_active,
             entry_window_secs: self.entry_window_secs,
             paused: self.paused,
+            hold: None,
         })
     }
 }

@@ -167,7 +167,7 @@ impl EventChannel {
                 st.by_token.insert(record.token, record.seq);
                 st.unheld.push(record.token);
                 let position = st.view.position(record.seq).map(|p| p.0);
-                let told_paused = st.view.config.paused;
+                let told_paused = st.view.config.stopped_at(now);
                 st.waiting.insert(
                     record.seq,
                     LocalWaiter {
@@ -355,7 +355,8 @@ impl EventChannel {
             .positions(st.waiting.keys().copied().filter(in_slice))
             .map(|(_, p)| p)
             .collect();
-        let paused = st.view.config.paused;
+        let paused = st.view.config.stopped_at(now);
+        let reason = st.view.config.hold_at(now).map(|h| h.reason.clone());
         let waiters = st.waiting.iter_mut().filter(|(seq, _)| in_slice(seq));
         for ((_, w), position) in waiters.zip(positions) {
             let Some(position) = position else {
@@ -364,7 +365,9 @@ impl EventChannel {
             if w.told_paused != paused {
                 w.told_paused = paused;
                 w.conn.push(if paused {
-                    Push::Paused {}
+                    Push::Paused {
+                        reason: reason.clone(),
+                    }
                 } else {
                     Push::Resumed {}
                 });
@@ -571,6 +574,7 @@ mod tests {
             max_active: None,
             entry_window_secs: 60,
             paused,
+            hold: None,
         }
     }
 
@@ -730,10 +734,10 @@ mod tests {
             .unwrap();
         assert!(one.told().is_empty(), "told at the push, not at once");
         ch.push_positions(&settings(QUIET), &m, 1, 2);
-        assert_eq!(one.told(), [Told::Push(Push::Paused {})]);
+        assert_eq!(one.told(), [Told::Push(Push::Paused { reason: None })]);
         assert!(two.told().is_empty(), "slice 0 has not pushed yet");
         ch.push_positions(&settings(QUIET), &m, 0, 2);
-        assert_eq!(two.told(), [Told::Push(Push::Paused {})]);
+        assert_eq!(two.told(), [Told::Push(Push::Paused { reason: None })]);
         ch.push_positions(&settings(QUIET), &m, 1, 2);
         assert!(one.told().is_empty(), "told once");
         ch.apply(&update(3, Change::Config(config(false))), &m)

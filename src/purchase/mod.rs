@@ -12,6 +12,7 @@
 //!   from the embedded backends.
 
 pub mod backend_events;
+pub mod guard;
 pub mod model;
 pub mod webhook;
 
@@ -27,7 +28,7 @@ use crate::protocol::Notice;
 use crate::store::{
     Attempt, IdempotencyBegin, IdempotencyStore, StoreError, StoredResponse, UpdateBus,
 };
-use crate::upstream::{Resource, UpstreamError, Upstreams, answer, read_twice};
+use crate::upstream::{Resource, UpstreamError, Upstreams, read_twice};
 use model::{
     Availability, Cancelled, Confirmed, CreateIntent, CreateReservation, Payment, PaymentIntent,
     Processed, Reservation, ReservationCreated,
@@ -229,13 +230,15 @@ impl PurchaseService {
                 ..Default::default()
             }),
         };
+        let mut client = self.upstream.reservation.clone();
         let result = self
             .upstream
-            .reservation
-            .clone()
-            .create_reservation(self.upstream.for_reservation(request))
+            .call(
+                Resource::Reservation,
+                client.create_reservation(self.upstream.for_reservation(request)),
+            )
             .await;
-        let r = match answer(result, Resource::Reservation) {
+        let r = match result {
             Ok(r) => r,
             Err(e) => {
                 if let Err(err) = attempt.release().await {
@@ -268,7 +271,9 @@ impl PurchaseService {
             );
             async move { client.get_reservation(req).await }
         };
-        answer(read_twice(call).await, Resource::Reservation)?
+        self.upstream
+            .call(Resource::Reservation, read_twice(call))
+            .await?
             .reservation
             .ok_or_else(|| not_found(Resource::Reservation, "reservation"))
     }
@@ -314,14 +319,13 @@ impl PurchaseService {
             user_id: caller.user_id().to_owned(),
             idempotency_key,
         };
-        answer(
-            self.upstream
-                .reservation
-                .clone()
-                .confirm_reservation(self.upstream.for_reservation_as(caller, req))
-                .await,
-            Resource::Reservation,
-        )
+        let mut client = self.upstream.reservation.clone();
+        self.upstream
+            .call(
+                Resource::Reservation,
+                client.confirm_reservation(self.upstream.for_reservation_as(caller, req)),
+            )
+            .await
     }
 
     /// Cancels the buyer's own hold.
@@ -332,23 +336,23 @@ impl PurchaseService {
             reason: "cancelled by the buyer".into(),
             ..Default::default()
         };
-        let r = answer(
-            self.upstream
-                .reservation
-                .clone()
-                .cancel_reservation(self.upstream.for_reservation(req))
-                .await,
-            Resource::Reservation,
-        )?;
+        let mut client = self.upstream.reservation.clone();
+        let r = self
+            .upstream
+            .call(
+                Resource::Reservation,
+                client.cancel_reservation(self.upstream.for_reservation(req)),
+            )
+            .await?;
         Ok(Cancelled::new(id, &r))
     }
 
     /// Seats left in an event, by section.
     pub async fn availability(&self, event: String) -> Result<Availability, UpstreamError> {
-        let r = answer(
-            self.upstream.inventory_status(&event).await,
-            Resource::Event,
-        )?;
+        let r = self
+            .upstream
+            .call(Resource::Event, self.upstream.inventory_status(&event))
+            .await?;
         Ok(Availability::new(event, &r))
     }
 
@@ -388,14 +392,14 @@ impl PurchaseService {
             idempotency_key,
             metadata: None,
         };
-        let r = answer(
-            self.upstream
-                .payment
-                .clone()
-                .create_payment_intent(self.upstream.for_payment(req))
-                .await,
-            Resource::Payment,
-        )?;
+        let mut client = self.upstream.payment.clone();
+        let r = self
+            .upstream
+            .call(
+                Resource::Payment,
+                client.create_payment_intent(self.upstream.for_payment(req)),
+            )
+            .await?;
         Ok(PaymentIntent::new(
             &r,
             body.amount,
@@ -417,7 +421,9 @@ impl PurchaseService {
             );
             async move { client.get_payment_status(req).await }
         };
-        answer(read_twice(call).await, Resource::Payment)?
+        self.upstream
+            .call(Resource::Payment, read_twice(call))
+            .await?
             .payment
             .ok_or_else(|| not_found(Resource::Payment, "payment"))
     }
@@ -450,10 +456,11 @@ impl PurchaseService {
         });
         req.metadata_mut()
             .insert(ACTION_METADATA, action.parse().expect("ASCII"));
-        let r = answer(
-            self.upstream.payment.clone().process_payment(req).await,
-            Resource::Payment,
-        )?;
+        let mut client = self.upstream.payment.clone();
+        let r = self
+            .upstream
+            .call(Resource::Payment, client.process_payment(req))
+            .await?;
         Ok(Processed {
             payment_intent_id: body.payment_intent_id,
             status: model::payment_status(r.status),

@@ -216,6 +216,7 @@ mod tests {
             max_active: None,
             entry_window_secs: 60,
             paused: false,
+            hold: None,
         }
     }
 

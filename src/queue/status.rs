@@ -33,7 +33,8 @@ impl QueueStatus {
             admission_rate: round3(rate.per_sec),
             total_waiting: view.waiting(),
             poll_after_ms: (eta.eta_sec * 1_000 / 4).clamp(POLL_MIN_MS, POLL_MAX_MS),
-            paused: view.config.paused,
+            paused: view.config.stopped_at(now_ms),
+            pause_reason: view.config.hold_at(now_ms).map(|h| h.reason.clone()),
             entry_deadline: None,
             admitted_at: None,
         }
@@ -60,6 +61,7 @@ impl QueueStatus {
             total_waiting: view.waiting(),
             poll_after_ms: POLL_MIN_MS,
             paused: view.config.paused,
+            pause_reason: None,
             entry_deadline: Some(entry_deadline_ms),
             admitted_at: Some(admitted_at_ms),
         }

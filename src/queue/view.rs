@@ -135,7 +135,7 @@ impl EventView {
     ///     born: 1,
     ///     version: 1,
     ///     config: EventConfig { rate_per_sec: 50.0, burst: 500, max_active: None,
-    ///                           entry_window_secs: 120, paused: false },
+    ///                           entry_window_secs: 120, paused: false, hold: None },
     ///     head: Seq(10),
     ///     next_seq: Seq(20),
     ///     departed: vec![Seq(12), Seq(15)],
@@ -191,6 +191,7 @@ mod tests {
             max_active: None,
             entry_window_secs: 60,
             paused: false,
+            hold: None,
         }
     }
 

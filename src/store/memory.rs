@@ -727,9 +727,11 @@ impl Inner {
         };
 
         // Free the slots of admitted users whose window ended, and of finished sessions: as
-        // many as the limit allows, the rest in the next steps.
+        // many as the limit allows, the rest in the next steps. While usher holds admission
+        // (a backend is failing), no entry window lapses either.
+        let held = ev.config.hold_at(now).is_some();
         let mut lapsed = Vec::new();
-        for _ in 0..limits.max_freed {
+        for _ in 0..if held { 0 } else { limits.max_freed } {
             let Some(&(until, token)) = ev.active.first() else {
                 break;
             };
@@ -757,7 +759,7 @@ impl Inner {
             (ev.bucket_tokens + elapsed * cfg.rate_per_sec).min(f64::from(cfg.burst));
         ev.bucket_ms = now;
 
-        let mut n = if cfg.paused {
+        let mut n = if cfg.stopped_at(now) {
             0
         } else {
             (ev.bucket_tokens.floor() as u64)
@@ -981,7 +983,36 @@ impl Inner {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> EventConfig {
-        let ev = self.event_or_create(event, defaults, now);
+        let Inner {
+            events,
+            channels,
+            waiters,
+            ..
+        } = self;
+        let ev = events.entry(event.clone()).or_insert_with(|| {
+            EventState::new(defaults.clone(), now, channels.get(event).cloned())
+        });
+        // Lifting a hold gives the admitted back the time it held them.
+        let extension = patch.extension_ms(&ev.config, now);
+        if extension > 0 {
+            let admitted: Vec<(u64, WaitingToken)> = ev
+                .active
+                .iter()
+                .filter(|(_, t)| {
+                    waiters
+                        .get(t)
+                        .is_some_and(|w| w.record.state == WaiterState::Admitted)
+                })
+                .copied()
+                .collect();
+            for (until, token) in admitted {
+                let w = waiters.get_mut(&token).expect("filtered above");
+                ev.active.remove(&(until, token));
+                ev.active.insert((until + extension, token));
+                w.active_until_ms = Some(until + extension);
+                w.record.entry_deadline_ms = Some(until + extension);
+            }
+        }
         // Settle the bucket at the old rate before the new one applies.
         let elapsed = now.saturating_sub(ev.bucket_ms) as f64 / 1_000.0;
         ev.bucket_tokens =
@@ -1510,6 +1541,7 @@ mod tests {
             max_active: None,
             entry_window_secs: 60,
             paused: true,
+            hold: None,
         }
     }
 

@@ -66,6 +66,22 @@ pub struct EventConfig {
     pub entry_window_secs: u32,
     /// A paused event admits nobody; waiters keep their places.
     pub paused: bool,
+    /// Admission held by usher itself (a backend is failing), apart from the operator's
+    /// `paused`: nobody is admitted and no entry window lapses until it is lifted or runs out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub hold: Option<Hold>,
+}
+
+/// Why and since when usher holds an event's admission, and until when the hold lasts unless
+/// renewed (a node that set it and died does not hold the sale for ever).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Hold {
+    /// What is failing, for waiters and operators (e.g. `reservation_service_unavailable`).
+    pub reason: String,
+    /// Store clock, ms since the Unix epoch.
+    pub since_ms: u64,
+    pub until_ms: u64,
 }
 
 impl EventConfig {
@@ -78,7 +94,18 @@ impl EventConfig {
             // Whole seconds, at most a day: parsed so.
             entry_window_secs: settings.entry_window.as_secs() as u32,
             paused: false,
+            hold: None,
         }
+    }
+
+    /// The hold in force at `now_ms`, if any.
+    pub fn hold_at(&self, now_ms: u64) -> Option<&Hold> {
+        self.hold.as_ref().filter(|h| h.until_ms > now_ms)
+    }
+
+    /// Whether admission is stopped at `now_ms`: paused by the operator, or held.
+    pub fn stopped_at(&self, now_ms: u64) -> bool {
+        self.paused || self.hold_at(now_ms).is_some()
     }
 }
 
@@ -91,6 +118,9 @@ pub struct ConfigPatch {
     pub max_active: Option<Option<u32>>,
     pub entry_window_secs: Option<u32>,
     pub paused: Option<bool>,
+    /// `Some(None)` lifts the hold, and extends the entry windows of the admitted by as long
+    /// as it held them.
+    pub hold: Option<Option<Hold>>,
 }
 
 impl ConfigPatch {
@@ -102,6 +132,16 @@ impl ConfigPatch {
             max_active: self.max_active.unwrap_or(base.max_active),
             entry_window_secs: self.entry_window_secs.unwrap_or(base.entry_window_secs),
             paused: self.paused.unwrap_or(base.paused),
+            hold: self.hold.clone().unwrap_or_else(|| base.hold.clone()),
+        }
+    }
+
+    /// How long the entry windows of the admitted are extended when this patch lifts `old`'s
+    /// hold at `now_ms`: as long as the hold held them.
+    pub fn extension_ms(&self, old: &EventConfig, now_ms: u64) -> u64 {
+        match (&self.hold, &old.hold) {
+            (Some(None), Some(h)) => now_ms.min(h.until_ms).saturating_sub(h.since_ms),
+            _ => 0,
         }
     }
 }

@@ -195,6 +195,7 @@ pub const BACKENDS_KEY: &str = "replica-test-backends-key";
 pub struct BackendsProcess {
     pub port: u16,
     child: Child,
+    env: Vec<(String, String)>,
 }
 
 impl BackendsProcess {
@@ -205,7 +206,27 @@ impl BackendsProcess {
     /// Like [`Self::start`], with `env` (plus test defaults): a data directory, a venue file,
     /// timings.
     pub async fn start_with(env: &[(&str, &str)]) -> Self {
-        let port = free_port();
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Self::spawn(free_port(), env).await
+    }
+
+    /// Kills the process (SIGKILL) and starts it again on the same port with the same settings.
+    pub async fn restart(&mut self) {
+        self.kill();
+        let env = std::mem::take(&mut self.env);
+        *self = Self::spawn(self.port, env).await;
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    async fn spawn(port: u16, env: Vec<(String, String)>) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_usher"))
             .arg("backends")
             .env_clear()
@@ -214,7 +235,7 @@ impl BackendsProcess {
             .env("USHER_BACKENDS_KEY", BACKENDS_KEY)
             .env("LOG_FORMAT", "text")
             .env("LOG_LEVEL", "warn")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -230,7 +251,7 @@ impl BackendsProcess {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Self { port, child }
+        Self { port, child, env }
     }
 
     /// What a gateway needs to call these backends.
@@ -248,9 +269,7 @@ impl BackendsProcess {
 }
 
 impl Drop for BackendsProcess {
-    /// Kills the process at once (SIGKILL), as a crash would.
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }

@@ -363,11 +363,31 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
         max_active: field(map, "max_active"),
         entry_window_secs: field(map, "window")?,
         paused: map.get("paused").is_some_and(|p| p == "1"),
+        hold: map
+            .get("hold_reason")
+            .filter(|r| !r.is_empty())
+            .map(|reason| Hold {
+                reason: reason.clone(),
+                since_ms: field(map, "hold_since").unwrap_or(0),
+                until_ms: field(map, "hold_until").unwrap_or(0),
+            }),
     })
 }
 
+/// The meta fields of an event's settings, in the order scripts return them.
+const CONFIG_FIELDS: [&str; 8] = [
+    "rate",
+    "burst",
+    "max_active",
+    "window",
+    "paused",
+    "hold_reason",
+    "hold_since",
+    "hold_until",
+];
+
 fn config_from_list(values: &[Option<String>]) -> Option<EventConfig> {
-    let names = ["rate", "burst", "max_active", "window", "paused"];
+    let names = CONFIG_FIELDS;
     let map = names
         .iter()
         .zip(values)
@@ -778,7 +798,7 @@ impl QueueStore for RedisStore {
         let values: Vec<Option<String>> = self
             .pool
             .get()
-            .hmget(meta, &["rate", "burst", "max_active", "window", "paused"])
+            .hmget(meta, &CONFIG_FIELDS)
             .await
             .map_err(unavailable)?;
         Ok(config_from_list(&values))
@@ -813,6 +833,10 @@ impl QueueStore for RedisStore {
             .arg(opt(patch
                 .paused
                 .map(|p| if p { "1".into() } else { "0".into() })))
+            .arg(opt(patch.hold.as_ref().map(|h| match h {
+                None => "none".into(),
+                Some(h) => format!("{}:{}:{}", h.since_ms, h.until_ms, h.reason),
+            })))
             .arg(event.as_str());
         let mut conn = self.pool.get();
         let r: Vec<Option<String>> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;

@@ -109,6 +109,11 @@ export interface components {
              */
             entry_window_secs: number;
             /**
+             * @description Admission held by usher itself (a backend is failing), apart from the operator's
+             *     `paused`: nobody is admitted and no entry window lapses until it is lifted or runs out.
+             */
+            hold?: components["schemas"]["Hold"];
+            /**
              * Format: int32
              * @description Cap on concurrently active users (admitted but not yet entered, or entered and still in
              *     their session); `None` is unlimited.
@@ -184,6 +189,21 @@ export interface components {
             status: string;
             /** @description RFC 3339. */
             timestamp: string;
+        };
+        /**
+         * @description Why and since when usher holds an event's admission, and until when the hold lasts unless
+         *     renewed (a node that set it and died does not hold the sale for ever).
+         */
+        Hold: {
+            /** @description What is failing, for waiters and operators (e.g. `reservation_service_unavailable`). */
+            reason: string;
+            /**
+             * Format: int64
+             * @description Store clock, ms since the Unix epoch.
+             */
+            since_ms: number;
+            /** Format: int64 */
+            until_ms: number;
         };
         JoinBody: {
             event_id?: string | null;
@@ -293,6 +313,7 @@ export interface components {
             /** @enum {string} */
             type: "left";
         } | {
+            reason?: string | null;
             /** @enum {string} */
             type: "paused";
         } | {
@@ -352,6 +373,9 @@ export interface components {
             ];
             /** Format: int64 */
             eta_sec: number;
+            /** @description Why usher holds admission by itself (a backend is failing), when it does. */
+            pause_reason?: string;
+            /** @description Admission is stopped: paused by the operator, or held by usher (`pause_reason`). */
             paused: boolean;
             /**
              * Format: int64

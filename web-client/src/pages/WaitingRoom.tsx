@@ -117,7 +117,9 @@ function PositionCard({ state, now }: { state: QueueState; now: number }) {
 
       {state.paused ? (
         <p className="banner warn" role="status" data-testid="paused">
-          Admission is paused by the organiser. Your place is kept; the estimate resumes when admission restarts.
+          {state.pauseReason
+            ? 'Admission is paused while the ticketing system recovers. It restarts by itself; your place is kept.'
+            : 'Admission is paused by the organiser. Your place is kept; the estimate resumes when admission restarts.'}
         </p>
       ) : (
         <p data-testid="eta">

@@ -89,6 +89,9 @@ describe('the socket drives the page', () => {
     ws.push({ type: 'snapshot', ...status(3) });
     ws.push({ type: 'paused' });
     expect(c.getState().paused).toBe(true);
+    expect(c.getState().pauseReason).toBe(null);
+    ws.push({ type: 'paused', reason: 'reservation_service_unavailable' });
+    expect(c.getState().pauseReason).toBe('reservation_service_unavailable');
     ws.push({ type: 'degraded' });
     expect(c.getState().degraded).toBe(true);
     ws.push({ type: 'recovered' });

@@ -94,6 +94,8 @@ export interface QueueState {
   /** Position when this client first saw the place (join answer or first status). */
   initialPosition: number | null;
   paused: boolean;
+  /** Why usher holds admission by itself (a backend is failing); null when an organiser paused. */
+  pauseReason: string | null;
   degraded: boolean;
   soldOut: boolean;
   expiredReason: string | null;
@@ -196,6 +198,7 @@ export function initialState(place: Place, opts: { autoEnter?: boolean; online?:
     skewMs: 0,
     initialPosition: place.initialPosition,
     paused: false,
+    pauseReason: null,
     degraded: false,
     soldOut: false,
     expiredReason: null,
@@ -343,9 +346,9 @@ function onMessage(state: QueueState, msg: ServerMessage, now: number): Step {
     case 'left':
       return end(s, 'left', null);
     case 'paused':
-      return same({ ...s, paused: true });
+      return same({ ...s, paused: true, pauseReason: msg.reason ?? null });
     case 'resumed':
-      return same({ ...s, paused: false });
+      return same({ ...s, paused: false, pauseReason: null });
     case 'sold_out':
       return same({ ...s, soldOut: true });
     case 'degraded':
@@ -523,7 +526,13 @@ function applyStatus(state: QueueState, status: QueueStatus, now: number): Step 
     seq?: number;
     server_time?: number;
   };
-  let s: QueueState = { ...state, status: plain, statusAt: now, paused: plain.paused ?? state.paused };
+  let s: QueueState = {
+    ...state,
+    status: plain,
+    statusAt: now,
+    paused: plain.paused ?? state.paused,
+    pauseReason: plain.paused ? (plain.pause_reason ?? null) : null,
+  };
   const effects: Effect[] = [];
   if (s.initialPosition === null && plain.status === 'waiting' && plain.position > 0) {
     s = { ...s, initialPosition: plain.position };

@@ -5,8 +5,13 @@
 //!
 //! Nothing here retries a call that changes state: creating a reservation or a payment twice
 //! is worse than failing once. Reads (`GetReservation`, `GetPaymentStatus`, inventory status)
-//! are retried once on `UNAVAILABLE`.
+//! are retried once on `UNAVAILABLE`. Every call goes through its service's circuit breaker
+//! ([`breaker`]).
 
+pub mod breaker;
+
+use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
@@ -26,6 +31,7 @@ use crate::config::UpstreamSettings;
 use crate::domain::{Caller, EventId};
 use crate::queue::EventDirectory;
 use crate::telemetry::current_trace_id;
+use breaker::Breaker;
 
 /// What a call was about, for error codes (`RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +63,10 @@ pub struct Upstreams {
     /// Sent with every call (`x-usher-backend-key`) when the backends require it: always for
     /// the embedded ones, and for external ones when `USHER_BACKENDS_KEY` is set.
     backend_key: Option<MetadataValue<Ascii>>,
+    /// The circuit breakers of the reservation (and inventory) service and of the payment
+    /// service, shared by every clone.
+    pub reservation_breaker: Arc<Breaker>,
+    pub payment_breaker: Arc<Breaker>,
 }
 
 fn channel(address: &str, tls: bool, connect_timeout: Duration) -> anyhow::Result<Channel> {
@@ -130,7 +140,59 @@ impl Upstreams {
                 .map(|k| k.parse())
                 .transpose()
                 .map_err(|_| anyhow::anyhow!("USHER_BACKENDS_KEY must be printable ASCII"))?,
+            reservation_breaker: Arc::new(Breaker::new(
+                "reservation",
+                settings.breaker_failures,
+                settings.breaker_open,
+            )),
+            payment_breaker: Arc::new(Breaker::new(
+                "payment",
+                settings.breaker_failures,
+                settings.breaker_open,
+            )),
         })
+    }
+
+    /// The breaker of the service a call about `resource` goes to.
+    pub fn breaker(&self, resource: Resource) -> &Breaker {
+        match resource {
+            Resource::Payment => &self.payment_breaker,
+            Resource::Reservation | Resource::Event => &self.reservation_breaker,
+        }
+    }
+
+    /// Makes `call` through its service's circuit breaker and reads its answer: refused at
+    /// once (503) while the circuit is open.
+    pub async fn call<T: InBand>(
+        &self,
+        resource: Resource,
+        call: impl Future<Output = Result<tonic::Response<T>, Status>>,
+    ) -> Result<T, UpstreamError> {
+        let breaker = self.breaker(resource);
+        if !breaker.allow() {
+            return Err(UpstreamError::Status {
+                code: Code::Unavailable,
+                message: format!(
+                    "the {} service is failing; calls are paused for a moment",
+                    breaker.name()
+                ),
+                resource,
+            });
+        }
+        /// Tells the breaker when a call it let through is dropped before its outcome.
+        struct Pending<'a>(Option<&'a Breaker>);
+        impl Drop for Pending<'_> {
+            fn drop(&mut self) {
+                if let Some(b) = self.0 {
+                    b.forget();
+                }
+            }
+        }
+        let mut pending = Pending(Some(breaker));
+        let result = answer(call.await, resource);
+        pending.0 = None;
+        breaker.record(result.as_ref().err().is_some_and(UpstreamError::is_outage));
+        result
     }
 
     /// A request to the reservation or inventory service, with its deadline and trace context.
@@ -328,6 +390,21 @@ impl UpstreamError {
         }
     }
 
+    /// Whether this failure says the backend is down or overwhelmed (unreachable, timed out,
+    /// crashing), rather than refusing this request: what opens a circuit.
+    pub fn is_outage(&self) -> bool {
+        match self {
+            UpstreamError::Status { code, .. } => matches!(
+                code,
+                Code::Unavailable | Code::DeadlineExceeded | Code::Unknown | Code::Internal
+            ),
+            UpstreamError::InBand { code, .. } => matches!(
+                code,
+                ErrorCode::Unavailable | ErrorCode::Timeout | ErrorCode::UpstreamTimeout
+            ),
+        }
+    }
+
     /// The backend's business error code, when it answered with one.
     pub fn in_band_code(&self) -> Option<ErrorCode> {
         match self {
@@ -338,7 +415,7 @@ impl UpstreamError {
 }
 
 /// The answer of a call, or why there is none.
-pub fn answer<T: InBand>(
+fn answer<T: InBand>(
     result: Result<tonic::Response<T>, Status>,
     resource: Resource,
 ) -> Result<T, UpstreamError> {
