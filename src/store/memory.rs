@@ -26,7 +26,10 @@ use crate::clock::Clock;
 /// Updates buffered per event for slow subscribers before they are told they lagged.
 const UPDATE_BUFFER: usize = 4_096;
 
-/// Logged changes between two snapshots of a durable store: bounds the log a restart replays.
+/// Fewest logged changes between two snapshots of a durable store. A snapshot is written once
+/// the log since the last one is at least this long and at least as long as the state has
+/// records, so writing snapshots costs O(1) per change, and a restart replays a log no longer
+/// than the state.
 const SNAPSHOT_EVERY: u64 = 50_000;
 
 /// The durable store's tables.
@@ -423,7 +426,8 @@ impl Inner {
             key: key.clone(),
             value: entry,
         }];
-        if self.since_snapshot >= SNAPSHOT_EVERY {
+        let records = (self.waiters.len() + self.idempotency.len() + self.users.len()) as u64;
+        if self.since_snapshot >= SNAPSHOT_EVERY.max(records) {
             self.since_snapshot = 0;
             let snapshot = Snapshot {
                 logged: self.logged,

@@ -30,6 +30,9 @@ pub type Row = (Vec<u8>, Vec<u8>);
 /// Most batches one transaction commits: bounds a transaction's size under a flood.
 const MAX_GROUP: usize = 4_096;
 
+/// The database's page cache: the state lives in memory above it, so reads are rare.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Why a write or read failed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DurableError {
@@ -117,7 +120,12 @@ impl Durable {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(&e))?;
         }
-        let db = Arc::new(Database::create(path).map_err(|e| io(&e))?);
+        let db = Arc::new(
+            Database::builder()
+                .set_cache_size(CACHE_BYTES)
+                .create(path)
+                .map_err(|e| io(&e))?,
+        );
         let failed = Arc::new(AtomicBool::new(false));
         let (jobs, rx) = mpsc::channel::<Job>();
         let writer = {
@@ -254,15 +262,8 @@ fn commit(db: &Database, group: &[Job]) -> Result<(), String> {
             Write::DeleteThrough { key, .. } => {
                 let upto: (Bound<&[u8]>, Bound<&[u8]>) =
                     (Bound::Unbounded, Bound::Included(key.as_slice()));
-                let keys: Vec<Vec<u8>> = t
-                    .range::<&[u8]>(upto)
-                    .map_err(|e| e.to_string())?
-                    .map(|row| row.map(|(k, _)| k.value().to_vec()))
-                    .collect::<Result<_, _>>()
+                t.retain_in::<&[u8], _>(upto, |_, _| false)
                     .map_err(|e| e.to_string())?;
-                for k in keys {
-                    t.remove(k.as_slice()).map_err(|e| e.to_string())?;
-                }
             }
         }
     }
