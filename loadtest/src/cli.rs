@@ -452,6 +452,32 @@ pub struct WaitersArgs {
     /// 4008) or a dropped connection.
     #[arg(long, default_value_t = 3)]
     pub max_reconnects: u32,
+
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+/// Faults injected while the waiters wait (none without `--fault-pids`).
+#[derive(Args, Debug, Clone, Default, Serialize)]
+pub struct FaultArgs {
+    /// Processes to freeze at random while the waiters wait (SIGSTOP, then SIGCONT after
+    /// --fault-secs): usher replicas (a replica cut off, its sockets open), redis-server (a
+    /// store outage), `usher backends`. Pids, comma-separated; processes this user may signal.
+    /// With faults, a waiter that loses its place is a correctness problem.
+    #[arg(long, value_delimiter = ',')]
+    pub fault_pids: Vec<i32>,
+
+    /// Seconds between the end of one fault and the start of the next (one at a time).
+    #[arg(long, default_value_t = 20)]
+    pub fault_every_secs: u64,
+
+    /// How long each fault lasts, in seconds.
+    #[arg(long, default_value_t = 5)]
+    pub fault_secs: u64,
+
+    /// Seed of the choice of processes to freeze (the same seed, the same sequence).
+    #[arg(long, default_value_t = 1)]
+    pub fault_seed: u64,
 }
 
 #[derive(Args, Debug, Clone, Serialize)]

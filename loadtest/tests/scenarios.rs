@@ -118,6 +118,50 @@ async fn leavers_leave_midway_and_the_rest_are_admitted_in_order_after_a_paused_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_freeze_the_named_processes_one_at_a_time_and_always_thaw_them() {
+    let server = start_usher(&[]).await;
+    // A stand-in for a replica or redis-server: the test's usher runs in this process.
+    let mut victim = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+    let pid = victim.id().to_string();
+    let state = |pid: &str| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        stat.rsplit(") ").next().unwrap().chars().next().unwrap()
+    };
+    let r = load(
+        &server,
+        &[
+            "waiters",
+            "-n",
+            "20",
+            "--ramp-rate",
+            "100",
+            "--admit-rate",
+            "5",
+            "--admit-burst",
+            "1",
+            "--fault-pids",
+            &pid,
+            "--fault-every-secs",
+            "1",
+            "--fault-secs",
+            "1",
+        ],
+    )
+    .await;
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(count(&r, "faults.injected") >= 1, "{:?}", r.counters);
+    assert_eq!(
+        count(&r, &format!("faults.frozen.{pid}")),
+        count(&r, "faults.injected")
+    );
+    assert_eq!(count(&r, "waiters.admitted"), 20);
+    assert_ne!(state(&pid), 'T', "the frozen process was thawed");
+    let _ = victim.kill();
+    let _ = victim.wait();
+    server.shutdown(Duration::ZERO).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_join_storm_counts_every_join_and_its_latency() {
     let server = start_usher(&[]).await;
     let r = load(

@@ -240,6 +240,14 @@ pub fn compute(raw: &Raw, x: Extras) -> Report {
             ));
         }
     }
+    // Under injected faults, every waiter must keep its place.
+    let lost = raw.counter("waiters.expired") + raw.counter("waiters.closed");
+    if raw.counter("faults.injected") > 0 && lost > 0 {
+        problems.push(format!(
+            "{lost} waiters lost their place (expired or closed) while {} faults were injected",
+            raw.counter("faults.injected")
+        ));
+    }
     // Per-waiter figures only where waiters wait (not for a join storm or purchases).
     let held = match raw.scenario.as_str() {
         "waiters" | "poll" => waiters.as_ref().map_or(0, |w| w.joined),

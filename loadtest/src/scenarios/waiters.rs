@@ -1,12 +1,15 @@
 //! `waiters`: N WebSocket waiters on one event. Each joins over REST at its place on the ramp,
 //! holds its socket (tungstenite answers the server's pings while we read), follows its
 //! position until `ready`, and closes. Leavers send `leave` once their position has halved.
+//! With `--fault-pids`, shard 0 freezes one of those processes at a time meanwhile (see
+//! [`inject_faults`]).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::Value;
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -20,11 +23,56 @@ const RECONNECT_CODES: [u16; 5] = [1011, 1012, 1013, 4001, 4008];
 
 pub async fn run(ctx: Arc<Ctx>, args: WaitersArgs) {
     let args = Arc::new(args);
+    let (stop, stopped) = watch::channel(false);
+    let faults = (!args.faults.fault_pids.is_empty() && ctx.shard.index == 0)
+        .then(|| tokio::spawn(inject_faults(ctx.clone(), args.clone(), stopped)));
     let mut tasks = JoinSet::new();
     for i in ctx.indexes(args.queue.waiters) {
         tasks.spawn(waiter(ctx.clone(), args.clone(), i));
     }
     while tasks.join_next().await.is_some() {}
+    stop.send_replace(true);
+    if let Some(faults) = faults {
+        let _ = faults.await;
+    }
+}
+
+/// Freezes one of `--fault-pids` at a time, chosen at random (a seeded xorshift), for
+/// `--fault-secs`, every `--fault-every-secs`, until the waiters are done or the run's deadline;
+/// a frozen process is always thawed before this returns.
+async fn inject_faults(ctx: Arc<Ctx>, args: Arc<WaitersArgs>, mut stop: watch::Receiver<bool>) {
+    let mut state = args.faults.fault_seed.max(1);
+    let pause = |secs: u64| tokio::time::sleep(Duration::from_secs(secs));
+    loop {
+        tokio::select! {
+            _ = pause(args.faults.fault_every_secs) => {}
+            _ = stop.wait_for(|s| *s) => return,
+            _ = tokio::time::sleep_until(ctx.deadline) => return,
+        }
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let pid = args.faults.fault_pids[(state % args.faults.fault_pids.len() as u64) as usize];
+        if !signal(pid, libc::SIGSTOP) {
+            ctx.rec.count("faults.signal_failed");
+            continue;
+        }
+        ctx.rec.count("faults.injected");
+        ctx.rec.count(&format!("faults.frozen.{pid}"));
+        tokio::select! {
+            _ = pause(args.faults.fault_secs) => {}
+            _ = tokio::time::sleep_until(ctx.deadline) => {}
+        }
+        if !signal(pid, libc::SIGCONT) {
+            ctx.rec.count("faults.signal_failed");
+        }
+    }
+}
+
+/// Sends `sig` to process `pid`; whether it was delivered.
+fn signal(pid: i32, sig: libc::c_int) -> bool {
+    // SAFETY: kill(2) has no memory effects; a wrong pid is an error return, not UB.
+    unsafe { libc::kill(pid, sig) == 0 }
 }
 
 /// How one connection of a waiter ended.

@@ -18,7 +18,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::{Ctx, waiters};
-use crate::cli::{ATTACK_FIRST_SOURCE, AttackArgs, AttackKind, AttackPart, QueueArgs, WaitersArgs};
+use crate::cli::{
+    ATTACK_FIRST_SOURCE, AttackArgs, AttackKind, AttackPart, FaultArgs, QueueArgs, WaitersArgs,
+};
 use crate::net::Net;
 use crate::raw::Recorder;
 
@@ -85,6 +87,7 @@ fn legit_waiters(args: &AttackArgs) -> WaitersArgs {
         },
         leave_fraction: 0.0,
         max_reconnects: 3,
+        faults: FaultArgs::default(),
     }
 }
 
