@@ -1,13 +1,16 @@
 //! The reference backends over real gRPC (tonic clients against the tonic server on a loopback
 //! port): zero oversell under contention, hold expiry, payment-verified confirm, refunds of late
-//! payments, and signed webhooks with retries; and `usher backends` killed mid-sale, restarted
-//! on its data directory.
+//! payments, and signed webhooks with retries; the backends with a data directory across
+//! restarts; and `usher backends` killed mid-sale, restarted on its data directory.
 
 mod support;
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -16,94 +19,89 @@ use clap::Parser;
 use futures::future::join_all;
 use parking_lot::Mutex;
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
 use tokio::sync::watch;
 use tonic::transport::Channel;
 use usher::cli::{Cli, Command};
+use usher::clock::system_ms;
 use usher::config::DEV_WEBHOOK_SECRET;
-use usher_backends::Backends;
+use usher_backends::{BackendSettings, Backends};
 use usher_proto::common::v1::ErrorCode;
 use usher_proto::payment::v1 as paypb;
 use usher_proto::payment::{SIGNATURE_HEADER, verify_webhook_signature};
 use usher_proto::reservation::v1 as rsvpb;
 
+use paypb::PaymentStatus;
 use paypb::payment_service_client::PaymentServiceClient;
+use rsvpb::ReservationStatus;
 use rsvpb::inventory_service_client::InventoryServiceClient;
 use rsvpb::reservation_service_client::ReservationServiceClient;
+use support::TempDir;
 use support::usher::{BACKENDS_KEY, BackendsProcess};
 
-struct Fixture {
-    backends: Arc<Backends>,
-    channel: Channel,
-    _stop: watch::Sender<bool>,
-    _dir: TempDir,
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A request the gateway makes for the payment service (the webhook path): no user, and the
-/// payment service's mark.
-fn as_payment_service<T>(message: T) -> tonic::Request<T> {
-    let mut req = tonic::Request::new(message);
-    req.metadata_mut().insert(
-        usher::domain::Caller::METADATA,
-        usher::domain::Caller::PAYMENT_SERVICE.parse().unwrap(),
-    );
-    req
-}
-
-/// Starts the backends on a free loopback port with one event `evt` of `seats` seats in one
-/// section (price 1,000 KRW each) and the given extra flags.
-async fn start(seats: u32, flags: &[&str]) -> Fixture {
-    let dir = std::env::temp_dir().join(format!("usher-backends-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("inventory.json");
+/// A directory with a venue file, `venue.json`: event `evt`, one section `A` of one row of
+/// `seats` seats at 1,000 KRW each.
+fn venue_dir(seats: u32) -> TempDir {
+    let dir = TempDir::new("usher-backends");
     std::fs::write(
-        &file,
+        venue(&dir),
         serde_json::json!({"events": [{"event_id": "evt", "name": "test", "sections": [
             {"id": "A", "rows": 1, "seats_per_row": seats, "price": {"amount": 1000, "currency": "KRW"}}
         ]}]})
         .to_string(),
     )
     .unwrap();
+    dir
+}
+
+/// The venue file of a [`venue_dir`].
+fn venue(dir: &TempDir) -> PathBuf {
+    dir.path().join("venue.json")
+}
+
+/// The settings of `usher backends --inventory-file <venue>` with the given extra flags.
+fn settings(venue: &Path, flags: &[&str]) -> BackendSettings {
     let mut argv = vec![
         "usher",
         "backends",
         "--inventory-file",
-        file.to_str().unwrap(),
+        venue.to_str().unwrap(),
     ];
     argv.extend_from_slice(flags);
     let Some(Command::Backends(args)) = Cli::try_parse_from(argv).unwrap().command else {
         unreachable!()
     };
-    let backends = Backends::new(&args.backends, args.backends.key.clone()).unwrap();
+    args.backends
+}
+
+/// Starts the backends on a free loopback port, serving until `shutdown` completes, and
+/// connects a client to them.
+async fn serve(
+    settings: &BackendSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (Arc<Backends>, Client) {
+    let backends = Backends::new(settings, settings.key.clone()).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (stop, mut rx) = watch::channel(false);
-    backends
-        .serve(listener, async move {
-            let _ = rx.wait_for(|s| *s).await;
-        })
-        .unwrap();
+    backends.serve(listener, shutdown).unwrap();
     let channel = Channel::from_shared(format!("http://{addr}"))
         .unwrap()
         .connect()
         .await
         .unwrap();
-    Fixture {
-        backends,
-        channel,
-        _stop: stop,
-        _dir: TempDir(dir),
-    }
+    (backends, Client { channel, key: None })
 }
 
-impl Fixture {
+/// A client of the three services, for event `evt`. Buyers' calls go as they are; calls the
+/// gateway makes for the payment service (its webhook path) carry the payment service's mark
+/// and no user. Every call carries `key`, where the backends require one.
+#[derive(Clone)]
+struct Client {
+    channel: Channel,
+    key: Option<&'static str>,
+}
+
+impl Client {
     fn reservations(&self) -> ReservationServiceClient<Channel> {
         ReservationServiceClient::new(self.channel.clone())
     }
@@ -114,50 +112,98 @@ impl Fixture {
         InventoryServiceClient::new(self.channel.clone())
     }
 
+    /// A request with the backends' key, if they have one.
+    fn request<T>(&self, message: T) -> tonic::Request<T> {
+        let mut req = tonic::Request::new(message);
+        if let Some(key) = self.key {
+            req.metadata_mut()
+                .insert(usher_proto::BACKEND_KEY_METADATA, key.parse().unwrap());
+        }
+        req
+    }
+
+    /// A request made for the payment service: no user, and the payment service's mark.
+    fn for_payment_service<T>(&self, message: T) -> tonic::Request<T> {
+        let mut req = self.request(message);
+        req.metadata_mut().insert(
+            usher::domain::Caller::METADATA,
+            usher::domain::Caller::PAYMENT_SERVICE.parse().unwrap(),
+        );
+        req
+    }
+
     async fn reserve(
         &self,
         user: &str,
         seats: &[&str],
         quantity: i32,
     ) -> rsvpb::CreateReservationResponse {
+        self.reserve_idempotently(user, seats, quantity, "").await
+    }
+
+    /// [`Client::reserve`] with an idempotency key (none when empty).
+    async fn reserve_idempotently(
+        &self,
+        user: &str,
+        seats: &[&str],
+        quantity: i32,
+        key: &str,
+    ) -> rsvpb::CreateReservationResponse {
         self.reservations()
-            .create_reservation(rsvpb::CreateReservationRequest {
+            .create_reservation(self.request(rsvpb::CreateReservationRequest {
                 event_id: "evt".into(),
                 seat_ids: seats.iter().map(|s| s.to_string()).collect(),
                 quantity,
                 user_id: user.into(),
+                idempotency_key: key.into(),
                 ..Default::default()
-            })
+            }))
             .await
             .unwrap()
             .into_inner()
     }
 
+    /// Pays for `r` (the payment intent's id), with the payment sending its webhook to
+    /// `webhook` (none when empty).
     async fn pay(
         &self,
         r: &rsvpb::CreateReservationResponse,
         scenario: paypb::PaymentScenario,
         webhook: &str,
     ) -> String {
-        self.payments()
-            .create_payment_intent(paypb::CreatePaymentIntentRequest {
-                reservation_id: r.reservation_id.clone(),
-                amount: r.total_amount.clone(),
-                user_id: "u".into(),
-                scenario: scenario as i32,
-                webhook_url: webhook.into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .payment_intent_id
+        self.pay_idempotently(r, scenario, "", webhook).await
     }
 
-    async fn payment_status(&self, intent: &str) -> paypb::PaymentStatus {
+    /// [`Client::pay`] with an idempotency key (none when empty).
+    async fn pay_idempotently(
+        &self,
+        r: &rsvpb::CreateReservationResponse,
+        scenario: paypb::PaymentScenario,
+        key: &str,
+        webhook: &str,
+    ) -> String {
+        let resp = self
+            .payments()
+            .create_payment_intent(self.request(paypb::CreatePaymentIntentRequest {
+                reservation_id: r.reservation_id.clone(),
+                amount: r.total_amount.clone(),
+                user_id: "payer".into(),
+                scenario: scenario as i32,
+                idempotency_key: key.into(),
+                webhook_url: webhook.into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.error.is_none(), "{:?}", resp.error);
+        resp.payment_intent_id
+    }
+
+    async fn payment_status(&self, intent: &str) -> PaymentStatus {
         let p = self
             .payments()
-            .get_payment_status(as_payment_service(paypb::GetPaymentStatusRequest {
+            .get_payment_status(self.for_payment_service(paypb::GetPaymentStatusRequest {
                 payment_intent_id: intent.into(),
                 user_id: String::new(),
             }))
@@ -166,12 +212,23 @@ impl Fixture {
             .into_inner()
             .payment
             .unwrap();
-        paypb::PaymentStatus::try_from(p.status).unwrap()
+        PaymentStatus::try_from(p.status).unwrap()
+    }
+
+    /// Waits (up to 5 s) until the intent's status is `want`.
+    async fn payment_becomes(&self, intent: &str, want: PaymentStatus) {
+        for _ in 0..100 {
+            if self.payment_status(intent).await == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("payment {intent} never became {want:?}");
     }
 
     async fn confirm(&self, reservation: &str, intent: &str) -> rsvpb::ConfirmReservationResponse {
         self.reservations()
-            .confirm_reservation(as_payment_service(rsvpb::ConfirmReservationRequest {
+            .confirm_reservation(self.for_payment_service(rsvpb::ConfirmReservationRequest {
                 reservation_id: reservation.into(),
                 payment_intent_id: intent.into(),
                 ..Default::default()
@@ -181,33 +238,92 @@ impl Fixture {
             .into_inner()
     }
 
-    async fn status_of(&self, reservation: &str) -> rsvpb::ReservationStatus {
-        let r = self
-            .reservations()
-            .get_reservation(as_payment_service(rsvpb::GetReservationRequest {
+    async fn cancel(&self, reservation: &str, user: &str) -> rsvpb::CancelReservationResponse {
+        self.reservations()
+            .cancel_reservation(self.request(rsvpb::CancelReservationRequest {
                 reservation_id: reservation.into(),
+                user_id: user.into(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    async fn reservation(&self, id: &str) -> rsvpb::Reservation {
+        self.reservations()
+            .get_reservation(self.for_payment_service(rsvpb::GetReservationRequest {
+                reservation_id: id.into(),
                 user_id: String::new(),
             }))
             .await
             .unwrap()
             .into_inner()
             .reservation
-            .unwrap();
-        rsvpb::ReservationStatus::try_from(r.status).unwrap()
+            .unwrap()
     }
 
-    async fn available(&self) -> i32 {
-        self.inventory()
-            .get_inventory_status(rsvpb::GetInventoryStatusRequest {
+    async fn status_of(&self, reservation: &str) -> ReservationStatus {
+        ReservationStatus::try_from(self.reservation(reservation).await.status).unwrap()
+    }
+
+    /// (available, held, sold) seats of `evt`.
+    async fn seats(&self) -> (i32, i32, i32) {
+        let s = self
+            .inventory()
+            .get_inventory_status(self.request(rsvpb::GetInventoryStatusRequest {
                 event_id: "evt".into(),
                 section: String::new(),
-            })
+            }))
             .await
             .unwrap()
             .into_inner()
             .stats
-            .unwrap()
-            .available_seats
+            .unwrap();
+        (s.available_seats, s.reserved_seats, s.sold_seats)
+    }
+
+    async fn available(&self) -> i32 {
+        self.seats().await.0
+    }
+}
+
+/// What holds a [`Client`] answers its calls: `f.reserve(..)` is `f.client.reserve(..)`.
+macro_rules! calls_through_its_client {
+    ($($holder:ty),*) => {$(
+        impl std::ops::Deref for $holder {
+            type Target = Client;
+            fn deref(&self) -> &Client {
+                &self.client
+            }
+        }
+    )*};
+}
+
+calls_through_its_client!(Fixture, Life, Remote);
+
+/// The backends on the test's runtime, with the venue of a [`venue_dir`].
+struct Fixture {
+    backends: Arc<Backends>,
+    client: Client,
+    _stop: watch::Sender<bool>,
+    _dir: TempDir,
+}
+
+/// Starts the backends on a free loopback port with one event `evt` of `seats` seats in one
+/// section (price 1,000 KRW each) and the given extra flags.
+async fn start(seats: u32, flags: &[&str]) -> Fixture {
+    let dir = venue_dir(seats);
+    let (stop, mut rx) = watch::channel(false);
+    let (backends, client) = serve(&settings(&venue(&dir), flags), async move {
+        let _ = rx.wait_for(|s| *s).await;
+    })
+    .await;
+    Fixture {
+        backends,
+        client,
+        _stop: stop,
+        _dir: dir,
     }
 }
 
@@ -290,16 +406,7 @@ async fn two_thousand_buyers_for_fifty_seats_never_oversell() {
             }
             holds.fetch_add(1, Ordering::Relaxed);
             if rng.below(10) == 0 {
-                let c = f
-                    .reservations()
-                    .cancel_reservation(rsvpb::CancelReservationRequest {
-                        reservation_id: r.reservation_id.clone(),
-                        user_id: format!("u{i}"),
-                        ..Default::default()
-                    })
-                    .await
-                    .unwrap()
-                    .into_inner();
+                let c = f.cancel(&r.reservation_id, &format!("u{i}")).await;
                 assert!(c.error.is_none(), "{:?}", c.error);
                 return;
             }
@@ -452,16 +559,7 @@ async fn confirm_requires_a_completed_payment_of_the_right_amount_and_is_idempot
     assert_eq!(again.order_id, first.order_id, "confirm is idempotent");
     assert_eq!(f.available().await, 2);
     // A confirmed reservation cannot be cancelled; sold seats stay sold.
-    let c = f
-        .reservations()
-        .cancel_reservation(rsvpb::CancelReservationRequest {
-            reservation_id: r.reservation_id.clone(),
-            user_id: "u1".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let c = f.cancel(&r.reservation_id, "u1").await;
     assert_eq!(code(&c.error), Some(ErrorCode::FailedPrecondition));
     assert_eq!(f.available().await, 2);
 }
@@ -590,8 +688,12 @@ async fn usher_backends_serves_the_three_services_on_its_own() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let channel = connected.expect("usher backends listens");
-    let stats = InventoryServiceClient::new(channel.clone())
+    let client = Client {
+        channel: connected.expect("usher backends listens"),
+        key: None,
+    };
+    let stats = client
+        .inventory()
         .get_inventory_status(rsvpb::GetInventoryStatusRequest {
             event_id: "evt_2025_1001".into(),
             section: String::new(),
@@ -601,8 +703,9 @@ async fn usher_backends_serves_the_three_services_on_its_own() {
         .into_inner();
     assert_eq!(stats.stats.unwrap().total_seats, 10_000);
     assert_eq!(stats.sections.len(), 9);
-    let unknown = PaymentServiceClient::new(channel)
-        .get_payment_status(as_payment_service(paypb::GetPaymentStatusRequest {
+    let unknown = client
+        .payments()
+        .get_payment_status(client.for_payment_service(paypb::GetPaymentStatusRequest {
             payment_intent_id: "pay_nope".into(),
             user_id: String::new(),
         }))
@@ -686,21 +789,10 @@ async fn with_a_key_the_backends_refuse_calls_without_it() {
     assert_eq!(stats.into_inner().stats.unwrap().total_seats, 10);
 }
 
-/// A call to an `usher backends` process of the harness (which requires its key), made for the
-/// payment service as the gateway's webhook path makes it.
-fn keyed<T>(message: T) -> tonic::Request<T> {
-    let mut req = as_payment_service(message);
-    req.metadata_mut().insert(
-        usher_proto::BACKEND_KEY_METADATA,
-        BACKENDS_KEY.parse().unwrap(),
-    );
-    req
-}
-
-/// One `usher backends` process and a channel to it.
+/// One `usher backends` process of the harness (which requires its key) and a client of it.
 struct Remote {
     _process: BackendsProcess,
-    channel: Channel,
+    client: Client,
 }
 
 impl Remote {
@@ -713,87 +805,19 @@ impl Remote {
             .unwrap();
         Self {
             _process: process,
-            channel,
+            client: Client {
+                channel,
+                key: Some(BACKENDS_KEY),
+            },
         }
-    }
-
-    async fn reserve(
-        &self,
-        user: &str,
-        seats: &[&str],
-        quantity: i32,
-    ) -> rsvpb::CreateReservationResponse {
-        ReservationServiceClient::new(self.channel.clone())
-            .create_reservation(keyed(rsvpb::CreateReservationRequest {
-                event_id: "evt".into(),
-                seat_ids: seats.iter().map(|s| s.to_string()).collect(),
-                quantity,
-                user_id: user.into(),
-                ..Default::default()
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-    }
-
-    async fn reservation(&self, id: &str) -> rsvpb::Reservation {
-        ReservationServiceClient::new(self.channel.clone())
-            .get_reservation(keyed(rsvpb::GetReservationRequest {
-                reservation_id: id.into(),
-                user_id: String::new(),
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-            .reservation
-            .unwrap()
-    }
-
-    async fn payment_status(&self, intent: &str) -> paypb::PaymentStatus {
-        let p = PaymentServiceClient::new(self.channel.clone())
-            .get_payment_status(keyed(paypb::GetPaymentStatusRequest {
-                payment_intent_id: intent.into(),
-                user_id: String::new(),
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-            .payment
-            .unwrap();
-        paypb::PaymentStatus::try_from(p.status).unwrap()
-    }
-
-    /// (available, held, sold) seats of `evt`.
-    async fn seats(&self) -> (i32, i32, i32) {
-        let s = InventoryServiceClient::new(self.channel.clone())
-            .get_inventory_status(keyed(rsvpb::GetInventoryStatusRequest {
-                event_id: "evt".into(),
-                section: String::new(),
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-            .stats
-            .unwrap();
-        (s.available_seats, s.reserved_seats, s.sold_seats)
     }
 }
 
 #[tokio::test]
 async fn usher_backends_killed_mid_payment_settles_it_after_a_restart_and_never_resells_the_seat() {
-    let dir =
-        TempDir(std::env::temp_dir().join(format!("usher-backends-kill-{}", uuid::Uuid::new_v4())));
-    std::fs::create_dir_all(&dir.0).unwrap();
-    let venue = dir.0.join("venue.json");
-    std::fs::write(
-        &venue,
-        serde_json::json!({"events": [{"event_id": "evt", "name": "test", "sections": [
-            {"id": "A", "rows": 1, "seats_per_row": 3, "price": {"amount": 1000, "currency": "KRW"}}
-        ]}]})
-        .to_string(),
-    )
-    .unwrap();
-    let data = dir.0.join("data");
+    let dir = venue_dir(3);
+    let venue = venue(&dir);
+    let data = dir.path().join("data");
     // The payment settles 2.5 s after it is made, well inside the 15 s hold: the process dies
     // before, and its successor settles it, so the sale ends confirmed.
     let env = [
@@ -806,16 +830,19 @@ async fn usher_backends_killed_mid_payment_settles_it_after_a_restart_and_never_
     let first = Remote::start(&env).await;
     let r = first.reserve("alice", &["A-1-1"], 0).await;
     assert_eq!(r.status, rsvpb::ReservationStatus::Hold as i32);
-    let intent = PaymentServiceClient::new(first.channel.clone())
-        .create_payment_intent(keyed(paypb::CreatePaymentIntentRequest {
-            reservation_id: r.reservation_id.clone(),
-            amount: r.total_amount.clone(),
-            user_id: "alice".into(),
-            scenario: paypb::PaymentScenario::Approve as i32,
-            webhook_url: url,
-            idempotency_key: "alice-pays".into(),
-            ..Default::default()
-        }))
+    let intent = first
+        .payments()
+        .create_payment_intent(
+            first.for_payment_service(paypb::CreatePaymentIntentRequest {
+                reservation_id: r.reservation_id.clone(),
+                amount: r.total_amount.clone(),
+                user_id: "alice".into(),
+                scenario: paypb::PaymentScenario::Approve as i32,
+                webhook_url: url,
+                idempotency_key: "alice-pays".into(),
+                ..Default::default()
+            }),
+        )
         .await
         .unwrap()
         .into_inner()
@@ -850,15 +877,7 @@ async fn usher_backends_killed_mid_payment_settles_it_after_a_restart_and_never_
         "{webhook}"
     );
     // What the gateway does with it.
-    let order = ReservationServiceClient::new(second.channel.clone())
-        .confirm_reservation(keyed(rsvpb::ConfirmReservationRequest {
-            reservation_id: r.reservation_id.clone(),
-            payment_intent_id: intent.clone(),
-            ..Default::default()
-        }))
-        .await
-        .unwrap()
-        .into_inner();
+    let order = second.confirm(&r.reservation_id, &intent).await;
     assert_eq!(
         order.status,
         rsvpb::ReservationStatus::Confirmed as i32,
@@ -888,4 +907,324 @@ async fn usher_backends_killed_mid_payment_settles_it_after_a_restart_and_never_
     assert_eq!(third.seats().await, (2, 0, 1));
     let taken = third.reserve("bob", &["A-1-1"], 0).await;
     assert_eq!(code(&taken.error), Some(ErrorCode::InventoryConflict));
+}
+
+/// One life of the backends with a data directory: the backends on their own Tokio runtime,
+/// served over real gRPC on a loopback port. Ending a life drops the runtime and every task on
+/// it (server, timers, webhook deliveries) without any shutdown, as a crash would, which also
+/// closes the state file so the next life can open it. Fields drop in order: the client, our
+/// handle, then the runtime with every task, and with them the last handle of the state file.
+struct Life {
+    client: Client,
+    backends: Arc<Backends>,
+    rt: Runtime,
+}
+
+impl Life {
+    /// The backends on the venue of `dir` (a [`venue_dir`]) with `dir` as their data directory.
+    fn start(dir: &TempDir, flags: &[&str]) -> Self {
+        let mut argv = vec!["--data-dir", dir.path().to_str().unwrap()];
+        argv.extend_from_slice(flags);
+        let settings = settings(&venue(dir), &argv);
+        let rt = Runtime::new().unwrap();
+        let (backends, client) = rt.block_on(serve(&settings, std::future::pending()));
+        Self {
+            client,
+            backends,
+            rt,
+        }
+    }
+
+    fn run<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+}
+
+/// Milliseconds since the Unix epoch of a timestamp.
+fn ms(t: &Option<prost_types::Timestamp>) -> u64 {
+    let t = t.as_ref().unwrap();
+    t.seconds as u64 * 1_000 + t.nanos as u64 / 1_000_000
+}
+
+#[test]
+fn a_restart_keeps_reservations_seats_claims_and_payments() {
+    let dir = venue_dir(10);
+    let flags = [
+        "--hold-secs",
+        "3",
+        "--payment-delay-ms",
+        "50",
+        "--payment-long-delay-ms",
+        "1500",
+    ];
+    let first = Life::start(&dir, &flags);
+    let (held, confirmed, order, cancelled, pair, waiting, intent) = first.run(async {
+        let held = first
+            .reserve_idempotently("alice", &["A-1-1"], 0, "alice-1")
+            .await;
+        assert_eq!(held.status, ReservationStatus::Hold as i32);
+        let confirmed = first.reserve("bob", &["A-1-2"], 0).await;
+        let paid = first
+            .pay_idempotently(&confirmed, paypb::PaymentScenario::Approve, "bob-pay", "")
+            .await;
+        first.payment_becomes(&paid, PaymentStatus::Completed).await;
+        let order = first.confirm(&confirmed.reservation_id, &paid).await;
+        assert_eq!(order.status, ReservationStatus::Confirmed as i32);
+        let cancelled = first.reserve("carol", &["A-1-3"], 0).await;
+        let c = first.cancel(&cancelled.reservation_id, "carol").await;
+        assert_eq!(c.status, ReservationStatus::Cancelled as i32);
+        let pair = first.reserve("dave", &["A-1-4", "A-1-5"], 0).await;
+        // A payment still processing when the process goes.
+        let waiting = first.reserve("erin", &["A-1-6"], 0).await;
+        let intent = first
+            .pay_idempotently(&waiting, paypb::PaymentScenario::Delay, "erin-pay", "")
+            .await;
+        assert_eq!(first.seats().await, (10 - 5, 4, 1));
+        (
+            held,
+            confirmed,
+            order.order_id,
+            cancelled,
+            pair,
+            waiting,
+            intent,
+        )
+    });
+    // The process lives on for a while: a hold restarted at restart would outlast its deadline.
+    std::thread::sleep(Duration::from_millis(800));
+    drop(first);
+
+    let second = Life::start(&dir, &flags);
+    second.run(async {
+        // Every reservation as it was, holds with their original deadline.
+        let h = second.reservation(&held.reservation_id).await;
+        assert_eq!(h.status, ReservationStatus::Hold as i32);
+        assert_eq!(ms(&h.hold_expires_at), ms(&held.hold_expires_at));
+        let c = second.reservation(&confirmed.reservation_id).await;
+        assert_eq!(c.status, ReservationStatus::Confirmed as i32);
+        assert_eq!(c.order_id, order);
+        assert_eq!(
+            second.status_of(&cancelled.reservation_id).await,
+            ReservationStatus::Cancelled
+        );
+        assert_eq!(
+            second.status_of(&pair.reservation_id).await,
+            ReservationStatus::Hold
+        );
+        assert_eq!(second.seats().await, (5, 4, 1));
+        // The same request with the same key is the same reservation; no seat is held twice.
+        let again = second
+            .reserve_idempotently("alice", &["A-1-1"], 0, "alice-1")
+            .await;
+        assert_eq!(again.reservation_id, held.reservation_id);
+        assert_eq!(second.seats().await, (5, 4, 1));
+        // A sold seat is not sold again, nor is a held one held twice.
+        let sold = second.reserve("frank", &["A-1-2"], 0).await;
+        assert_eq!(code(&sold.error), Some(ErrorCode::InventoryConflict));
+        assert_eq!(sold.error.unwrap().details[0].reason, "SOLD");
+        let taken = second.reserve("frank", &["A-1-1"], 0).await;
+        assert_eq!(taken.error.unwrap().details[0].reason, "HELD");
+        // The cancelled seat is free again.
+        let freed = second.reserve("frank", &["A-1-3"], 0).await;
+        assert!(freed.error.is_none(), "{:?}", freed.error);
+        assert_eq!(second.seats().await, (4, 5, 1));
+        // The payment's idempotency key still names it, and it settles after the restart.
+        assert_eq!(
+            second
+                .pay_idempotently(&waiting, paypb::PaymentScenario::Delay, "erin-pay", "")
+                .await,
+            intent
+        );
+        second
+            .payment_becomes(&intent, PaymentStatus::Completed)
+            .await;
+        let bought = second.confirm(&waiting.reservation_id, &intent).await;
+        assert_eq!(bought.status, ReservationStatus::Confirmed as i32);
+        assert_eq!(second.seats().await, (4, 4, 2));
+        // The held seat comes back at the hold's original deadline, not a restart later.
+        let deadline = ms(&held.hold_expires_at);
+        let before = deadline.saturating_sub(system_ms() + 300);
+        tokio::time::sleep(Duration::from_millis(before)).await;
+        assert_eq!(
+            second.status_of(&held.reservation_id).await,
+            ReservationStatus::Hold
+        );
+        tokio::time::sleep(Duration::from_millis(deadline + 400 - system_ms())).await;
+        assert_eq!(
+            second.status_of(&held.reservation_id).await,
+            ReservationStatus::Expired
+        );
+        second.backends.inventory.check().unwrap();
+    });
+    drop(second);
+
+    // Nothing was lost by the second life either: the confirmed seats stay sold.
+    let third = Life::start(&dir, &flags);
+    third.run(async {
+        assert_eq!(
+            third.status_of(&waiting.reservation_id).await,
+            ReservationStatus::Confirmed
+        );
+        let (_, _, sold) = third.seats().await;
+        assert_eq!(sold, 2);
+        third.backends.inventory.check().unwrap();
+    });
+}
+
+#[test]
+fn a_payment_that_settles_after_its_hold_expired_during_a_restart_is_refunded() {
+    let dir = venue_dir(2);
+    let flags = ["--hold-secs", "1", "--payment-delay-ms", "1600"];
+    let first = Life::start(&dir, &flags);
+    let (r, intent) = first.run(async {
+        let r = first.reserve("alice", &["A-1-1"], 0).await;
+        let intent = first.pay(&r, paypb::PaymentScenario::Approve, "").await;
+        (r, intent)
+    });
+    drop(first);
+    // Down past the hold's deadline, back before the payment settles.
+    std::thread::sleep(Duration::from_millis(1_100));
+    let second = Life::start(&dir, &flags);
+    second.run(async {
+        assert_eq!(second.payment_status(&intent).await, PaymentStatus::Pending);
+        assert_eq!(
+            second.status_of(&r.reservation_id).await,
+            ReservationStatus::Expired
+        );
+        assert_eq!(second.seats().await, (2, 0, 0));
+        second
+            .payment_becomes(&intent, PaymentStatus::Refunded)
+            .await;
+        let late = second.confirm(&r.reservation_id, &intent).await;
+        assert_eq!(code(&late.error), Some(ErrorCode::ReservationExpired));
+        assert_eq!(second.seats().await, (2, 0, 0));
+    });
+}
+
+/// Every webhook body a receiver was sent, and whether it took it.
+type Answered = Arc<Mutex<Vec<(bool, String)>>>;
+
+/// A webhook receiver on its own thread (it outlives each life): answers 200 while `accept` is
+/// set, 500 otherwise, and records every body it was sent with the status it answered.
+fn switched_receiver(accept: Arc<AtomicBool>) -> (String, Answered) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let got: Answered = Arc::default();
+    let seen = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let line = line.trim_end().to_ascii_lowercase();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("content-length:") {
+                    length = n.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let ok = accept.load(Ordering::SeqCst);
+            seen.lock().push((ok, String::from_utf8(body).unwrap()));
+            let status = if ok {
+                "200 OK"
+            } else {
+                "500 Internal Server Error"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, got)
+}
+
+#[test]
+fn a_webhook_not_yet_delivered_is_retried_after_a_restart_and_not_after_delivery() {
+    let dir = venue_dir(2);
+    let flags = ["--hold-secs", "8", "--payment-delay-ms", "50"];
+    let accept = Arc::new(AtomicBool::new(false));
+    let (url, got) = switched_receiver(accept.clone());
+    let first = Life::start(&dir, &flags);
+    let (r, intent) = first.run(async {
+        let r = first.reserve("alice", &["A-1-1"], 0).await;
+        let intent = first.pay(&r, paypb::PaymentScenario::Approve, &url).await;
+        first
+            .payment_becomes(&intent, PaymentStatus::Completed)
+            .await;
+        (r, intent)
+    });
+    // At least one refused delivery, then the process goes before the retry gets through.
+    while got.lock().is_empty() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(first);
+    let refused = got.lock().len();
+    accept.store(true, Ordering::SeqCst);
+
+    let second = Life::start(&dir, &flags);
+    second.run(async {
+        for _ in 0..60 {
+            if got.lock().iter().any(|(ok, _)| *ok) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let delivered: Vec<String> = got
+            .lock()
+            .iter()
+            .filter(|(ok, _)| *ok)
+            .map(|(_, body)| body.clone())
+            .collect();
+        assert_eq!(delivered.len(), 1, "the retry resumed after the restart");
+        assert!(delivered[0].contains(&intent) && delivered[0].contains("COMPLETED"));
+        // What the gateway does with the webhook.
+        let bought = second.confirm(&r.reservation_id, &intent).await;
+        assert_eq!(bought.status, ReservationStatus::Confirmed as i32);
+    });
+    drop(second);
+    let sent = got.lock().len();
+    assert!(sent > refused);
+
+    let third = Life::start(&dir, &flags);
+    third.run(async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            third.status_of(&r.reservation_id).await,
+            ReservationStatus::Confirmed
+        );
+    });
+    assert_eq!(
+        got.lock().len(),
+        sent,
+        "a delivered webhook is not sent again"
+    );
+}
+
+/// Where the state file lives, for the start-up error below.
+fn state_file(dir: &Path) -> PathBuf {
+    dir.join("backends.redb")
+}
+
+#[test]
+fn an_unusable_data_dir_is_a_start_up_error_naming_the_file() {
+    let dir = venue_dir(1);
+    // A directory where the file should be: redb cannot open it.
+    std::fs::create_dir_all(state_file(dir.path())).unwrap();
+    let settings = settings(&venue(&dir), &["--data-dir", dir.path().to_str().unwrap()]);
+    let rt = Runtime::new().unwrap();
+    let err = match rt.block_on(async { Backends::new(&settings, None) }) {
+        Ok(_) => panic!("the backends started on an unusable data directory"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(
+        err.contains(state_file(dir.path()).to_str().unwrap()),
+        "{err}"
+    );
 }

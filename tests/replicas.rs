@@ -88,6 +88,14 @@ fn redis_env(
     env
 }
 
+/// Heartbeats that lapse within 2.5 s of the last renewal, and a reaper every 100 ms: waiters
+/// whose heartbeats stop are reaped within seconds.
+const FAST_REAPING: &[(&str, &str)] = &[
+    ("USHER_GRACE_SECS", "2"),
+    ("USHER_HEARTBEAT_SECS", "2"),
+    ("USHER_REAP_INTERVAL_MS", "100"),
+];
+
 async fn start(env: &[(String, String)]) -> UsherProcess {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     UsherProcess::start(&env).await
@@ -151,6 +159,15 @@ fn admitted_at(log: &Log) -> Option<u64> {
 
 fn ready_pushes(log: &Log) -> usize {
     log.lock().iter().filter(|m| m["type"] == "ready").count()
+}
+
+/// A waiter's socket was told neither `expired` nor `closed`: it still has its place.
+fn assert_place_kept(token: &str, log: &Log) {
+    let ended = log
+        .lock()
+        .iter()
+        .any(|m| m["type"] == "expired" || m["type"] == "closed");
+    assert!(!ended, "{token} lost its place: {:?}", log.lock());
 }
 
 /// Admission steps must follow join order: admitted_at never decreases along it.
@@ -660,17 +677,7 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
     const N: usize = 20;
     let mut redis = redis_with_aof();
     let backends = BackendsProcess::start().await;
-    // Heartbeats that lapse within 2.5 s of the last renewal; a reaper every 100 ms.
-    let env = redis_env(
-        &redis.address(),
-        false,
-        &backends,
-        &[
-            ("USHER_GRACE_SECS", "2"),
-            ("USHER_HEARTBEAT_SECS", "2"),
-            ("USHER_REAP_INTERVAL_MS", "100"),
-        ],
-    );
+    let env = redis_env(&redis.address(), false, &backends, FAST_REAPING);
     let a = start(&env).await;
     let (waiters, tasks) = paused_sale(&a, N, json!({"burst": 5, "rate_per_sec": 50})).await;
 
@@ -685,11 +692,7 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
     // Well past the hold that follows the outage: the reaper has run dozens of times.
     tokio::time::sleep(Duration::from_secs(4)).await;
     for (token, _, log) in &waiters {
-        let ended = log
-            .lock()
-            .iter()
-            .any(|m| m["type"] == "expired" || m["type"] == "closed");
-        assert!(!ended, "{token} lost its place: {:?}", log.lock());
+        assert_place_kept(token, log);
         let (status, body) = a.status(token).await;
         assert_eq!(
             (status, body["status"].as_str()),
@@ -709,16 +712,7 @@ async fn a_replica_cut_off_from_redis_keeps_its_open_sockets_places() {
     const N: usize = 12;
     let redis = RedisServer::start();
     let backends = BackendsProcess::start().await;
-    let env = redis_env(
-        &redis.address(),
-        false,
-        &backends,
-        &[
-            ("USHER_GRACE_SECS", "2"),
-            ("USHER_HEARTBEAT_SECS", "2"),
-            ("USHER_REAP_INTERVAL_MS", "100"),
-        ],
-    );
+    let env = redis_env(&redis.address(), false, &backends, FAST_REAPING);
     // Replica b reaches Redis through a link the test cuts; replica a reaches it directly.
     let link = support::proxy::Proxy::start(redis.address().parse().unwrap()).await;
     let mut cut_env = env.clone();
@@ -747,11 +741,7 @@ async fn a_replica_cut_off_from_redis_keeps_its_open_sockets_places() {
     })
     .await;
     for (token, _, log) in &waiters {
-        let ended = log
-            .lock()
-            .iter()
-            .any(|m| m["type"] == "expired" || m["type"] == "closed");
-        assert!(!ended, "{token} lost its place: {:?}", log.lock());
+        assert_place_kept(token, log);
     }
     a.configure("evt", json!({"paused": false})).await;
     let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
@@ -998,15 +988,9 @@ async fn an_embedded_node_killed_mid_sale_resumes_every_place_setting_account_an
     }
     let replayed: Value = keyed_join(node.base()).await.unwrap().json().await.unwrap();
     assert_eq!(replayed["waiting_token"], keyed.as_str(), "{replayed}");
-    let config: Value = http
-        .get(format!("{}/api/v1/admin/events/{EVENT}", node.base()))
-        .bearer_auth(support::usher::ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = node
+        .admin_get(&format!("/api/v1/admin/events/{EVENT}"))
+        .await;
     assert_eq!(config["paused"], true, "{config}");
     // The account logs in; the hold is the buyer's, and its seat is not sold again.
     assert_eq!(node.post("/api/v1/auth/login", &account).await.0, 200);

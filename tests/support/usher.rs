@@ -153,8 +153,14 @@ impl UsherProcess {
     }
 
     pub async fn stats(&self, event: &str) -> Value {
+        self.admin_get(&format!("/api/v1/admin/events/{event}/stats"))
+            .await
+    }
+
+    /// The body of a GET of the admin API's `path`, with the admin token.
+    pub async fn admin_get(&self, path: &str) -> Value {
         self.http
-            .get(format!("{}/api/v1/admin/events/{event}/stats", self.base()))
+            .get(format!("{}{path}", self.base()))
             .bearer_auth(ADMIN_TOKEN)
             .send()
             .await
