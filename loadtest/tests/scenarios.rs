@@ -121,7 +121,10 @@ async fn leavers_leave_midway_and_the_rest_are_admitted_in_order_after_a_paused_
 async fn faults_freeze_the_named_processes_one_at_a_time_and_always_thaw_them() {
     let server = start_usher(&[]).await;
     // A stand-in for a replica or redis-server: the test's usher runs in this process.
-    let mut victim = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+    let mut victim = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
     let pid = victim.id().to_string();
     let state = |pid: &str| {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
