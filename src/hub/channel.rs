@@ -383,6 +383,14 @@ impl EventChannel {
         }
     }
 
+    /// The position of a waiter that just joined with `seq`, by this node's view (`None` if
+    /// the view already counts it admitted).
+    pub(super) fn joined_position(&self, seq: Seq) -> Option<u64> {
+        let mut st = self.state.lock();
+        st.view.observe_seq(seq);
+        st.view.position(seq).map(|p| p.0)
+    }
+
     /// Every waiting socket's token; the renewal this is for holds the fresh ones too.
     pub(super) fn waiting_tokens(&self) -> Vec<WaitingToken> {
         let mut st = self.state.lock();
@@ -671,6 +679,16 @@ mod tests {
     }
 
     const QUIET: Duration = Duration::from_secs(3_600);
+
+    #[test]
+    fn a_joiner_is_told_the_position_its_socket_will_be_told_first() {
+        // The view counts five waiting; whatever the store answered the join with (it may
+        // have admitted some already, while this view catches up), the joiner is told the
+        // view's number, and the socket's snapshot is no higher.
+        let (ch, _) = channel(5);
+        assert_eq!(ch.joined_position(Seq(6)), Some(6));
+        attach(&ch, 6, 1);
+    }
 
     #[test]
     fn an_admission_is_ready_at_once_and_moves_the_others_at_their_next_push() {

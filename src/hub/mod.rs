@@ -42,7 +42,7 @@ use tokio::sync::{Notify, watch};
 use tracing::warn;
 
 use crate::clock::Clock;
-use crate::domain::{EventId, WaitingToken};
+use crate::domain::{EventId, Seq, WaitingToken};
 use crate::metrics::Metrics;
 use crate::protocol::QueueStatus;
 use crate::queue::LocalViews;
@@ -104,15 +104,15 @@ impl LocalViews for Arc<Hub> {
         Ok(None)
     }
 
-    async fn joined(&self, event: &EventId, position: u64) -> StoreResult<()> {
+    async fn joined(&self, event: &EventId, seq: Seq, position: u64) -> StoreResult<u64> {
         // Starts this node's copy of a new event's state (and its ticker).
-        self.channel(event).await?;
+        let ch = self.channel(event).await?;
         if position == 1 {
             // The first waiter may have just made the event live again: the ticker re-reads
             // its work list now rather than at its next periodic look.
             self.new_event.notify_one();
         }
-        Ok(())
+        Ok(ch.joined_position(seq).unwrap_or(position))
     }
 
     async fn status_of(&self, record: &WaiterRecord) -> StoreResult<Option<QueueStatus>> {

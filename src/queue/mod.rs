@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::auth::reservation_token::ReservationTokens;
 use crate::config::QueueSettings;
-use crate::domain::{EventId, ParseError, UserId, WaitingToken};
+use crate::domain::{EventId, ParseError, Seq, UserId, WaitingToken};
 use crate::metrics::Metrics;
 use crate::protocol::QueueStatus;
 use crate::store::{
@@ -138,8 +138,12 @@ pub trait EventDirectory: Send + Sync + 'static {
 pub trait LocalViews: Send + Sync + 'static {
     /// The rate a join's ETA is based on, or `None` if the event does not exist.
     async fn join_rate(&self, event: &EventId) -> Result<Option<Rate>, StoreError>;
-    /// A waiter just joined `event` at `position`: this node watches the event from now on.
-    async fn joined(&self, event: &EventId, position: u64) -> Result<(), StoreError>;
+    /// A waiter just joined `event` with `seq`, at `position` by the store: this node watches
+    /// the event from now on. Returns the position to tell the joiner: this node's view of it,
+    /// which every later status and push of the waiter on this node comes from, so the
+    /// position told never goes up (a view that is catching up, after this node or the store
+    /// stalled, counts some admissions later than the store did).
+    async fn joined(&self, event: &EventId, seq: Seq, position: u64) -> Result<u64, StoreError>;
     /// A waiter's status by this node's view; `None` once its place is gone.
     async fn status_of(&self, record: &WaiterRecord) -> Result<Option<QueueStatus>, StoreError>;
 }
@@ -247,8 +251,8 @@ impl QueueService {
             outcome = self.store.join(request).await?;
         }
         let (result, join) = match outcome {
-            JoinOutcome::Joined { position, .. } => {
-                self.views.joined(&event, position).await?;
+            JoinOutcome::Joined { seq, position, .. } => {
+                let position = self.views.joined(&event, seq, position).await?;
                 ("joined", Ok(Join::New(Joined::new(token, position, &rate))))
             }
             JoinOutcome::Replay {
