@@ -16,12 +16,15 @@ pub struct QueueStatus {
     pub status: &'static str,
     /// 1-based place in the queue; 0 once admitted.
     pub position: u64,
+    /// Seconds to admission; while paused, the wait once admission resumes at the configured
+    /// rate.
     pub eta_sec: u64,
     /// Seconds since joining.
     pub waiting_time: u64,
     pub ready_for_entry: bool,
+    /// `[low, high]` seconds; null while admission is paused (confidence 0).
     #[schema(min_items = 2, max_items = 2)]
-    pub eta_range: [u64; 2],
+    pub eta_range: Option<[u64; 2]>,
     pub confidence: f64,
     /// Admissions per second the ETA is based on.
     pub admission_rate: f64,

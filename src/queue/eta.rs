@@ -88,8 +88,9 @@ pub struct Rate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Eta {
     pub eta_sec: u64,
-    /// `[low, high]` seconds.
-    pub range: [u64; 2],
+    /// `[low, high]` seconds; `None` while admission is stopped (confidence 0): the queue is
+    /// not moving, and `eta_sec` is the wait once admission resumes at the configured rate.
+    pub range: Option<[u64; 2]>,
 }
 
 impl Rate {
@@ -158,7 +159,7 @@ impl Rate {
     /// let rate = Rate { per_sec: 50.0, confidence: 1.0, leave_per_waiter: 0.0 };
     /// let eta = rate.eta(500);
     /// assert_eq!(eta.eta_sec, 10);
-    /// assert_eq!(eta.range, [9, 11]);
+    /// assert_eq!(eta.range, Some([9, 11]));
     /// let leaving = Rate { leave_per_waiter: 0.01, ..rate };
     /// assert_eq!(leaving.eta(500).eta_sec, 10); // ln(1.1) / 0.01 = 9.5 s
     /// ```
@@ -166,7 +167,7 @@ impl Rate {
         if position == 0 || self.per_sec <= 0.0 {
             return Eta {
                 eta_sec: 0,
-                range: [0, 0],
+                range: Some([0, 0]),
             };
         }
         let p = position as f64;
@@ -182,10 +183,12 @@ impl Rate {
             // To the nearest second (a ceiling would add half a second to every estimate, which
             // is most of the error of short waits), and never 0 while waiting.
             eta_sec: clamp(secs.round().max(1.0)),
-            range: [
-                clamp((secs * (1.0 - spread)).floor()),
-                clamp((secs * (1.0 + spread)).ceil()),
-            ],
+            range: (self.confidence > 0.0).then(|| {
+                [
+                    clamp((secs * (1.0 - spread)).floor()),
+                    clamp((secs * (1.0 + spread)).ceil()),
+                ]
+            }),
         }
     }
 }
@@ -264,7 +267,8 @@ mod tests {
         assert_eq!(rate.confidence, 1.0);
         let eta = rate.eta(100);
         assert_eq!(eta.eta_sec, 20);
-        assert!(eta.range[0] <= 20 && eta.range[1] >= 20);
+        let [low, high] = eta.range.unwrap();
+        assert!(low <= 20 && high >= 20);
     }
 
     #[test]

@@ -84,9 +84,12 @@ pub struct Joined {
     pub position_hint: u64,
     pub status: &'static str,
     pub position: u64,
+    /// Seconds to admission; while paused, the wait once admission resumes at the configured
+    /// rate.
     pub eta_sec: u64,
+    /// `[low, high]` seconds; null while admission is paused.
     #[schema(min_items = 2, max_items = 2)]
-    pub eta_range: [u64; 2],
+    pub eta_range: Option<[u64; 2]>,
     /// Where to open the WebSocket (relative to this origin).
     pub ws_url: String,
 }

@@ -55,7 +55,7 @@ impl QueueStatus {
             eta_sec: 0,
             waiting_time: admitted_at_ms.saturating_sub(joined_at_ms) / 1_000,
             ready_for_entry: !entered,
-            eta_range: [0, 0],
+            eta_range: Some([0, 0]),
             confidence: rate.confidence,
             admission_rate: round3(rate.per_sec),
             total_waiting: view.waiting(),

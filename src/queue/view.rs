@@ -51,7 +51,16 @@ impl EventView {
     }
 
     /// The admission and departure rates the ETA of this event is based on.
+    /// While admission is stopped (paused or held) the queue does not move: the rate is the
+    /// configured one with confidence 0, for the wait once admission resumes.
     pub fn rate(&self, now_ms: u64) -> Rate {
+        if self.config.stopped_at(now_ms) {
+            return Rate {
+                per_sec: self.config.rate_per_sec,
+                confidence: 0.0,
+                leave_per_waiter: 0.0,
+            };
+        }
         Rate::measure(&self.history, &self.config, now_ms).with_departures(
             &self.departures,
             self.waiting(),

@@ -45,6 +45,18 @@ async fn status_has_the_seed_fields_and_the_extensions() {
     assert_eq!(body["position"], 2);
     assert_eq!(body["ready_for_entry"], false);
     assert_eq!(body["total_waiting"], 2);
+    // Paused: no range and no confidence for a queue that is not moving; eta_sec is the wait
+    // once admission resumes at the configured rate.
+    assert_eq!(body["paused"], true);
+    assert!(body["eta_range"].is_null(), "{body}");
+    assert_eq!(body["confidence"], 0.0);
+    assert!(body["eta_sec"].as_u64().is_some_and(|s| s >= 1), "{body}");
+    let joined = app.join("evt").await;
+    assert!(joined["eta_range"].is_null(), "{joined}");
+    app.configure("evt", json!({"paused": false})).await;
+    let (_, body) = app.status(&token).await;
+    assert!(body["eta_range"].is_array(), "{body}");
+    assert!(body["confidence"].as_f64().unwrap() > 0.0, "{body}");
 }
 
 #[tokio::test]

@@ -215,11 +215,16 @@ export interface components {
         };
         /** @description Response body of a join (the seed's fields, then usher's). */
         Joined: {
-            eta_range: [
+            /** @description `[low, high]` seconds; null while admission is paused. */
+            eta_range?: [
                 number,
                 number
-            ];
-            /** Format: int64 */
+            ] | null;
+            /**
+             * Format: int64
+             * @description Seconds to admission; while paused, the wait once admission resumes at the configured
+             *     rate.
+             */
             eta_sec: number;
             /** Format: int64 */
             position: number;
@@ -367,11 +372,16 @@ export interface components {
              * @description Admitted waiters must call enter before this instant (ms since the Unix epoch).
              */
             entry_deadline?: number;
-            eta_range: [
+            /** @description `[low, high]` seconds; null while admission is paused (confidence 0). */
+            eta_range?: [
                 number,
                 number
-            ];
-            /** Format: int64 */
+            ] | null;
+            /**
+             * Format: int64
+             * @description Seconds to admission; while paused, the wait once admission resumes at the configured
+             *     rate.
+             */
             eta_sec: number;
             /** @description Why usher holds admission by itself (a backend is failing), when it does. */
             pause_reason?: string;
