@@ -12,8 +12,11 @@ use utoipa::ToSchema;
 /// The seed's status fields followed by usher's additive ones.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct QueueStatus {
-    /// `waiting`, `ready` (admitted, may enter) or `entered`.
+    /// The seed's field: `waiting` until the waiter entered (an admitted waiter says `waiting`
+    /// with `ready_for_entry: true`, which the seed's client enters on), then `ready`.
     pub status: &'static str,
+    /// usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`.
+    pub phase: &'static str,
     /// 1-based place in the queue; 0 once admitted.
     pub position: u64,
     /// Seconds to admission; while paused, the wait once admission resumes at the configured

@@ -1013,7 +1013,7 @@ async fn an_embedded_node_killed_mid_sale_resumes_every_place_setting_account_an
     // The waiters were admitted in their order, before the late buyer.
     for (token, _) in &waiters {
         let (_, body) = node.status(token).await;
-        assert_eq!(body["status"], "ready", "{body}");
+        assert_eq!(body["phase"], "admitted", "{body}");
     }
 }
 
@@ -1096,5 +1096,5 @@ async fn a_failing_reservation_service_holds_admission_until_it_answers_again() 
     let (status, body) = node.get(&availability).await.unwrap();
     assert_eq!(status, 200, "{body}");
     let ready = sockets[1].wait_for("ready", 3 * SECOND).await;
-    assert_eq!(ready["status"], "ready", "{ready}");
+    assert_eq!(ready["ready_for_entry"], true, "{ready}");
 }

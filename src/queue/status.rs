@@ -24,6 +24,7 @@ impl QueueStatus {
         let eta = rate.eta(position.0);
         Self {
             status: "waiting",
+            phase: "waiting",
             position: position.0,
             eta_sec: eta.eta_sec,
             waiting_time: now_ms.saturating_sub(joined_at_ms) / 1_000,
@@ -40,7 +41,7 @@ impl QueueStatus {
         }
     }
 
-    /// An admitted waiter (`ready`), or one that already entered.
+    /// An admitted waiter (may enter), or one that already entered.
     pub fn admitted(
         entered: bool,
         joined_at_ms: u64,
@@ -50,7 +51,8 @@ impl QueueStatus {
         rate: &Rate,
     ) -> Self {
         Self {
-            status: if entered { "entered" } else { "ready" },
+            status: if entered { "ready" } else { "waiting" },
+            phase: if entered { "entered" } else { "admitted" },
             position: 0,
             eta_sec: 0,
             waiting_time: admitted_at_ms.saturating_sub(joined_at_ms) / 1_000,

@@ -148,7 +148,17 @@ async fn concurrent_enters_for_one_admitted_token_grant_exactly_once() {
 
     app.configure("evt", json!({"paused": false})).await;
     let mut ws = app.ws(&token).await;
-    ws.wait_for("ready", 5 * SECOND).await;
+    let ready = ws.wait_for("ready", 5 * SECOND).await;
+    // The seed's client enters on `ready_for_entry && status === 'waiting'`: its predicate
+    // holds in the push, in REST status and in a new socket's snapshot until `enter`.
+    let seed_predicate =
+        |s: &serde_json::Value| s["ready_for_entry"] == true && s["status"] == "waiting";
+    assert!(seed_predicate(&ready), "{ready}");
+    assert_eq!(ready["phase"], "admitted");
+    let (_, before) = app.status(&token).await;
+    assert!(seed_predicate(&before), "{before}");
+    let snapshot = app.ws(&token).await.wait_for("snapshot", SECOND).await;
+    assert!(seed_predicate(&snapshot), "{snapshot}");
 
     let replies = join_all((0..20).map(|_| app.enter(&token))).await;
     // One grant: every answer, however many times it is asked for (a lost answer must not
@@ -176,8 +186,13 @@ async fn concurrent_enters_for_one_admitted_token_grant_exactly_once() {
         .collect();
     assert_eq!(grants.len(), 1, "{replies:?}");
     assert_eq!(app.stats("evt").await["entered_total"], 1);
+    // Entered: the seed's `ready`, and usher's phase.
     let (_, after) = app.status(&token).await;
-    assert_eq!(after["status"], "entered");
+    assert_eq!(
+        (&after["status"], &after["phase"]),
+        (&json!("ready"), &json!("entered"))
+    );
+    assert_eq!(after["ready_for_entry"], false);
 }
 
 #[tokio::test]

@@ -184,7 +184,8 @@ impl Tracker {
     /// Reads a status payload stamped `at_ms` (the message's `server_time`, or the receipt
     /// time of a REST answer, which carries none).
     pub fn observe(&mut self, v: &Value, at_ms: u64) -> Seen {
-        match v["status"].as_str() {
+        // usher's `phase`; a server without it says `ready` or `entered` in `status`.
+        match v["phase"].as_str().or(v["status"].as_str()) {
             Some("waiting") => {
                 let pos = v["position"].as_u64().unwrap_or(0);
                 if pos > self.last_position {
@@ -204,7 +205,7 @@ impl Tracker {
                 }
                 Seen::Waiting(pos)
             }
-            Some("ready") | Some("entered") => {
+            Some("admitted") | Some("ready") | Some("entered") => {
                 self.sample.admitted_at_ms = Some(v["admitted_at"].as_u64().unwrap_or(at_ms));
                 Seen::Admitted
             }

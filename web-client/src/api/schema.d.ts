@@ -387,6 +387,8 @@ export interface components {
             pause_reason?: string;
             /** @description Admission is stopped: paused by the operator, or held by usher (`pause_reason`). */
             paused: boolean;
+            /** @description usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`. */
+            phase: string;
             /**
              * Format: int64
              * @description When a client without a WebSocket should poll again.
@@ -398,7 +400,10 @@ export interface components {
              */
             position: number;
             ready_for_entry: boolean;
-            /** @description `waiting`, `ready` (admitted, may enter) or `entered`. */
+            /**
+             * @description The seed's field: `waiting` until the waiter entered (an admitted waiter says `waiting`
+             *     with `ready_for_entry: true`, which the seed's client enters on), then `ready`.
+             */
             status: string;
             /** Format: int64 */
             total_waiting: number;

@@ -23,7 +23,7 @@ export interface WaitingRoomProps {
 
 export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
   const s = state.status;
-  const waiting = s?.status === 'waiting' ? s : null;
+  const waiting = s?.phase === 'waiting' ? s : null;
   const admitted = state.phase === 'ready' || state.phase === 'entering';
   const position = waiting ? waiting.position : null;
   const ahead = position !== null ? Math.max(0, position - 1) : null;
@@ -88,7 +88,7 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
 
 function PositionCard({ state, now }: { state: QueueState; now: number }) {
   const s = state.status;
-  if (!s || s.status !== 'waiting') {
+  if (!s || s.phase !== 'waiting') {
     return (
       <div className="card position" data-testid="position-card">
         <p className="muted">Checking your place in the queue…</p>

@@ -534,15 +534,15 @@ function applyStatus(state: QueueState, status: QueueStatus, now: number): Step 
     pauseReason: plain.paused ? (plain.pause_reason ?? null) : null,
   };
   const effects: Effect[] = [];
-  if (s.initialPosition === null && plain.status === 'waiting' && plain.position > 0) {
+  if (s.initialPosition === null && plain.phase === 'waiting' && plain.position > 0) {
     s = { ...s, initialPosition: plain.position };
     effects.push({ kind: 'save_place' });
   }
-  switch (plain.status) {
+  switch (plain.phase) {
     case 'waiting':
       if (s.phase !== 'entering') s = { ...s, phase: 'waiting' };
       return { state: s, effects };
-    case 'ready': {
+    case 'admitted': {
       if (s.phase === 'entering' || s.phase === 'entered') return { state: s, effects };
       const wasReady = s.phase === 'ready';
       s = { ...s, phase: 'ready' };

@@ -67,6 +67,7 @@ export class FakeSocket implements SocketLike {
 export function status(position: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     status: 'waiting',
+    phase: 'waiting',
     position,
     eta_sec: position * 2,
     waiting_time: 5,
@@ -83,7 +84,8 @@ export function status(position: number, extra: Record<string, unknown> = {}): R
 
 export function readyStatus(deadline = Date.now() + 120_000): Record<string, unknown> {
   return {
-    status: 'ready',
+    status: 'waiting',
+    phase: 'admitted',
     position: 0,
     eta_sec: 0,
     waiting_time: 9,
