@@ -40,7 +40,7 @@ fn watch(token: String, bases: Vec<String>, log: Log) -> tokio::task::JoinHandle
                 match stream.next().await {
                     Some(Ok(Message::Text(t))) => {
                         let msg: Value = serde_json::from_str(&t).unwrap();
-                        let done = msg["type"] == "ready" || msg["status"] == "ready";
+                        let done = msg["type"] == "ready" || msg["ready_for_entry"] == true;
                         log.lock().push(msg);
                         if done {
                             return;
@@ -153,7 +153,7 @@ where
 
 fn admitted_at(log: &Log) -> Option<u64> {
     log.lock().iter().find_map(|m| {
-        (m["type"] == "ready" || m["status"] == "ready").then(|| m["admitted_at"].as_u64())?
+        (m["type"] == "ready" || m["ready_for_entry"] == true).then(|| m["admitted_at"].as_u64())?
     })
 }
 

@@ -70,13 +70,13 @@ impl WsClient {
     }
 
     /// Waits until the waiter is admitted: a `ready` push, or, for a socket that opened after
-    /// the admission, a snapshot that already says `ready`.
+    /// the admission, a snapshot that already says `ready_for_entry`.
     pub async fn wait_ready(&mut self, within: Duration) -> Value {
         let deadline = Instant::now() + within;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.next(left).await {
                 Some(m) if m["type"] == "ready" => return m,
-                Some(m) if m["type"] == "snapshot" && m["status"] == "ready" => return m,
+                Some(m) if m["type"] == "snapshot" && m["ready_for_entry"] == true => return m,
                 Some(_) => continue,
                 None => break,
             }

@@ -87,8 +87,8 @@ async fn with_socket(
     joined_us: u64,
     ws: &mut Ws,
 ) -> &'static str {
-    // An admitted waiter's snapshot already says ready; otherwise `ready` is pushed.
-    let admitted = |v: &Value| v["type"] == "ready" || v["status"] == "ready";
+    // An admitted waiter's snapshot already says `ready_for_entry`; otherwise `ready` is pushed.
+    let admitted = |v: &Value| v["type"] == "ready" || v["ready_for_entry"] == true;
     if next_of(ctx, ws, admitted).await.is_none() {
         return "not_admitted";
     }
