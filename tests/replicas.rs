@@ -170,6 +170,19 @@ fn assert_place_kept(token: &str, log: &Log) {
     assert!(!ended, "{token} lost its place: {:?}", log.lock());
 }
 
+/// Every watched waiter is admitted within `within`, in join order, told `ready` once.
+async fn all_admitted_once_in_order(
+    waiters: &[(String, u64, Log)],
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    within: Duration,
+    after: &str,
+) {
+    let done = tokio::time::timeout(within, join_all(tasks)).await;
+    assert!(done.is_ok(), "not everyone was admitted after {after}");
+    assert_join_order(waiters);
+    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+}
+
 /// Admission steps must follow join order: admitted_at never decreases along it.
 fn assert_join_order(waiters: &[(String, u64, Log)]) {
     let mut sorted: Vec<_> = waiters.iter().collect();
@@ -404,10 +417,7 @@ async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
             })
     })
     .await;
-    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
-    assert!(done.is_ok(), "not everyone was admitted after the restart");
-    assert_join_order(&waiters);
-    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+    all_admitted_once_in_order(&waiters, tasks, Duration::from_secs(30), "the restart").await;
     let stats = a.stats("evt").await;
     assert_eq!(
         (
@@ -701,10 +711,7 @@ async fn an_outage_longer_than_the_grace_period_costs_no_open_socket_its_place()
         );
     }
     a.configure("evt", json!({"paused": false})).await;
-    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
-    assert!(done.is_ok(), "not everyone was admitted after the outage");
-    assert_join_order(&waiters);
-    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+    all_admitted_once_in_order(&waiters, tasks, Duration::from_secs(30), "the outage").await;
 }
 
 #[tokio::test]
@@ -744,13 +751,7 @@ async fn a_replica_cut_off_from_redis_keeps_its_open_sockets_places() {
         assert_place_kept(token, log);
     }
     a.configure("evt", json!({"paused": false})).await;
-    let done = tokio::time::timeout(Duration::from_secs(30), join_all(tasks)).await;
-    assert!(
-        done.is_ok(),
-        "not everyone was admitted after the partition"
-    );
-    assert_join_order(&waiters);
-    assert!(waiters.iter().all(|w| ready_pushes(&w.2) == 1));
+    all_admitted_once_in_order(&waiters, tasks, Duration::from_secs(30), "the partition").await;
 }
 
 #[tokio::test]

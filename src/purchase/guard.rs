@@ -71,9 +71,9 @@ impl AdmissionGuard {
 
     /// What is failing, if anything.
     fn failing(&self) -> Option<&'static str> {
-        if *self.upstream.reservation_breaker.watch().borrow() {
+        if self.upstream.reservation_breaker.is_open() {
             Some("reservation_service_unavailable")
-        } else if *self.upstream.payment_breaker.watch().borrow() {
+        } else if self.upstream.payment_breaker.is_open() {
             Some("payment_service_unavailable")
         } else {
             None
@@ -116,13 +116,13 @@ impl AdmissionGuard {
     /// One cheap read through each open circuit (refused at once until the circuit lets a
     /// probe through).
     async fn probe(&self) {
-        if *self.upstream.reservation_breaker.watch().borrow() {
+        if self.upstream.reservation_breaker.is_open() {
             let _ = self
                 .upstream
                 .call(Resource::Event, self.upstream.inventory_status(PROBE_ID))
                 .await;
         }
-        if *self.upstream.payment_breaker.watch().borrow() {
+        if self.upstream.payment_breaker.is_open() {
             let mut client = self.upstream.payment.clone();
             let req = self.upstream.for_payment(paypb::GetPaymentStatusRequest {
                 payment_intent_id: PROBE_ID.to_owned(),

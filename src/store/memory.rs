@@ -987,15 +987,11 @@ impl Inner {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> EventConfig {
+        self.event_or_create(event, defaults, now);
         let Inner {
-            events,
-            channels,
-            waiters,
-            ..
+            events, waiters, ..
         } = self;
-        let ev = events.entry(event.clone()).or_insert_with(|| {
-            EventState::new(defaults.clone(), now, channels.get(event).cloned())
-        });
+        let ev = events.get_mut(event).expect("created above");
         // Lifting a hold gives the admitted back the time it held them.
         let extension = patch.extension_ms(&ev.config, now);
         if extension > 0 {

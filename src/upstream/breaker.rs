@@ -105,6 +105,11 @@ impl Breaker {
         }
     }
 
+    /// Whether the circuit is open (or probing).
+    pub fn is_open(&self) -> bool {
+        *self.open.borrow()
+    }
+
     /// Whether the circuit is open (or probing), and every change of it.
     pub fn watch(&self) -> watch::Receiver<bool> {
         self.open.subscribe()
