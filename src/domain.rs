@@ -36,6 +36,38 @@ fn parse_identifier(raw: &str, field: &'static str, max: usize) -> Result<String
     }
 }
 
+/// Deserialises an integer of a request body, written `4` or `4.0`: JSON Schema's integers, as
+/// the API document declares them, include numbers with a zero fraction. Fractions and values
+/// out of `T`'s range are refused.
+pub fn integral<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    let n = serde_json::Number::deserialize(deserializer)?;
+    // Above 2^53 a float no longer says which integer it is.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT)
+                .map(|f| f as i64)
+        })
+        .and_then(|v| T::try_from(v).ok())
+        .ok_or_else(|| de::Error::custom(format!("{n} is not an integer in range")))
+}
+
+/// [`integral`] for an optional field: `null` is `None`.
+pub fn optional_integral<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    #[derive(Deserialize)]
+    struct Integral<T: TryFrom<i64>>(#[serde(deserialize_with = "integral")] T);
+    Ok(Option::<Integral<T>>::deserialize(deserializer)?.map(|Integral(v)| v))
+}
+
 /// Deserialises a newtype through its `parse`, so a value read back from the store or from a
 /// published update is held to the same rules as one from the edge.
 fn deserialize_parsed<'de, D, T>(

@@ -248,7 +248,18 @@ impl Server {
         let router = http::router(app.clone());
         let stop = rx;
         let http = tokio::spawn(listener.serve(router, stop));
-        info!(%addr, store = app.store_kind, "usher listening");
+        // A URL a person can open: a wildcard bind is reachable on localhost.
+        let host = match addr.ip() {
+            ip if ip.is_unspecified() => "localhost".to_owned(),
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        let url = format!("http://{host}:{}/", addr.port());
+        info!(
+            %addr,
+            store = app.store_kind,
+            "usher listening on {url} (web client at /, API docs at {url}docs)"
+        );
         Ok(Self {
             addr,
             app,

@@ -31,7 +31,7 @@ pub const WEBHOOK_EVENT_TYPE: &str = "payment.status_updated";
 
 /// What a payment webhook says about a settled payment: the fields its receiver acts on.
 /// Receivers ignore every other field, so a payment service may send more.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentWebhook {
     /// The payment's id (the seed's name; the intent id when `payment_intent_id` is absent).
     pub payment_id: String,

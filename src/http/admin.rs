@@ -13,8 +13,8 @@ use super::AppState;
 use crate::auth::AuthError;
 use crate::clock::now_ms;
 use crate::config::Secret;
-use crate::domain::{EventId, Seq};
-use crate::error::{ApiError, ApiJson};
+use crate::domain::{EventId, Seq, optional_integral};
+use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::queue::eta::Rate;
 use crate::store::{ConfigPatch, EventConfig};
 
@@ -85,6 +85,17 @@ pub struct EventStats {
 }
 
 /// `GET /api/v1/admin/events/{id}`.
+#[utoipa::path(
+    get, path = "/api/v1/admin/events/{id}", operation_id = "get_event", tag = "admin",
+    params(("id" = String, Path, description = "The event id",
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
+    security(("admin_bearer" = [])),
+    responses(
+        (status = 200, description = "The event's settings", body = EventSettings),
+        (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
+        (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
+    )
+)]
 pub async fn get_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -111,17 +122,23 @@ fn event_not_found() -> ApiError {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigBody {
+    #[schema(exclusive_minimum = 0, maximum = 1_000_000)]
     rate_per_sec: Option<f64>,
+    #[serde(default, deserialize_with = "optional_integral")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     burst: Option<u32>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4_294_967_295_u64)]
     max_active: Option<Option<u32>>,
+    #[serde(default, deserialize_with = "optional_integral")]
+    #[schema(minimum = 1, maximum = 86_400)]
     entry_window_secs: Option<u32>,
     paused: Option<bool>,
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
-    Option::<u32>::deserialize(d).map(Some)
+    optional_integral(d).map(Some)
 }
 
 impl ConfigBody {
@@ -156,6 +173,20 @@ impl ConfigBody {
 }
 
 /// `PUT /api/v1/admin/events/{id}`: creates or updates the event's settings.
+#[utoipa::path(
+    put, path = "/api/v1/admin/events/{id}", operation_id = "put_event", tag = "admin",
+    params(("id" = String, Path, description = "The event id",
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
+    request_body = ConfigBody, security(("admin_bearer" = [])),
+    responses(
+        (status = 200, description = "The event's settings after the change (an event that \
+            did not exist is created)", body = EventSettings,
+            links(("join" = (operation_id = "join",
+                request_body = json!({"event_id": "$response.body#/event_id"}))))),
+        (status = 400, description = "`INVALID_REQUEST`: a value out of range or an unknown \
+            field", body = ErrorBody),
+    )
+)]
 pub async fn put_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -177,6 +208,18 @@ pub async fn put_event(
 }
 
 /// `GET /api/v1/admin/events/{id}/stats`.
+#[utoipa::path(
+    get, path = "/api/v1/admin/events/{id}/stats", operation_id = "event_stats", tag = "admin",
+    params(("id" = String, Path, description = "The event id",
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
+    security(("admin_bearer" = [])),
+    responses(
+        (status = 200, description = "The event's queue and admission figures",
+            body = EventStats),
+        (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
+        (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
+    )
+)]
 pub async fn event_stats(
     State(app): State<AppState>,
     Path(id): Path<String>,

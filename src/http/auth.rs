@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::passwords::{DECOY_HASH, hash, verify};
 use crate::auth::{AuthError, Authenticator, User};
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::store::UserRecord;
 
 const MIN_PASSWORD: usize = 8;
@@ -46,11 +46,16 @@ fn parse_username(raw: &str) -> Result<String, ApiError> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterBody {
+    /// Compared case-insensitively.
+    #[schema(pattern = r"^[A-Za-z0-9._-]{3,64}$", example = "alice")]
     pub username: String,
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub display_name: String,
 }
 
@@ -89,6 +94,20 @@ fn answer(app: &AppState, user: &UserRecord) -> Result<Session, ApiError> {
 }
 
 /// `POST /api/v1/auth/register` → 201 with a token.
+#[utoipa::path(
+    post, path = "/api/v1/auth/register", operation_id = "register", tag = "accounts",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Registered: a user token", body = Session),
+        (status = 400, description = "`INVALID_REQUEST`: username, password (8 to 128 \
+            characters), email or display name out of bounds", body = ErrorBody),
+        (status = 409, description = "`USERNAME_EXISTS`", body = ErrorBody),
+        (status = 500, description = "`HASH_ERROR`, `TOKEN_ERROR`", body = ErrorBody),
+        (status = 503, description = "`REGISTRATION_CLOSED` (`USHER_MAX_USERS` accounts), \
+            `SERVER_BUSY` (password hashing is saturated)", body = ErrorBody,
+            headers(("Retry-After" = u64))),
+    )
+)]
 pub async fn register(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<RegisterBody>,
@@ -99,7 +118,7 @@ pub async fn register(
             "password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"
         )));
     }
-    if body.email.len() > 254 || body.display_name.chars().count() > 100 {
+    if body.email.chars().count() > 254 || body.display_name.chars().count() > 100 {
         return Err(ApiError::invalid_request(
             "email or display_name is too long",
         ));
@@ -142,6 +161,22 @@ pub async fn register(
 
 /// `POST /api/v1/auth/login` → 200 with a token; 401 `INVALID_CREDENTIALS` for an unknown user
 /// and a wrong password alike.
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", operation_id = "login", tag = "accounts",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "A user token", body = Session),
+        (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
+        (status = 401, description = "`INVALID_CREDENTIALS` (unknown user and wrong password \
+            alike)", body = ErrorBody),
+        (status = 429, description = "`TOO_MANY_LOGIN_ATTEMPTS` for this account, or \
+            `RATE_LIMITED` for this address", body = ErrorBody,
+            headers(("Retry-After" = u64))),
+        (status = 500, description = "`HASH_ERROR`, `TOKEN_ERROR`", body = ErrorBody),
+        (status = 503, description = "`SERVER_BUSY`: password hashing is saturated",
+            body = ErrorBody, headers(("Retry-After" = u64))),
+    )
+)]
 pub async fn login(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<LoginBody>,

@@ -8,7 +8,8 @@
 //! - [`auth`]: register and login;
 //! - [`idempotency`], [`context`], [`limits`]: cross-cutting middleware (per-client rate
 //!   limits are [`crate::net::rate_limit`]);
-//! - [`schema`]: the schema of every body and WebSocket message.
+//! - [`schema`]: the OpenAPI document (`/openapi.json`, Swagger UI at `/docs`): every route, body
+//!   and WebSocket message.
 //!
 //! Errors are answered in the seed's envelope ([`crate::error`]).
 
@@ -29,11 +30,12 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -99,36 +101,49 @@ pub fn metrics_router(app: AppState) -> Router {
 
 /// Builds the whole router.
 pub fn router(app: AppState) -> Router {
+    // Middleware that belongs to a route's handlers is put on its methods (MethodRouter's
+    // route_layer), not on a Router: a Router's route_layer also wraps the 405 answer for a
+    // method the route lacks, which then became an idempotency or authentication error.
+    let idempotent = |m: MethodRouter<AppState>| {
+        m.route_layer(from_fn_with_state(app.clone(), idempotency::idempotency))
+    };
+    // Authentication runs before idempotency, so keys are scoped per user and a stored
+    // response is never replayed to someone without a valid token.
+    let buyer = |m: MethodRouter<AppState>| {
+        idempotent(m).route_layer(from_fn_with_state(app.auth.clone(), auth::require_user))
+    };
     let queue_routes = Router::new()
         .route("/status", get(queue::status))
-        .route("/enter", post(queue::enter))
+        .route("/enter", idempotent(post(queue::enter)))
         .route("/leave", delete(queue::leave));
     let admin_routes = Router::new()
         .route("/events/{id}", get(admin::get_event).put(admin::put_event))
         .route("/events/{id}/stats", get(admin::event_stats))
         .layer(from_fn_with_state(app.clone(), admin::require_admin));
-    // Route layers, so a method a route does not have is 405, not an idempotency error.
-    let idempotent = || from_fn_with_state(app.clone(), idempotency::idempotency);
     let mut purchase = Router::new()
-        .route("/reservations", post(reservations::create))
-        .route("/reservations/", post(reservations::create))
+        .route("/reservations", buyer(post(reservations::create)))
+        .route("/reservations/", buyer(post(reservations::create)))
         .route(
             "/reservations/{id}",
-            get(reservations::get).delete(reservations::cancel),
+            buyer(get(reservations::get).delete(reservations::cancel)),
         )
-        .route("/reservations/{id}/confirm", post(reservations::confirm))
-        .route("/reservations/{id}/cancel", post(reservations::cancel));
+        .route(
+            "/reservations/{id}/confirm",
+            buyer(post(reservations::confirm)),
+        )
+        .route(
+            "/reservations/{id}/cancel",
+            buyer(post(reservations::cancel)),
+        );
     for prefix in ["/payment", "/payments"] {
         purchase = purchase
-            .route(&format!("{prefix}/intent"), post(payments::intent))
-            .route(&format!("{prefix}/{{id}}/status"), get(payments::status))
-            .route(&format!("{prefix}/process"), post(payments::process));
+            .route(&format!("{prefix}/intent"), buyer(post(payments::intent)))
+            .route(
+                &format!("{prefix}/{{id}}/status"),
+                buyer(get(payments::status)),
+            )
+            .route(&format!("{prefix}/process"), buyer(post(payments::process)));
     }
-    // Authentication runs before idempotency, so keys are scoped per user and a stored
-    // response is never replayed to someone without a valid token.
-    let purchase = purchase
-        .route_layer(idempotent())
-        .route_layer(from_fn_with_state(app.auth.clone(), auth::require_user));
     // Auth routes hash passwords: their own, stricter per-address limits, and one more on
     // registrations. Inside the general limit, outside idempotency.
     let a = &app.settings.auth;
@@ -145,10 +160,10 @@ pub fn router(app: AppState) -> Router {
     };
     let hour = Duration::from_secs(3_600);
     let auth_routes = Router::new()
-        .route("/login", post(auth::login))
+        .route("/login", idempotent(post(auth::login)))
         .route(
             "/register",
-            post(auth::register).route_layer(auth_limit(
+            idempotent(post(auth::register)).route_layer(auth_limit(
                 "registration",
                 a.registrations_per_ip_per_hour,
                 a.registrations_per_ip_per_hour,
@@ -164,7 +179,6 @@ pub fn router(app: AppState) -> Router {
     let mut api = Router::new()
         .nest("/queue", queue_routes)
         .nest("/auth", auth_routes)
-        .route_layer(idempotent())
         .route(
             "/queue/join",
             post(queue::join).route_layer(from_fn_with_state(app.clone(), idempotency::delegated)),
@@ -202,7 +216,17 @@ pub fn router(app: AppState) -> Router {
     if app.settings.server.metrics_bind.is_none() {
         root = root.route(&app.settings.server.metrics_path, get(system::metrics));
     }
+    // The API's description and its docs page, whose assets are compiled in (Swagger UI,
+    // vendored: nothing is fetched at build or run time).
+    let docs = SwaggerUi::new("/docs")
+        .external_url_unchecked("/openapi.json", schema::openapi())
+        .config(
+            Config::default()
+                .validator_url("none")
+                .try_it_out_enabled(true),
+        );
     root.route("/ws", get(ws::upgrade))
+        .merge(docs)
         .route("/.well-known/jwks.json", get(system::jwks))
         .nest("/api/v1", api)
         .merge(site)

@@ -5,21 +5,28 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::idempotency::{InFlightWait, replayed};
 use crate::domain::{EventId, ParseError, UserId};
-use crate::error::{ApiError, ApiJson, ApiQuery};
+use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::protocol::QueueStatus;
-use crate::queue::{Granted, Join, QueueError, parse_token};
+use crate::queue::{Granted, Join, Joined, QueueError, parse_token};
 use crate::store::IdempotencyClaim;
 
 #[derive(Deserialize, ToSchema)]
 pub struct JoinBody {
+    #[schema(
+        required = true,
+        nullable = false,
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$",
+        example = "evt_2025_1001"
+    )]
     event_id: Option<String>,
     /// The seed's field, accepted and checked for shape only: a client can write any id here,
     /// so it never decides who holds a place (see [`join`]).
+    #[schema(pattern = r"^[A-Za-z0-9_.:-]{0,128}$")]
     user_id: Option<String>,
 }
 
@@ -30,13 +37,26 @@ pub struct Left {
     pub status: &'static str,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    /// The waiting token the join answered.
+    #[param(required = true, nullable = false, value_type = String, format = Uuid)]
+    token: Option<String>,
+}
+
+/// The token of a leave: any string, since leaving with an ended or unknown token is fine.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeaveQuery {
+    /// The waiting token the join answered.
+    #[param(required = true, nullable = false, value_type = String, min_length = 1)]
     token: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct EnterBody {
+    #[schema(required = true, nullable = false, value_type = String, format = Uuid)]
     waiting_token: Option<String>,
 }
 
@@ -47,6 +67,32 @@ pub struct EnterBody {
 /// Bearer`), the place is bound to the token's subject, and one subject holds at most one live
 /// place per event (409 `DUPLICATE_REQUEST`); an invalid token is 401. The body's `user_id`
 /// binds nothing, so naming someone else's id can neither take nor block their place.
+#[utoipa::path(
+    post, path = "/api/v1/queue/join", operation_id = "join", tag = "queue",
+    request_body = JoinBody,
+    security((), ("user_jwt" = [])),
+    responses(
+        (status = 202, description = "In the queue (a replay of the same key and body answers \
+            the same place)", body = Joined,
+            links(
+                ("status" = (operation_id = "status",
+                    parameters(("token" = "$response.body#/waiting_token")))),
+                ("enter" = (operation_id = "enter",
+                    request_body = json!({"waiting_token": "$response.body#/waiting_token"}))),
+                ("leave" = (operation_id = "leave",
+                    parameters(("token" = "$response.body#/waiting_token")))),
+            )),
+        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`", body = ErrorBody),
+        (status = 401, description = "A user token was sent and is not valid: \
+            `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN`", body = ErrorBody),
+        (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
+        (status = 409, description = "`DUPLICATE_REQUEST`: this user already holds a place \
+            in the event", body = ErrorBody),
+        (status = 503, description = "`QUEUE_FULL` (the event's queue is at its cap), \
+            `UPSTREAM_UNAVAILABLE` (the inventory cannot say whether the event exists)",
+            body = ErrorBody, headers(("Retry-After" = u64))),
+    )
+)]
 pub async fn join(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -89,6 +135,16 @@ pub async fn join(
 }
 
 /// `GET /api/v1/queue/status?token=` → 200; a heartbeat.
+#[utoipa::path(
+    get, path = "/api/v1/queue/status", operation_id = "status", tag = "queue",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "The waiter's place; a heartbeat that keeps it",
+            body = QueueStatus),
+        (status = 400, description = "`MISSING_TOKEN`, `INVALID_REQUEST`", body = ErrorBody),
+        (status = 404, description = "`TOKEN_NOT_FOUND`, `TOKEN_EXPIRED`", body = ErrorBody),
+    )
+)]
 pub async fn status(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<TokenQuery>,
@@ -98,6 +154,24 @@ pub async fn status(
 }
 
 /// `POST /api/v1/queue/enter` → 200 with the one reservation grant of this token.
+#[utoipa::path(
+    post, path = "/api/v1/queue/enter", operation_id = "enter", tag = "queue",
+    request_body = EnterBody,
+    responses(
+        (status = 200, description = "Admitted: the one reservation token of this place \
+            (valid for `ttl_sec`; register or log in before entering)", body = Granted,
+            links(("reserve" = (operation_id = "create_reservation",
+                request_body = json!({"reservation_token": "$response.body#/reservation_token",
+                    "event_id": "$response.body#/event_id", "seat_ids": ["A-1"], "quantity": 1})))),
+        ),
+        (status = 400, description = "`MISSING_TOKEN`, `INVALID_REQUEST`", body = ErrorBody),
+        (status = 403, description = "`NOT_READY`: the turn has not come yet", body = ErrorBody),
+        (status = 404, description = "`TOKEN_NOT_FOUND`, `TOKEN_EXPIRED`", body = ErrorBody),
+        (status = 409, description = "`ALREADY_ENTERED`", body = ErrorBody),
+        (status = 500, description = "`TOKEN_ERROR`: the reservation token could not be signed",
+            body = ErrorBody),
+    )
+)]
 pub async fn enter(
     State(app): State<AppState>,
     ApiJson(body): ApiJson<EnterBody>,
@@ -108,9 +182,17 @@ pub async fn enter(
 
 /// `DELETE /api/v1/queue/leave?token=` → 200 `{"status":"left"}`, also for ended or unknown
 /// tokens (leaving is idempotent).
+#[utoipa::path(
+    delete, path = "/api/v1/queue/leave", operation_id = "leave", tag = "queue",
+    params(LeaveQuery),
+    responses(
+        (status = 200, description = "Left (also for an ended or unknown token)", body = Left),
+        (status = 400, description = "`MISSING_TOKEN`", body = ErrorBody),
+    )
+)]
 pub async fn leave(
     State(app): State<AppState>,
-    ApiQuery(q): ApiQuery<TokenQuery>,
+    ApiQuery(q): ApiQuery<LeaveQuery>,
 ) -> Result<Json<Left>, ApiError> {
     match parse_token(q.token.as_deref()) {
         Ok(token) => {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::error::ErrorBody;
 
 const SERVICE: &str = "usher";
 
@@ -46,6 +47,10 @@ fn timestamp() -> String {
 }
 
 /// Liveness: the process answers.
+#[utoipa::path(
+    get, path = "/healthz", operation_id = "healthz", tag = "operations",
+    responses((status = 200, description = "The process answers", body = Health))
+)]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "healthy",
@@ -58,6 +63,14 @@ pub async fn healthz() -> Json<Health> {
 /// Readiness: not draining, and the store has not been unreachable for longer than
 /// `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's readiness, a PING
 /// on every probe, flapped with Redis latency and took whole fleets out of service.
+#[utoipa::path(
+    get, path = "/readyz", operation_id = "readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Serving", body = Health),
+        (status = 503, description = "Draining, or the store has been unreachable for longer \
+            than `USHER_READY_OUTAGE_SECS` (`reason` says which)", body = Health),
+    )
+)]
 pub async fn readyz(State(app): State<AppState>) -> Response {
     let reason = if app.draining.load(Ordering::Relaxed) {
         Some("draining".to_owned())
@@ -89,11 +102,20 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
 }
 
 /// The public keys of reservation tokens, so that backends can verify them.
+#[utoipa::path(
+    get, path = "/.well-known/jwks.json", operation_id = "jwks", tag = "operations",
+    responses((status = 200, description = "A JSON Web Key Set (RFC 7517) of the ES256 keys \
+        that sign reservation tokens", body = serde_json::Value))
+)]
 pub async fn jwks(State(app): State<AppState>) -> Json<jsonwebtoken::jwk::JwkSet> {
     Json(app.reservation_tokens.jwks())
 }
 
 /// The real version and the git commit it was built from.
+#[utoipa::path(
+    get, path = "/version", operation_id = "version", tag = "operations",
+    responses((status = 200, description = "The build", body = Version))
+)]
 pub async fn version() -> Json<Version> {
     Json(Version {
         service: SERVICE,
@@ -103,6 +125,18 @@ pub async fn version() -> Json<Version> {
     })
 }
 
+/// Prometheus metrics, at `USHER_METRICS_PATH` (on `USHER_METRICS_BIND` when that is set);
+/// behind `USHER_METRICS_TOKEN` when that is set.
+#[utoipa::path(
+    get, path = "/metrics", operation_id = "metrics", tag = "operations",
+    security((), ("metrics_bearer" = [])),
+    responses(
+        (status = 200, description = "The Prometheus text format",
+            content_type = "text/plain; version=0.0.4; charset=utf-8", body = String),
+        (status = 401, description = "`USHER_METRICS_TOKEN` is set and was not given: \
+            `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN`", body = ErrorBody),
+    )
+)]
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = &app.settings.server.metrics_token
         && let Err(e) = super::admin::check_bearer(&headers, token)

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::integral;
+
 use usher_proto::common::v1 as common;
 use usher_proto::payment::v1 as paypb;
 use usher_proto::reservation::v1 as rsvpb;
@@ -86,13 +88,22 @@ fn seat_ids(seats: &[common::Seat]) -> Vec<String> {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CreateReservation {
     #[serde(default)]
+    #[schema(
+        required = true,
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$",
+        example = "evt_2025_1001"
+    )]
     pub event_id: String,
+    /// The seats to hold; or none, and `quantity` seats the inventory chooses.
     #[serde(default)]
+    #[schema(max_items = 8)]
     pub seat_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "integral")]
+    #[schema(minimum = 0, maximum = 8)]
     pub quantity: i32,
     /// What `POST /api/v1/queue/enter` handed out.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub reservation_token: String,
 }
 
@@ -177,6 +188,7 @@ impl From<&rsvpb::Reservation> for Reservation {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ConfirmReservation {
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub payment_intent_id: String,
 }
 
@@ -272,13 +284,17 @@ impl Availability {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CreateIntent {
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub reservation_id: String,
-    #[serde(default)]
+    /// The reservation's total, in the currency's minor units.
+    #[serde(default, deserialize_with = "integral")]
+    #[schema(required = true, minimum = 1)]
     pub amount: i64,
     #[serde(default)]
     pub currency: Option<String>,
-    /// approve, fail, delay, random or timeout (the simulator's scenarios).
+    /// The simulator's scenarios.
     #[serde(default)]
+    #[schema(pattern = "^(approve|fail|delay|random|timeout)$")]
     pub scenario: Option<String>,
 }
 
@@ -347,9 +363,11 @@ impl From<&paypb::Payment> for Payment {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProcessPayment {
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub payment_intent_id: String,
     /// `approve` (the default) or `fail`.
     #[serde(default)]
+    #[schema(pattern = "^(approve|fail)$")]
     pub action: Option<String>,
 }
 

@@ -22,10 +22,11 @@ use serde::Deserialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
 use tokio::time::{Instant, sleep_until, timeout};
 use tracing::debug;
+use utoipa::IntoParams;
 
 use crate::app::AppState;
 use crate::clock::now_ms;
-use crate::error::{ApiError, ApiQuery};
+use crate::error::{ApiError, ApiQuery, ErrorBody};
 use crate::hub::{Attached, Conn};
 use crate::net::client_ip::Peer;
 use crate::net::listener::AddressSlot;
@@ -36,8 +37,11 @@ use crate::store::{WaiterRecord, WaiterState};
 /// Invalid client messages tolerated before the socket is closed as a policy violation.
 const MAX_STRIKES: u32 = 10;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WsQuery {
+    /// The waiting token the join answered.
+    #[param(required = true, nullable = false, value_type = String, format = Uuid)]
     token: Option<String>,
 }
 
@@ -49,6 +53,28 @@ pub struct WsQuery {
 /// cost the store at most that rate per address. The node's accept budget
 /// (`USHER_WS_ACCEPT_RATE`) is charged only once the token proved valid, so bogus upgrades do
 /// not use it up for everyone else.
+#[utoipa::path(
+    get, path = "/api/v1/queue/ws", operation_id = "queue_socket", tag = "queue",
+    params(WsQuery),
+    description = "The waiter's WebSocket, which is also its heartbeat. The server sends JSON \
+        text frames (`ServerMessage`: a `snapshot` first, then `position`, `ready`, `paused`, \
+        `resumed`, `expired`, `reservation`, `payment`, `sold_out`, `reconnect`, ...), each with \
+        a per-connection increasing `seq` and `server_time`; the client may send `ClientMessage` \
+        (`ping`, `leave`). Close codes: 1000 left; 4410 expired (join again); 4404 unknown \
+        token; 4000 replaced by a newer connection; 4001 slow consumer and 4008 pong timeout \
+        (reconnect); 1008 policy violation; 1009 message too big; 1011 server error \
+        (reconnect); 1012 restarting and 1013 node full (reconnect after `retry_after_ms`).",
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "`INVALID_REQUEST`: a malformed query string",
+            body = ErrorBody),
+        (status = 426, description = "`UPGRADE_REQUIRED`: not a WebSocket upgrade",
+            body = ErrorBody),
+        (status = 429, description = "`RATE_LIMITED` (upgrades from this address), \
+            `TOO_MANY_CONNECTIONS` (open sockets from this address)", body = ErrorBody,
+            headers(("Retry-After" = u64))),
+    )
+)]
 pub async fn upgrade(
     State(app): State<AppState>,
     Peer(peer): Peer,
@@ -57,7 +83,12 @@ pub async fn upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let Ok(ws) = ws else {
-        return ApiError::invalid_request("WebSocket upgrade required").into_response();
+        return ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "UPGRADE_REQUIRED",
+            "This route takes a WebSocket upgrade",
+        )
+        .into_response();
     };
     let client = app
         .settings

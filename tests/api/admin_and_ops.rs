@@ -253,3 +253,52 @@ async fn production_refuses_the_development_secrets() {
     ok.extend(["--allow-payment-simulator", "true"]);
     parse(&ok).validate().unwrap();
 }
+
+/// `/openapi.json` is the document the code builds, and `/docs` is served whole by usher: every
+/// asset its page loads comes from usher itself, none from the internet.
+#[tokio::test]
+async fn the_api_document_and_its_docs_page_are_served_offline() {
+    let app = spawn_app(&[]).await;
+    let (status, doc) = app.get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc["paths"], usher::http::schema::openapi()["paths"]);
+    for path in [
+        "/api/v1/queue/join",
+        "/api/v1/reservations",
+        "/api/v1/webhooks/payment",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+
+    let page = app.http.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let initializer = app
+        .http
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(initializer.contains("\"/openapi.json\""), "{initializer}");
+    for text in [&page, &initializer] {
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{text}"
+        );
+    }
+    let assets: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css") || s.ends_with(".png"))
+        .collect();
+    assert!(assets.len() >= 4, "{assets:?}");
+    for asset in assets {
+        let url = app.url(&format!("/docs/{}", asset.trim_start_matches("./")));
+        let resp = app.http.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{url}");
+    }
+}

@@ -224,3 +224,68 @@ async fn a_full_queue_refuses_joins_with_retry_after() {
     assert_eq!(code(&body), "QUEUE_FULL");
     assert_eq!(app.stats("evt").await["waiting"], 2);
 }
+
+/// A method a route does not have is 405 with `Allow`, also on routes whose handlers sit behind
+/// idempotency or authentication (those layers once answered such requests first: 400
+/// `IDEMPOTENCY_REQUIRED` or 401).
+#[tokio::test]
+async fn a_method_a_route_lacks_is_405_whatever_guards_its_handlers() {
+    let app = spawn_app(&[]).await;
+    let buyer = crate::support::buyer_token("method-prober");
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/queue/status"),
+        (reqwest::Method::PATCH, "/api/v1/queue/enter"),
+        (reqwest::Method::GET, "/api/v1/auth/login"),
+        (reqwest::Method::POST, "/api/v1/reservations/rsv_1"),
+        (reqwest::Method::PATCH, "/api/v1/reservations/rsv_1/cancel"),
+        (reqwest::Method::POST, "/api/v1/payments/pay_1/status"),
+    ] {
+        let resp = app
+            .http
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&buyer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert!(resp.headers().contains_key("allow"), "{method} {path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(code(&body), "METHOD_NOT_ALLOWED", "{method} {path}");
+    }
+}
+
+/// Integers may be written `4.0` (JSON Schema's integers, as /openapi.json declares them);
+/// fractions and values out of range are still refused, and change nothing.
+#[tokio::test]
+async fn integers_written_with_a_zero_fraction_are_integers() {
+    let app = spawn_app(&[]).await;
+    let put = |body: Value| {
+        app.http
+            .put(app.url("/api/v1/admin/events/evt_int"))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&body)
+            .send()
+    };
+    let resp = put(json!({"burst": 4.0, "max_active": 10.0, "entry_window_secs": 60.0}))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let settings: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (settings["burst"].as_u64(), settings["max_active"].as_u64()),
+        (Some(4), Some(10))
+    );
+    for bad in [
+        json!({"burst": 4.5}),
+        json!({"burst": 5e9}),
+        json!({"max_active": -1}),
+    ] {
+        let resp = put(bad.clone()).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert_eq!(app.stats("evt_int").await["config"]["burst"], 4);
+}

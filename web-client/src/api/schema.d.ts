@@ -1,7 +1,523 @@
 // Generated from schema.json by `npm run gen:types`: do not edit. The schema comes from the
 // Rust types (src/http/schema.rs); src/api/schema.test.ts fails when this file is stale.
 
-export type paths = Record<string, never>;
+export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys of reservation tokens, so that backends can verify them. */
+        get: operations["jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/events/{id}`. */
+        get: operations["get_event"];
+        /** `PUT /api/v1/admin/events/{id}`: creates or updates the event's settings. */
+        put: operations["put_event"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/events/{id}/stats`. */
+        get: operations["event_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/auth/login` → 200 with a token; 401 `INVALID_CREDENTIALS` for an unknown user
+         *     and a wrong password alike.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/auth/register` → 201 with a token. */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/events/{id}/availability` → `{remaining, sections:[{id, remain}]}`. */
+        get: operations["availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment/intent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/payment/intent` → 200 with a pending intent for the caller's own reservation,
+         *     for exactly its total.
+         */
+        post: operations["create_payment_intent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/payment/process` → settles the caller's pending payment now. */
+        post: operations["process_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payment/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/payment/{id}/status` → 200 with the payment's real state. */
+        get: operations["payment_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/intent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/payment/intent` → 200 with a pending intent for the caller's own reservation,
+         *     for exactly its total.
+         */
+        post: operations["create_payment_intent_at_payments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/payment/process` → settles the caller's pending payment now. */
+        post: operations["process_payment_at_payments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/payment/{id}/status` → 200 with the payment's real state. */
+        get: operations["payment_status_at_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/enter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/queue/enter` → 200 with the one reservation grant of this token. */
+        post: operations["enter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/queue/join` → 202. Its Idempotency-Key is claimed with the join itself
+         *     ([`super::idempotency::delegated`]).
+         * @description Anonymous joins are allowed (the seed's contract). With a user token (`Authorization:
+         *     Bearer`), the place is bound to the token's subject, and one subject holds at most one live
+         *     place per event (409 `DUPLICATE_REQUEST`); an invalid token is 401. The body's `user_id`
+         *     binds nothing, so naming someone else's id can neither take nor block their place.
+         */
+        post: operations["join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * `DELETE /api/v1/queue/leave?token=` → 200 `{"status":"left"}`, also for ended or unknown
+         *     tokens (leaving is idempotent).
+         */
+        delete: operations["leave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/queue/status?token=` → 200; a heartbeat. */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queue/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Upgrades to a WebSocket with explicit, small buffers (tungstenite's 128 KiB default read
+         *     buffer per connection would dominate memory at scale).
+         * @description The waiter's WebSocket, which is also its heartbeat. The server sends JSON text frames (`ServerMessage`: a `snapshot` first, then `position`, `ready`, `paused`, `resumed`, `expired`, `reservation`, `payment`, `sold_out`, `reconnect`, ...), each with a per-connection increasing `seq` and `server_time`; the client may send `ClientMessage` (`ping`, `leave`). Close codes: 1000 left; 4410 expired (join again); 4404 unknown token; 4000 replaced by a newer connection; 4001 slow consumer and 4008 pong timeout (reconnect); 1008 policy violation; 1009 message too big; 1011 server error (reconnect); 1012 restarting and 1013 node full (reconnect after `retry_after_ms`).
+         */
+        get: operations["queue_socket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/reservations` → 201. Demands the reservation token `enter` issued. */
+        post: operations["create_reservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/reservations` → 201. Demands the reservation token `enter` issued. */
+        post: operations["create_reservation_trailing_slash"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/reservations/{id}` → 200, the owner only. */
+        get: operations["get_reservation"];
+        put?: never;
+        post?: never;
+        /** Cancels a reservation (as `POST …/cancel`) */
+        delete: operations["delete_reservation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/reservations/{id}/cancel` and `DELETE /api/v1/reservations/{id}` → 200. */
+        post: operations["cancel_reservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reservations/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/reservations/{id}/confirm` → 200 with the order id, once the payment is
+         *     completed.
+         */
+        post: operations["confirm_reservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /api/v1/webhooks/payment`: see [`crate::purchase::webhook`]. */
+        post: operations["payment_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers. */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics, at `USHER_METRICS_PATH` (on `USHER_METRICS_BIND` when that is set);
+         *     behind `USHER_METRICS_TOKEN` when that is set.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: not draining, and the store has not been unreachable for longer than
+         *     `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's readiness, a PING
+         *     on every probe, flapped with Redis latency and took whole fleets out of service.
+         */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The real version and the git commit it was built from. */
+        get: operations["version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Upgrades to a WebSocket with explicit, small buffers (tungstenite's 128 KiB default read
+         *     buffer per connection would dominate memory at scale).
+         * @description The waiter's WebSocket, which is also its heartbeat. The server sends JSON text frames (`ServerMessage`: a `snapshot` first, then `position`, `ready`, `paused`, `resumed`, `expired`, `reservation`, `payment`, `sold_out`, `reconnect`, ...), each with a per-connection increasing `seq` and `server_time`; the client may send `ClientMessage` (`ping`, `leave`). Close codes: 1000 left; 4410 expired (join again); 4404 unknown token; 4000 replaced by a newer connection; 4001 slow consumer and 4008 pong timeout (reconnect); 1008 policy violation; 1009 message too big; 1011 server error (reconnect); 1012 restarting and 1013 node full (reconnect after `retry_after_ms`).
+         */
+        get: operations["queue_socket_at_root"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
@@ -42,7 +558,7 @@ export interface components {
             burst?: number | null;
             /** Format: int32 */
             entry_window_secs?: number | null;
-            /** Format: int32 */
+            /** Format: int64 */
             max_active?: number | null;
             paused?: boolean | null;
             /** Format: double */
@@ -50,7 +566,7 @@ export interface components {
         };
         /** @description `POST /api/v1/reservations/{id}/confirm`. */
         ConfirmReservation: {
-            payment_intent_id?: string;
+            payment_intent_id: string;
         };
         /** @description `POST /api/v1/reservations/{id}/confirm` → 200. */
         Confirmed: {
@@ -62,24 +578,34 @@ export interface components {
         };
         /** @description `POST /api/v1/payment/intent`. */
         CreateIntent: {
-            /** Format: int64 */
-            amount?: number;
+            /**
+             * Format: int64
+             * @description The reservation's total, in the currency's minor units.
+             */
+            amount: number;
             currency?: string | null;
-            reservation_id?: string;
-            /** @description approve, fail, delay, random or timeout (the simulator's scenarios). */
+            reservation_id: string;
+            /** @description The simulator's scenarios. */
             scenario?: string | null;
         };
         /** @description `POST /api/v1/reservations`. */
         CreateReservation: {
-            event_id?: string;
+            /** @example evt_2025_1001 */
+            event_id: string;
             /** Format: int32 */
             quantity?: number;
             /** @description What `POST /api/v1/queue/enter` handed out. */
-            reservation_token?: string;
+            reservation_token: string;
+            /** @description The seats to hold; or none, and `quantity` seats the inventory chooses. */
             seat_ids?: string[];
+        } | {
+            seat_ids: unknown;
+        } | {
+            quantity: unknown;
         };
         EnterBody: {
-            waiting_token?: string | null;
+            /** Format: uuid */
+            waiting_token: string;
         };
         /** @description The seed's error envelope, the body of every error answer. */
         ErrorBody: {
@@ -206,7 +732,8 @@ export interface components {
             until_ms: number;
         };
         JoinBody: {
-            event_id?: string | null;
+            /** @example evt_2025_1001 */
+            event_id: string;
             /**
              * @description The seed's field, accepted and checked for shape only: a client can write any id here,
              *     so it never decides who holds a place (see [`join`]).
@@ -286,11 +813,29 @@ export interface components {
          * @enum {string}
          */
         PaymentOutcome: "COMPLETED" | "FAILED" | "REFUNDED";
+        /**
+         * @description What a payment webhook says about a settled payment: the fields its receiver acts on.
+         *     Receivers ignore every other field, so a payment service may send more.
+         */
+        PaymentWebhook: {
+            /** @description The payment's id (the seed's name; the intent id when `payment_intent_id` is absent). */
+            payment_id: string;
+            payment_intent_id?: string | null;
+            /** @description The reservation the payment says it pays for. */
+            reservation_id: string;
+            /** @description The payment's `payment.v1.PaymentStatus` name, e.g. `COMPLETED` or `FAILED`. */
+            status: string;
+            /**
+             * Format: int64
+             * @description When the webhook was made, in seconds since the Unix epoch (receivers refuse stale ones).
+             */
+            timestamp: number;
+        };
         /** @description `POST /api/v1/payment/process`. */
         ProcessPayment: {
             /** @description `approve` (the default) or `fail`. */
             action?: string | null;
-            payment_intent_id?: string;
+            payment_intent_id: string;
         };
         /** @description `POST /api/v1/payment/process` → 200. */
         Processed: {
@@ -417,6 +962,10 @@ export interface components {
             display_name?: string;
             email?: string;
             password: string;
+            /**
+             * @description Compared case-insensitively.
+             * @example alice
+             */
             username: string;
         };
         /** @description `GET /api/v1/reservations/{id}`. */
@@ -545,4 +1094,5042 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Web Key Set (RFC 7517) of the ES256 keys that sign reservation tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSettings"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ADMIN_DISABLED`: `USHER_ADMIN_TOKEN` is not set */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigBody"];
+            };
+        };
+        responses: {
+            /** @description The event's settings after the change (an event that did not exist is created) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSettings"];
+                };
+            };
+            /** @description `INVALID_REQUEST`: a value out of range or an unknown field; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ADMIN_DISABLED`: `USHER_ADMIN_TOKEN` is not set */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event's queue and admission figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventStats"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ADMIN_DISABLED`: `USHER_ADMIN_TOKEN` is not set */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginBody"];
+            };
+        };
+        responses: {
+            /** @description A user token */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INVALID_CREDENTIALS` (unknown user and wrong password alike) */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOO_MANY_LOGIN_ATTEMPTS` for this account, or `RATE_LIMITED` for this address; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HASH_ERROR`, `TOKEN_ERROR`; `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SERVER_BUSY`: password hashing is saturated; `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterBody"];
+            };
+        };
+        responses: {
+            /** @description Registered: a user token */
+            201: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `INVALID_REQUEST`: username, password (8 to 128 characters), email or display name out of bounds; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `USERNAME_EXISTS`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HASH_ERROR`, `TOKEN_ERROR`; `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTRATION_CLOSED` (`USHER_MAX_USERS` accounts), `SERVER_BUSY` (password hashing is saturated); `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Seats left, in all and per section */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_payment_intent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIntent"];
+            };
+        };
+        responses: {
+            /** @description A pending payment intent */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntent"];
+                };
+            };
+            /** @description `MISSING_RESERVATION_ID`, `INVALID_AMOUNT`, `AMOUNT_MISMATCH` (not the reservation's total), `INVALID_SCENARIO`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_EXPIRED`, `CONFLICT`, `ALREADY_EXISTS`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    process_payment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProcessPayment"];
+            };
+        };
+        responses: {
+            /** @description Settled (the reservation is confirmed by the payment's webhook) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Processed"];
+                };
+            };
+            /** @description `MISSING_PAYMENT_INTENT_ID`, `INVALID_ACTION`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONFLICT`: already settled; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment intent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_payment_intent_at_payments: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIntent"];
+            };
+        };
+        responses: {
+            /** @description A pending payment intent */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentIntent"];
+                };
+            };
+            /** @description `MISSING_RESERVATION_ID`, `INVALID_AMOUNT`, `AMOUNT_MISMATCH` (not the reservation's total), `INVALID_SCENARIO`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_EXPIRED`, `CONFLICT`, `ALREADY_EXISTS`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    process_payment_at_payments: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProcessPayment"];
+            };
+        };
+        responses: {
+            /** @description Settled (the reservation is confirmed by the payment's webhook) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Processed"];
+                };
+            };
+            /** @description `MISSING_PAYMENT_INTENT_ID`, `INVALID_ACTION`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONFLICT`: already settled; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_status_at_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment intent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enter: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterBody"];
+            };
+        };
+        responses: {
+            /** @description Admitted: the one reservation token of this place (valid for `ttl_sec`; register or log in before entering) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Granted"];
+                };
+            };
+            /** @description `MISSING_TOKEN`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `NOT_READY`: the turn has not come yet */
+            403: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOKEN_NOT_FOUND`, `TOKEN_EXPIRED` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ALREADY_ENTERED`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOKEN_ERROR`: the reservation token could not be signed; `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    join: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinBody"];
+            };
+        };
+        responses: {
+            /** @description In the queue (a replay of the same key and body answers the same place) */
+            202: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Joined"];
+                };
+            };
+            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A user token was sent and is not valid: `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DUPLICATE_REQUEST`: this user already holds a place in the event; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `QUEUE_FULL` (the event's queue is at its cap), `UPSTREAM_UNAVAILABLE` (the inventory cannot say whether the event exists); `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    leave: {
+        parameters: {
+            query: {
+                /** @description The waiting token the join answered. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left (also for an ended or unknown token) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Left"];
+                };
+            };
+            /** @description `MISSING_TOKEN` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query: {
+                /** @description The waiting token the join answered. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The waiter's place; a heartbeat that keeps it */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+            /** @description `MISSING_TOKEN`, `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOKEN_NOT_FOUND`, `TOKEN_EXPIRED` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    queue_socket: {
+        parameters: {
+            query: {
+                /** @description The waiting token the join answered. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_REQUEST`: a malformed query string */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPGRADE_REQUIRED`: not a WebSocket upgrade */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` (upgrades from this address), `TOO_MANY_CONNECTIONS` (open sockets from this address) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_reservation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReservation"];
+            };
+        };
+        responses: {
+            /** @description Seats held for the buyer until `hold_expires_at` */
+            201: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationCreated"];
+                };
+            };
+            /** @description `MISSING_EVENT_ID`, `MISSING_SEATS`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_TOKEN_REQUIRED`, `INVALID_RESERVATION_TOKEN` (missing, expired, forged, or for another event) */
+            403: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND`, `SEAT_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_TOKEN_IN_USE`, `RESERVATION_TOKEN_USED`, `INVENTORY_CONFLICT` (a seat is taken), `INSUFFICIENT_INVENTORY`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_reservation_trailing_slash: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReservation"];
+            };
+        };
+        responses: {
+            /** @description Seats held for the buyer until `hold_expires_at` */
+            201: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationCreated"];
+                };
+            };
+            /** @description `MISSING_EVENT_ID`, `MISSING_SEATS`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_TOKEN_REQUIRED`, `INVALID_RESERVATION_TOKEN` (missing, expired, forged, or for another event) */
+            403: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND`, `SEAT_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_TOKEN_IN_USE`, `RESERVATION_TOKEN_USED`, `INVENTORY_CONFLICT` (a seat is taken), `INSUFFICIENT_INVENTORY`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_reservation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reservation */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reservation"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND` (also someone else's) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_reservation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: the seats are released */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cancelled"];
+                };
+            };
+            /** @description `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONFLICT`: already confirmed, cancelled or expired; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_reservation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: the seats are released */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cancelled"];
+                };
+            };
+            /** @description `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONFLICT`: already confirmed, cancelled or expired; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_reservation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A UUID. The same key with the same request replays the stored answer; with another request it is 409 `IDEMPOTENCY_CONFLICT`. Kept 5 minutes, per route and user; a failed request releases it. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The reservation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmReservation"];
+            };
+        };
+        responses: {
+            /** @description Sold: the order */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    /** @description `true` when this is the replay of an earlier answer */
+                    "x-idempotency-cached"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmed"];
+                };
+            };
+            /** @description `MISSING_PAYMENT_INTENT_ID`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_EXPIRED`, `CONFLICT`; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_NOT_APPROVED`, `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
+            500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Signed with `X-Webhook-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`; other fields are ignored */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentWebhook"];
+            };
+        };
+        responses: {
+            /** @description Taken (also a repeat of one already taken) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAnswer"];
+                };
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INVALID_SIGNATURE`, `STALE_WEBHOOK` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RESERVATION_NOT_FOUND`, `PAYMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYMENT_RESERVATION_MISMATCH`, `CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `FAILED_PRECONDITION` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4; charset=utf-8": string;
+                };
+            };
+            /** @description `USHER_METRICS_TOKEN` is set and was not given: `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Serving */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Draining, or the store has been unreachable for longer than `USHER_READY_OUTAGE_SECS` (`reason` says which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The build */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    queue_socket_at_root: {
+        parameters: {
+            query: {
+                /** @description The waiting token the join answered. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_REQUEST`: a malformed query string */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPGRADE_REQUIRED`: not a WebSocket upgrade */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` (upgrades from this address), `TOO_MANY_CONNECTIONS` (open sockets from this address) */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}
