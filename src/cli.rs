@@ -5,7 +5,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use std::net::SocketAddr;
 
-use crate::config::{BackendSettings, LogSettings, Settings};
+use crate::config::{BackendSettings, LogSettings, Settings, TracingSettings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +48,8 @@ pub struct BackendsArgs {
     pub backends: BackendSettings,
     #[command(flatten)]
     pub log: LogSettings,
+    #[command(flatten)]
+    pub tracing: TracingSettings,
 }
 
 impl Cli {
@@ -117,24 +119,48 @@ pub fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     if let Some(Command::Backends(args)) = cli.command {
-        crate::telemetry::init(&args.log)?;
-        return tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?
-            .block_on(usher_backends::run(
-                args.backends,
-                args.listen,
-                crate::shutdown::signal(),
-            ));
+        let BackendsArgs {
+            listen,
+            backends,
+            log,
+            tracing,
+        } = *args;
+        return serve(&log, &tracing, "usher-backends", || {
+            usher_backends::run(backends, listen, crate::shutdown::signal())
+        });
     }
     let settings = cli.into_settings().unwrap_or_else(|e| e.exit());
     if let Err(e) = settings.validate() {
         eprintln!("error: {e}");
         std::process::exit(2);
     }
-    crate::telemetry::init(&settings.log)?;
-    tokio::runtime::Builder::new_multi_thread()
+    let (log, tracing) = (settings.log.clone(), settings.tracing.clone());
+    serve(&log, &tracing, "usher", || crate::server::run(settings))
+}
+
+/// Runs `main` on a new multi-threaded runtime with logging (and tracing) installed, then
+/// exports the spans still queued.
+fn serve<F>(
+    log: &LogSettings,
+    tracing: &TracingSettings,
+    service: &'static str,
+    main: impl FnOnce() -> F,
+) -> anyhow::Result<()>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(crate::server::run(settings))
+        .build()?;
+    // The trace exporter's connection lives on the runtime.
+    let pipeline = {
+        let _inside = runtime.enter();
+        crate::telemetry::init(log, tracing, service)?
+    };
+    let result = runtime.block_on(main());
+    // Off the runtime's workers, which keep the exporter's connection going meanwhile.
+    if let Some(pipeline) = pipeline {
+        pipeline.shutdown();
+    }
+    result
 }

@@ -61,6 +61,8 @@ pub struct Settings {
     pub backends: BackendSettings,
     #[command(flatten)]
     pub log: LogSettings,
+    #[command(flatten)]
+    pub tracing: TracingSettings,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -558,6 +560,40 @@ pub struct LogSettings {
     pub format: LogFormat,
 }
 
+/// OpenTelemetry traces, exported over OTLP/gRPC. Off unless an endpoint is set; the
+/// standard `OTEL_*` variables (`OTEL_SERVICE_NAME`, `OTEL_BSP_*`, `OTEL_EXPORTER_OTLP_TIMEOUT`,
+/// `OTEL_TRACES_SAMPLER`) apply as well.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Tracing")]
+pub struct TracingSettings {
+    /// OTLP/gRPC collector for traces (e.g. http://127.0.0.1:4317); unset falls back to
+    /// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; with none of them
+    /// set, nothing is traced.
+    #[arg(
+        long = "otlp-endpoint",
+        env = "OBSERVABILITY_OTLP_ENDPOINT",
+        value_name = "OBSERVABILITY_OTLP_ENDPOINT"
+    )]
+    pub otlp_endpoint: Option<String>,
+    /// Share of new traces recorded, from 0 to 1 (a request with a traceparent follows its
+    /// caller's decision); unset leaves it to OTEL_TRACES_SAMPLER, by default every trace.
+    #[arg(long = "trace-sample-ratio", env = "OBSERVABILITY_TRACE_SAMPLE_RATIO", value_name = "OBSERVABILITY_TRACE_SAMPLE_RATIO", value_parser = parse_ratio)]
+    pub sample_ratio: Option<f64>,
+}
+
+impl TracingSettings {
+    /// Whether traces are exported: an endpoint is set here or in the standard variables.
+    pub fn enabled(&self) -> bool {
+        self.otlp_endpoint.is_some()
+            || [
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+            ]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|e| !e.is_empty()))
+    }
+}
+
 /// Authentication of buyers (JWT) and the signing of reservation tokens.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Auth")]
@@ -719,6 +755,13 @@ fn parse_rate(s: &str) -> Result<f64, String> {
         Ok(rate)
     } else {
         Err("must be a number above 0 and at most 1000000".into())
+    }
+}
+
+fn parse_ratio(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err("must be a number from 0 to 1".into()),
     }
 }
 
