@@ -55,8 +55,10 @@
 //!
 //! - [`domain`]: newtypes validated wherever they are read (`EventId`, `WaitingToken`, `Seq`,
 //!   `Position`); [`clock`]: the one clock, with a manual clock for tests; [`shutdown`]: the stop
-//!   signal; [`config`]: typed settings with their environment variables; [`metrics`],
-//!   [`telemetry`].
+//!   signal; [`config`]: typed settings with their environment variables; [`metrics`];
+//!   [`telemetry`]: logs, and the OpenTelemetry traces of `usher_otel` when a collector is
+//!   set (the spans themselves are made where their work is: the request middleware, the
+//!   store, the gRPC channels, the socket session, the ticker).
 //! - [`protocol`]: the WebSocket protocol (server and client messages, close codes), the status
 //!   payload shared with REST, and the typed purchase notices.
 //! - [`store`]: the storage contract, split by capability ([`store::QueueStore`],

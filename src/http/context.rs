@@ -1,16 +1,23 @@
 //! Per-request context: the trace id (from W3C `traceparent`, else `X-Request-ID`, else new),
 //! echoed as `X-Request-ID` and used in error envelopes, and the seed's HTTP metrics.
+//!
+//! With traces exported, each request is also a server span (`HTTP <method> <route>`) that
+//! continues the caller's `traceparent`, and the request's trace id is that span's: the id the
+//! collector receives is the one answers and logs name.
 
+use std::borrow::Cow;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
+use tracing::field::Empty;
 use uuid::Uuid;
 
 use super::AppState;
-use crate::telemetry::TRACE_ID;
+use crate::telemetry::{TRACE_ID, log_span};
 
 const REQUEST_ID: &str = "x-request-id";
 
@@ -33,6 +40,54 @@ fn sane_request_id(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
+/// A query string with the value of every `…token` parameter (`token`, `waiting_token`, …)
+/// replaced: those are bearer secrets and never recorded.
+fn redacted_query(query: &str) -> Cow<'_, str> {
+    let secret = |pair: &str| {
+        pair.split_once('=')
+            .is_some_and(|(key, _)| key.to_ascii_lowercase().ends_with("token"))
+    };
+    if !query.split('&').any(secret) {
+        return Cow::Borrowed(query);
+    }
+    let pairs: Vec<Cow<'_, str>> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if secret(pair) => Cow::Owned(format!("{key}=REDACTED")),
+            _ => Cow::Borrowed(pair),
+        })
+        .collect();
+    Cow::Owned(pairs.join("&"))
+}
+
+/// The server span of a request (disabled unless traces are exported). Probes and metric
+/// scrapes, which arrive every few seconds from machines, have none.
+fn request_span(app: &AppState, req: &Request, method: &str, route: Option<&str>) -> tracing::Span {
+    let probe = matches!(route, Some("/healthz" | "/readyz"))
+        || route == Some(app.settings.server.metrics_path.as_str());
+    if probe {
+        return tracing::Span::none();
+    }
+    let uri = req.uri();
+    let span = tracing::info_span!(
+        target: usher_otel::TARGET,
+        "HTTP",
+        otel.name = match route {
+            Some(route) => format!("HTTP {method} {route}"),
+            None => format!("HTTP {method}"),
+        },
+        otel.kind = "server",
+        otel.status_code = Empty,
+        http.request.method = method,
+        http.route = route,
+        url.path = uri.path(),
+        url.query = uri.query().map(redacted_query).as_deref(),
+        http.response.status_code = Empty,
+    );
+    usher_otel::continue_from(&span, req.headers());
+    span
+}
+
 pub async fn request_context(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let headers = req.headers();
@@ -41,27 +96,41 @@ pub async fn request_context(State(app): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .filter(|v| sane_request_id(v))
         .map(str::to_owned);
-    let trace_id = headers
-        .get("traceparent")
-        .and_then(|v| v.to_str().ok())
-        .and_then(traceparent_trace_id)
-        .map(str::to_ascii_lowercase)
-        .or_else(|| request_id.clone())
-        .unwrap_or_else(|| Uuid::new_v4().simple().to_string());
     let method = req.method().as_str().to_owned();
-    let route = req
+    let matched = req
         .extensions()
         .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_owned();
+        .map(MatchedPath::as_str);
+    let span = request_span(&app, &req, &method, matched);
+    let route = matched.unwrap_or("unmatched").to_owned();
+    // The exported trace's id when there is one (it continues a valid traceparent).
+    let trace_id = usher_otel::trace_id(&span)
+        .or_else(|| {
+            headers
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .and_then(traceparent_trace_id)
+                .map(str::to_ascii_lowercase)
+        })
+        .or_else(|| request_id.clone())
+        .unwrap_or_else(|| Uuid::new_v4().simple().to_string());
 
-    let mut resp = TRACE_ID.scope(trace_id.clone(), next.run(req)).await;
+    let mut resp = TRACE_ID
+        .scope(trace_id.clone(), next.run(req))
+        .instrument(log_span(&trace_id))
+        .instrument(span.clone())
+        .await;
 
+    let status = resp.status().as_u16();
+    span.record("http.response.status_code", status);
+    if status >= 500 {
+        span.record("otel.status_code", "error");
+    }
     let echo = request_id.unwrap_or(trace_id);
     if let Ok(v) = HeaderValue::from_str(&echo) {
         resp.headers_mut().insert(REQUEST_ID, v);
     }
-    let status = resp.status().as_u16().to_string();
+    let status = status.to_string();
     let labels = [method.as_str(), route.as_str(), status.as_str()];
     app.metrics.http_requests.with_label_values(&labels).inc();
     app.metrics
@@ -85,6 +154,16 @@ mod tests {
         assert_eq!(traceparent_trace_id("00-abc-def-01"), None);
         let zeros = "00-00000000000000000000000000000000-00f067aa0ba902b7-01";
         assert_eq!(traceparent_trace_id(zeros), None);
+    }
+
+    #[test]
+    fn token_values_are_redacted_from_queries() {
+        assert_eq!(redacted_query("token=6a1f0c&x=1"), "token=REDACTED&x=1");
+        assert_eq!(
+            redacted_query("a=b&waiting_token=s3cret&Reservation_Token=eyJ"),
+            "a=b&waiting_token=REDACTED&Reservation_Token=REDACTED"
+        );
+        assert!(matches!(redacted_query("event_id=e1"), Cow::Borrowed(_)));
     }
 
     #[test]

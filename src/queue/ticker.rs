@@ -7,7 +7,7 @@
 //! bucket, so together they admit exactly what the bucket allows, and a waiter is reaped once.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
@@ -15,7 +15,7 @@ use tracing::{info, warn};
 use crate::config::QueueSettings;
 use crate::domain::EventId;
 use crate::metrics::Metrics;
-use crate::store::{AdmitLimits, QueueStore, ReapLimits, StoreError};
+use crate::store::{AdmitLimits, AdmitOutcome, QueueStore, ReapLimits, StoreError};
 
 /// How often the list of events is re-read from the store.
 const EVENT_LIST_REFRESH: Duration = Duration::from_secs(1);
@@ -87,8 +87,12 @@ pub async fn run(
                     }
                 }
                 for event in &events {
+                    let started = usher_otel::enabled().then(SystemTime::now);
                     let outcome = store.admit(event, limits).await;
                     if let Ok(outcome) = &outcome {
+                        if let Some(started) = started {
+                            trace_step(event, started, outcome);
+                        }
                         metrics.queue_admitted.inc_by(u64::from(outcome.admitted));
                         if metrics.has_event_series(event.as_str()) {
                             metrics
@@ -124,4 +128,25 @@ pub async fn run(
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// With traces exported, an `admission tick` span for an admission step that admitted someone
+/// or ended an entry window, recorded once it is over: a trace per idle tick (ten a second per
+/// event by default) would bury the ones that matter.
+fn trace_step(event: &EventId, started: SystemTime, outcome: &AdmitOutcome) {
+    if outcome.admitted == 0 && outcome.lapsed == 0 {
+        return;
+    }
+    use usher_otel::KeyValue;
+    usher_otel::record_finished(
+        "admission tick",
+        started,
+        vec![
+            KeyValue::new("usher.event_id", event.to_string()),
+            KeyValue::new("usher.admitted", i64::from(outcome.admitted)),
+            KeyValue::new("usher.lapsed", i64::from(outcome.lapsed)),
+            KeyValue::new("usher.waiting", outcome.waiting as i64),
+            KeyValue::new("usher.active", outcome.active as i64),
+        ],
+    );
 }

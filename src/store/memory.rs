@@ -18,6 +18,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, watch};
+use tracing::Instrument;
 use usher_durable::{Durable, Write};
 
 use super::*;
@@ -382,8 +383,20 @@ impl MemoryStore {
     }
 
     /// Runs one change under the lock and, in a durable store, logs it (when `log` says what
-    /// to log) and waits for the disk before answering.
+    /// to log) and waits for the disk before answering. `operation` names its `store` span,
+    /// when it is made for a traced request.
     async fn change<T>(
+        &self,
+        operation: &'static str,
+        apply: impl FnOnce(&mut Inner, u64) -> T,
+        log: impl FnOnce(&T) -> Option<Op>,
+    ) -> StoreResult<T> {
+        self.apply_and_log(apply, log)
+            .instrument(super::op_span("memory", operation, None))
+            .await
+    }
+
+    async fn apply_and_log<T>(
         &self,
         apply: impl FnOnce(&mut Inner, u64) -> T,
         log: impl FnOnce(&T) -> Option<Op>,
@@ -1107,6 +1120,7 @@ impl Inner {
 impl QueueStore for MemoryStore {
     async fn join(&self, req: JoinRequest) -> StoreResult<JoinOutcome> {
         self.change(
+            "join",
             |inner, now| inner.join(now, &req),
             |_| Some(Op::Join { req: req.clone() }),
         )
@@ -1201,6 +1215,7 @@ impl QueueStore for MemoryStore {
 
     async fn leave(&self, token: WaitingToken) -> StoreResult<LeaveOutcome> {
         self.change(
+            "leave",
             |inner, now| inner.leave(now, token),
             |out| (*out != LeaveOutcome::NotFound).then_some(Op::Leave { token }),
         )
@@ -1211,6 +1226,7 @@ impl QueueStore for MemoryStore {
         // A step that admitted and freed nobody is not logged: its refill of the bucket is
         // made again, whole, by the next logged step (the bucket is capped, not summed).
         self.change(
+            "admit",
             |inner, now| inner.admit(now, event, limits),
             |out| {
                 (out.admitted > 0 || out.lapsed > 0).then(|| Op::Admit {
@@ -1224,6 +1240,7 @@ impl QueueStore for MemoryStore {
 
     async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64> {
         self.change(
+            "reap",
             |inner, now| (inner.forget_ended(now), inner.reap(now, event, limits)),
             |(forgot, seqs)| {
                 (*forgot || !seqs.is_empty()).then(|| Op::Reap {
@@ -1243,6 +1260,7 @@ impl QueueStore for MemoryStore {
         session_ms: u64,
     ) -> StoreResult<EnterOutcome> {
         self.change(
+            "enter",
             |inner, now| inner.enter(now, token, grant, session_ms),
             |out| {
                 matches!(out, EnterOutcome::Granted(_) | EnterOutcome::Expired).then(|| Op::Enter {
@@ -1280,6 +1298,7 @@ impl QueueStore for MemoryStore {
         // The ticker calls this every second: the embedded store forgets expired records here
         // too, so they go even while no event is live.
         self.change(
+            "live_events",
             |inner, now| {
                 let forgot = inner.forget_ended(now);
                 let live = inner
@@ -1311,6 +1330,7 @@ impl QueueStore for MemoryStore {
         auto: bool,
     ) -> StoreResult<bool> {
         self.change(
+            "create_event",
             |inner, now| inner.create_event(now, event, config, auto),
             |created| {
                 created.then(|| Op::CreateEvent {
@@ -1325,6 +1345,7 @@ impl QueueStore for MemoryStore {
 
     async fn delete_idle_auto_event(&self, event: &EventId, idle_ms: u64) -> StoreResult<bool> {
         self.change(
+            "delete_idle_auto_event",
             |inner, now| inner.delete_idle_auto_event(now, event, idle_ms),
             |deleted| {
                 deleted.then(|| Op::DeleteIdle {
@@ -1352,6 +1373,7 @@ impl QueueStore for MemoryStore {
         defaults: &EventConfig,
     ) -> StoreResult<EventConfig> {
         self.change(
+            "update_config",
             |inner, now| inner.update_config(now, event, patch, defaults),
             |_| {
                 Some(Op::UpdateConfig {
@@ -1375,6 +1397,7 @@ impl IdempotencyStore for MemoryStore {
         ttl_ms: u64,
     ) -> StoreResult<IdempotencyBegin> {
         self.change(
+            "idempotency_begin",
             |inner, now| inner.idempotency_begin(now, key, fingerprint, owner, ttl_ms),
             |out| {
                 matches!(out, IdempotencyBegin::Started).then(|| Op::IdempotencyBegin {
@@ -1396,6 +1419,7 @@ impl IdempotencyStore for MemoryStore {
     ) -> StoreResult<()> {
         let logged = self.disk.is_some().then(|| response.clone());
         self.change(
+            "idempotency_finish",
             |inner, now| inner.idempotency_finish(now, key, response, ttl_ms),
             |_| {
                 logged.map(|response| Op::IdempotencyFinish {
@@ -1410,6 +1434,7 @@ impl IdempotencyStore for MemoryStore {
 
     async fn idempotency_release(&self, key: &str, owner: &str) -> StoreResult<()> {
         self.change(
+            "idempotency_release",
             |inner, now| inner.idempotency_release(now, key, owner),
             |_| {
                 Some(Op::IdempotencyRelease {
@@ -1426,6 +1451,7 @@ impl IdempotencyStore for MemoryStore {
 impl UserStore for MemoryStore {
     async fn create_user(&self, user: &UserRecord) -> StoreResult<bool> {
         self.change(
+            "create_user",
             |inner, _| inner.create_user(user),
             |created| created.then(|| Op::CreateUser { user: user.clone() }),
         )
@@ -1442,6 +1468,7 @@ impl UserStore for MemoryStore {
 
     async fn login_failed(&self, username: &str, window_ms: u64) -> StoreResult<u64> {
         self.change(
+            "login_failed",
             |inner, now| inner.login_failed(now, username, window_ms),
             |_| {
                 Some(Op::LoginFailed {

@@ -24,6 +24,8 @@ use std::collections::VecDeque;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, watch};
+use tracing::Span;
+use tracing::field::Empty;
 
 use crate::config::QueueSettings;
 use crate::domain::{EventId, Seq, UserId, WaitingToken};
@@ -762,6 +764,26 @@ pub trait Store: QueueStore + IdempotencyStore + UserStore + UpdateBus {
     /// Whether the store is reachable, as last checked, and every change of it. While it is
     /// not, update channels may miss messages; after it recovers, watchers resynchronise.
     fn health(&self) -> watch::Receiver<bool>;
+}
+
+/// The `store <operation>` span (`db.*` attributes, never keys or arguments: they hold tokens)
+/// of an operation made while serving a traced request, socket session or tick. Outside a
+/// trace, none: health checks and housekeeping start no traces of their own. `procedure` is
+/// the Lua script a Redis `EVALSHA` runs, and then names the span.
+pub(crate) fn op_span(system: &'static str, operation: &str, procedure: Option<&str>) -> Span {
+    if !usher_otel::in_trace() {
+        return Span::none();
+    }
+    tracing::info_span!(
+        target: usher_otel::TARGET,
+        "store",
+        otel.name = format!("store {}", procedure.unwrap_or(operation)),
+        otel.kind = "client",
+        otel.status_code = Empty,
+        db.system.name = system,
+        db.operation.name = operation,
+        db.stored_procedure.name = procedure,
+    )
 }
 
 #[cfg(test)]

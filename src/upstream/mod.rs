@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use tonic::metadata::{Ascii, MetadataValue};
-use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use tonic::transport::{ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
 use usher_proto::BACKEND_KEY_METADATA;
 use usher_proto::common::v1::{Error as PbError, ErrorCode};
@@ -51,6 +51,10 @@ impl Resource {
         }
     }
 }
+
+/// A connection to a backend: each call is a `grpc client` span when traces are exported, and
+/// carries that span's context in `traceparent`.
+pub type Channel = usher_otel::grpc::Client<tonic::transport::Channel, tonic::body::Body>;
 
 /// The backends' clients. Cheap to clone.
 #[derive(Clone)]
@@ -89,7 +93,7 @@ fn channel(address: &str, tls: bool, connect_timeout: Duration) -> anyhow::Resul
             .map_err(|e| anyhow::anyhow!("TLS for {uri}: {e}"))?;
     }
     // Lazy: usher starts (and answers 503 for purchases) while a backend is still coming up.
-    Ok(endpoint.connect_lazy())
+    Ok(usher_otel::grpc::client(endpoint.connect_lazy()))
 }
 
 impl Upstreams {
@@ -235,7 +239,12 @@ impl Upstreams {
     fn request<T>(&self, message: T, deadline: Duration) -> Request<T> {
         let mut req = Request::new(message);
         req.set_timeout(deadline);
-        if let Ok(v) = traceparent(&current_trace_id()).parse() {
+        // Outside a request there is no trace to name (and with traces exported, the channel
+        // sends its call span's context instead).
+        let trace_id = current_trace_id();
+        if !trace_id.is_empty()
+            && let Ok(v) = traceparent(&trace_id).parse()
+        {
             req.metadata_mut().insert("traceparent", v);
         }
         if let Some(key) = &self.backend_key {
@@ -257,7 +266,8 @@ fn mark<T>(caller: &Caller, mut req: Request<T>) -> Request<T> {
 }
 
 /// A W3C `traceparent` for a call made while serving the request with `trace_id`: the same
-/// trace (a trace id that is not 32 hex digits is hashed into one), a new span.
+/// trace (a trace id that is not 32 hex digits is hashed into one), a new span. When traces
+/// are exported, the [`Channel`] replaces it with its call span's context.
 pub fn traceparent(trace_id: &str) -> String {
     let is_hex32 = trace_id.len() == 32 && trace_id.bytes().all(|b| b.is_ascii_hexdigit());
     let trace = if is_hex32 {

@@ -21,7 +21,8 @@ use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc};
 use tokio::time::{Instant, sleep_until, timeout};
-use tracing::debug;
+use tracing::field::Empty;
+use tracing::{Instrument, Span, debug};
 use utoipa::IntoParams;
 
 use crate::app::AppState;
@@ -125,12 +126,28 @@ pub async fn upgrade(
         app.ws_slots.clone().try_acquire_owned().ok()
     };
     let write_buffer = s.write_buffer_bytes as usize;
+    // Made here, inside the upgrade request's span: the session runs in a task of its own.
+    let span = session_span();
     ws.read_buffer_size(s.read_buffer_bytes as usize)
         .write_buffer_size(write_buffer)
         .max_write_buffer_size(write_buffer + 64 * 1024)
         .max_message_size(s.max_message_bytes as usize)
         .max_frame_size(s.max_message_bytes as usize)
-        .on_upgrade(move |socket| session(app, socket, q.token, permit, address_slot))
+        .on_upgrade(move |socket| {
+            session(app, socket, q.token, permit, address_slot).instrument(span)
+        })
+}
+
+/// The socket's span, from open to close, a child of the upgrade request's: its event and how
+/// it closed (never its token).
+fn session_span() -> Span {
+    tracing::info_span!(
+        target: usher_otel::TARGET,
+        "ws session",
+        usher.event_id = Empty,
+        usher.ws.close_code = Empty,
+        usher.ws.close_reason = Empty,
+    )
 }
 
 type Sink = SplitSink<WebSocket, Message>;
@@ -231,6 +248,7 @@ async fn session(
         .with_label_values(&["accepted"])
         .inc();
 
+    Span::current().record("usher.event_id", record.event.as_str());
     let reason = run(&app, &record, &mut writer, &mut sink, &mut stream, rx, kill).await;
     app.hub
         .detach(
@@ -241,6 +259,7 @@ async fn session(
         )
         .await;
     let label = reason.map_or("client_closed", CloseReason::label);
+    Span::current().record("usher.ws.close_reason", label);
     app.metrics.ws_disconnects.with_label_values(&[label]).inc();
     if let Some(reason) = reason {
         writer.close(&mut sink, &mut stream, reason).await;
@@ -336,6 +355,9 @@ impl Writer {
     /// Sends a close frame (best effort, bounded by the write timeout) and waits briefly for
     /// the client's answer.
     async fn close(&mut self, sink: &mut Sink, stream: &mut Stream, reason: CloseReason) {
+        let span = Span::current();
+        span.record("usher.ws.close_code", reason.code());
+        span.record("usher.ws.close_reason", reason.label());
         let frame = CloseFrame {
             code: reason.code(),
             reason: Utf8Bytes::from_static(reason.label()),

@@ -6,9 +6,10 @@
 //! real gRPC, exactly as it reaches external backends; `usher backends` runs them on their own.
 //!
 //! This crate depends on the contracts ([`usher_proto`]: the protos, the caller identity, the
-//! backends' key, the payment webhook) and on ordinary libraries, never on the gateway or its
-//! store. It is separate so that it stays a service of its own behind those contracts: a later
-//! step makes it one durable service shared by every gateway replica.
+//! backends' key, the payment webhook), on [`usher_otel`] for its trace spans and on ordinary
+//! libraries, never on the gateway or its store. It is separate so that it stays a service of
+//! its own behind those contracts: a later step makes it one durable service shared by every
+//! gateway replica.
 //!
 //! ## Layout
 //!
@@ -28,7 +29,9 @@
 //! - [`BackendEvent`] (`events.rs`): the in-process event bus the three share, which replaces
 //!   the seed's event bus, queue and worker: a failed payment fails its reservation, and a
 //!   payment approved after its reservation ended is refunded;
-//! - [`Backends`] and [`run`] (`server.rs`): the services assembled and served;
+//! - [`Backends`] and [`run`] (`server.rs`): the services assembled and served, each call a
+//!   `grpc server` span continuing its caller's trace when traces are exported
+//!   ([`usher_otel::grpc`]);
 //!   [`BackendSettings`] (`settings.rs`): their settings and environment variables;
 //!   `clock.rs`: the backends' own clock; `rpc.rs`: what the gRPC adapters share (the key
 //!   check, the caller of a request, in-band errors);

@@ -1,5 +1,6 @@
 //! The three services together: their shared state ([`Backends`]), one tonic server for all of
-//! them (with reflection, behind the backends' key), and [`run`] for a process of their own.
+//! them (with reflection, behind the backends' key, each call a trace span when traces are
+//! exported), and [`run`] for a process of their own.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -103,6 +104,8 @@ impl Backends {
             .context("gRPC reflection")?;
         let check = require_key(self.key.clone());
         let router = tonic::transport::Server::builder()
+            // A `grpc server` span per call, continuing the caller's `traceparent`.
+            .layer(usher_otel::grpc::server())
             .add_service(
                 rsvpb::reservation_service_server::ReservationServiceServer::with_interceptor(
                     ReservationApi {

@@ -1,6 +1,7 @@
 //! Connections to Redis: standalone (a small pool of reconnecting multiplexed connections) or
 //! cluster (one cluster connection that routes by slot and follows topology changes). Reads
-//! always go to primaries: a replica may lag and must never decide a waiter's fate.
+//! always go to primaries: a replica may lag and must never decide a waiter's fate. Every
+//! command made for a traced request is a `store` span, named by its script.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,10 +10,13 @@ use std::time::Duration;
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster_async::ClusterConnection;
-use redis::{Cmd, Pipeline, PushInfo, RedisFuture, RedisResult, Value};
+use redis::{Arg, Cmd, Pipeline, PushInfo, RedisFuture, RedisResult, Value};
 use tokio::sync::mpsc;
+use tracing::{Instrument, Span};
 
+use super::scripts;
 use crate::config::RedisSettings;
+use crate::store::op_span;
 
 /// One connection, either kind; cheap to clone (clones share the underlying connection).
 #[derive(Clone)]
@@ -21,12 +25,49 @@ pub enum Conn {
     Cluster(ClusterConnection),
 }
 
+/// The `store` span of a command: named by its script for an `EVALSHA`, else by the command.
+fn command_span(cmd: &Cmd) -> Span {
+    if !usher_otel::in_trace() {
+        return Span::none();
+    }
+    let mut args = cmd.args_iter().map(|arg| match arg {
+        Arg::Simple(bytes) => bytes,
+        _ => b"",
+    });
+    let command = String::from_utf8_lossy(args.next().unwrap_or_default()).to_ascii_uppercase();
+    let script = match command.as_str() {
+        "EVALSHA" => args.next().and_then(scripts::name_of),
+        _ => None,
+    };
+    op_span("redis", &command, script)
+}
+
+/// `call` inside `span`, marked as an error when Redis answers with one (a `NOSCRIPT` before
+/// a script is loaded, too); as it is when the span is off (no extra allocation).
+fn traced<'a, T: Send + 'a>(call: RedisFuture<'a, T>, span: Span) -> RedisFuture<'a, T> {
+    if span.is_disabled() {
+        return call;
+    }
+    Box::pin(
+        async move {
+            let result = call.await;
+            if result.is_err() {
+                Span::current().record("otel.status_code", "error");
+            }
+            result
+        }
+        .instrument(span),
+    )
+}
+
 impl ConnectionLike for Conn {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        match self {
+        let span = command_span(cmd);
+        let call = match self {
             Conn::Single(c) => c.req_packed_command(cmd),
             Conn::Cluster(c) => c.req_packed_command(cmd),
-        }
+        };
+        traced(call, span)
     }
 
     fn req_packed_commands<'a>(
@@ -35,10 +76,12 @@ impl ConnectionLike for Conn {
         offset: usize,
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
-        match self {
+        let span = op_span("redis", "PIPELINE", None);
+        let call = match self {
             Conn::Single(c) => c.req_packed_commands(pipeline, offset, count),
             Conn::Cluster(c) => c.req_packed_commands(pipeline, offset, count),
-        }
+        };
+        traced(call, span)
     }
 
     fn get_db(&self) -> i64 {

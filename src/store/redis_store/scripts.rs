@@ -1,6 +1,9 @@
 //! The Lua scripts of `lua/`, one per atomic operation, loaded once. `redis::Script` runs them
 //! by EVALSHA and falls back to loading the script on NOSCRIPT (after a restart or failover).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use redis::Script;
 
 const PRELUDE: &str = include_str!("../../../lua/prelude.lua");
@@ -60,6 +63,64 @@ impl Scripts {
     }
 }
 
+impl Scripts {
+    /// Every script with its name (its file's stem in `lua/`).
+    fn named(&self) -> [(&'static str, &Script); 19] {
+        [
+            ("join", &self.join),
+            ("status", &self.status),
+            ("records", &self.records),
+            ("touch", &self.touch),
+            ("leave", &self.leave),
+            ("admit", &self.admit),
+            ("reap", &self.reap),
+            ("enter", &self.enter),
+            ("snapshot", &self.snapshot),
+            ("config", &self.config),
+            ("notify", &self.notify),
+            ("idempotency_begin", &self.idempotency_begin),
+            ("idempotency_finish", &self.idempotency_finish),
+            ("idempotency_release", &self.idempotency_release),
+            ("claim", &self.claim),
+            ("claim_record", &self.claim_record),
+            ("live_remove", &self.live_remove),
+            ("create", &self.create),
+            ("delete_idle", &self.delete_idle),
+        ]
+    }
+}
+
+/// The name of the script whose SHA1 (hex) is `sha`, if it is one of ours: what an `EVALSHA`
+/// runs, for its trace span.
+pub fn name_of(sha: &[u8]) -> Option<&'static str> {
+    static NAMES: OnceLock<HashMap<Vec<u8>, &'static str>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let scripts = Scripts::load();
+            scripts
+                .named()
+                .into_iter()
+                .map(|(name, script)| (script.get_hash().as_bytes().to_vec(), name))
+                .collect()
+        })
+        .get(sha)
+        .copied()
+}
+
 fn with_join_claim(body: &str) -> Script {
     Script::new(&format!("{JOIN_CLAIM}\n{body}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_script_is_named_by_its_hash() {
+        let scripts = Scripts::load();
+        for (name, script) in scripts.named() {
+            assert_eq!(name_of(script.get_hash().as_bytes()), Some(name));
+        }
+        assert_eq!(name_of(b"0000"), None);
+    }
 }
