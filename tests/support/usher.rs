@@ -11,7 +11,7 @@ use super::ws::WsClient;
 pub const ADMIN_TOKEN: &str = "replica-test-admin-token";
 
 /// A loopback port nothing listens on now.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -176,6 +176,28 @@ impl UsherProcess {
 
     pub async fn ws(&self, token: &str) -> WsClient {
         WsClient::connect(&self.ws_base(), token).await
+    }
+
+    /// Stops the process as an orchestrator would (SIGTERM); true if it exited within
+    /// `within` (it is killed otherwise).
+    pub async fn terminate(&mut self, within: Duration) -> bool {
+        let Some(child) = self.child.as_mut() else {
+            return true;
+        };
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        let deadline = Instant::now() + within;
+        while sent && Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                self.child = None;
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.kill();
+        false
     }
 
     /// Kills the process at once, as a crash would.
