@@ -336,6 +336,7 @@ async fn one_purchase_is_one_trace_across_the_gateway_its_store_and_the_backends
             };
             has(&trace, "ws session")
                 && has(&trace, "HTTP POST /api/v1/payments/intent")
+                && has(&trace, "HTTP POST /api/v1/webhooks/payment")
                 && has(&own_trace, "HTTP GET /api/v1/reservations/{id}")
                 && spans.iter().any(|s| s.span.name == "admission tick")
         })
@@ -378,6 +379,28 @@ async fn one_purchase_is_one_trace_across_the_gateway_its_store_and_the_backends
         "the server continues the client"
     );
     assert_eq!(server.attr("rpc.grpc.status_code").as_deref(), Some("0"));
+
+    // The settlement: the payment service's webhook continues the call that created the
+    // intent, so the confirmation is part of the purchase's trace.
+    let intent = spans
+        .iter()
+        .find(|s| s.span.name == "grpc server payment.v1.PaymentService/CreatePaymentIntent")
+        .expect("the payment service's server span");
+    let [webhook] = named(&spans, &trace, "HTTP POST /api/v1/webhooks/payment")[..] else {
+        panic!("one webhook request span");
+    };
+    assert_eq!(
+        webhook.parent(),
+        intent.id(),
+        "the webhook continues the intent's call"
+    );
+    assert!(
+        descendants(&spans, webhook)
+            .iter()
+            .any(|s| s.span.name
+                == "grpc client reservation.v1.ReservationService/ConfirmReservation"),
+        "the webhook confirms the reservation within the trace"
+    );
     // Every gRPC call of the purchase reached the backends within the trace.
     for client in spans
         .iter()

@@ -1,7 +1,7 @@
 //! The API's one description: OpenAPI 3.1 built from the code (utoipa). Each handler declares
 //! its route, body and own answers; what the router's layers add to many routes at once
 //! (idempotency keys, rate limits, authentication, request limits, the store and backends being
-//! unavailable) is added here by [`Contract`], by the same rules the router applies. The
+//! unavailable) is added here (`Contract`), by the same rules the router applies. The
 //! document is served at `/openapi.json` with Swagger UI at `/docs`, and committed as
 //! `web-client/src/api/schema.json`, from which the web client's TypeScript types are generated
 //! (`schema.d.ts`, by openapi-typescript); tests fail when either falls behind the code.

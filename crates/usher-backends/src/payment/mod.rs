@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use parking_lot::Mutex;
+use reqwest::header::HeaderMap;
 use tokio::sync::broadcast;
 use tonic::Status;
 use tracing::warn;
@@ -71,6 +72,9 @@ struct Intent {
     settles: Option<Settlement>,
     /// Until when its webhook is retried (ms since the Unix epoch), while undelivered.
     webhook_until_ms: Option<u64>,
+    /// The trace context of the call that created it, which its webhook continues (so that
+    /// the settlement is part of the purchase's trace); not kept across a restart.
+    trace: HeaderMap,
 }
 
 /// When a pending intent settles by itself (ms since the Unix epoch), and as what (`None`: as
@@ -133,6 +137,7 @@ impl Intent {
                     .filter(|s| *s != PaymentStatus::Unspecified),
             }),
             webhook_until_ms: (r.webhook_until_ms != 0).then_some(r.webhook_until_ms),
+            trace: HeaderMap::new(),
         })
     }
 }
@@ -206,7 +211,8 @@ impl Payments {
             self.settle_at(id, settlement);
         }
         for (url, payment, until) in webhooks {
-            self.deliver(url, payment, until);
+            // After a restart the trace is gone: these deliveries start their own.
+            self.deliver(url, payment, until, HeaderMap::new());
         }
     }
 
@@ -304,6 +310,11 @@ impl Payments {
             key,
             settles,
             webhook_until_ms: None,
+            trace: {
+                let mut trace = HeaderMap::new();
+                usher_otel::inject(&tracing::Span::current(), &mut trace);
+                trace
+            },
         };
         let written = self.journal.write(vec![intent.write()]);
         intents.insert(id.clone(), intent);
@@ -418,7 +429,7 @@ impl Payments {
             let written = self.journal.write(vec![i.write()]);
             let webhook = i
                 .webhook_until_ms
-                .map(|until| (i.webhook_url.clone(), until));
+                .map(|until| (i.webhook_url.clone(), until, i.trace.clone()));
             (i.payment.clone(), webhook, written)
         };
         durable([written]).await?;
@@ -428,19 +439,30 @@ impl Payments {
             EventKind::PaymentFailed
         };
         let _ = self.bus.send(BackendEvent::payment(kind, &payment));
-        if let Some((url, until)) = webhook {
-            self.deliver(url, payment.clone(), until);
+        if let Some((url, until, trace)) = webhook {
+            self.deliver(url, payment.clone(), until, trace);
         }
         Ok(Some(payment))
     }
 
     /// Delivers a settled intent's webhook in the background, retried until `until_ms`; a
     /// delivered webhook is not retried after a restart.
-    fn deliver(self: &Arc<Self>, url: String, payment: pb::Payment, until_ms: u64) {
+    fn deliver(
+        self: &Arc<Self>,
+        url: String,
+        payment: pb::Payment,
+        until_ms: u64,
+        trace: HeaderMap,
+    ) {
         let me = self.clone();
         tokio::spawn(async move {
             let intent = payment.payment_intent_id.clone();
-            if me.webhooks.clone().deliver(url, payment, until_ms).await {
+            if me
+                .webhooks
+                .clone()
+                .deliver(url, payment, until_ms, trace)
+                .await
+            {
                 let mut intents = me.intents.lock();
                 if let Some(i) = intents.get_mut(&intent) {
                     i.webhook_until_ms = None;

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
+
 use tracing::{debug, warn};
 use usher_proto::Secret;
 use usher_proto::payment::v1 as pb;
@@ -37,8 +39,15 @@ impl Webhooks {
 
     /// Posts the signed webhook of a settled payment, retrying with backoff until a 2xx answer
     /// or `until_ms` (by the backends' clock, so a deadline read back after a restart still
-    /// holds). Returns whether it was delivered.
-    pub(super) async fn deliver(self, url: String, p: pb::Payment, until_ms: u64) -> bool {
+    /// holds). `trace` (`traceparent`, from the call that created the intent) makes the
+    /// receiver's span part of the purchase's trace. Returns whether it was delivered.
+    pub(super) async fn deliver(
+        self,
+        url: String,
+        p: pb::Payment,
+        until_ms: u64,
+        trace: HeaderMap,
+    ) -> bool {
         let webhook = PaymentWebhook {
             payment_id: p.payment_intent_id.clone(),
             payment_intent_id: Some(p.payment_intent_id.clone()),
@@ -60,6 +69,7 @@ impl Webhooks {
                 .header("user-agent", "usher-payment-sim/1.0")
                 .header(SIGNATURE_HEADER, &signature)
                 .header(ATTEMPT_HEADER, attempt.to_string())
+                .headers(trace.clone())
                 .body(body.clone())
                 .send()
                 .await;
