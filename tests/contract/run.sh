@@ -2,8 +2,9 @@
 # The API contract, checked from outside: starts usher (embedded store and backends) on a free
 # loopback port, registers a buyer, and runs schemathesis (pinned in requirements.txt, installed
 # into target/contract-venv on first use) against its /openapi.json with every check, every
-# phase (examples, coverage, fuzzing, and the stateful links join → status → enter → reserve →
-# pay), as configured in schemathesis.toml. Exits with schemathesis's status.
+# phase (examples, coverage, fuzzing, stateful), as configured in schemathesis.toml, then the
+# stateful phase once more on the queue's operations alone (see below). Fails if either run
+# fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=tests/contract
@@ -44,10 +45,21 @@ user_token=$(curl -fsS -X POST "$base/api/v1/auth/register" \
   -d "{\"username\":\"contract$RANDOM$RANDOM\",\"password\":\"contract-password\"}" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
+st() {
+  USHER_CONTRACT_USER_TOKEN=$user_token USHER_CONTRACT_ADMIN_TOKEN=$admin_token \
+    "$venv/bin/st" --config-file "$here/schemathesis.toml" run "$base/openapi.json" \
+    --url "$base" "$@"
+}
 status=0
-USHER_CONTRACT_USER_TOKEN=$user_token USHER_CONTRACT_ADMIN_TOKEN=$admin_token \
-  "$venv/bin/st" --config-file "$here/schemathesis.toml" run "$base/openapi.json" \
-  --url "$base" "$@" || status=$?
+st "$@" || status=$?
+# The queue's links on their own. schemathesis starts stateful scenarios only at operations
+# it expects to succeed with generated data, and it takes join's `user_id` (the seed's field,
+# which binds nothing) for a reference to users that no operation creates, so with every
+# operation selected no scenario starts at join; among join, status and leave it does, and
+# the links join → status and join → leave are followed with real waiting tokens. (With enter
+# selected too, schemathesis starts at enter instead, with tokens of its own.)
+st --phases stateful --include-operation-id join --include-operation-id status \
+  --include-operation-id leave "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- usher's log ---" >&2
   tail -n 50 "$log" >&2
