@@ -87,14 +87,17 @@ pub struct ServerSettings {
     /// Deployment environment: development, staging or production.
     #[arg(long = "environment", env = "SERVER_ENVIRONMENT", value_name = "SERVER_ENVIRONMENT", value_enum, default_value_t = Environment::Development)]
     pub environment: Environment,
-    /// Bearer token for /api/v1/admin (at least 16 characters); unset disables the admin API.
+    /// Bearer token for /api/v1/admin (at least 16 characters), or several, comma-separated,
+    /// any of which is accepted (to rotate: add the new one, move the clients, remove the old);
+    /// unset disables the admin API.
     #[arg(
         long = "admin-token",
         env = "USHER_ADMIN_TOKEN",
         value_name = "USHER_ADMIN_TOKEN",
+        value_delimiter = ',',
         hide_env_values = true
     )]
-    pub admin_token: Option<Secret>,
+    pub admin_tokens: Vec<Secret>,
     /// Largest accepted HTTP request body, in bytes.
     #[arg(long = "max-body-bytes", env = "USHER_MAX_BODY_BYTES", value_name = "USHER_MAX_BODY_BYTES", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(256..=4_194_304))]
     pub max_body_bytes: u32,
@@ -607,6 +610,17 @@ pub struct AuthSettings {
         default_value = DEV_JWT_SECRET
     )]
     pub jwt_secret: Secret,
+    /// More HS256 keys accepted on user tokens, comma-separated, never used to sign: the next
+    /// JWT_SECRET while a rotation rolls out, then the previous one until the tokens it signed
+    /// have expired (USHER_JWT_TTL).
+    #[arg(
+        long = "jwt-extra-secrets",
+        env = "USHER_JWT_EXTRA_SECRETS",
+        value_name = "USHER_JWT_EXTRA_SECRETS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub jwt_extra_secrets: Vec<Secret>,
     /// Required `iss` of user tokens (and the `iss` login issues); unset checks none.
     #[arg(long = "jwt-issuer", env = "JWT_ISSUER", value_name = "JWT_ISSUER")]
     pub issuer: Option<String>,
@@ -638,6 +652,16 @@ pub struct AuthSettings {
         value_name = "USHER_RESERVATION_KEY_FILE"
     )]
     pub reservation_key_file: Option<PathBuf>,
+    /// More reservation-token keys (PKCS#8 P-256 PEM files, comma-separated), accepted and
+    /// published at /.well-known/jwks.json but never used to sign: the next key while a
+    /// rotation rolls out, then the previous one until the tokens it signed have expired.
+    #[arg(
+        long = "reservation-extra-key-files",
+        env = "USHER_RESERVATION_EXTRA_KEY_FILES",
+        value_name = "USHER_RESERVATION_EXTRA_KEY_FILES",
+        value_delimiter = ','
+    )]
+    pub reservation_extra_key_files: Vec<PathBuf>,
     /// Accept the seed's bypass tokens (with their X-Dev-Mode / X-Load-Test headers); refused
     /// outside development.
     #[arg(long = "allow-bypass-tokens", env = "USHER_ALLOW_BYPASS_TOKENS", value_name = "USHER_ALLOW_BYPASS_TOKENS", default_value_t = false, action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
@@ -794,9 +818,9 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self
             .server
-            .admin_token
-            .as_ref()
-            .is_some_and(|t| t.expose().len() < MIN_ADMIN_TOKEN_LEN)
+            .admin_tokens
+            .iter()
+            .any(|t| t.expose().len() < MIN_ADMIN_TOKEN_LEN)
         {
             return Err(ConfigError(format!(
                 "USHER_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LEN} characters"
@@ -877,22 +901,31 @@ impl Settings {
             return Ok(());
         }
         let named = format!("{env:?}").to_lowercase();
-        let secrets = [
-            ("JWT_SECRET", Some(&self.auth.jwt_secret), DEV_JWT_SECRET),
+        let mut secrets = vec![
+            ("JWT_SECRET", &self.auth.jwt_secret, DEV_JWT_SECRET),
             (
                 "USHER_WEBHOOK_SECRET",
-                Some(&self.backends.webhook_secret),
+                &self.backends.webhook_secret,
                 DEV_WEBHOOK_SECRET,
             ),
-            ("USHER_ADMIN_TOKEN", self.server.admin_token.as_ref(), ""),
+        ];
+        let lists = [
             (
                 "USHER_METRICS_TOKEN",
-                self.server.metrics_token.as_ref(),
+                self.server.metrics_token.as_slice(),
                 "",
             ),
+            ("USHER_ADMIN_TOKEN", self.server.admin_tokens.as_slice(), ""),
+            (
+                "USHER_JWT_EXTRA_SECRETS",
+                self.auth.jwt_extra_secrets.as_slice(),
+                DEV_JWT_SECRET,
+            ),
         ];
+        for (name, list, dev) in lists {
+            secrets.extend(list.iter().map(|s| (name, s, dev)));
+        }
         for (name, secret, dev) in secrets {
-            let Some(secret) = secret else { continue };
             if secret.expose() == dev {
                 return Err(ConfigError(format!(
                     "{name} must be set to a secret of your own in {named}"

@@ -136,6 +136,7 @@ impl Server {
         let reservation_tokens = Arc::new(ReservationTokens::new(
             settings.auth.reservation_key_file.as_deref(),
             settings.backends.data_dir.as_deref(),
+            &settings.auth.reservation_extra_key_files,
         )?);
         if settings.auth.reservation_key_file.is_none() && settings.redis.address.is_some() {
             warn!(

@@ -13,6 +13,7 @@ pub mod reservation_token;
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, header};
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,8 @@ pub enum AuthError {
 /// Verifies user tokens and issues them.
 pub struct Authenticator {
     settings: AuthSettings,
-    hs_decode: DecodingKey,
+    /// `JWT_SECRET`, then `USHER_JWT_EXTRA_SECRETS`.
+    hs_decode: Vec<DecodingKey>,
     hs_encode: EncodingKey,
     jwks: Option<Arc<jwks::JwksCache>>,
     bypass: bool,
@@ -110,7 +112,10 @@ impl Authenticator {
     pub fn new(settings: &AuthSettings, environment: Environment) -> Self {
         let secret = settings.jwt_secret.expose().as_bytes();
         Self {
-            hs_decode: DecodingKey::from_secret(secret),
+            hs_decode: std::iter::once(&settings.jwt_secret)
+                .chain(&settings.jwt_extra_secrets)
+                .map(|s| DecodingKey::from_secret(s.expose().as_bytes()))
+                .collect(),
             hs_encode: EncodingKey::from_secret(secret),
             jwks: settings
                 .jwks_endpoint
@@ -203,12 +208,12 @@ impl Authenticator {
         None
     }
 
-    /// Checks a token's signature and claims. A token without a key id must be HS256 (our
-    /// secret); one with a key id must be RS256 or ES256 and match a JWKS key of that kind, so
-    /// a public key can never be used as an HMAC secret.
+    /// Checks a token's signature and claims. A token without a key id must be HS256 (one of
+    /// our secrets); one with a key id must be RS256 or ES256 and match a JWKS key of that kind,
+    /// so a public key can never be used as an HMAC secret.
     async fn verify(&self, token: &str) -> Result<Claims, String> {
         let head = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
-        let (key, alg) = match head.kid {
+        let (keys, alg) = match head.kid {
             None if head.alg == Algorithm::HS256 => (self.hs_decode.clone(), Algorithm::HS256),
             None => return Err(format!("{:?} without a key id", head.alg)),
             Some(kid) => {
@@ -216,12 +221,19 @@ impl Authenticator {
                     return Err(format!("{:?} with a key id", head.alg));
                 }
                 let jwks = self.jwks.as_ref().ok_or("no JWKS configured")?;
-                (jwks.key(&kid, head.alg).await?, head.alg)
+                (vec![jwks.key(&kid, head.alg).await?], head.alg)
             }
         };
-        let claims = jsonwebtoken::decode::<Claims>(token, &key, &self.validation(alg))
-            .map(|d| d.claims)
-            .map_err(|e| e.to_string())?;
+        let validation = self.validation(alg);
+        // The first key whose signature matches decides; claims are checked only with it.
+        let mut outcome = Err(ErrorKind::InvalidSignature.into());
+        for key in &keys {
+            outcome = jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims);
+            if !matches!(&outcome, Err(e) if *e.kind() == ErrorKind::InvalidSignature) {
+                break;
+            }
+        }
+        let claims = outcome.map_err(|e| e.to_string())?;
         crate::clock::token_time_valid(claims.exp, claims.nbf, LEEWAY_SECS)?;
         Ok(claims)
     }
@@ -302,6 +314,57 @@ mod tests {
         parts[1] = String::from_utf8(payload).unwrap();
         let err = a.authenticate(&bearer(&parts.join("."))).await.unwrap_err();
         assert!(matches!(err, AuthError::InvalidToken));
+    }
+
+    /// A rotation of `JWT_SECRET`: tokens signed with a secret in `USHER_JWT_EXTRA_SECRETS` are
+    /// accepted, new tokens are signed with `JWT_SECRET` only, and other secrets are refused.
+    #[tokio::test]
+    async fn extra_secrets_verify_user_tokens_but_never_sign_them() {
+        let user = User {
+            id: "u1".into(),
+            username: "alice".into(),
+            role: "user".into(),
+        };
+        let old = auth_with(
+            Environment::Development,
+            &["--jwt-secret", "old-secret-0123456789"],
+        );
+        let (old_token, _) = old.issue(&user).unwrap();
+        let rotated = auth_with(
+            Environment::Development,
+            &[
+                "--jwt-secret",
+                "new-secret-0123456789",
+                "--jwt-extra-secrets",
+                "next-secret-0123456789,old-secret-0123456789",
+            ],
+        );
+        assert_eq!(
+            rotated.authenticate(&bearer(&old_token)).await.unwrap(),
+            user
+        );
+        let (new_token, _) = rotated.issue(&user).unwrap();
+        assert!(
+            old.authenticate(&bearer(&new_token)).await.is_err(),
+            "signed with the new one"
+        );
+        let other = auth_with(
+            Environment::Development,
+            &["--jwt-secret", "other-secret-0123456789"],
+        );
+        let (other_token, _) = other.issue(&user).unwrap();
+        assert!(matches!(
+            rotated.authenticate(&bearer(&other_token)).await,
+            Err(AuthError::InvalidToken)
+        ));
+        // A token of an accepted key with bad claims is refused, not retried with other keys.
+        let expired = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &serde_json::json!({"sub": "u1", "exp": 1, "aud": "usher-api"}),
+            &EncodingKey::from_secret(b"old-secret-0123456789"),
+        )
+        .unwrap();
+        assert!(rotated.authenticate(&bearer(&expired)).await.is_err());
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 //! token, short-lived (`ttl_sec`), and single-use: its id (`jti`) is claimed in the store by the
 //! reservation it pays for.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
@@ -60,43 +60,15 @@ fn keep_key(secret: &p256::SecretKey, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Signs and verifies reservation tokens.
-pub struct ReservationTokens {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+/// A key's public half: its id, its JWK and its verifier.
+struct PublicKey {
     kid: String,
     jwk: Jwk,
+    decoding: DecodingKey,
 }
 
-impl ReservationTokens {
-    /// Loads the signing key from `key_file` (PKCS#8 PEM, P-256); without one, from
-    /// `data_dir` (a key generated there on first start, so that tokens survive a restart), or
-    /// a key generated for this process alone.
-    pub fn new(key_file: Option<&Path>, data_dir: Option<&Path>) -> anyhow::Result<Self> {
-        let kept = data_dir.map(|dir| dir.join("reservation-key.pem"));
-        let secret = match key_file.or(kept.as_deref().filter(|p| p.exists())) {
-            Some(path) => {
-                let pem = std::fs::read_to_string(path).with_context(|| {
-                    format!(
-                        "cannot read {} (USHER_RESERVATION_KEY_FILE)",
-                        path.display()
-                    )
-                })?;
-                p256::SecretKey::from_pkcs8_pem(&pem).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{} is not a PKCS#8 P-256 key (USHER_RESERVATION_KEY_FILE): {e}",
-                        path.display()
-                    )
-                })?
-            }
-            None => {
-                let secret = p256::SecretKey::random(&mut rand_core::OsRng);
-                if let Some(path) = &kept {
-                    keep_key(&secret, path)?;
-                }
-                secret
-            }
-        };
+impl PublicKey {
+    fn of(secret: &p256::SecretKey) -> anyhow::Result<(Self, EncodingKey)> {
         let der = secret
             .to_pkcs8_der()
             .map_err(|e| anyhow::anyhow!("cannot encode the reservation key: {e}"))?;
@@ -108,12 +80,59 @@ impl ReservationTokens {
         jwk.common.key_id = Some(kid.clone());
         jwk.common.public_key_use = Some(PublicKeyUse::Signature);
         let decoding = DecodingKey::from_jwk(&jwk).context("reservation verification key")?;
-        Ok(Self {
-            encoding,
-            decoding,
-            kid,
-            jwk,
-        })
+        Ok((Self { kid, jwk, decoding }, encoding))
+    }
+}
+
+/// Reads a PKCS#8 P-256 key from a PEM file named by `setting`.
+fn read_key(path: &Path, setting: &str) -> anyhow::Result<p256::SecretKey> {
+    let pem = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} ({setting})", path.display()))?;
+    p256::SecretKey::from_pkcs8_pem(&pem).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a PKCS#8 P-256 key ({setting}): {e}",
+            path.display()
+        )
+    })
+}
+
+/// Signs and verifies reservation tokens.
+pub struct ReservationTokens {
+    encoding: EncodingKey,
+    /// The signing key's public half first, then the extra keys'.
+    keys: Vec<PublicKey>,
+}
+
+impl ReservationTokens {
+    /// Loads the signing key from `key_file` (PKCS#8 PEM, P-256); without one, from
+    /// `data_dir` (a key generated there on first start, so that tokens survive a restart), or
+    /// a key generated for this process alone. `extra_key_files` are accepted and published,
+    /// never used to sign (a rotation's next or previous key).
+    pub fn new(
+        key_file: Option<&Path>,
+        data_dir: Option<&Path>,
+        extra_key_files: &[PathBuf],
+    ) -> anyhow::Result<Self> {
+        let kept = data_dir.map(|dir| dir.join("reservation-key.pem"));
+        let secret = match key_file.or(kept.as_deref().filter(|p| p.exists())) {
+            Some(path) => read_key(path, "USHER_RESERVATION_KEY_FILE")?,
+            None => {
+                let secret = p256::SecretKey::random(&mut rand_core::OsRng);
+                if let Some(path) = &kept {
+                    keep_key(&secret, path)?;
+                }
+                secret
+            }
+        };
+        let (signing, encoding) = PublicKey::of(&secret)?;
+        let mut keys = vec![signing];
+        for path in extra_key_files {
+            let (key, _) = PublicKey::of(&read_key(path, "USHER_RESERVATION_EXTRA_KEY_FILES")?)?;
+            if keys.iter().all(|k| k.kid != key.kid) {
+                keys.push(key);
+            }
+        }
+        Ok(Self { encoding, keys })
     }
 
     /// A token with id `jti` for the admitted `waiting_token` of `event_id`, valid for
@@ -138,7 +157,7 @@ impl ReservationTokens {
             regrant_until: (entry_deadline_ms / 1_000).max(now) + ttl_secs,
         };
         let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(self.kid.clone());
+        header.kid = Some(self.keys[0].kid.clone());
         jsonwebtoken::encode(&header, &claims, &self.encoding)
             .context("cannot sign a reservation token")
     }
@@ -146,26 +165,29 @@ impl ReservationTokens {
     /// The claims of a genuine, unexpired token of ours.
     pub fn verify(&self, token: &str) -> Result<ReservationClaims, String> {
         let head = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
-        if head.alg != Algorithm::ES256 || head.kid.as_deref() != Some(self.kid.as_str()) {
-            return Err("not a reservation token of this gateway".into());
-        }
+        let key = self
+            .keys
+            .iter()
+            .find(|k| head.alg == Algorithm::ES256 && head.kid.as_deref() == Some(k.kid.as_str()))
+            .ok_or("not a reservation token of this gateway")?;
         let mut v = Validation::new(Algorithm::ES256);
         // Lifetimes are checked by the store-aligned clock below, not the node's own.
         v.validate_exp = false;
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub", "jti"]);
-        let claims = jsonwebtoken::decode::<ReservationClaims>(token, &self.decoding, &v)
+        let claims = jsonwebtoken::decode::<ReservationClaims>(token, &key.decoding, &v)
             .map(|d| d.claims)
             .map_err(|e| e.to_string())?;
         crate::clock::token_time_valid(claims.exp, None, LEEWAY_SECS)?;
         Ok(claims)
     }
 
-    /// The public keys, as served at `/.well-known/jwks.json`.
+    /// The public keys, as served at `/.well-known/jwks.json`: the signing key's, then the
+    /// extra keys'.
     pub fn jwks(&self) -> JwkSet {
         JwkSet {
-            keys: vec![self.jwk.clone()],
+            keys: self.keys.iter().map(|k| k.jwk.clone()).collect(),
         }
     }
 }
@@ -176,8 +198,8 @@ mod tests {
 
     #[test]
     fn tokens_verify_only_with_our_key_and_claims() {
-        let ours = ReservationTokens::new(None, None).unwrap();
-        let theirs = ReservationTokens::new(None, None).unwrap();
+        let ours = ReservationTokens::new(None, None, &[]).unwrap();
+        let theirs = ReservationTokens::new(None, None, &[]).unwrap();
         let token = ours.issue("evt", "wt-1", "j1", 30, 0).unwrap();
         let claims = ours.verify(&token).unwrap();
         assert_eq!(
@@ -189,7 +211,7 @@ mod tests {
         let mut claims = ours.verify(&token).unwrap();
         claims.exp = crate::clock::now_ms() / 1_000 - LEEWAY_SECS - 1;
         let mut header = Header::new(Algorithm::ES256);
-        header.kid = Some(ours.kid.clone());
+        header.kid = Some(ours.keys[0].kid.clone());
         let expired = jsonwebtoken::encode(&header, &claims, &ours.encoding).unwrap();
         assert_eq!(ours.verify(&expired).unwrap_err(), "ExpiredSignature");
         let jwks = serde_json::to_value(ours.jwks()).unwrap();
@@ -199,5 +221,39 @@ mod tests {
             jwks["keys"][0].get("d").is_none(),
             "no private part is published"
         );
+    }
+
+    /// A rotation: the old key, kept as an extra key, still verifies the tokens it signed;
+    /// new tokens are signed with the new key; the JWKS publishes both, signing key first.
+    #[test]
+    fn extra_keys_verify_and_are_published_but_never_sign() {
+        let dir = std::env::temp_dir().join(format!("usher-keys-{}", uuid::Uuid::new_v4()));
+        let (old_file, new_file) = (dir.join("old.pem"), dir.join("new.pem"));
+        for file in [&old_file, &new_file] {
+            keep_key(&p256::SecretKey::random(&mut rand_core::OsRng), file).unwrap();
+        }
+        let old = ReservationTokens::new(Some(&old_file), None, &[]).unwrap();
+        let old_token = old.issue("evt", "wt-1", "j1", 30, 0).unwrap();
+        let rotated =
+            ReservationTokens::new(Some(&new_file), None, std::slice::from_ref(&old_file)).unwrap();
+        assert_eq!(rotated.verify(&old_token).unwrap().jti, "j1");
+        let new_token = rotated.issue("evt", "wt-2", "j2", 30, 0).unwrap();
+        assert!(old.verify(&new_token).is_err(), "signed with the new key");
+        let kids: Vec<_> = rotated
+            .jwks()
+            .keys
+            .iter()
+            .map(|k| k.common.key_id.clone().unwrap())
+            .collect();
+        assert_eq!(kids, [rotated.keys[0].kid.clone(), old.keys[0].kid.clone()]);
+        // The same key named twice is published once.
+        let twice = ReservationTokens::new(
+            Some(&new_file),
+            None,
+            &[new_file.clone(), old_file.clone(), old_file.clone()],
+        )
+        .unwrap();
+        assert_eq!(twice.jwks().keys.len(), 2);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

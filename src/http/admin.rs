@@ -18,31 +18,37 @@ use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::queue::eta::Rate;
 use crate::store::{ConfigPatch, EventConfig};
 
-/// Checks `Authorization: Bearer <USHER_ADMIN_TOKEN>` in constant time.
+/// Checks `Authorization: Bearer <one of USHER_ADMIN_TOKEN>` in constant time.
 pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(expected) = app.settings.server.admin_token.as_ref() else {
+    let expected = &app.settings.server.admin_tokens;
+    if expected.is_empty() {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "ADMIN_DISABLED",
             "The admin API is disabled: USHER_ADMIN_TOKEN is not set",
         )
         .into_response();
-    };
+    }
     match check_bearer(req.headers(), expected) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
 
-/// Checks `Authorization: Bearer <expected>` (the admin and metrics tokens), in constant time.
-pub fn check_bearer(headers: &HeaderMap, expected: &Secret) -> Result<(), ApiError> {
+/// Checks `Authorization: Bearer <one of expected>` (the admin and metrics tokens), each
+/// compared in constant time.
+pub fn check_bearer(headers: &HeaderMap, expected: &[Secret]) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(AuthError::MissingAuthorization.into());
     };
     let Some(given) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
         return Err(AuthError::InvalidTokenFormat.into());
     };
-    if !expected.matches(given.as_bytes()) {
+    // Every token is compared, so the time taken does not say which one matched.
+    let matched = expected.iter().fold(false, |found, token| {
+        token.matches(given.as_bytes()) | found
+    });
+    if !matched {
         return Err(AuthError::InvalidToken.into());
     }
     Ok(())

@@ -139,7 +139,7 @@ pub async fn version() -> Json<Version> {
 )]
 pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = &app.settings.server.metrics_token
-        && let Err(e) = super::admin::check_bearer(&headers, token)
+        && let Err(e) = super::admin::check_bearer(&headers, std::slice::from_ref(token))
     {
         return e.into_response();
     }

@@ -39,7 +39,7 @@ async fn admin_is_disabled_without_a_token() {
         .unwrap()
         .into_settings()
         .unwrap();
-    if settings.server.admin_token.is_some() {
+    if !settings.server.admin_tokens.is_empty() {
         // USHER_ADMIN_TOKEN is set in this environment; the case cannot be observed here.
         return;
     }
@@ -301,4 +301,38 @@ async fn the_api_document_and_its_docs_page_are_served_offline() {
         let resp = app.http.get(&url).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{url}");
     }
+}
+
+/// A rotation of the admin token: every token of the list is accepted, others are not, and a
+/// token of the list shorter than the minimum stops the start.
+#[tokio::test]
+async fn any_admin_token_of_the_list_is_accepted() {
+    let next = "the-next-admin-token-0123456789";
+    let app = spawn_app(&["--admin-token", next]).await;
+    for (token, expected) in [
+        (ADMIN_TOKEN, StatusCode::OK),
+        (next, StatusCode::OK),
+        ("not-an-admin-token-0123456789", StatusCode::UNAUTHORIZED),
+    ] {
+        let resp = app
+            .http
+            .put(app.url("/api/v1/admin/events/evt_rot"))
+            .bearer_auth(token)
+            .json(&json!({"paused": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), expected, "{token}");
+    }
+    let argv = [
+        "usher",
+        "serve",
+        "--admin-token",
+        "long-enough-admin-token,short",
+    ];
+    let settings = <usher::cli::Cli as clap::Parser>::try_parse_from(argv)
+        .and_then(|c| c.into_settings())
+        .unwrap();
+    let err = settings.validate().unwrap_err().to_string();
+    assert!(err.contains("USHER_ADMIN_TOKEN"), "{err}");
 }
