@@ -27,7 +27,7 @@ use crate::net::rate_limit::RateLimit;
 use crate::purchase::guard::AdmissionGuard;
 use crate::purchase::{PurchaseService, backend_events};
 use crate::queue::{QueueService, ticker};
-use crate::store::{MemoryStore, RedisStore, Store};
+use crate::store::{LAYOUT, MemoryStore, RedisStore, Store, check_layout};
 use crate::upstream::{InventoryDirectory, Upstreams};
 
 /// How long a channel with no sockets stays subscribed for REST status calls.
@@ -84,6 +84,11 @@ impl Server {
 
     /// Starts a node on `store` with settings already validated.
     async fn serve_on(settings: Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let held = store
+            .layout(LAYOUT)
+            .await
+            .context("cannot read the store's layout")?;
+        check_layout(held).map_err(|e| anyhow::anyhow!("refusing to serve: {e}"))?;
         let listener = TcpListener::bind((settings.server.bind, settings.server.port))
             .await
             .with_context(|| {

@@ -1099,3 +1099,64 @@ async fn a_failing_reservation_service_holds_admission_until_it_answers_again() 
     let ready = sockets[1].wait_for("ready", 3 * SECOND).await;
     assert_eq!(ready["ready_for_entry"], true, "{ready}");
 }
+
+/// Store layouts across releases. Data written before layouts were recorded (this layout, with
+/// no `usher:layout` key) is served as it is, and the layout is recorded; a store in another
+/// layout stops a replica's start with a message that says what to do.
+#[tokio::test]
+async fn data_of_an_earlier_release_is_served_and_a_store_in_another_layout_is_refused() {
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let mut earlier = start(&env).await;
+    earlier
+        .configure("evt", json!({"paused": true, "rate_per_sec": 1}))
+        .await;
+    let (token, position) = earlier.join("evt").await;
+    earlier.kill();
+    // As the release before layouts left it.
+    assert_eq!(
+        raw_command(redis.port, "DEL usher:layout").as_deref(),
+        Some(":1\r\n")
+    );
+
+    let next = start(&env).await;
+    let (status, body) = next.status(&token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["position"], position);
+    assert_eq!(
+        raw_command(redis.port, "GET usher:layout").as_deref(),
+        Some(format!("$1\r\n{}\r\n", usher::store::LAYOUT).as_str())
+    );
+    drop(next);
+
+    raw_command(
+        redis.port,
+        &format!("SET usher:layout {}", usher::store::LAYOUT + 1),
+    );
+    let mut refused = std::process::Command::new(env!("CARGO_BIN_EXE_usher"));
+    refused
+        .arg("serve")
+        .env("SERVER_PORT", "0")
+        .env("USHER_BIND", "127.0.0.1")
+        .env("USHER_WEB_ROOT", "/nonexistent")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = refused.spawn().unwrap();
+    let deadline = Instant::now() + 20 * SECOND;
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a replica served a store of another layout"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!exit.success());
+    assert!(stderr.contains("written by a newer usher"), "{stderr}");
+}

@@ -1099,6 +1099,24 @@ async fn redis_cluster() -> Fixture {
     (Box::new(cluster), Arc::new(store))
 }
 
+/// The store records the layout of its data once: replicas of another layout see it and
+/// refuse the store ([`check_layout`]).
+async fn the_store_keeps_the_first_layout_it_is_given(store: Arc<dyn Store>) {
+    assert_eq!(store.layout(LAYOUT).await.unwrap(), LAYOUT);
+    assert_eq!(store.layout(LAYOUT + 1).await.unwrap(), LAYOUT);
+    assert!(check_layout(store.layout(LAYOUT + 1).await.unwrap()).is_ok());
+    assert!(
+        check_layout(LAYOUT + 1)
+            .unwrap_err()
+            .contains("newer usher")
+    );
+    assert!(
+        check_layout(LAYOUT - 1)
+            .unwrap_err()
+            .contains("upgrade procedure")
+    );
+}
+
 /// Generates one `#[tokio::test]` per contract clause for a store factory, one module per
 /// capability of the contract.
 macro_rules! conformance {
@@ -1140,6 +1158,12 @@ macro_rules! conformance {
                 conformance!(@tests $factory;
                     users_are_created_once_and_found_by_username,
                     failed_logins_are_counted_per_username_within_a_window,
+                );
+            }
+            mod layout {
+                use super::*;
+                conformance!(@tests $factory;
+                    the_store_keeps_the_first_layout_it_is_given,
                 );
             }
             mod update_bus {

@@ -37,6 +37,7 @@ const SNAPSHOT_EVERY: u64 = 50_000;
 const LOG: &str = "log";
 const META: &str = "meta";
 const SNAPSHOT_KEY: &[u8] = b"snapshot";
+const LAYOUT_KEY: &[u8] = b"layout";
 
 /// The embedded store.
 pub struct MemoryStore {
@@ -46,6 +47,8 @@ pub struct MemoryStore {
     clock: Clock,
     /// The log on disk, for a durable store.
     disk: Option<Durable>,
+    /// The layout of the data, once recorded (kept on disk in a durable store).
+    layout: Mutex<Option<u32>>,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -337,6 +340,7 @@ impl MemoryStore {
             health: watch::Sender::new(true),
             clock,
             disk,
+            layout: Mutex::new(None),
         }
     }
 
@@ -379,7 +383,17 @@ impl MemoryStore {
         for ev in inner.events.values_mut() {
             ev.reaped_ms = Some(0);
         }
-        Ok(Self::build(inner, retention, clock, Some(disk)))
+        let layout = match disk.get(META, LAYOUT_KEY).map_err(unavailable)? {
+            Some(bytes) => Some(
+                <[u8; 4]>::try_from(bytes.as_slice())
+                    .map(u32::from_be_bytes)
+                    .map_err(|e| corrupt("store layout", e))?,
+            ),
+            None => None,
+        };
+        let store = Self::build(inner, retention, clock, Some(disk));
+        *store.layout.lock() = layout;
+        Ok(store)
     }
 
     /// Runs one change under the lock and, in a durable store, logs it (when `log` says what
@@ -1552,6 +1566,28 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn layout(&self, ours: u32) -> StoreResult<u32> {
+        {
+            let mut layout = self.layout.lock();
+            if let Some(held) = *layout {
+                return Ok(held);
+            }
+            *layout = Some(ours);
+        }
+        if let Some(disk) = &self.disk {
+            let write = Write::Put {
+                table: META,
+                key: LAYOUT_KEY.to_vec(),
+                value: ours.to_be_bytes().to_vec(),
+            };
+            disk.write(vec![write])
+                .wait()
+                .await
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        }
+        Ok(ours)
+    }
+
     fn health(&self) -> watch::Receiver<bool> {
         self.health.subscribe()
     }
@@ -1707,6 +1743,14 @@ mod tests {
             user,
             store.login_failures("ada").await.unwrap(),
         )
+    }
+
+    #[tokio::test]
+    async fn a_durable_store_keeps_its_layout_across_restarts() {
+        let dir = TempDir::new();
+        let open = || MemoryStore::open(RETENTION, &dir.0).unwrap();
+        assert_eq!(open().layout(3).await.unwrap(), 3);
+        assert_eq!(open().layout(4).await.unwrap(), 3, "the layout read back");
     }
 
     #[tokio::test]

@@ -751,6 +751,30 @@ pub trait UpdateBus: Send + Sync + 'static {
     async fn unsubscribe(&self, event: &EventId);
 }
 
+/// The layout of what a store keeps: its keys, its records and the state its operations
+/// expect. A release that changes it so that another release could not work on the same data
+/// raises it, and replicas refuse a store in a layout other than theirs
+/// ([`check_layout`]). A store that has no layout recorded is in layout 1, that of every
+/// release before layouts were recorded.
+pub const LAYOUT: u32 = 1;
+
+/// Whether a replica of layout [`LAYOUT`] may serve a store that holds `held`; if not, why, in
+/// words for the operator.
+pub fn check_layout(held: u32) -> Result<(), String> {
+    match held.cmp(&LAYOUT) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(format!(
+            "the store holds data in layout {held}, written by a newer usher; this usher works \
+             on layout {LAYOUT}: run the newer release, or point this one at another store"
+        )),
+        std::cmp::Ordering::Less => Err(format!(
+            "the store holds data in layout {held}, which this usher (layout {LAYOUT}) cannot \
+             work on: follow the upgrade procedure of the release notes (drain the sale, or \
+             start on an empty store)"
+        )),
+    }
+}
+
 /// A whole store: every capability, and its health. Built once at startup and handed out as
 /// the capabilities each consumer needs (an `Arc<dyn Store>` coerces to any of them).
 #[async_trait]
@@ -760,6 +784,10 @@ pub trait Store: QueueStore + IdempotencyStore + UserStore + UpdateBus {
 
     /// Checks that the store answers.
     async fn ping(&self) -> StoreResult<()>;
+
+    /// The layout the store's data is in: `ours` is recorded first if it has none (an empty
+    /// store, or data of a release before layouts were recorded, which is layout 1).
+    async fn layout(&self, ours: u32) -> StoreResult<u32>;
 
     /// Whether the store is reachable, as last checked, and every change of it. While it is
     /// not, update channels may miss messages; after it recovers, watchers resynchronise.

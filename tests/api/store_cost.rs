@@ -215,6 +215,11 @@ impl Store for Counting {
         self.inner.ping().await
     }
 
+    async fn layout(&self, ours: u32) -> StoreResult<u32> {
+        self.count("layout");
+        self.inner.layout(ours).await
+    }
+
     fn health(&self) -> tokio::sync::watch::Receiver<bool> {
         self.inner.health()
     }

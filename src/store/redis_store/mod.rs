@@ -55,6 +55,8 @@ pub(crate) mod keys {
     pub const EVENTS: &str = "usher:events";
     /// A random id written once: if it changes or vanishes, Redis lost its data.
     pub const GENERATION: &str = "usher:generation";
+    /// The layout the data is in (see [`crate::store::LAYOUT`]).
+    pub const LAYOUT: &str = "usher:layout";
     pub const LIVE: &str = "usher:events:live";
 
     /// The eight event keys in the order every event script expects them.
@@ -1035,6 +1037,24 @@ impl Store for RedisStore {
             .await
             .map(drop)
             .map_err(unavailable)
+    }
+
+    async fn layout(&self, ours: u32) -> StoreResult<u32> {
+        let mut conn = self.pool.get();
+        let held: Option<String> = redis::cmd("SET")
+            .arg(keys::LAYOUT)
+            .arg(ours)
+            .arg("NX")
+            .arg("GET")
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        match held {
+            None => Ok(ours),
+            Some(v) => v
+                .parse()
+                .map_err(|_| corrupt("usher:layout is not a number")),
+        }
     }
 
     fn health(&self) -> watch::Receiver<bool> {
