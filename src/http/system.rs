@@ -60,20 +60,25 @@ pub async fn healthz() -> Json<Health> {
     })
 }
 
-/// Readiness: not draining, and the store has not been unreachable for longer than
-/// `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's readiness, a PING
-/// on every probe, flapped with Redis latency and took whole fleets out of service.
+/// Readiness: not draining, not at the WebSocket cap, and the store has not been unreachable
+/// for longer than `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's
+/// readiness, a PING on every probe, flapped with Redis latency and took whole fleets out of
+/// service.
 #[utoipa::path(
     get, path = "/readyz", operation_id = "readyz", tag = "operations",
     responses(
         (status = 200, description = "Serving", body = Health),
-        (status = 503, description = "Draining, or the store has been unreachable for longer \
-            than `USHER_READY_OUTAGE_SECS` (`reason` says which)", body = Health),
+        (status = 503, description = "Draining, at the WebSocket cap, or the store has been \
+            unreachable for longer than `USHER_READY_OUTAGE_SECS` (`reason` says which)",
+            body = Health),
     )
 )]
 pub async fn readyz(State(app): State<AppState>) -> Response {
     let reason = if app.draining.load(Ordering::Relaxed) {
         Some("draining".to_owned())
+    } else if app.ws_slots.available_permits() == 0 {
+        // Full: new sockets belong on a node with room (the open ones are not affected).
+        Some("at the WebSocket cap (USHER_WS_MAX_CONNECTIONS)".to_owned())
     } else {
         app.readiness
             .check()

@@ -336,3 +336,27 @@ async fn any_admin_token_of_the_list_is_accepted() {
     let err = settings.validate().unwrap_err().to_string();
     assert!(err.contains("USHER_ADMIN_TOKEN"), "{err}");
 }
+
+/// A node at its WebSocket cap is not ready, so that new sockets go to nodes with room; its
+/// open sockets are not affected, and it is ready again once one closes.
+#[tokio::test]
+async fn a_node_at_its_websocket_cap_is_not_ready() {
+    let app = spawn_app(&["--ws-max-connections", "1"]).await;
+    let (status, _) = app.get("/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    let token = app.join_token("evt").await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", 5 * SECOND).await;
+    let (status, body) = app.get("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        body["reason"].as_str().unwrap().contains("WebSocket cap"),
+        "{body}"
+    );
+    drop(ws);
+    let deadline = std::time::Instant::now() + 5 * SECOND;
+    while app.get("/readyz").await.0 != StatusCode::OK {
+        assert!(std::time::Instant::now() < deadline, "still not ready");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

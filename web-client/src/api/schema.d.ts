@@ -466,9 +466,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: not draining, and the store has not been unreachable for longer than
-         *     `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's readiness, a PING
-         *     on every probe, flapped with Redis latency and took whole fleets out of service.
+         * Readiness: not draining, not at the WebSocket cap, and the store has not been unreachable
+         *     for longer than `USHER_READY_OUTAGE_SECS`. A slow answer is still an answer: the seed's
+         *     readiness, a PING on every probe, flapped with Redis latency and took whole fleets out of
+         *     service.
          */
         get: operations["readyz"];
         put?: never;
@@ -6016,7 +6017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Draining, or the store has been unreachable for longer than `USHER_READY_OUTAGE_SECS` (`reason` says which) */
+            /** @description Draining, at the WebSocket cap, or the store has been unreachable for longer than `USHER_READY_OUTAGE_SECS` (`reason` says which) */
             503: {
                 headers: {
                     [name: string]: unknown;
