@@ -9,7 +9,7 @@ HAVE_NPM := $(shell command -v $(NPM) 2>/dev/null)
 # `make run` listens on loopback only; set USHER_BIND=0.0.0.0 to expose it.
 USHER_BIND ?= 127.0.0.1
 
-.PHONY: run test contract lint config-table web web-test web-e2e
+.PHONY: run test contract chart lint config-table web web-test web-e2e
 
 ## Run usher on the embedded store (no Redis, no backends needed) on 127.0.0.1:SERVER_PORT
 ## (default 8000), with the web client at /.
@@ -20,14 +20,19 @@ endif
 	USHER_BIND=$(USHER_BIND) $(CARGO) run --release --locked -- serve
 
 ## Run every test: Rust (the README walkthrough among them), the API contract with schemathesis,
-## then the web client's unit tests and its end-to-end test in Chromium.
+## the Helm chart, then the web client's unit tests and its end-to-end test in Chromium.
 test:
 	$(CARGO) test --workspace --locked
-	$(MAKE) contract web-test web-e2e
+	$(MAKE) contract chart web-test web-e2e
 
 ## schemathesis (pinned in tests/contract/requirements.txt) against a running usher's /openapi.json.
 contract:
 	bash tests/contract/run.sh
+
+## The Helm chart (helm/usher): strict lint, rendering, Kubernetes API schemas, values-schema
+## refusals and its metric names against a running usher; real Helm, offline (helm/usher/ci/).
+chart:
+	bash helm/usher/ci/run.sh
 
 # npm ci rewrites node_modules/.package-lock.json, so the install reruns only when the lockfile
 # or package.json changed.
