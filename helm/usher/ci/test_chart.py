@@ -14,7 +14,10 @@ and the script fails (exit status 1) if any of them fails, after running all of 
 - the pods are hardened, the drain arithmetic holds, and every environment variable the chart
   sets is a setting usher has (from `usher serve --help` and `usher backends --help`);
 - values.schema.json (and the chart's own checks) refuse bad values, with the error naming them;
-- every metric named by the alerts and the dashboard is in a running usher's /metrics.
+- every metric named by the alerts and the dashboard is in a running usher's /metrics;
+- the Dockerfile's user, entrypoint and port are the chart's, and usher started from the image's
+  files (docker/build.sh rootfs) as the chart starts it answers its probes and drains every
+  socket on SIGTERM within terminationGracePeriodSeconds.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ import glob
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 import urllib.error
@@ -45,6 +50,8 @@ CHART = ROOT / "helm" / "usher"
 CI = CHART / "ci"
 USHER = ROOT / "target" / "debug" / "usher"
 RELEASE = "usher"
+# Sockets held open when the drain test stops usher.
+DRAIN_SOCKETS = 40
 NAMESPACE = "tickets"
 
 # Kinds kubernetes-validate checks, and the custom resources checked against ci/schemas/.
@@ -634,26 +641,37 @@ def ws_open(port, path):
 
 
 def ws_messages(s, buf, deadline):
-    """Yields server text messages (parsed JSON) until the deadline."""
-    while time.monotonic() < deadline:
-        while len(buf) < 2:
-            buf += s.recv(4096)
-        opcode, length, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
-        if length == 126:
-            while len(buf) < 4:
-                buf += s.recv(4096)
-            length, at = int.from_bytes(buf[2:4], "big"), 4
-        elif length == 127:
-            while len(buf) < 10:
-                buf += s.recv(4096)
-            length, at = int.from_bytes(buf[2:10], "big"), 10
-        while len(buf) < at + length:
-            buf += s.recv(4096)
-        payload, buf = buf[at:at + length], buf[at + length:]
-        if opcode == 1:
-            yield json.loads(payload)
-        elif opcode == 8:
-            return
+    """Yields server text messages (parsed JSON) until the deadline, a close frame or the end
+    of the connection."""
+
+    def more():
+        chunk = s.recv(4096)
+        if not chunk:
+            raise EOFError
+        return chunk
+
+    try:
+        while time.monotonic() < deadline:
+            while len(buf) < 2:
+                buf += more()
+            opcode, length, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
+            if length == 126:
+                while len(buf) < 4:
+                    buf += more()
+                length, at = int.from_bytes(buf[2:4], "big"), 4
+            elif length == 127:
+                while len(buf) < 10:
+                    buf += more()
+                length, at = int.from_bytes(buf[2:10], "big"), 10
+            while len(buf) < at + length:
+                buf += more()
+            payload, buf = buf[at:at + length], buf[at + length:]
+            if opcode == 1:
+                yield json.loads(payload)
+            elif opcode == 8:
+                return
+    except EOFError:
+        return
 
 
 def scrape(base):
@@ -749,6 +767,213 @@ def every_metric_the_alerts_and_the_dashboard_use_is_in_usher_metrics():
             server.kill()
             server.wait()
         log.close()
+
+
+def dockerfile_runtime():
+    """The runtime stage of the Dockerfile: its ENV, USER, EXPOSE, ENTRYPOINT and CMD."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    stage = re.split(r"(?m)^FROM ", text)[-1]
+    image = {"env": {}, "user": None, "expose": [], "entrypoint": [], "cmd": []}
+    for line in stage.splitlines():
+        word, _, rest = line.strip().partition(" ")
+        if word == "ENV":
+            image["env"].update(dict(pair.split("=", 1) for pair in rest.split()))
+        elif word == "USER":
+            image["user"] = rest.strip()
+        elif word == "EXPOSE":
+            image["expose"] += rest.split()
+        elif word in ("ENTRYPOINT", "CMD"):
+            image[word.lower()] = json.loads(rest)
+    return image
+
+
+def resolved(c, docs, files, overrides):
+    """A container's environment as a process gets it: secret references read from the rendered
+    Secret, and paths inside mounted Secrets written to `files` (a temporary directory)."""
+    secrets = {d["metadata"]["name"]: d for d in find(docs, "Secret")}
+
+    def secret_value(name, key):
+        secret = secrets[name]
+        if key in secret.get("stringData", {}):
+            return secret["stringData"][key]
+        return base64.b64decode(secret["data"][key]).decode()
+
+    out = {}
+    for name, value in env(c).items():
+        if isinstance(value, tuple):
+            _, secret, key, optional = value
+            if optional and key not in {**secrets[secret].get("data", {}), **secrets[secret].get("stringData", {})}:
+                continue
+            value = secret_value(secret, key)
+        out[name] = value
+    volumes = {v["name"]: v for v in workloads_pod(c, docs)["volumes"]}
+    for mount in c.get("volumeMounts", []):
+        secret = volumes.get(mount["name"], {}).get("secret")
+        if not secret:
+            continue
+        for item in secret.get("items", []):
+            inside = f"{mount['mountPath']}/{item['path']}"
+            local = Path(files) / item["path"]
+            local.write_text(secret_value(secret["secretName"], item["key"]))
+            for name, value in out.items():
+                if value == inside:
+                    out[name] = str(local)
+    out.update(overrides)
+    return out
+
+
+def workloads_pod(c, docs):
+    for workload in workloads(docs):
+        pod = workload["spec"]["template"]["spec"]
+        if any(x is c for x in pod["containers"]):
+            return pod
+    raise Failure(f"no workload has container {c['name']}")
+
+
+def wait_until(what, deadline, ready):
+    while not ready():
+        check(time.monotonic() < deadline, f"{what} within its time")
+        time.sleep(0.1)
+
+
+def answers(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except (urllib.error.URLError, ConnectionError):
+        return None
+
+
+@test
+def the_image_the_chart_and_the_binary_agree_and_a_stop_drains_every_socket():
+    """The Dockerfile's user, entrypoint, port and environment are the chart's; usher started as
+    the chart starts it (the image's files laid out by docker/build.sh rootfs, with the debug
+    binary) answers every probe as the probe expects; and SIGTERM with sockets open drains
+    them all, each told to reconnect, within terminationGracePeriodSeconds less the preStop
+    wait. The chart is rendered with two replicas on an external Redis. Overridden, as a test on
+    one machine must: the bind addresses (loopback, free ports), the Redis address (a
+    redis-server started here), the backends' address (the reference backends started here from
+    the chart's StatefulSet), the data volume (a temporary directory) and the image's root (the
+    laid-out files)."""
+    image = dockerfile_runtime()
+    values = deep_merge(values_files()["defaults.yaml"],
+                        {"replicaCount": 2, "redis": {"address": "redis.tickets.svc:6379"}})
+    docs = render(values)
+    deployment = one(docs, "Deployment", RELEASE)
+    pod = deployment["spec"]["template"]["spec"]
+    gateway = container(deployment, "usher")
+    check(str(pod["securityContext"]["runAsUser"]) == image["user"].split(":")[0],
+          f"the image runs as {image['user']}, the chart as {pod['securityContext']['runAsUser']}")
+    ports = {p["name"]: p["containerPort"] for p in gateway["ports"]}
+    check(str(ports["http"]) in image["expose"], f"the image exposes {image['expose']}, the chart serves {ports['http']}")
+    check(env(gateway)["SERVER_PORT"] == str(ports["http"]), "SERVER_PORT is the container's http port")
+    check("command" not in gateway, "the chart runs the image's entrypoint")
+    check(gateway["args"] == image["cmd"], f"the chart runs {gateway['args']}, the image {image['cmd']}")
+    check(env(gateway).get("REDIS_ADDRESS") == "redis.tickets.svc:6379", "the gateway is on Redis")
+    backends_set = one(docs, "StatefulSet", f"{RELEASE}-backends")
+    backends = backends_set["spec"]["template"]["spec"]["containers"][0]
+    check("command" not in backends, "the backends run the image's entrypoint")
+
+    ensure_usher()
+    work = Path(tempfile.mkdtemp(prefix="usher-chart-"))
+    procs = []
+    sockets = []
+    try:
+        if not (ROOT / "web-client" / "dist" / "index.html").exists():
+            subprocess.run(["bash", "docker/build.sh", "web"], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
+        rootfs = work / "rootfs"
+        subprocess.run(["bash", "docker/build.sh", "rootfs", str(rootfs)], cwd=ROOT, check=True,
+                       env={**os.environ, "USHER_BINARY": str(USHER)})
+        entrypoint = [str(rootfs) + image["entrypoint"][0]] + image["entrypoint"][1:]
+        image_env = {k: (str(rootfs) + v if k == "USHER_WEB_ROOT" else v) for k, v in image["env"].items()}
+        check(Path(image_env["USHER_WEB_ROOT"], "index.html").exists(), "the image carries the web client")
+        base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **image_env}
+
+        redis_port = free_port()
+        procs.append(subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(work)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        grpc = free_port()
+        (work / "data").mkdir()
+        backends_env = resolved(backends, docs, work, {
+            "USHER_BACKENDS_LISTEN": f"127.0.0.1:{grpc}",
+            "USHER_DATA_DIR": str(work / "data"),
+        })
+        backends_log = open(work / "backends.log", "w")
+        procs.append(subprocess.Popen(entrypoint + backends["args"], env={**base_env, **backends_env},
+                                      stdout=backends_log, stderr=subprocess.STDOUT))
+        http_port, metrics_port = free_port(), free_port()
+        local = {ports["http"]: http_port, ports.get("metrics"): metrics_port}
+        gateway_env = resolved(gateway, docs, work, {
+            "USHER_BIND": "127.0.0.1",
+            "SERVER_PORT": str(http_port),
+            "USHER_METRICS_BIND": f"127.0.0.1:{metrics_port}",
+            "REDIS_ADDRESS": f"127.0.0.1:{redis_port}",
+            "BACKEND_RESERVATION_API_GRPC_ADDRESS": f"127.0.0.1:{grpc}",
+            "BACKEND_PAYMENT_API_GRPC_ADDRESS": f"127.0.0.1:{grpc}",
+        })
+        gateway_log = open(work / "gateway.log", "w")
+        server = subprocess.Popen(entrypoint + gateway["args"], env={**base_env, **gateway_env},
+                                  stdout=gateway_log, stderr=subprocess.STDOUT)
+        procs.append(server)
+
+        # Every probe answers as the probe expects, within what the startup probe allows.
+        startup = gateway["startupProbe"]
+        deadline = time.monotonic() + startup["failureThreshold"] * startup["periodSeconds"]
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+            probe = gateway[kind]["httpGet"]
+            port = probe["port"] if isinstance(probe["port"], int) else ports[probe["port"]]
+            url = f"http://127.0.0.1:{local[port]}{probe['path']}"
+            wait_until(f"{kind} {probe['path']} answering 200 (gateway log: {work}/gateway.log)", deadline,
+                       lambda: server.poll() is None and answers(url) == 200)
+        check(answers(f"http://127.0.0.1:{metrics_port}/metrics") == 200, "the metrics port answers")
+
+        # Sockets open, then a stop as the kubelet makes it (the preStop wait, then SIGTERM).
+        base = f"http://127.0.0.1:{http_port}"
+        admin = {"Authorization": f"Bearer {gateway_env['USHER_ADMIN_TOKEN'].split(',')[0]}"}
+        http(base, "PUT", "/api/v1/admin/events/evt_2025_1001", {"paused": True}, admin)
+        upgrades_per_sec = 15  # under the per-address upgrade rate the chart leaves at usher's default
+        for _ in range(DRAIN_SOCKETS):
+            _, joined = http(base, "POST", "/api/v1/queue/join", {"event_id": "evt_2025_1001"},
+                             {"Idempotency-Key": str(uuid.uuid4())})
+            ws, buf = ws_open(http_port, f"/api/v1/queue/ws?token={json.loads(joined)['waiting_token']}")
+            messages = ws_messages(ws, buf, time.monotonic() + 10)
+            check(next(messages)["type"] == "snapshot", "each socket starts with a snapshot")
+            sockets.append((ws, messages))
+            time.sleep(1 / upgrades_per_sec)
+        grace = pod["terminationGracePeriodSeconds"]
+        pre_stop = gateway["lifecycle"]["preStop"]["sleep"]["seconds"]
+        stopped_at = time.monotonic()
+        server.terminate()
+        hints = []
+        for ws, messages in sockets:
+            hint = next((m for m in messages if m["type"] == "reconnect"), None)
+            check(hint, "every socket is told to reconnect before it is closed")
+            hints.append(hint["retry_after_ms"])
+        server.wait(timeout=grace)
+        drained = time.monotonic() - stopped_at
+        check(server.returncode == 0, f"usher stopped with status {server.returncode}")
+        check(pre_stop + drained <= grace,
+              f"preStop {pre_stop} s + drain {drained:.1f} s exceeds terminationGracePeriodSeconds {grace}")
+        check(max(hints) > min(hints), f"the reconnect hints are spread: {sorted(set(hints))}")
+        print(f"    {len(sockets)} sockets: every one told to reconnect after {min(hints)}–{max(hints)} ms; "
+              f"drained and stopped {drained:.2f} s after SIGTERM (preStop {pre_stop} s, grace {grace} s)")
+    finally:
+        for ws, _ in sockets:
+            ws.close()
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
