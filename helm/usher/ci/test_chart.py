@@ -248,6 +248,19 @@ def every_values_file_renders_what_it_is_there_for():
           "ingress: the body-size limit is usher's USHER_MAX_BODY_BYTES")
     check(ann.get("cert-manager.io/cluster-issuer") == "letsencrypt", "ingress: user annotations kept")
     check(gateway_env(i)["USHER_TRUSTED_PROXIES"] == "10.244.0.0/16", "ingress: the controller's CIDR trusted")
+    # Mid-rotation (ingress.yaml): the next secrets accepted beside the signing ones.
+    ie = gateway_env(i)
+    check(ie["USHER_JWT_EXTRA_SECRETS"] == ("secret", RELEASE, "jwt-extra-secrets", True),
+          "rotation: the extra user-token secrets from the Secret")
+    check(ie["USHER_RESERVATION_EXTRA_KEY_FILES"] == "/etc/usher/reservation-key/reservation-extra-key-0.pem",
+          f"rotation: the extra reservation key mounted, got {ie.get('USHER_RESERVATION_EXTRA_KEY_FILES')}")
+    items = [v for v in one(i, "Deployment")["spec"]["template"]["spec"]["volumes"]
+             if v["name"] == "reservation-key"][0]["secret"]["items"]
+    check([x["path"] for x in items] == ["reservation-key.pem", "reservation-extra-key-0.pem"],
+          f"rotation: both keys mounted, got {items}")
+    se = gateway_env(r["existing-secret.yaml"])
+    check(se["USHER_RESERVATION_EXTRA_KEY_FILES"] == "/etc/usher/reservation-key/reservation-key-previous.pem",
+          "rotation: an existing Secret's extra reservation key mounted")
     check(gateway_env(i)["REDIS_ADDRESS"] == f"{RELEASE}-redis.{NAMESPACE}.svc:6379", "ingress: the bundled Redis")
     redis = one(i, "StatefulSet", f"{RELEASE}-redis")
     check("--requirepass" in container(redis, "redis")["args"], "ingress: the bundled Redis has a password")
@@ -816,8 +829,8 @@ def resolved(c, docs, files, overrides):
             local = Path(files) / item["path"]
             local.write_text(secret_value(secret["secretName"], item["key"]))
             for name, value in out.items():
-                if value == inside:
-                    out[name] = str(local)
+                if isinstance(value, str) and inside in value.split(","):
+                    out[name] = ",".join(str(local) if v == inside else v for v in value.split(","))
     out.update(overrides)
     return out
 
@@ -858,8 +871,12 @@ def the_image_the_chart_and_the_binary_agree_and_a_stop_drains_every_socket():
     the chart's StatefulSet), the data volume (a temporary directory) and the image's root (the
     laid-out files)."""
     image = dockerfile_runtime()
-    values = deep_merge(values_files()["defaults.yaml"],
-                        {"replicaCount": 2, "redis": {"address": "redis.tickets.svc:6379"}})
+    rotating = values_files()["ingress.yaml"]["secrets"]
+    values = deep_merge(values_files()["defaults.yaml"], {
+        "replicaCount": 2,
+        "redis": {"address": "redis.tickets.svc:6379"},
+        "secrets": {k: rotating[k] for k in ("jwtExtraSecrets", "reservationExtraKeys")},
+    })
     docs = render(values)
     deployment = one(docs, "Deployment", RELEASE)
     pod = deployment["spec"]["template"]["spec"]
@@ -931,6 +948,8 @@ def the_image_the_chart_and_the_binary_agree_and_a_stop_drains_every_socket():
             wait_until(f"{kind} {probe['path']} answering 200 (gateway log: {work}/gateway.log)", deadline,
                        lambda: server.poll() is None and answers(url) == 200)
         check(answers(f"http://127.0.0.1:{metrics_port}/metrics") == 200, "the metrics port answers")
+        _, jwks = http(f"http://127.0.0.1:{http_port}", "GET", "/.well-known/jwks.json")
+        check(len(json.loads(jwks)["keys"]) == 2, "mid-rotation, the JWKS publishes both reservation keys")
 
         # Sockets open, then a stop as the kubelet makes it (the preStop wait, then SIGTERM).
         base = f"http://127.0.0.1:{http_port}"

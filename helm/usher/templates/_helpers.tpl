@@ -134,6 +134,19 @@ namespace="{{ .Release.Namespace }}", job="{{ include "usher.fullname" . }}"
 {{- end }}
 
 {{/* A secretKeyRef env entry: name, secret, key, optional. */}}
+{{/* The keys of the extra reservation-token keys in the Secret, comma-separated. */}}
+{{- define "usher.reservationExtraKeys" -}}
+{{- if .Values.secrets.existingSecret }}
+{{- join "," .Values.secrets.keys.reservationExtraKeys }}
+{{- else }}
+{{- $names := list }}
+{{- range $i, $_ := .Values.secrets.reservationExtraKeys }}
+{{- $names = append $names (printf "reservation-extra-key-%d.pem" $i) }}
+{{- end }}
+{{- join "," $names }}
+{{- end }}
+{{- end }}
+
 {{- define "usher.secretEnv" -}}
 - name: {{ .name }}
   valueFrom:
@@ -157,12 +170,19 @@ namespace="{{ .Release.Namespace }}", job="{{ include "usher.fullname" . }}"
 {{- if and .Values.autoscaling.enabled (not .Values.autoscaling.targetCPUUtilizationPercentage) (not .Values.autoscaling.wsConnections.enabled) }}
 {{- fail "autoscaling needs a metric: targetCPUUtilizationPercentage above 0 or wsConnections.enabled" }}
 {{- end }}
-{{- $key := .Values.secrets.reservationKey }}
-{{- if and (not .Values.secrets.existingSecret) (not (regexMatch "^\\s*-----BEGIN PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=\\r\\n]+-----END PRIVATE KEY-----\\s*$" $key)) }}
+{{- if not .Values.secrets.existingSecret }}
+{{- $pems := dict "secrets.reservationKey" .Values.secrets.reservationKey }}
+{{- range $i, $pem := .Values.secrets.reservationExtraKeys }}
+{{- $_ := set $pems (printf "secrets.reservationExtraKeys[%d]" $i) $pem }}
+{{- end }}
+{{- range $name, $key := $pems }}
+{{- if not (regexMatch "^\\s*-----BEGIN PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=\\r\\n]+-----END PRIVATE KEY-----\\s*$" $key) }}
 {{- if contains "BEGIN EC PRIVATE KEY" $key }}
-{{- fail "secrets.reservationKey is a SEC1 key (BEGIN EC PRIVATE KEY); usher reads PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem`" }}
+{{- fail (printf "%s is a SEC1 key (BEGIN EC PRIVATE KEY); usher reads PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem`" $name) }}
 {{- else }}
-{{- fail "secrets.reservationKey must be the PKCS#8 PEM (BEGIN PRIVATE KEY) of a P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`" }}
+{{- fail (printf "%s must be the PKCS#8 PEM (BEGIN PRIVATE KEY) of a P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`" $name) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.metrics.port (eq (int .Values.metrics.port) (int $c.port)) }}
