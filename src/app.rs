@@ -82,6 +82,11 @@ impl Readiness {
         }
     }
 
+    /// Whether the store answered its last health check.
+    pub fn store_reachable(&self) -> bool {
+        *self.health.borrow()
+    }
+
     /// `Err(reason)` while the store has been unreachable for at least the grace period.
     pub fn check(&self) -> Result<(), String> {
         match *self.unhealthy_since.lock() {

@@ -22,6 +22,15 @@ pub struct Inner {
     pub connections_refused: IntCounterVec,
     /// Open WebSockets on this node.
     pub ws_connections: IntGauge,
+    /// The most WebSockets this node holds (`USHER_WS_MAX_CONNECTIONS`, bounded by the
+    /// connection cap).
+    pub ws_connections_max: IntGauge,
+    /// 1 while the store answered its last health check, 0 while it is unreachable (as of the
+    /// scrape).
+    pub store_up: IntGauge,
+    /// 1 while `/readyz` would answer 200, 0 while not (draining, at the WebSocket cap, or the
+    /// store unreachable past `USHER_READY_OUTAGE_SECS`), as of the scrape.
+    pub ready: IntGauge,
     /// Connection attempts by outcome (`accepted`, `over_capacity`, `rejected`).
     pub ws_connects: IntCounterVec,
     /// Closed WebSockets by reason.
@@ -99,6 +108,21 @@ impl Metrics {
         )
         .unwrap();
         let ws_connections = IntGauge::new("usher_ws_connections", "Open WebSockets.").unwrap();
+        let ws_connections_max = IntGauge::new(
+            "usher_ws_connections_max",
+            "The most WebSockets this node holds.",
+        )
+        .unwrap();
+        let store_up = IntGauge::new(
+            "usher_store_up",
+            "1 while the store answers its health checks, 0 while it is unreachable.",
+        )
+        .unwrap();
+        let ready = IntGauge::new(
+            "usher_ready",
+            "1 while /readyz answers 200 (not draining, below the WebSocket cap, store reachable).",
+        )
+        .unwrap();
         let ws_connects = IntCounterVec::new(
             Opts::new(
                 "usher_ws_connects_total",
@@ -186,6 +210,9 @@ impl Metrics {
             Box::new(http_duration.clone()),
             Box::new(connections_refused.clone()),
             Box::new(ws_connections.clone()),
+            Box::new(ws_connections_max.clone()),
+            Box::new(store_up.clone()),
+            Box::new(ready.clone()),
             Box::new(ws_connects.clone()),
             Box::new(ws_disconnects.clone()),
             Box::new(ws_messages.clone()),
@@ -211,6 +238,9 @@ impl Metrics {
             http_duration,
             connections_refused,
             ws_connections,
+            ws_connections_max,
+            store_up,
+            ready,
             ws_connects,
             ws_disconnects,
             ws_messages,

@@ -101,6 +101,7 @@ impl Server {
         let metrics = Metrics::new(settings.server.metrics_max_events as usize);
         let conn_cap = connection_cap(settings.conn.max_connections);
         let ws_cap = settings.ws.max_connections.min(conn_cap);
+        metrics.ws_connections_max.set(i64::from(ws_cap));
         if ws_cap < settings.ws.max_connections {
             warn!(
                 ws_cap,

@@ -74,17 +74,7 @@ pub async fn healthz() -> Json<Health> {
     )
 )]
 pub async fn readyz(State(app): State<AppState>) -> Response {
-    let reason = if app.draining.load(Ordering::Relaxed) {
-        Some("draining".to_owned())
-    } else if app.ws_slots.available_permits() == 0 {
-        // Full: new sockets belong on a node with room (the open ones are not affected).
-        Some("at the WebSocket cap (USHER_WS_MAX_CONNECTIONS)".to_owned())
-    } else {
-        app.readiness
-            .check()
-            .err()
-            .map(|e| format!("{} {e}", app.store_kind))
-    };
+    let reason = not_ready(&app);
     match reason {
         None => Json(Health {
             status: "ready",
@@ -103,6 +93,21 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
             }),
         )
             .into_response(),
+    }
+}
+
+/// Why this node is not ready, if it is not.
+fn not_ready(app: &AppState) -> Option<String> {
+    if app.draining.load(Ordering::Relaxed) {
+        Some("draining".to_owned())
+    } else if app.ws_slots.available_permits() == 0 {
+        // Full: new sockets belong on a node with room (the open ones are not affected).
+        Some("at the WebSocket cap (USHER_WS_MAX_CONNECTIONS)".to_owned())
+    } else {
+        app.readiness
+            .check()
+            .err()
+            .map(|e| format!("{} {e}", app.store_kind))
     }
 }
 
@@ -148,6 +153,10 @@ pub async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Respons
     {
         return e.into_response();
     }
+    // States, as of this scrape.
+    let m = &app.metrics;
+    m.store_up.set(i64::from(app.readiness.store_reachable()));
+    m.ready.set(i64::from(not_ready(&app).is_none()));
     (
         [(
             header::CONTENT_TYPE,

@@ -353,10 +353,15 @@ async fn a_node_at_its_websocket_cap_is_not_ready() {
         body["reason"].as_str().unwrap().contains("WebSocket cap"),
         "{body}"
     );
+    // The metrics say it too: the cap, and the node not ready while its store is up.
+    assert_eq!(app.metric("usher_ws_connections_max ").await, 1.0);
+    assert_eq!(app.metric("usher_ready ").await, 0.0);
+    assert_eq!(app.metric("usher_store_up ").await, 1.0);
     drop(ws);
     let deadline = std::time::Instant::now() + 5 * SECOND;
     while app.get("/readyz").await.0 != StatusCode::OK {
         assert!(std::time::Instant::now() < deadline, "still not ready");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+    assert_eq!(app.metric("usher_ready ").await, 1.0);
 }
