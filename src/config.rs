@@ -644,7 +644,7 @@ pub struct AuthSettings {
     /// Lifetime of the user tokens login and register issue.
     #[arg(long = "jwt-ttl", env = "USHER_JWT_TTL", value_name = "USHER_JWT_TTL", default_value = "24h", value_parser = DURATION)]
     pub token_ttl: Duration,
-    /// PEM file (PKCS#8) of the P-256 key that signs reservation tokens; replicas must share
+    /// PEM file (PKCS#8 or SEC1) of the P-256 key that signs reservation tokens; replicas must share
     /// it. Unset generates a key at start (fine for one node).
     #[arg(
         long = "reservation-key-file",
@@ -652,7 +652,7 @@ pub struct AuthSettings {
         value_name = "USHER_RESERVATION_KEY_FILE"
     )]
     pub reservation_key_file: Option<PathBuf>,
-    /// More reservation-token keys (PKCS#8 P-256 PEM files, comma-separated), accepted and
+    /// More reservation-token keys (P-256 PEM files, PKCS#8 or SEC1, comma-separated), accepted and
     /// published at /.well-known/jwks.json but never used to sign: the next key while a
     /// rotation rolls out, then the previous one until the tokens it signed have expired.
     #[arg(

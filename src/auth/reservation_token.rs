@@ -84,16 +84,20 @@ impl PublicKey {
     }
 }
 
-/// Reads a PKCS#8 P-256 key from a PEM file named by `setting`.
+/// Reads a P-256 key from a PEM file named by `setting`: PKCS#8 (`BEGIN PRIVATE KEY`, as
+/// `openssl genpkey` writes it) or SEC1 (`BEGIN EC PRIVATE KEY`, as `openssl ecparam -genkey`
+/// and Helm's `genPrivateKey "ecdsa"` write it).
 fn read_key(path: &Path, setting: &str) -> anyhow::Result<p256::SecretKey> {
     let pem = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {} ({setting})", path.display()))?;
-    p256::SecretKey::from_pkcs8_pem(&pem).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a PKCS#8 P-256 key ({setting}): {e}",
-            path.display()
-        )
-    })
+    p256::SecretKey::from_pkcs8_pem(&pem)
+        .or_else(|_| p256::SecretKey::from_sec1_pem(&pem))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{} is not a P-256 private key in PKCS#8 or SEC1 PEM ({setting}): {e}",
+                path.display()
+            )
+        })
 }
 
 /// Signs and verifies reservation tokens.
@@ -246,6 +250,16 @@ mod tests {
             .map(|k| k.common.key_id.clone().unwrap())
             .collect();
         assert_eq!(kids, [rotated.keys[0].kid.clone(), old.keys[0].kid.clone()]);
+        // A SEC1 PEM of the same key is the same key.
+        use p256::elliptic_curve::pkcs8::LineEnding;
+        let sec1_file = dir.join("old-sec1.pem");
+        let sec1 = read_key(&old_file, "test")
+            .unwrap()
+            .to_sec1_pem(LineEnding::LF)
+            .unwrap();
+        std::fs::write(&sec1_file, sec1.as_bytes()).unwrap();
+        let from_sec1 = ReservationTokens::new(Some(&sec1_file), None, &[]).unwrap();
+        assert_eq!(from_sec1.keys[0].kid, old.keys[0].kid);
         // The same key named twice is published once.
         let twice = ReservationTokens::new(
             Some(&new_file),

@@ -487,7 +487,6 @@ def the_chart_readme_documents_every_value():
 
 # --- refusals --------------------------------------------------------------------------------
 
-SEC1_KEY = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----\n"
 
 # (what, values over ci/values/defaults.yaml, text the error must contain)
 SCHEMA_REFUSALS = [
@@ -526,8 +525,9 @@ TEMPLATE_REFUSALS = [
      "websocketTimeoutSeconds"),
     ("metrics on the main port's number", {"metrics": {"port": 8000}}, "metrics.port"),
     # Checked in the template, not by a schema pattern, whose error would print the key.
-    ("a SEC1 reservation key", {"secrets": {"reservationKey": SEC1_KEY}}, "SEC1"),
-    ("a reservation key that is no PEM", {"secrets": {"reservationKey": "not a key"}}, "PKCS#8"),
+    ("a reservation key that is no PEM", {"secrets": {"reservationKey": "not a key"}}, "P-256"),
+    ("an extra reservation key that is no PEM",
+     {"secrets": {"reservationExtraKeys": ["not a key"]}}, "secrets.reservationExtraKeys[0]"),
     ("an HPA with fewer maximum than minimum replicas",
      {"redis": {"address": "redis:6379"}, "autoscaling": {"enabled": True, "minReplicas": 4, "maxReplicas": 2}},
      "maxReplicas"),

@@ -176,12 +176,8 @@ namespace="{{ .Release.Namespace }}", job="{{ include "usher.fullname" . }}"
 {{- $_ := set $pems (printf "secrets.reservationExtraKeys[%d]" $i) $pem }}
 {{- end }}
 {{- range $name, $key := $pems }}
-{{- if not (regexMatch "^\\s*-----BEGIN PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=\\r\\n]+-----END PRIVATE KEY-----\\s*$" $key) }}
-{{- if contains "BEGIN EC PRIVATE KEY" $key }}
-{{- fail (printf "%s is a SEC1 key (BEGIN EC PRIVATE KEY); usher reads PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem`" $name) }}
-{{- else }}
-{{- fail (printf "%s must be the PKCS#8 PEM (BEGIN PRIVATE KEY) of a P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`" $name) }}
-{{- end }}
+{{- if not (regexMatch "^\\s*-----BEGIN (EC )?PRIVATE KEY-----\\r?\\n[A-Za-z0-9+/=\\r\\n]+-----END (EC )?PRIVATE KEY-----\\s*$" $key) }}
+{{- fail (printf "%s must be the PEM (PKCS#8 BEGIN PRIVATE KEY, or SEC1 BEGIN EC PRIVATE KEY) of a P-256 key: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`" $name) }}
 {{- end }}
 {{- end }}
 {{- end }}
