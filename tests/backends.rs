@@ -789,6 +789,36 @@ async fn with_a_key_the_backends_refuse_calls_without_it() {
     assert_eq!(stats.into_inner().stats.unwrap().total_seats, 10);
 }
 
+/// The standard gRPC health service answers without the backends key (probes cannot send it),
+/// while every other call needs it.
+#[tokio::test]
+async fn the_health_service_answers_probes_without_the_key() {
+    let remote = Remote::start(&[]).await;
+    let mut health =
+        tonic_health::pb::health_client::HealthClient::new(remote.client.channel.clone());
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status;
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+    let refused =
+        rsvpb::inventory_service_client::InventoryServiceClient::new(remote.client.channel.clone())
+            .get_inventory_status(rsvpb::GetInventoryStatusRequest {
+                event_id: "evt".into(),
+                section: String::new(),
+            })
+            .await
+            .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+}
+
 /// One `usher backends` process of the harness (which requires its key) and a client of it.
 struct Remote {
     _process: BackendsProcess,

@@ -92,7 +92,8 @@ impl Backends {
         }))
     }
 
-    /// Serves the three services (and reflection) on `listener` until `shutdown` completes.
+    /// Serves the three services (with reflection and health) on `listener` until `shutdown`
+    /// completes.
     pub fn serve(
         self: &Arc<Self>,
         listener: TcpListener,
@@ -131,7 +132,10 @@ impl Backends {
                     check,
                 ),
             )
-            .add_service(reflection);
+            .add_service(reflection)
+            // The standard health service (grpc.health.v1), without the backends key so that
+            // probes can ask it: the server ("") is SERVING while it runs.
+            .add_service(tonic_health::server::health_reporter().1);
         let incoming = tonic::transport::server::TcpIncoming::from(listener);
         Ok(tokio::spawn(async move {
             if let Err(e) = router

@@ -895,6 +895,10 @@ def the_image_the_chart_and_the_binary_agree_and_a_stop_drains_every_socket():
     backends_set = one(docs, "StatefulSet", f"{RELEASE}-backends")
     backends = backends_set["spec"]["template"]["spec"]["containers"][0]
     check("command" not in backends, "the backends run the image's entrypoint")
+    backends_port = backends["ports"][0]["containerPort"]
+    for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
+        check(backends[kind].get("grpc", {}).get("port") == backends_port,
+              f"the backends' {kind} asks their gRPC health service")
 
     ensure_usher()
     work = Path(tempfile.mkdtemp(prefix="usher-chart-"))
