@@ -626,6 +626,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop(proc):
+    """Stops a process the test started: SIGTERM, then SIGKILL after 20 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def ensure_usher():
     if not USHER.exists():
         subprocess.run(["cargo", "build", "--locked", "--bin", "usher"], cwd=ROOT, check=True)
@@ -776,12 +787,7 @@ def every_metric_the_alerts_and_the_dashboard_use_is_in_usher_metrics():
     finally:
         for s in held:
             s.close()
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
 
@@ -992,13 +998,7 @@ def the_image_the_chart_and_the_binary_agree_and_a_stop_drains_every_socket():
         for ws, _ in sockets:
             ws.close()
         for proc in procs:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 
