@@ -45,6 +45,9 @@ pub struct Inner {
     pub queue_waiting: IntGaugeVec,
     /// Admission rate (per second) each event's ETAs are based on.
     pub admission_rate: GaugeVec,
+    /// 1 while an operator has paused the event (not while usher holds admission by itself),
+    /// on the nodes that hold sockets of it.
+    pub queue_paused: IntGaugeVec,
     /// |actual − predicted| / actual wait of each admitted waiter held by this node.
     pub eta_error: Histogram,
     /// 1 − mean absolute percentage error of ETAs, per event, on this node.
@@ -159,6 +162,14 @@ impl Metrics {
             &["event_id"],
         )
         .unwrap();
+        let queue_paused = IntGaugeVec::new(
+            Opts::new(
+                "usher_queue_paused",
+                "1 while an operator has paused the event's admission.",
+            ),
+            &["event_id"],
+        )
+        .unwrap();
         let admission_rate = GaugeVec::new(
             Opts::new(
                 "usher_queue_admission_rate",
@@ -220,6 +231,7 @@ impl Metrics {
             Box::new(queue_admitted.clone()),
             Box::new(queue_waiting.clone()),
             Box::new(admission_rate.clone()),
+            Box::new(queue_paused.clone()),
             Box::new(eta_error.clone()),
             Box::new(eta_accuracy.clone()),
             Box::new(ready_latency.clone()),
@@ -248,6 +260,7 @@ impl Metrics {
             queue_admitted,
             queue_waiting,
             admission_rate,
+            queue_paused,
             eta_error,
             eta_accuracy,
             ready_latency,

@@ -345,6 +345,10 @@ impl EventChannel {
                 .admission_rate
                 .with_label_values(&[self.event.as_str()])
                 .set(rate.per_sec);
+            metrics
+                .queue_paused
+                .with_label_values(&[self.event.as_str()])
+                .set(i64::from(st.view.config.paused));
         }
         let bit = 1 << slice;
         let dirty = st.dirty & bit != 0;

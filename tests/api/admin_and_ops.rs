@@ -365,3 +365,31 @@ async fn a_node_at_its_websocket_cap_is_not_ready() {
     }
     assert_eq!(app.metric("usher_ready ").await, 1.0);
 }
+
+/// `usher_queue_paused` says whether an operator paused an event, on the nodes that hold its
+/// sockets, so that alerts can tell a pause from a stall.
+#[tokio::test]
+async fn the_paused_gauge_follows_the_operators_pause() {
+    let app = spawn_app(&["--push-interval-ms", "50"]).await;
+    app.paused_event("evt_gauge").await;
+    let token = app.join_token("evt_gauge").await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", 5 * SECOND).await;
+    let series = "usher_queue_paused{event_id=\"evt_gauge\"} ";
+    let deadline = std::time::Instant::now() + 5 * SECOND;
+    while app.metric(series).await != 1.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reported paused"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    app.configure("evt_gauge", json!({"paused": false})).await;
+    while app.metric(series).await != 0.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reported resumed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
