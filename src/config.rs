@@ -644,17 +644,18 @@ pub struct AuthSettings {
     /// Lifetime of the user tokens login and register issue.
     #[arg(long = "jwt-ttl", env = "USHER_JWT_TTL", value_name = "USHER_JWT_TTL", default_value = "24h", value_parser = DURATION)]
     pub token_ttl: Duration,
-    /// PEM file (PKCS#8 or SEC1) of the P-256 key that signs reservation tokens; replicas must share
-    /// it. Unset generates a key at start (fine for one node).
+    /// PEM file (PKCS#8 or SEC1) of the P-256 key that signs reservation tokens; replicas must
+    /// share it. Unset generates a key at start (fine for one node).
     #[arg(
         long = "reservation-key-file",
         env = "USHER_RESERVATION_KEY_FILE",
         value_name = "USHER_RESERVATION_KEY_FILE"
     )]
     pub reservation_key_file: Option<PathBuf>,
-    /// More reservation-token keys (P-256 PEM files, PKCS#8 or SEC1, comma-separated), accepted and
-    /// published at /.well-known/jwks.json but never used to sign: the next key while a
-    /// rotation rolls out, then the previous one until the tokens it signed have expired.
+    /// More reservation-token keys (P-256 PEM files, PKCS#8 or SEC1, comma-separated),
+    /// accepted and published at /.well-known/jwks.json but never used to sign: the next key
+    /// while a rotation rolls out, then the previous one until the tokens it signed have
+    /// expired.
     #[arg(
         long = "reservation-extra-key-files",
         env = "USHER_RESERVATION_EXTRA_KEY_FILES",
@@ -901,15 +902,17 @@ impl Settings {
             return Ok(());
         }
         let named = format!("{env:?}").to_lowercase();
-        let mut secrets = vec![
-            ("JWT_SECRET", &self.auth.jwt_secret, DEV_JWT_SECRET),
+        let secrets = [
+            (
+                "JWT_SECRET",
+                std::slice::from_ref(&self.auth.jwt_secret),
+                DEV_JWT_SECRET,
+            ),
             (
                 "USHER_WEBHOOK_SECRET",
-                &self.backends.webhook_secret,
+                std::slice::from_ref(&self.backends.webhook_secret),
                 DEV_WEBHOOK_SECRET,
             ),
-        ];
-        let lists = [
             (
                 "USHER_METRICS_TOKEN",
                 self.server.metrics_token.as_slice(),
@@ -922,10 +925,10 @@ impl Settings {
                 DEV_JWT_SECRET,
             ),
         ];
-        for (name, list, dev) in lists {
-            secrets.extend(list.iter().map(|s| (name, s, dev)));
-        }
-        for (name, secret, dev) in secrets {
+        let each = secrets
+            .into_iter()
+            .flat_map(|(name, list, dev)| list.iter().map(move |secret| (name, secret, dev)));
+        for (name, secret, dev) in each {
             if secret.expose() == dev {
                 return Err(ConfigError(format!(
                     "{name} must be set to a secret of your own in {named}"

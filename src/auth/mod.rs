@@ -213,21 +213,23 @@ impl Authenticator {
     /// so a public key can never be used as an HMAC secret.
     async fn verify(&self, token: &str) -> Result<Claims, String> {
         let head = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
-        let (keys, alg) = match head.kid {
-            None if head.alg == Algorithm::HS256 => (self.hs_decode.clone(), Algorithm::HS256),
+        let provider_key;
+        let (keys, alg): (&[DecodingKey], _) = match head.kid {
+            None if head.alg == Algorithm::HS256 => (&self.hs_decode, Algorithm::HS256),
             None => return Err(format!("{:?} without a key id", head.alg)),
             Some(kid) => {
                 if !matches!(head.alg, Algorithm::RS256 | Algorithm::ES256) {
                     return Err(format!("{:?} with a key id", head.alg));
                 }
                 let jwks = self.jwks.as_ref().ok_or("no JWKS configured")?;
-                (vec![jwks.key(&kid, head.alg).await?], head.alg)
+                provider_key = jwks.key(&kid, head.alg).await?;
+                (std::slice::from_ref(&provider_key), head.alg)
             }
         };
         let validation = self.validation(alg);
         // The first key whose signature matches decides; claims are checked only with it.
         let mut outcome = Err(ErrorKind::InvalidSignature.into());
-        for key in &keys {
+        for key in keys {
             outcome = jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims);
             if !matches!(&outcome, Err(e) if *e.kind() == ErrorKind::InvalidSignature) {
                 break;

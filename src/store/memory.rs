@@ -330,17 +330,23 @@ impl MemoryStore {
 
     /// A store that reads the time from `clock` (a manual clock lets tests move time).
     pub fn with_clock(retention: Duration, clock: Clock) -> Self {
-        Self::build(Inner::default(), retention, clock, None)
+        Self::build(Inner::default(), retention, clock, None, None)
     }
 
-    fn build(mut inner: Inner, retention: Duration, clock: Clock, disk: Option<Durable>) -> Self {
+    fn build(
+        mut inner: Inner,
+        retention: Duration,
+        clock: Clock,
+        disk: Option<Durable>,
+        layout: Option<u32>,
+    ) -> Self {
         inner.retention_ms = retention.as_millis() as u64;
         Self {
             inner: Mutex::new(inner),
             health: watch::Sender::new(true),
             clock,
             disk,
-            layout: Mutex::new(None),
+            layout: Mutex::new(layout),
         }
     }
 
@@ -391,9 +397,7 @@ impl MemoryStore {
             ),
             None => None,
         };
-        let store = Self::build(inner, retention, clock, Some(disk));
-        *store.layout.lock() = layout;
-        Ok(store)
+        Ok(Self::build(inner, retention, clock, Some(disk), layout))
     }
 
     /// Runs one change under the lock and, in a durable store, logs it (when `log` says what
