@@ -1128,7 +1128,6 @@ async fn data_of_an_earlier_release_is_served_and_a_store_in_another_layout_is_r
         raw_command(redis.port, "GET usher:layout").as_deref(),
         Some(format!("$1\r\n{}\r\n", usher::store::LAYOUT).as_str())
     );
-    drop(next);
 
     raw_command(
         redis.port,
@@ -1159,4 +1158,8 @@ async fn data_of_an_earlier_release_is_served_and_a_store_in_another_layout_is_r
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(!exit.success());
     assert!(stderr.contains("written by a newer usher"), "{stderr}");
+    // The replica already serving keeps serving the waiter meanwhile.
+    let (status, body) = next.status(&token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["position"], position);
 }

@@ -357,6 +357,11 @@ async fn a_node_at_its_websocket_cap_is_not_ready() {
     assert_eq!(app.metric("usher_ws_connections_max ").await, 1.0);
     assert_eq!(app.metric("usher_ready ").await, 0.0);
     assert_eq!(app.metric("usher_store_up ").await, 1.0);
+    // The socket the node holds is still served while it is not ready.
+    ws.send_text(r#"{"type":"ping"}"#).await;
+    ws.wait_for("pong", 5 * SECOND).await;
+    let (status, body) = app.status(&token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     drop(ws);
     let deadline = std::time::Instant::now() + 5 * SECOND;
     while app.get("/readyz").await.0 != StatusCode::OK {
