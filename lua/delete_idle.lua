@@ -7,7 +7,8 @@
 if redis.call('HGET', META, 'auto') ~= '1' then return 0 end
 if redis.call('ZCARD', WAITING) > 0 or redis.call('ZCARD', ACTIVE) > 0 then return 0 end
 if now_ms() - num(redis.call('HGET', META, 'joined_ms')) < tonumber(ARGV[1]) then return 0 end
-redis.call('DEL', META, WAITING, DEPARTED, DEADLINES, ACTIVE, USERS, HIST, HOLDERS, LEASES)
+redis.call('DEL', META, WAITING, DEPARTED, DEADLINES, ACTIVE, USERS, HIST, HOLDERS, LEASES,
+  ENTRIES, PREDEPARTED, CHUNKS)
 if KEYS[9] then
   redis.call('SREM', KEYS[9], ARGV[2])
   redis.call('ZREM', KEYS[10], ARGV[2])

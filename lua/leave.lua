@@ -13,8 +13,7 @@ if state == 'waiting' then
   redis.call('ZREM', WAITING, token)
   redis.call('ZREM', DEADLINES, token)
   redis.call('HDEL', HOLDERS, token)
-  redis.call('ZADD', DEPARTED, seq, seq)
-  publish(now, '{"kind":"departed","seqs":[' .. seq .. '],"reason":"left"}')
+  publish(now, '{"kind":"departed","seqs":[' .. int(depart(seq)) .. '],"reason":"left"}')
 else
   redis.call('ZREM', ACTIVE, token)
   redis.call('HDEL', w, 'active_until')

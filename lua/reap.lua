@@ -48,10 +48,9 @@ if #due > 0 then
       local r = redis.call('HMGET', w, 'seq', 'user')
       redis.call('ZREM', WAITING, token)
       redis.call('ZREM', DEADLINES, token)
-      redis.call('ZADD', DEPARTED, r[1], r[1])
       redis.call('HSET', w, 'state', 'expired')
       release(w, r[2], now + tonumber(ARGV[2]))
-      seqs[#seqs + 1] = r[1]
+      seqs[#seqs + 1] = int(depart(r[1]))
       gone[#gone + 1] = token
     end
   end

@@ -3,7 +3,7 @@
 -- ARGV: none
 -- Returns: {} if the event does not exist, else
 --   {meta field/value list, departed seqs (ascending), active count, history field/value list,
---    now_ms}
+--    now_ms, seqs of entrants who departed before the draw (ascending)}
 if redis.call('EXISTS', META) == 0 then return {} end
 local now = now_ms()
 trim_history(now)
@@ -13,4 +13,5 @@ return {
   redis.call('ZCARD', ACTIVE),
   redis.call('HGETALL', HIST),
   now,
+  redis.call('ZRANGE', PREDEPARTED, 0, -1),
 }

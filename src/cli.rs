@@ -31,6 +31,51 @@ pub enum Command {
     /// Print the configuration reference as a Markdown table (the README's table).
     #[command(hide = true)]
     ConfigTable,
+    /// Check one entrant's place in a random start's draw from the published values alone:
+    /// the seed against its commitment, the entry against the entry root, and the rank.
+    /// Exits 1 if a check fails.
+    VerifyDraw(VerifyDrawArgs),
+}
+
+/// Arguments of `usher verify-draw`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyDrawArgs {
+    /// The draw's public record: the body of `GET /api/v1/events/{id}/draw`, saved to a file.
+    #[arg(long)]
+    pub draw: std::path::PathBuf,
+    /// The entrant's proof: the body of `GET /api/v1/events/{id}/draw/proof?token=…`.
+    #[arg(long)]
+    pub proof: std::path::PathBuf,
+    /// The entrant's waiting token, to check that the proof is about it.
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+/// `usher verify-draw`: prints each check; `Ok(false)` when one fails.
+fn verify_draw(args: &VerifyDrawArgs) -> anyhow::Result<bool> {
+    let read = |path: &std::path::Path| -> anyhow::Result<String> {
+        std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+    };
+    let published: crate::draw::Published = serde_json::from_str(&read(&args.draw)?)?;
+    let proof: crate::draw::Proof = serde_json::from_str(&read(&args.proof)?)?;
+    let token = match &args.token {
+        Some(t) => Some(
+            crate::domain::WaitingToken::parse(t).map_err(|e| anyhow::anyhow!("--token: {e}"))?,
+        ),
+        None => None,
+    };
+    let verdict = crate::draw::verify(&published, &proof, token.as_ref());
+    for (name, result) in &verdict.checks {
+        match result {
+            Ok(what) => println!("ok    {name:<10} {what}"),
+            Err(what) => println!("FAIL  {name:<10} {what}"),
+        }
+    }
+    if let Some(rank) = verdict.rank {
+        println!("rank  {rank} of {}", published.entrants.unwrap_or(0));
+    }
+    Ok(verdict.passed())
 }
 
 /// Settings of `usher backends`.
@@ -116,6 +161,12 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if matches!(cli.command, Some(Command::ConfigTable)) {
         print!("{}", config_table());
+        return Ok(());
+    }
+    if let Some(Command::VerifyDraw(args)) = &cli.command {
+        if !verify_draw(args)? {
+            std::process::exit(1);
+        }
         return Ok(());
     }
     if let Some(Command::Backends(args)) = cli.command {

@@ -177,6 +177,11 @@ pub struct QueueSettings {
     /// Longest queue per event; joins beyond it get 503 QUEUE_FULL.
     #[arg(long = "max-queue-len", env = "USHER_MAX_QUEUE_LEN", value_name = "USHER_MAX_QUEUE_LEN", default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_queue_len: u64,
+    /// Most entrants a random start's pre-queue records; leavers keep their slot in its entry
+    /// list, so this bounds what a join-and-leave flood can make it hold. Joins beyond it get
+    /// 503 QUEUE_FULL.
+    #[arg(long = "prequeue-max-entrants", env = "USHER_PREQUEUE_MAX_ENTRANTS", value_name = "USHER_PREQUEUE_MAX_ENTRANTS", default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..=crate::draw::MAX_ENTRANTS))]
+    pub prequeue_max_entrants: u64,
     /// Admission ticker interval, in milliseconds.
     #[arg(long = "tick-ms", env = "USHER_TICK_MS", value_name = "USHER_TICK_MS", default_value = "100", value_parser = millis(10, 10_000))]
     pub tick: Duration,

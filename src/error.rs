@@ -31,6 +31,10 @@ pub struct ErrorDetail {
     pub message: String,
     /// The request's trace id (also in `X-Request-ID`).
     pub trace_id: String,
+    /// `SALE_NOT_OPEN`: when the pre-queue opens (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub opens_at: Option<u64>,
 }
 
 /// An error answer in the seed's envelope.
@@ -41,6 +45,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds for a `Retry-After` header.
     pub retry_after: Option<u64>,
+    /// See [`ErrorDetail::opens_at`].
+    pub opens_at: Option<u64>,
 }
 
 impl ApiError {
@@ -50,6 +56,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            opens_at: None,
         }
     }
 
@@ -118,6 +125,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 trace_id: current_trace_id(),
+                opens_at: self.opens_at,
             },
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
@@ -151,6 +159,15 @@ impl From<QueueError> for ApiError {
             QueueFull => Self::new(StatusCode::SERVICE_UNAVAILABLE, "QUEUE_FULL", message)
                 .with_retry_after(30),
             EventNotFound => Self::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "Event not found"),
+            SaleNotOpen { opens_at_ms } => {
+                let wait_ms = opens_at_ms.saturating_sub(crate::clock::now_ms());
+                Self {
+                    opens_at: Some(opens_at_ms),
+                    ..Self::new(StatusCode::FORBIDDEN, "SALE_NOT_OPEN", message)
+                }
+                .with_retry_after(wait_ms.div_ceil(1_000).max(1))
+            }
+            SaleEnded => Self::new(StatusCode::GONE, "SALE_ENDED", message),
             Directory(err) => {
                 tracing::warn!(error = %err, "event lookup failed");
                 Self::new(

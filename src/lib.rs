@@ -14,7 +14,7 @@
 //! (`tests/architecture.rs` fails on any edge up the stack or any cycle). Bottom-up:
 //!
 //! ```text
-//!  foundations   domain  clock  shutdown  metrics  config  telemetry
+//!  foundations   domain  draw  clock  shutdown  metrics  config  telemetry
 //!  wire          protocol          every WebSocket message, the status payload, notices
 //!  storage       store             the contract, by capability, and its two implementations
 //!  rules         auth  queue       who is calling; queue rules, ETA, the admission ticker
@@ -54,7 +54,8 @@
 //! The modules:
 //!
 //! - [`domain`]: newtypes validated wherever they are read (`EventId`, `WaitingToken`, `Seq`,
-//!   `Position`); [`clock`]: the one clock, with a manual clock for tests; [`shutdown`]: the stop
+//!   `Position`); [`draw`]: the verifiable draw of a random on-sale (commitment, entry
+//!   list Merkle tree, keyed permutation); [`clock`]: the one clock, with a manual clock for tests; [`shutdown`]: the stop
 //!   signal; [`config`]: typed settings with their environment variables; [`metrics`];
 //!   [`telemetry`]: logs, and the OpenTelemetry traces of `usher_otel` when a collector is
 //!   set (the spans themselves are made where their work is: the request middleware, the
@@ -99,6 +100,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod draw;
 pub mod error;
 pub mod http;
 pub mod hub;

@@ -15,7 +15,9 @@ pub struct QueueStatus {
     /// The seed's field: `waiting` until the waiter entered (an admitted waiter says `waiting`
     /// with `ready_for_entry: true`, which the seed's client enters on), then `ready`.
     pub status: &'static str,
-    /// usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`.
+    /// usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`; for a
+    /// scheduled sale also `prequeue` (joined before the sale starts) and `drawing` (a random
+    /// start's entry list is closed and its draw is being made: no position yet).
     pub phase: &'static str,
     /// 1-based place in the queue; 0 once admitted.
     pub position: u64,
@@ -48,6 +50,26 @@ pub struct QueueStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub admitted_at: Option<u64>,
+    /// A scheduled sale's queueing method: `fifo` or `random_at_start`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub queueing_method: Option<&'static str>,
+    /// When a scheduled sale starts (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub sale_starts_at: Option<u64>,
+    /// When a scheduled sale ends (ms since the Unix epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub sale_ends_at: Option<u64>,
+    /// Entrants of the pre-queue (phases `prequeue` and `drawing`): pushed as it grows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub prequeue_size: Option<u64>,
+    /// The rank this waiter drew in a random start (1 = first), once the draw is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub drawn_rank: Option<u64>,
 }
 
 /// A purchase outcome for a buyer's socket (or, sold out, for every socket of an event).
@@ -161,6 +183,9 @@ pub enum Push {
     Payment(PaymentNotice),
     /// Every seat of the event is sold.
     SoldOut(SoldOutNotice),
+    /// The scheduled sale ended: the place is gone (a close follows; do not reconnect).
+    /// Admitted buyers keep their entry window and are not told.
+    SaleEnded { event_id: String },
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -184,6 +209,7 @@ impl Push {
             Push::Reservation(_) => "reservation",
             Push::Payment(_) => "payment",
             Push::SoldOut(_) => "sold_out",
+            Push::SaleEnded { .. } => "sale_ended",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }
@@ -255,6 +281,8 @@ pub enum CloseReason {
     PolicyViolation,
     /// A frame above the size limit (1009; do not reconnect with the same message).
     TooBig,
+    /// The scheduled sale ended (4410; do not reconnect).
+    SaleEnded,
     /// The node is full (1013; reconnect after `retry_after_ms`).
     TryAgainLater,
     /// The node is shutting down (1012; reconnect after `retry_after_ms`, to any replica).
@@ -267,7 +295,7 @@ impl CloseReason {
     pub fn code(self) -> u16 {
         match self {
             CloseReason::Left => 1000,
-            CloseReason::Expired => 4410,
+            CloseReason::Expired | CloseReason::SaleEnded => 4410,
             CloseReason::TokenNotFound => 4404,
             CloseReason::Replaced => 4000,
             CloseReason::SlowConsumer => 4001,
@@ -285,6 +313,7 @@ impl CloseReason {
         match self {
             CloseReason::Left => "left",
             CloseReason::Expired => "expired",
+            CloseReason::SaleEnded => "sale_ended",
             CloseReason::TokenNotFound => "token_not_found",
             CloseReason::Replaced => "replaced",
             CloseReason::SlowConsumer => "slow_consumer",
@@ -304,6 +333,7 @@ impl CloseReason {
             self,
             CloseReason::Left
                 | CloseReason::Expired
+                | CloseReason::SaleEnded
                 | CloseReason::TokenNotFound
                 | CloseReason::Replaced
         )

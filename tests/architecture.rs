@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const STACK: &[&str] = &[
     // Foundations.
     "domain",
+    "draw",
     "clock",
     "shutdown",
     "metrics",

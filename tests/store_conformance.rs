@@ -34,6 +34,7 @@ fn config() -> EventConfig {
         entry_window_secs: 60,
         paused: false,
         hold: None,
+        schedule: None,
     }
 }
 
@@ -44,6 +45,7 @@ fn join_req(event: &EventId, user: Option<&str>) -> JoinRequest {
         token: WaitingToken::new(),
         heartbeat_ms: 60_000,
         max_waiting: 1_000,
+        max_entrants: 1_000,
         claim: None,
         memo: String::new(),
     }
@@ -1064,6 +1066,285 @@ pub async fn notices_are_published_in_order_with_the_next_version(store: Arc<dyn
     assert_eq!(store.snapshot(&nowhere).await.unwrap(), None);
 }
 
+fn now_ms() -> u64 {
+    usher::clock::system_ms()
+}
+
+/// Schedules `e` with `schedule` (and, for a random start, a committed seed).
+async fn schedule(store: &dyn Store, e: &EventId, schedule: Schedule) {
+    let seed = usher::draw::new_seed();
+    let patch = ConfigPatch {
+        draw_seed: schedule.is_random().then(|| {
+            (
+                hex::encode(seed),
+                hex::encode(usher::draw::commitment(&seed)),
+            )
+        }),
+        schedule: Some(Some(schedule)),
+        ..ConfigPatch::default()
+    };
+    store.update_config(e, &patch, &config()).await.unwrap();
+}
+
+async fn sleep_until(ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms.saturating_sub(now_ms()) + 20)).await;
+}
+
+pub async fn a_scheduled_sale_refuses_joins_before_it_opens_and_after_it_ends(
+    store: Arc<dyn Store>,
+) {
+    let e = open(&*store, "evt_sched").await;
+    let start = now_ms() + 600;
+    let mut s = Schedule {
+        prequeue_opens_at_ms: Some(start - 100),
+        sale_starts_at_ms: start,
+        sale_ends_at_ms: Some(start + 900),
+        queueing_method: QueueingMethod::Fifo,
+        beacon_round: None,
+    };
+    schedule(&*store, &e, s.clone()).await;
+    assert_eq!(
+        store.config(&e).await.unwrap().unwrap().schedule.as_ref(),
+        Some(&s)
+    );
+    s.prequeue_opens_at_ms = Some(now_ms() + 60_000);
+    s.sale_starts_at_ms = now_ms() + 60_000;
+    s.sale_ends_at_ms = None;
+    schedule(&*store, &e, s.clone()).await;
+    assert_eq!(
+        store.join(join_req(&e, None)).await.unwrap(),
+        JoinOutcome::NotOpen {
+            opens_at_ms: s.sale_starts_at_ms
+        }
+    );
+    // Open now (a FIFO pre-queue): joins queue with real positions; nobody is admitted
+    // before the start.
+    let start = now_ms() + 500;
+    s.prequeue_opens_at_ms = None;
+    s.sale_starts_at_ms = start;
+    s.sale_ends_at_ms = Some(start + 700);
+    schedule(&*store, &e, s).await;
+    let (first, _, p1) = join(&*store, &e).await;
+    let (_, _, p2) = join(&*store, &e).await;
+    assert_eq!((p1, p2), (1, 2));
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    sleep_until(start).await;
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 2);
+    assert_eq!(state(&*store, first).await, WaiterState::Admitted);
+    let (late, _, _) = join(&*store, &e).await;
+    sleep_until(start + 700).await;
+    assert_eq!(
+        store.join(join_req(&e, None)).await.unwrap(),
+        JoinOutcome::Ended
+    );
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    assert_eq!(state(&*store, late).await, WaiterState::Waiting);
+}
+
+pub async fn a_random_start_ranks_its_entrants_by_the_draw_and_admits_in_that_order(
+    store: Arc<dyn Store>,
+) {
+    let e = open(&*store, "evt_draw").await;
+    let start = now_ms() + 1_200;
+    schedule(
+        &*store,
+        &e,
+        Schedule {
+            prequeue_opens_at_ms: None,
+            sale_starts_at_ms: start,
+            sale_ends_at_ms: None,
+            queueing_method: QueueingMethod::RandomAtStart,
+            beacon_round: None,
+        },
+    )
+    .await;
+    // A committed seed, nothing closed.
+    let draw = store.snapshot(&e).await.unwrap().unwrap().draw.unwrap();
+    assert_eq!(draw.commitment.len(), 64);
+    assert!(!draw.closed() && draw.seed.is_none());
+    let mut entrants = Vec::new();
+    for i in 1..=40 {
+        let (token, seq, _) = join(&*store, &e).await;
+        assert_eq!(seq, Seq(i));
+        entrants.push(token);
+    }
+    // In the pre-queue nobody is admitted, but a step tells the nodes how large it is.
+    let mut rx = store.subscribe(&e).await.unwrap();
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    let update = rx.recv().await.unwrap();
+    assert!(
+        matches!(
+            update.change,
+            Change::Step {
+                admitted: 0,
+                next_seq: Seq(40),
+                ..
+            }
+        ),
+        "{update:?}"
+    );
+    // One leaves and one is reaped in the pre-queue: their seqs are published, their
+    // slots stay in the entry list.
+    assert!(matches!(
+        store.leave(entrants[4]).await.unwrap(),
+        LeaveOutcome::Left { .. }
+    ));
+    store
+        .touch(&e, &[entrants[9]], Touch::Exactly(0))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(store.reap(&e, REAP_AT_ONCE).await.unwrap(), 1);
+    let snap = store.snapshot(&e).await.unwrap().unwrap();
+    assert_eq!(snap.departed, vec![Seq(5), Seq(10)]);
+    assert_eq!(snap.waiting(), 38);
+    // The first operation after the start closes the entry list: a later join queues
+    // behind every entrant.
+    sleep_until(start).await;
+    let (late, late_seq, _) = join(&*store, &e).await;
+    assert_eq!(late_seq, Seq(41));
+    let draw = store.snapshot(&e).await.unwrap().unwrap().draw.unwrap();
+    assert_eq!(draw.entrants, Some(40));
+    assert!(draw.closed() && !draw.drawn());
+    let entries = store.entries(&e, 1, 50).await.unwrap();
+    assert_eq!(
+        &entries[..40],
+        &entrants.iter().copied().map(Some).collect::<Vec<_>>()[..]
+    );
+    assert!(entries[40..].iter().all(Option::is_none));
+    // Nobody is admitted until the draw is made; one caller at a time is given it.
+    let due = store.admit(&e, LIMITS).await.unwrap();
+    assert!(due.draw_due && due.admitted == 0);
+    assert!(!store.admit(&e, LIMITS).await.unwrap().draw_due);
+    assert!(usher::queue::onsale::make_draw(&*store, &e).await.unwrap());
+    assert!(!usher::queue::onsale::make_draw(&*store, &e).await.unwrap());
+    let snap = store.snapshot(&e).await.unwrap().unwrap();
+    let draw = snap.draw.clone().unwrap();
+    assert!(draw.drawn() && draw.seed.is_some());
+    // Everything is published: the verifier's recomputation from the public values is the
+    // store's order (the Redis store computes it in Lua).
+    let seed = usher::draw::parse_hash(draw.seed.as_deref().unwrap()).unwrap();
+    assert_eq!(hex::encode(usher::draw::commitment(&seed)), draw.commitment);
+    let leaves: Vec<_> = entrants.iter().map(usher::draw::leaf).collect();
+    let root = usher::draw::root(&leaves).unwrap();
+    assert_eq!(draw.root.as_deref(), Some(hex::encode(root).as_str()));
+    let p = usher::draw::Permutation::new(&usher::draw::key(&seed, &root, ""), 40);
+    let mut departed = vec![p.rank(5), p.rank(10)];
+    departed.sort_unstable();
+    assert_eq!(
+        snap.departed,
+        departed.into_iter().map(Seq).collect::<Vec<_>>()
+    );
+    // Leaving after the draw is published by rank.
+    let mut rx = store.subscribe(&e).await.unwrap();
+    store.leave(entrants[19]).await.unwrap();
+    let update = rx.recv().await.unwrap();
+    assert_eq!(
+        update.change,
+        Change::Departed {
+            seqs: vec![Seq(p.rank(20))],
+            reason: DepartReason::Left,
+        }
+    );
+    // Admission follows the ranks exactly, skipping the departed, then the later join.
+    let fast = ConfigPatch {
+        rate_per_sec: Some(1_000.0),
+        burst: Some(1_000),
+        ..ConfigPatch::default()
+    };
+    store.update_config(&e, &fast, &config()).await.unwrap();
+    let one = AdmitLimits {
+        max_batch: 1,
+        max_freed: 100,
+    };
+    let mut expected: Vec<WaitingToken> = (1..=40)
+        .map(|rank| p.entrant(rank))
+        .filter(|seq| ![5, 10, 20].contains(seq))
+        .map(|seq| entrants[seq as usize - 1])
+        .collect();
+    expected.push(late);
+    for (i, token) in expected.iter().enumerate() {
+        // The bucket refills one token a millisecond.
+        tokio::time::sleep(Duration::from_millis(3)).await;
+        assert_eq!(store.admit(&e, one).await.unwrap().admitted, 1, "step {i}");
+        assert_eq!(
+            state(&*store, *token).await,
+            WaiterState::Admitted,
+            "step {i}"
+        );
+        if let Some(next) = expected.get(i + 1) {
+            assert_eq!(
+                state(&*store, *next).await,
+                WaiterState::Waiting,
+                "step {i}"
+            );
+        }
+    }
+    let snap = store.snapshot(&e).await.unwrap().unwrap();
+    assert_eq!((snap.head, snap.waiting()), (Seq(41), 0));
+    assert!(snap.departed.is_empty());
+}
+
+pub async fn a_pause_holds_across_the_start_and_the_draw(store: Arc<dyn Store>) {
+    let e = open(&*store, "evt_draw_pause").await;
+    let start = now_ms() + 400;
+    schedule(
+        &*store,
+        &e,
+        Schedule {
+            prequeue_opens_at_ms: None,
+            sale_starts_at_ms: start,
+            sale_ends_at_ms: None,
+            queueing_method: QueueingMethod::RandomAtStart,
+            beacon_round: Some("beacon round 7".into()),
+        },
+    )
+    .await;
+    let pause = ConfigPatch {
+        paused: Some(true),
+        ..ConfigPatch::default()
+    };
+    store.update_config(&e, &pause, &config()).await.unwrap();
+    let tokens = [join(&*store, &e).await.0, join(&*store, &e).await.0];
+    // A beacon value before the close is refused: it could steer who enters.
+    assert_eq!(
+        store.set_beacon(&e, "abc").await.unwrap(),
+        BeaconOutcome::NotClosed
+    );
+    sleep_until(start).await;
+    // Closed, but the draw waits for the named beacon's value.
+    assert!(!store.admit(&e, LIMITS).await.unwrap().draw_due);
+    assert_eq!(
+        store.set_beacon(&e, "abc").await.unwrap(),
+        BeaconOutcome::Set
+    );
+    assert_eq!(
+        store.set_beacon(&e, "def").await.unwrap(),
+        BeaconOutcome::AlreadySet
+    );
+    assert!(store.admit(&e, LIMITS).await.unwrap().draw_due);
+    assert!(usher::queue::onsale::make_draw(&*store, &e).await.unwrap());
+    let draw = store.snapshot(&e).await.unwrap().unwrap().draw.unwrap();
+    assert_eq!(draw.beacon_value.as_deref(), Some("abc"));
+    let key = usher::draw::key(
+        &usher::draw::parse_hash(draw.seed.as_deref().unwrap()).unwrap(),
+        &usher::draw::parse_hash(draw.root.as_deref().unwrap()).unwrap(),
+        "abc",
+    );
+    assert_eq!(draw.key.as_deref(), Some(key.as_str()));
+    // Paused: the draw is made, nobody is admitted until the operator resumes.
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    let resume = ConfigPatch {
+        paused: Some(false),
+        ..ConfigPatch::default()
+    };
+    store.update_config(&e, &resume, &config()).await.unwrap();
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 2);
+    for t in tokens {
+        assert_eq!(state(&*store, t).await, WaiterState::Admitted);
+    }
+}
+
 /// A store under test and whatever must live as long as it (a Redis process).
 type Fixture = (Box<dyn std::any::Any + Send>, Arc<dyn Store>);
 
@@ -1144,6 +1425,14 @@ macro_rules! conformance {
                     joining_an_unknown_event_creates_nothing,
                     only_events_with_someone_waiting_or_active_are_live,
                     only_automatically_created_events_are_deleted_once_idle,
+                );
+            }
+            mod scheduled_sales {
+                use super::*;
+                conformance!(@tests $factory;
+                    a_scheduled_sale_refuses_joins_before_it_opens_and_after_it_ends,
+                    a_random_start_ranks_its_entrants_by_the_draw_and_admits_in_that_order,
+                    a_pause_holds_across_the_start_and_the_draw,
                 );
             }
             mod idempotency_records {

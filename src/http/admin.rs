@@ -16,7 +16,7 @@ use crate::config::Secret;
 use crate::domain::{EventId, Seq, optional_integral};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::queue::eta::Rate;
-use crate::store::{ConfigPatch, EventConfig};
+use crate::store::{BeaconOutcome, ConfigPatch, DrawRecord, EventConfig, QueueingMethod, Schedule};
 
 /// Checks `Authorization: Bearer <one of USHER_ADMIN_TOKEN>` in constant time.
 pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next) -> Response {
@@ -140,6 +140,52 @@ pub struct ConfigBody {
     #[schema(minimum = 1, maximum = 86_400)]
     entry_window_secs: Option<u32>,
     paused: Option<bool>,
+    /// When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
+    #[serde(default, deserialize_with = "present_value")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    prequeue_opens_at: Option<Option<serde_json::Value>>,
+    /// When admission starts (RFC 3339, or ms since the Unix epoch); those who joined before
+    /// are the pre-queue. Null removes the schedule.
+    #[serde(default, deserialize_with = "present_value")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    sale_starts_at: Option<Option<serde_json::Value>>,
+    /// When joins close and waiters are told the sale ended (RFC 3339, or ms); null: never.
+    #[serde(default, deserialize_with = "present_value")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    sale_ends_at: Option<Option<serde_json::Value>>,
+    /// How the pre-queue is ordered at the start; fixed once anyone has joined.
+    queueing_method: Option<QueueingMethod>,
+    /// The public randomness round the draw will wait for (named before anyone joins; its
+    /// value is given after the close, `PUT …/draw/beacon`); null: none.
+    #[serde(default, deserialize_with = "present_value")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    beacon_round: Option<Option<serde_json::Value>>,
+}
+
+/// Distinguishes an absent field from an explicit `null`, for any value.
+fn present_value<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<serde_json::Value>>, D::Error> {
+    Option::<serde_json::Value>::deserialize(d).map(Some)
+}
+
+/// An instant given as RFC 3339 text or as ms since the Unix epoch.
+fn instant(name: &str, v: &serde_json::Value) -> Result<u64, ApiError> {
+    let bad = || {
+        ApiError::invalid_request(format!(
+            "{name} must be an RFC 3339 time (e.g. 2026-12-01T10:00:00+01:00) or ms since the \
+             Unix epoch"
+        ))
+    };
+    match v {
+        serde_json::Value::Number(n) => n.as_u64().ok_or_else(bad),
+        serde_json::Value::String(s) => {
+            let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| bad())?;
+            u64::try_from(t.unix_timestamp_nanos() / 1_000_000).map_err(|_| bad())
+        }
+        _ => Err(bad()),
+    }
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -147,7 +193,123 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Er
     optional_integral(d).map(Some)
 }
 
+/// 409 `SCHEDULE_LOCKED`: a change the sale's progress no longer allows.
+fn schedule_locked(why: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "SCHEDULE_LOCKED", why.to_owned())
+}
+
 impl ConfigBody {
+    fn touches_schedule(&self) -> bool {
+        self.prequeue_opens_at.is_some()
+            || self.sale_starts_at.is_some()
+            || self.sale_ends_at.is_some()
+            || self.queueing_method.is_some()
+            || self.beacon_round.is_some()
+    }
+
+    /// The schedule this body makes of the event's current one (`Some(None)`: removed), or
+    /// `None` if it leaves it alone. `joined`: anyone ever joined; `draw`: the event's draw.
+    fn schedule(
+        &self,
+        current: Option<&Schedule>,
+        joined: bool,
+        draw: Option<&DrawRecord>,
+    ) -> Result<Option<Option<Schedule>>, ApiError> {
+        if !self.touches_schedule() {
+            return Ok(None);
+        }
+        let time = |name, v: &Option<Option<serde_json::Value>>, was: Option<u64>| match v {
+            None => Ok(was),
+            Some(None) => Ok(None),
+            Some(Some(v)) => instant(name, v).map(Some),
+        };
+        let starts = time(
+            "sale_starts_at",
+            &self.sale_starts_at,
+            current.map(|s| s.sale_starts_at_ms),
+        )?;
+        let next = match starts {
+            None if self.sale_starts_at == Some(None) => None,
+            None => {
+                return Err(ApiError::invalid_request(
+                    "sale_starts_at is required to schedule a sale",
+                ));
+            }
+            Some(sale_starts_at_ms) => Some(Schedule {
+                prequeue_opens_at_ms: time(
+                    "prequeue_opens_at",
+                    &self.prequeue_opens_at,
+                    current.and_then(|s| s.prequeue_opens_at_ms),
+                )?,
+                sale_starts_at_ms,
+                sale_ends_at_ms: time(
+                    "sale_ends_at",
+                    &self.sale_ends_at,
+                    current.and_then(|s| s.sale_ends_at_ms),
+                )?,
+                queueing_method: self
+                    .queueing_method
+                    .unwrap_or_else(|| current.map(|s| s.queueing_method).unwrap_or_default()),
+                beacon_round: match &self.beacon_round {
+                    None => current.and_then(|s| s.beacon_round.clone()),
+                    Some(None) => None,
+                    Some(Some(serde_json::Value::String(r)))
+                        if !r.is_empty() && r.len() <= 200 && !r.chars().any(char::is_control) =>
+                    {
+                        Some(r.clone())
+                    }
+                    Some(Some(_)) => {
+                        return Err(ApiError::invalid_request(
+                            "beacon_round must be 1 to 200 printable characters",
+                        ));
+                    }
+                },
+            }),
+        };
+        if let Some(s) = &next {
+            if s.prequeue_opens_at_ms
+                .is_some_and(|o| o > s.sale_starts_at_ms)
+            {
+                return Err(ApiError::invalid_request(
+                    "prequeue_opens_at must not be after sale_starts_at",
+                ));
+            }
+            if s.sale_ends_at_ms.is_some_and(|e| e <= s.sale_starts_at_ms) {
+                return Err(ApiError::invalid_request(
+                    "sale_ends_at must be after sale_starts_at",
+                ));
+            }
+            if s.beacon_round.is_some() && !s.is_random() {
+                return Err(ApiError::invalid_request(
+                    "beacon_round needs queueing_method random_at_start",
+                ));
+            }
+        }
+        let random = |s: Option<&Schedule>| s.is_some_and(Schedule::is_random);
+        if joined && random(current) != random(next.as_ref()) {
+            return Err(schedule_locked(
+                "the queueing method is fixed once anyone has joined",
+            ));
+        }
+        if draw.is_some_and(DrawRecord::closed) {
+            let fixed = |s: Option<&Schedule>| {
+                s.map(|s| {
+                    (
+                        s.prequeue_opens_at_ms,
+                        s.sale_starts_at_ms,
+                        s.beacon_round.clone(),
+                    )
+                })
+            };
+            if fixed(current) != fixed(next.as_ref()) {
+                return Err(schedule_locked(
+                    "the entry list is closed: only sale_ends_at can change",
+                ));
+            }
+        }
+        Ok(Some(next))
+    }
+
     fn into_patch(self) -> Result<ConfigPatch, ApiError> {
         let bad = |m: &str| Err(ApiError::invalid_request(m.to_owned()));
         if let Some(r) = self.rate_per_sec
@@ -174,6 +336,8 @@ impl ConfigBody {
             entry_window_secs: self.entry_window_secs,
             paused: self.paused,
             hold: None,
+            schedule: None,
+            draw_seed: None,
         })
     }
 }
@@ -199,7 +363,27 @@ pub async fn put_event(
     ApiJson(body): ApiJson<ConfigBody>,
 ) -> Result<Json<EventSettings>, ApiError> {
     let event = event_id(&id)?;
-    let patch = body.into_patch()?;
+    let snapshot = app.events.snapshot(&event).await.map_err(ApiError::from)?;
+    let schedule = body.schedule(
+        snapshot.as_ref().and_then(|s| s.config.schedule.as_ref()),
+        snapshot.as_ref().is_some_and(|s| s.next_seq.0 > 0),
+        snapshot.as_ref().and_then(|s| s.draw.as_ref()),
+    )?;
+    let mut patch = body.into_patch()?;
+    // A random start commits to its seed now, before anyone can join.
+    let committed = snapshot.as_ref().is_some_and(|s| s.draw.is_some());
+    if !committed
+        && schedule
+            .as_ref()
+            .is_some_and(|s| s.as_ref().is_some_and(Schedule::is_random))
+    {
+        let seed = crate::draw::new_seed();
+        patch.draw_seed = Some((
+            hex::encode(seed),
+            hex::encode(crate::draw::commitment(&seed)),
+        ));
+    }
+    patch.schedule = schedule;
     let defaults = crate::store::EventConfig::defaults(app.queue.settings());
     let config = app
         .events
@@ -211,6 +395,71 @@ pub async fn put_event(
         event_id: event,
         config,
     }))
+}
+
+/// Body of `PUT /api/v1/admin/events/{id}/draw/beacon`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BeaconBody {
+    /// The value the named beacon round published (for example its randomness, hex).
+    #[schema(min_length = 1, max_length = 1024)]
+    value: String,
+}
+
+/// `PUT /api/v1/admin/events/{id}/draw/beacon`: the value of the beacon round the event named,
+/// once the entry list is closed; the draw waits for it.
+#[utoipa::path(
+    put, path = "/api/v1/admin/events/{id}/draw/beacon", operation_id = "put_beacon",
+    tag = "admin",
+    params(("id" = String, Path, description = "The event id",
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
+    request_body = BeaconBody, security(("admin_bearer" = [])),
+    responses(
+        (status = 204, description = "Recorded: the draw is made with it"),
+        (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
+        (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
+        (status = 409, description = "`NO_BEACON_ROUND` (the event names none), \
+            `DRAW_NOT_CLOSED` (too early: a value known before the close could steer who \
+            enters) or `BEACON_ALREADY_SET`", body = ErrorBody),
+    )
+)]
+pub async fn put_beacon(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<BeaconBody>,
+) -> Result<StatusCode, ApiError> {
+    let event = event_id(&id)?;
+    if body.value.is_empty() || body.value.len() > 1024 || body.value.chars().any(char::is_control)
+    {
+        return Err(ApiError::invalid_request(
+            "value must be 1 to 1024 printable characters",
+        ));
+    }
+    let conflict = |code, message: &str| ApiError::new(StatusCode::CONFLICT, code, message);
+    match app
+        .events
+        .set_beacon(&event, &body.value)
+        .await
+        .map_err(ApiError::from)?
+    {
+        BeaconOutcome::Set => {
+            tracing::info!(event = %event, value = %body.value, "beacon value recorded");
+            Ok(StatusCode::NO_CONTENT)
+        }
+        BeaconOutcome::NotFound => Err(event_not_found()),
+        BeaconOutcome::NoRound => Err(conflict(
+            "NO_BEACON_ROUND",
+            "This event's draw names no beacon round",
+        )),
+        BeaconOutcome::NotClosed => Err(conflict(
+            "DRAW_NOT_CLOSED",
+            "The entry list is not closed yet: give the value after sale_starts_at",
+        )),
+        BeaconOutcome::AlreadySet => Err(conflict(
+            "BEACON_ALREADY_SET",
+            "The beacon value was given already, or the draw is made",
+        )),
+    }
 }
 
 /// `GET /api/v1/admin/events/{id}/stats`.

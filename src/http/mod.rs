@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod auth;
 pub mod context;
+pub mod draw;
 pub mod idempotency;
 pub mod limits;
 pub mod payments;
@@ -30,7 +31,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -119,6 +120,7 @@ pub fn router(app: AppState) -> Router {
     let admin_routes = Router::new()
         .route("/events/{id}", get(admin::get_event).put(admin::put_event))
         .route("/events/{id}/stats", get(admin::event_stats))
+        .route("/events/{id}/draw/beacon", put(admin::put_beacon))
         .layer(from_fn_with_state(app.clone(), admin::require_admin));
     let mut purchase = Router::new()
         .route("/reservations", buyer(post(reservations::create)))
@@ -184,7 +186,9 @@ pub fn router(app: AppState) -> Router {
             post(queue::join).route_layer(from_fn_with_state(app.clone(), idempotency::delegated)),
         )
         .merge(purchase)
-        .route("/events/{id}/availability", get(reservations::availability));
+        .route("/events/{id}/availability", get(reservations::availability))
+        .route("/events/{id}/draw", get(draw::public))
+        .route("/events/{id}/draw/proof", get(draw::proof));
     if app.settings.rate_limit.enabled {
         // Outside idempotency, so it runs first (the seed's order).
         let limiter = rate_limit::RateLimit::new(&app.settings.rate_limit, app.metrics.clone());

@@ -42,7 +42,7 @@ pub struct Left {
 pub struct TokenQuery {
     /// The waiting token the join answered.
     #[param(required = true, nullable = false, value_type = String, format = Uuid)]
-    token: Option<String>,
+    pub(super) token: Option<String>,
 }
 
 /// The token of a leave: any string, since leaving with an ended or unknown token is fine.

@@ -15,7 +15,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
-use super::admin::{ConfigBody, EventSettings, EventStats};
+use super::admin::{BeaconBody, ConfigBody, EventSettings, EventStats};
+use super::draw::DrawPublic;
 use super::auth::{LoginBody, RegisterBody, Session};
 use super::idempotency::CACHED_HEADER;
 use super::queue::{EnterBody, JoinBody, Left};
@@ -30,8 +31,9 @@ use crate::purchase::model::{
     Payment, PaymentIntent, ProcessPayment, Processed, Reservation, ReservationCreated, Seat,
     SectionAvailability, Settlement, WebhookAnswer,
 };
+use crate::queue::onsale::EntryProof;
 use crate::queue::{Granted, Joined};
-use crate::store::EventConfig;
+use crate::store::{EventConfig, QueueingMethod, Schedule};
 use usher_proto::payment::PaymentWebhook;
 
 #[derive(OpenApi)]
@@ -53,6 +55,7 @@ use usher_proto::payment::PaymentWebhook;
         super::payments::intent, super::payments::status, super::payments::process,
         super::payments::webhook,
         super::admin::get_event, super::admin::put_event, super::admin::event_stats,
+        super::admin::put_beacon, super::draw::public, super::draw::proof,
         super::system::healthz, super::system::readyz, super::system::version,
         super::system::metrics, super::system::jwks,
     ),
@@ -69,7 +72,9 @@ use usher_proto::payment::PaymentWebhook;
         Confirmed, Cancelled, Availability, SectionAvailability, CreateIntent, PaymentIntent,
         Payment, ProcessPayment, Processed, PaymentWebhook, WebhookAnswer, Settlement,
         // Admin and operations.
-        ConfigBody, EventSettings, EventStats, EventConfig, Health, Version,
+        ConfigBody, EventSettings, EventStats, EventConfig, Health, Version, BeaconBody,
+        // Scheduled sales.
+        Schedule, QueueingMethod, DrawPublic, EntryProof,
         // Errors.
         ErrorBody, ErrorDetail,
     )),

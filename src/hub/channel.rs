@@ -1,5 +1,6 @@
 //! One event's state on this node: the local [`EventView`] and the node's own sockets, ordered
-//! by sequence number. Synchronous: the run loop ([`super::run`]) feeds it updates and ticks;
+//! by admission order (the sequence number, or an entrant's drawn rank once a random start's
+//! draw is made: see [`EventView::order`]). Synchronous: the run loop ([`super::run`]) feeds it updates and ticks;
 //! everything it tells a socket goes through the socket's [`Conn`].
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,12 +17,18 @@ use crate::protocol::QueueStatus;
 use crate::protocol::{CloseReason, ExpiredReason, Push};
 use crate::queue::eta::Rate;
 use crate::queue::view::{EventView, Gap};
-use crate::store::{Change, DepartReason, EventSnapshot, EventUpdate, WaiterRecord, WaiterState};
+use crate::store::{
+    Change, DepartReason, DrawRecord, EventSnapshot, EventUpdate, SalePhase, Schedule,
+    WaiterRecord, WaiterState,
+};
 
 pub(super) struct LocalWaiter {
     token: WaitingToken,
+    seq: Seq,
     conn: Conn,
     joined_at_ms: u64,
+    /// What the last push told: the position, or in the pre-queue its size (see
+    /// [`told_key`]).
     last_position: Option<u64>,
     last_push: Instant,
     /// Whether the event was paused when this socket was last told (snapshot or notice).
@@ -42,7 +49,9 @@ pub(super) struct ChannelState {
     pub(super) dirty: u32,
     /// Set when the channel is evicted; attaching to a closed channel must retry.
     pub(super) closed: bool,
+    /// By admission order.
     pub(super) waiting: BTreeMap<Seq, LocalWaiter>,
+    /// Each waiting socket's admission order.
     pub(super) by_token: HashMap<WaitingToken, Seq>,
     pub(super) admitted: HashMap<WaitingToken, LocalAdmitted>,
     /// Waiting sockets attached since the last heartbeat renewal: the store learns soon that
@@ -54,6 +63,16 @@ pub(super) struct ChannelState {
 }
 
 impl ChannelState {
+    /// Keys the waiting sockets by the view's admission order again (a draw was made).
+    fn rekey(&mut self) {
+        let waiting = std::mem::take(&mut self.waiting);
+        for w in waiting.into_values() {
+            let order = self.view.order(w.seq);
+            self.by_token.insert(w.token, order);
+            self.waiting.insert(order, w);
+        }
+    }
+
     /// Removes the socket of `token`, waiting or admitted, and returns it.
     fn unregister(&mut self, token: WaitingToken) -> Option<Conn> {
         self.by_token
@@ -88,6 +107,17 @@ pub enum Attached {
 }
 
 /// Tells a socket its place is gone with the store's data, and closes it (4410).
+/// What a push told, to tell whether the next one would say something new: the position, or
+/// in the pre-queue its size (marked by the top bit) with the phase.
+fn told_key(status: &QueueStatus) -> u64 {
+    match status.prequeue_size {
+        Some(size) if status.position == 0 => {
+            (1 << 63) | (u64::from(status.phase == "drawing") << 62) | size
+        }
+        _ => status.position,
+    }
+}
+
 fn lost(conn: &Conn) {
     conn.push(Push::Expired {
         reason: ExpiredReason::PlaceLost,
@@ -131,6 +161,13 @@ impl EventChannel {
         QueueStatus::from_record(record, &st.view, &rate, now)
     }
 
+    /// The event's schedule and draw, by this node's view.
+    pub fn draw_of(&self) -> (Option<Schedule>, Option<DrawRecord>) {
+        self.touch_used();
+        let st = self.state.lock();
+        (st.view.config.schedule.clone(), st.view.draw.clone())
+    }
+
     /// ETA figures for a fresh join at `position`.
     pub fn rate_now(&self) -> Rate {
         let st = self.state.lock();
@@ -161,20 +198,22 @@ impl EventChannel {
         }
         let eta_sec = status.eta_sec;
         let state = record.state;
+        let told = told_key(&status);
         conn.push(Push::Snapshot(status));
+        let order = st.view.order(record.seq);
         match state {
-            WaiterState::Waiting if !st.view.is_done(record.seq) => {
-                st.by_token.insert(record.token, record.seq);
+            WaiterState::Waiting if !st.view.is_done(order) => {
+                st.by_token.insert(record.token, order);
                 st.unheld.push(record.token);
-                let position = st.view.position(record.seq).map(|p| p.0);
                 let told_paused = st.view.config.stopped_at(now);
                 st.waiting.insert(
-                    record.seq,
+                    order,
                     LocalWaiter {
                         token: record.token,
+                        seq: record.seq,
                         conn,
                         joined_at_ms: record.joined_at_ms,
-                        last_position: position,
+                        last_position: Some(told),
                         last_push: Instant::now(),
                         told_paused,
                         predicted_admit_ms: now + eta_sec * 1_000,
@@ -253,7 +292,8 @@ impl EventChannel {
                             deadline,
                             &st.view,
                             &rate,
-                        );
+                        )
+                        .scheduled(&st.view, w.seq, now);
                         w.conn.push(Push::Ready(status));
                         let actual = update.at_ms.saturating_sub(w.predicted_at_ms).max(1_000);
                         let error =
@@ -322,6 +362,8 @@ impl EventChannel {
             // A pause or resume is told to each waiting socket in its push slice, just before its
             // position: tens of thousands of notices at once would delay everything behind them.
             Change::Config(_) => {}
+            // A made draw orders the entrants by rank: their positions follow at the next push.
+            Change::Draw(_) => st.rekey(),
         }
         Ok(())
     }
@@ -361,11 +403,36 @@ impl EventChannel {
             .collect();
         let paused = st.view.config.stopped_at(now);
         let reason = st.view.config.hold_at(now).map(|h| h.reason.clone());
+        if st.view.sale_phase(now) == SalePhase::Ended {
+            // The sale is over: every waiting socket of this slice is told and closed; the
+            // reaper ends their places once their heartbeats lapse.
+            let ended: Vec<Seq> = st.waiting.keys().copied().filter(in_slice).collect();
+            for order in ended {
+                if let Some(w) = st.waiting.remove(&order) {
+                    st.by_token.remove(&w.token);
+                    w.conn.push(Push::SaleEnded {
+                        event_id: self.event.to_string(),
+                    });
+                    w.conn.close(CloseReason::SaleEnded);
+                }
+            }
+            return;
+        }
+        // An unscheduled sale's push says something new when the position changed; a
+        // scheduled one's status is built first, since the pre-queue's size may have.
+        let scheduled = st.view.config.schedule.is_some();
+        let view = &st.view;
+        let status_of = |position, w: &LocalWaiter| {
+            QueueStatus::waiting(position, w.joined_at_ms, view, &rate, now)
+                .scheduled(view, w.seq, now)
+        };
         let waiters = st.waiting.iter_mut().filter(|(seq, _)| in_slice(seq));
         for ((_, w), position) in waiters.zip(positions) {
             let Some(position) = position else {
                 continue;
             };
+            let status = scheduled.then(|| status_of(position, w));
+            let told = status.as_ref().map_or(position.0, told_key);
             if w.told_paused != paused {
                 w.told_paused = paused;
                 w.conn.push(if paused {
@@ -376,12 +443,12 @@ impl EventChannel {
                     Push::Resumed {}
                 });
             }
-            let changed = dirty && w.last_position != Some(position.0);
+            let changed = dirty && w.last_position != Some(told);
             let due = instant.duration_since(w.last_push) >= settings.keepalive;
             if changed || due {
-                let status = QueueStatus::waiting(position, w.joined_at_ms, &st.view, &rate, now);
+                let status = status.unwrap_or_else(|| status_of(position, w));
                 w.conn.push(Push::Position(status));
-                w.last_position = Some(position.0);
+                w.last_position = Some(told);
                 w.last_push = instant;
             }
         }
@@ -392,7 +459,12 @@ impl EventChannel {
     pub(super) fn joined_position(&self, seq: Seq) -> Option<u64> {
         let mut st = self.state.lock();
         st.view.observe_seq(seq);
-        st.view.position(seq).map(|p| p.0)
+        if st.view.undrawn(seq) {
+            // In a random start's pre-queue: no position until the draw.
+            return Some(0);
+        }
+        let order = st.view.order(seq);
+        st.view.position(order).map(|p| p.0)
     }
 
     /// Every waiting socket's token; the renewal this is for holds the fresh ones too.
@@ -487,6 +559,7 @@ impl EventChannel {
         let departures = std::mem::take(&mut st.view.departures);
         st.view = EventView::from_snapshot(snapshot);
         st.view.departures = departures;
+        st.rekey();
         st.dirty = u32::MAX;
     }
 
@@ -537,6 +610,7 @@ mod tests {
 
     /// What a socket was told: a message, or a close.
     #[derive(Debug, PartialEq)]
+    #[allow(clippy::large_enum_variant)] // A test's record, matched on by value.
     enum Told {
         Push(Push),
         Close(CloseReason),
@@ -587,6 +661,7 @@ mod tests {
             entry_window_secs: 60,
             paused,
             hold: None,
+            schedule: None,
         }
     }
 
@@ -604,6 +679,7 @@ mod tests {
             counters: EventCounters::default(),
             history: AdmissionHistory::default(),
             now_ms: T0,
+            draw: None,
         });
         let event = EventId::parse("evt-hub").unwrap();
         (EventChannel::new(event, view, clock.clone()), clock)
@@ -819,6 +895,7 @@ mod tests {
             counters: EventCounters::default(),
             history: AdmissionHistory::default(),
             now_ms: clock.now_ms(),
+            draw: None,
         });
         let admitted = WaiterRecord {
             state: WaiterState::Admitted,

@@ -49,7 +49,8 @@ use crate::queue::LocalViews;
 use crate::queue::eta::Rate;
 use crate::queue::view::EventView;
 use crate::store::{
-    QueueStore, Store, StoreError, StoreResult, Touch, UpdateBus, WaiterRecord, WaiterState,
+    DrawRecord, QueueStore, Schedule, Store, StoreError, StoreResult, Touch, UpdateBus,
+    WaiterRecord, WaiterState,
 };
 
 /// Timing of the hub's work.
@@ -228,6 +229,12 @@ impl Hub {
         for ch in channels {
             ch.drain(retry_after_ms);
         }
+    }
+
+    /// An event's schedule and draw as this node's view has them, if it has a channel for it.
+    pub fn draw_of(&self, event: &EventId) -> Option<(Option<Schedule>, Option<DrawRecord>)> {
+        let ch = self.channels.lock().get(event).cloned();
+        ch.map(|c| c.draw_of())
     }
 
     /// Local figures of an event, if this node has a channel for it.

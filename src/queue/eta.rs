@@ -220,6 +220,7 @@ mod tests {
             entry_window_secs: 60,
             paused: false,
             hold: None,
+            schedule: None,
         }
     }
 

@@ -7,6 +7,7 @@
 //! - [`ticker`]: the admission ticker and the reaper.
 
 pub mod eta;
+pub mod onsale;
 pub mod status;
 pub mod ticker;
 pub mod view;
@@ -47,6 +48,12 @@ pub enum QueueError {
     AlreadyEntered,
     #[error("the queue for this event is full")]
     QueueFull,
+    /// A scheduled sale whose pre-queue opens later.
+    #[error("this sale is not open yet: its waiting room opens at {}", rfc3339(*opens_at_ms))]
+    SaleNotOpen { opens_at_ms: u64 },
+    /// A scheduled sale that has ended: joins are refused, and waiters' places are gone.
+    #[error("this sale has ended")]
+    SaleEnded,
     /// Nobody created the event and the inventory does not know it: joining creates nothing.
     #[error("event not found")]
     EventNotFound,
@@ -64,6 +71,11 @@ pub enum QueueError {
     Signing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// `ms` since the Unix epoch as RFC 3339 text (UTC, whole seconds).
+pub fn rfc3339(ms: u64) -> String {
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_millis(ms)).to_string()
 }
 
 /// A waiting token as a client sent it: absent or empty is `MissingToken`; anything that is
@@ -245,6 +257,7 @@ impl QueueService {
             token,
             heartbeat_ms: self.settings.heartbeat.as_millis() as u64,
             max_waiting: self.settings.max_queue_len,
+            max_entrants: self.settings.prequeue_max_entrants,
             claim: Some(claim),
             memo: JoinMemo::of(&rate).encode(),
         };
@@ -280,6 +293,10 @@ impl QueueService {
             }
             JoinOutcome::Conflict => ("conflict", Err(QueueError::IdempotencyConflict)),
             JoinOutcome::InFlight => ("in_flight", Err(QueueError::IdempotencyInFlight)),
+            JoinOutcome::NotOpen { opens_at_ms } => {
+                ("not_open", Err(QueueError::SaleNotOpen { opens_at_ms }))
+            }
+            JoinOutcome::Ended => ("sale_ended", Err(QueueError::SaleEnded)),
         };
         self.metrics.queue_joins.with_label_values(&[result]).inc();
         join
@@ -305,10 +322,15 @@ impl QueueService {
             WaiterState::Left => return Err(QueueError::TokenLeft),
             _ => {}
         }
-        self.views
+        let status = self
+            .views
             .status_of(&record)
             .await?
-            .ok_or(QueueError::TokenExpired)
+            .ok_or(QueueError::TokenExpired)?;
+        if status.phase == "ended" {
+            return Err(QueueError::SaleEnded);
+        }
+        Ok(status)
     }
 
     /// Exchanges an admitted token for its one reservation grant: a signed reservation token

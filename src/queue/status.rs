@@ -4,9 +4,9 @@
 
 use super::eta::Rate;
 use super::view::EventView;
-use crate::domain::Position;
+use crate::domain::{Position, Seq};
 use crate::protocol::QueueStatus;
-use crate::store::{WaiterRecord, WaiterState};
+use crate::store::{SalePhase, WaiterRecord, WaiterState};
 
 /// Poll hints grow with the expected wait: 2 s near the front, up to 30 s far back.
 const POLL_MIN_MS: u64 = 2_000;
@@ -38,7 +38,63 @@ impl QueueStatus {
             pause_reason: view.config.hold_at(now_ms).map(|h| h.reason.clone()),
             entry_deadline: None,
             admitted_at: None,
+            queueing_method: None,
+            sale_starts_at: None,
+            sale_ends_at: None,
+            prequeue_size: None,
+            drawn_rank: None,
         }
+    }
+
+    /// What a scheduled sale adds for the waiter with sequence number `seq`: its times, the
+    /// pre-queue, the drawn rank. Before the start a waiter is in the `prequeue` phase; an
+    /// entrant of a random start has no position until its draw is made (`drawing` once the
+    /// start has passed), and in a FIFO pre-queue the wait includes the time to the start.
+    /// After the end a waiter's phase is `ended`.
+    pub fn scheduled(mut self, view: &EventView, seq: Seq, now_ms: u64) -> Self {
+        let Some(schedule) = &view.config.schedule else {
+            return self;
+        };
+        self.queueing_method = Some(if schedule.is_random() {
+            "random_at_start"
+        } else {
+            "fifo"
+        });
+        self.sale_starts_at = Some(schedule.sale_starts_at_ms);
+        self.sale_ends_at = schedule.sale_ends_at_ms;
+        self.drawn_rank = view.drawn_rank(seq);
+        if self.phase != "waiting" {
+            return self;
+        }
+        let phase = view.sale_phase(now_ms);
+        if phase == SalePhase::Ended {
+            self.phase = "ended";
+            return self;
+        }
+        let undrawn = view.undrawn(seq);
+        if !undrawn && phase != SalePhase::Prequeue {
+            return self;
+        }
+        self.prequeue_size = Some(view.prequeue_size());
+        if undrawn {
+            self.phase = if phase == SalePhase::Prequeue {
+                "prequeue"
+            } else {
+                "drawing"
+            };
+            self.position = 0;
+            self.eta_sec = 0;
+            self.eta_range = None;
+            self.confidence = 0.0;
+        } else {
+            self.phase = "prequeue";
+            let to_start = schedule.sale_starts_at_ms.saturating_sub(now_ms) / 1_000;
+            self.eta_sec += to_start;
+            self.eta_range = self
+                .eta_range
+                .map(|[lo, hi]| [lo + to_start, hi + to_start]);
+        }
+        self
     }
 
     /// An admitted waiter (may enter), or one that already entered.
@@ -66,6 +122,11 @@ impl QueueStatus {
             pause_reason: None,
             entry_deadline: Some(entry_deadline_ms),
             admitted_at: Some(admitted_at_ms),
+            queueing_method: None,
+            sale_starts_at: None,
+            sale_ends_at: None,
+            prequeue_size: None,
+            drawn_rank: None,
         }
     }
 
@@ -82,23 +143,23 @@ impl QueueStatus {
     ) -> Option<Self> {
         match record.state {
             WaiterState::Waiting => {
-                let position = view.position(record.seq).unwrap_or(Position(1));
-                Some(Self::waiting(
-                    position,
+                let position = view.position(view.order(record.seq)).unwrap_or(Position(1));
+                Some(
+                    Self::waiting(position, record.joined_at_ms, view, rate, now_ms)
+                        .scheduled(view, record.seq, now_ms),
+                )
+            }
+            WaiterState::Admitted | WaiterState::Entered => Some(
+                Self::admitted(
+                    record.state == WaiterState::Entered,
                     record.joined_at_ms,
+                    record.admitted_at_ms.unwrap_or(record.joined_at_ms),
+                    record.entry_deadline_ms.unwrap_or(now_ms),
                     view,
                     rate,
-                    now_ms,
-                ))
-            }
-            WaiterState::Admitted | WaiterState::Entered => Some(Self::admitted(
-                record.state == WaiterState::Entered,
-                record.joined_at_ms,
-                record.admitted_at_ms.unwrap_or(record.joined_at_ms),
-                record.entry_deadline_ms.unwrap_or(now_ms),
-                view,
-                rate,
-            )),
+                )
+                .scheduled(view, record.seq, now_ms),
+            ),
             WaiterState::Expired | WaiterState::Left => None,
         }
     }

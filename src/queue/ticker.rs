@@ -90,6 +90,16 @@ pub async fn run(
                     let started = usher_otel::enabled().then(SystemTime::now);
                     let outcome = store.admit(event, limits).await;
                     if let Ok(outcome) = &outcome {
+                        if outcome.draw_due {
+                            // The store gave this node the draw to make (for a while): it
+                            // reads the whole entry list, so it runs beside the ticks.
+                            let (store, event) = (store.clone(), event.clone());
+                            tokio::spawn(async move {
+                                if let Err(e) = super::onsale::make_draw(&*store, &event).await {
+                                    warn!(%event, error = %e, "cannot make the draw yet");
+                                }
+                            });
+                        }
                         if let Some(started) = started {
                             trace_step(event, started, outcome);
                         }

@@ -6,8 +6,11 @@
 use std::collections::BTreeSet;
 
 use crate::domain::{Position, Seq};
+use crate::draw::Permutation;
 use crate::queue::eta::Rate;
-use crate::store::{AdmissionHistory, Change, EventConfig, EventSnapshot, EventUpdate};
+use crate::store::{
+    AdmissionHistory, Change, DrawRecord, EventConfig, EventSnapshot, EventUpdate, SalePhase,
+};
 
 /// The update did not follow the view's version: at least one message was missed and the view
 /// must be rebuilt from a snapshot.
@@ -33,6 +36,11 @@ pub struct EventView {
     pub history: AdmissionHistory,
     /// Departures before admission (leaves and reaps) seen by this node, for the ETA.
     pub departures: AdmissionHistory,
+    /// A random start's draw as far as it went.
+    pub draw: Option<DrawRecord>,
+    /// Once the draw is made: the order entrants are admitted in. `head`, the departed and
+    /// every position then count in that order (see [`Self::order`]).
+    permutation: Option<Permutation>,
 }
 
 impl EventView {
@@ -47,6 +55,47 @@ impl EventView {
             active: s.active,
             history: s.history,
             departures: AdmissionHistory::default(),
+            permutation: s.draw.as_ref().and_then(DrawRecord::permutation),
+            draw: s.draw,
+        }
+    }
+
+    /// Where `seq` stands in the admission order: its drawn rank for an entrant of a made
+    /// draw, itself otherwise. Positions, `head` and departures are all in this order.
+    pub fn order(&self, seq: Seq) -> Seq {
+        match &self.permutation {
+            Some(p) => p.order(seq),
+            None => seq,
+        }
+    }
+
+    /// The rank `seq` drew, for an entrant of a made draw.
+    pub fn drawn_rank(&self, seq: Seq) -> Option<u64> {
+        let p = self.permutation.as_ref()?;
+        (seq.0 >= 1 && seq.0 <= p.entrants()).then(|| p.rank(seq.0))
+    }
+
+    /// Whether `seq` is an entrant of a random start whose draw is not made yet (it has no
+    /// position until it is).
+    pub fn undrawn(&self, seq: Seq) -> bool {
+        self.draw
+            .as_ref()
+            .is_some_and(|d| !d.drawn() && d.entrants.is_none_or(|n| seq.0 <= n))
+    }
+
+    /// The sale's phase at `now_ms` by its schedule; `Open` for an unscheduled event.
+    pub fn sale_phase(&self, now_ms: u64) -> SalePhase {
+        self.config
+            .schedule
+            .as_ref()
+            .map_or(SalePhase::Open, |s| s.phase(now_ms))
+    }
+
+    /// Entrants of the pre-queue: those waiting before the close, then the closed list's size.
+    pub fn prequeue_size(&self) -> u64 {
+        match self.draw.as_ref().and_then(|d| d.entrants) {
+            Some(n) => n,
+            None => self.waiting(),
         }
     }
 
@@ -109,6 +158,21 @@ impl EventView {
                 self.departures.record(update.at_ms, seqs.len() as u64);
             }
             Change::Config(config) => self.config = config.clone(),
+            Change::Draw(record) => {
+                if self.permutation.is_none()
+                    && let Some(p) = record.permutation()
+                {
+                    // Departures so far counted by sequence number: from now on by rank.
+                    let head = self.head.0;
+                    self.departed = std::mem::take(&mut self.departed)
+                        .into_iter()
+                        .map(|s| p.order(Seq(s)).0)
+                        .filter(|&o| o > head)
+                        .collect();
+                    self.permutation = Some(p);
+                }
+                self.draw = Some(record.clone());
+            }
             Change::Notice { .. } => {}
         }
         Ok(true)
@@ -144,7 +208,8 @@ impl EventView {
     ///     born: 1,
     ///     version: 1,
     ///     config: EventConfig { rate_per_sec: 50.0, burst: 500, max_active: None,
-    ///                           entry_window_secs: 120, paused: false, hold: None },
+    ///                           entry_window_secs: 120, paused: false, hold: None,
+    ///                           schedule: None },
     ///     head: Seq(10),
     ///     next_seq: Seq(20),
     ///     departed: vec![Seq(12), Seq(15)],
@@ -152,6 +217,7 @@ impl EventView {
     ///     counters: EventCounters::default(),
     ///     history: AdmissionHistory::default(),
     ///     now_ms: 0,
+    ///     draw: None,
     /// });
     /// assert_eq!(view.position(Seq(16)), Some(Position(4))); // #11, #13, #14, then #16
     /// assert_eq!(view.position(Seq(12)), None);
@@ -201,6 +267,7 @@ mod tests {
             entry_window_secs: 60,
             paused: false,
             hold: None,
+            schedule: None,
         }
     }
 
@@ -216,6 +283,7 @@ mod tests {
             counters: EventCounters::default(),
             history: AdmissionHistory::default(),
             now_ms: 0,
+            draw: None,
         })
     }
 

@@ -163,6 +163,33 @@ struct EventState {
     /// renewed all its sockets.
     #[serde(default)]
     leases: HashMap<u64, (u64, u64)>,
+    /// The draw of a random start, from the patch that scheduled it.
+    #[serde(default)]
+    lottery: Option<Lottery>,
+    /// The highest sequence number a published step told the nodes of: in the pre-queue,
+    /// steps are published as it grows although nobody is admitted.
+    #[serde(default)]
+    published_seq: u64,
+}
+
+/// How long the node given a draw to make has before another is given it.
+const DRAW_LEASE_MS: u64 = 30_000;
+
+/// A random start's draw, as the store keeps it.
+#[derive(Serialize, Deserialize)]
+struct Lottery {
+    /// What is published; the seed only once drawn.
+    record: DrawRecord,
+    seed: String,
+    /// The entry list: the token of entry index i at i - 1.
+    entries: Vec<WaitingToken>,
+    /// Entrants who departed before the draw, by sequence number: their ranks are known only
+    /// once it is made.
+    pre_departed: BTreeSet<u64>,
+    chunk_roots: Vec<String>,
+    /// Until when the node last given the draw to make has it.
+    lease_until: u64,
+    permutation: Option<crate::draw::Permutation>,
 }
 
 /// One logged change: the operation and the store-clock time it ran at.
@@ -191,6 +218,14 @@ enum Op {
         event: EventId,
         seqs: Vec<u64>,
     },
+    PublishDraw {
+        event: EventId,
+        reveal: Box<DrawReveal>,
+    },
+    SetBeacon {
+        event: EventId,
+        value: String,
+    },
     /// Ended records and idempotency keys past their retention were forgotten.
     Forget,
     Enter {
@@ -209,8 +244,8 @@ enum Op {
     },
     UpdateConfig {
         event: EventId,
-        patch: ConfigPatch,
-        defaults: EventConfig,
+        patch: Box<ConfigPatch>,
+        defaults: Box<EventConfig>,
     },
     IdempotencyBegin {
         key: String,
@@ -274,7 +309,57 @@ impl EventState {
             reaped_ms: None,
             reap_hold_until: 0,
             leases: HashMap::new(),
+            lottery: None,
+            published_seq: 0,
         }
+    }
+
+    /// The admission order of `seq`: its rank once a draw ranked it, else itself.
+    fn order(&self, seq: u64) -> u64 {
+        match self.lottery.as_ref().and_then(|l| l.permutation.as_ref()) {
+            Some(p) => p.order(Seq(seq)).0,
+            None => seq,
+        }
+    }
+
+    /// An entrant of a draw not made yet: its rank is not known.
+    fn undrawn(&self, seq: u64) -> bool {
+        self.lottery
+            .as_ref()
+            .is_some_and(|l| !l.record.drawn() && l.record.entrants.is_none_or(|n| seq <= n))
+    }
+
+    /// Closes a random start's entry list once the sale has started (the first operation at
+    /// or after `sale_starts_at` does), and publishes the close. An empty pre-queue is drawn
+    /// at once: there is nobody to order.
+    fn close_if_due(&mut self, now: u64) {
+        let due = self
+            .config
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.is_random() && now >= s.sale_starts_at_ms);
+        let next_seq = self.next_seq;
+        let Some(l) = self.lottery.as_mut().filter(|l| due && !l.record.closed()) else {
+            return;
+        };
+        l.record.entrants = Some(next_seq);
+        l.record.closed_at_ms = Some(now);
+        if next_seq == 0 {
+            l.record.seed = Some(l.seed.clone());
+            l.record.drawn_at_ms = Some(now);
+        }
+        let record = l.record.clone();
+        self.publish(now, Change::Draw(record));
+    }
+
+    /// Whether admission may run at `now` by the schedule: the sale started (and its draw, if
+    /// any, is made) and has not ended.
+    fn sale_admits(&self, now: u64) -> bool {
+        let Some(schedule) = &self.config.schedule else {
+            return true;
+        };
+        schedule.phase(now) == SalePhase::Open
+            && self.lottery.as_ref().is_none_or(|l| l.record.drawn())
     }
 
     fn publish(&mut self, at_ms: u64, change: Change) {
@@ -299,11 +384,58 @@ impl EventState {
         ended.push_back((forget_at, w.record.token));
     }
 
-    /// Removes a waiting token from the queue (it departed before admission).
-    fn depart(&mut self, seq: u64, deadline_ms: u64) {
+    /// Removes a waiting token from the queue (it departed before admission) and returns the
+    /// number its departure is published under: its admission order, or its sequence number
+    /// while the draw that ranks it is not made.
+    fn depart(&mut self, seq: u64, deadline_ms: u64) -> u64 {
         self.waiting.remove(&seq);
         self.deadlines.remove(&(deadline_ms, seq));
-        self.departed.insert(seq);
+        if self.undrawn(seq) {
+            if let Some(l) = self.lottery.as_mut() {
+                l.pre_departed.insert(seq);
+            }
+            return seq;
+        }
+        let order = self.order(seq);
+        self.departed.insert(order);
+        order
+    }
+
+    /// The departed above `head`, in the order departures are published in (see
+    /// [`Self::depart`]), ascending.
+    fn departed_now(&self) -> Vec<Seq> {
+        let mut all: BTreeSet<u64> = self.departed.clone();
+        if let Some(l) = &self.lottery {
+            all.extend(
+                l.pre_departed
+                    .iter()
+                    .map(|&s| self.order(s))
+                    .filter(|&o| o > self.head),
+            );
+        }
+        all.into_iter().map(Seq).collect()
+    }
+
+    /// The next waiter to admit: in rank order through a made draw's entrants (skipping those
+    /// who departed, at most `skips` of them), then in sequence order. Moves `head`.
+    fn next_admitted(&mut self, skips: &mut usize) -> Option<(u64, WaitingToken)> {
+        let permutation = self.lottery.as_ref().and_then(|l| l.permutation.clone());
+        if let Some(p) = permutation {
+            while self.head < p.entrants() {
+                if *skips == 0 {
+                    return None;
+                }
+                self.head += 1;
+                let seq = p.entrant(self.head);
+                if let Some(token) = self.waiting.remove(&seq) {
+                    return Some((seq, token));
+                }
+                *skips -= 1;
+            }
+        }
+        let (seq, token) = self.waiting.pop_first()?;
+        self.head = seq;
+        Some((seq, token))
     }
 
     /// Someone is waiting or active: the ticker has work here.
@@ -487,6 +619,12 @@ impl Inner {
             Op::Admit { event, limits } => {
                 self.admit(now, &event, limits);
             }
+            Op::PublishDraw { event, reveal } => {
+                self.publish_draw(now, &event, &reveal);
+            }
+            Op::SetBeacon { event, value } => {
+                self.set_beacon(&event, &value);
+            }
             Op::Reap { event, seqs } => {
                 self.forget_ended(now);
                 self.expire(now, &event, &seqs);
@@ -639,8 +777,19 @@ impl Inner {
         let Some(ev) = self.events.get_mut(&req.event) else {
             return JoinOutcome::EventNotFound;
         };
+        match ev.config.schedule.as_ref().map(|s| s.phase(now)) {
+            Some(SalePhase::NotOpen { opens_at_ms }) => {
+                return JoinOutcome::NotOpen { opens_at_ms };
+            }
+            Some(SalePhase::Ended) => return JoinOutcome::Ended,
+            _ => {}
+        }
+        ev.close_if_due(now);
         ev.joined_ms = now;
-        if ev.waiting.len() as u64 >= req.max_waiting {
+        let entrant = ev.lottery.as_ref().filter(|l| !l.record.closed());
+        if ev.waiting.len() as u64 >= req.max_waiting
+            || entrant.is_some_and(|l| l.entries.len() as u64 >= req.max_entrants)
+        {
             return JoinOutcome::QueueFull;
         }
         if let Some(user) = &req.user {
@@ -651,6 +800,9 @@ impl Inner {
         }
         ev.next_seq += 1;
         let seq = ev.next_seq;
+        if let Some(l) = ev.lottery.as_mut().filter(|l| !l.record.closed()) {
+            l.entries.push(req.token);
+        }
         let deadline = now + req.heartbeat_ms;
         ev.waiting.insert(seq, req.token);
         ev.deadlines.insert((deadline, seq));
@@ -717,12 +869,11 @@ impl Inner {
         };
         match was {
             WaiterState::Waiting => {
-                let seq = w.record.seq.0;
-                ev.depart(seq, w.deadline_ms);
+                let order = ev.depart(w.record.seq.0, w.deadline_ms);
                 ev.publish(
                     now,
                     Change::Departed {
-                        seqs: vec![Seq(seq)],
+                        seqs: vec![Seq(order)],
                         reason: DepartReason::Left,
                     },
                 );
@@ -749,7 +900,9 @@ impl Inner {
         }
     }
 
-    fn admit(&mut self, now: u64, event: &EventId, limits: AdmitLimits) -> AdmitOutcome {
+    /// One admission step; also says whether it changed anything besides refilling the
+    /// bucket (what a durable store logs).
+    fn admit(&mut self, now: u64, event: &EventId, limits: AdmitLimits) -> (AdmitOutcome, bool) {
         let forget_at = self.forget_at(now);
         let Inner {
             events,
@@ -758,8 +911,24 @@ impl Inner {
             ..
         } = self;
         let Some(ev) = events.get_mut(event) else {
-            return AdmitOutcome::default();
+            return (AdmitOutcome::default(), false);
         };
+        let version = ev.version;
+        ev.close_if_due(now);
+        let beacon_ready = |l: &Lottery, s: Option<&Schedule>| {
+            s.and_then(|s| s.beacon_round.as_ref()).is_none() || l.record.beacon_value.is_some()
+        };
+        let schedule = ev.config.schedule.as_ref();
+        let draw_due = ev.lottery.as_mut().is_some_and(|l| {
+            let due = l.record.closed()
+                && !l.record.drawn()
+                && beacon_ready(l, schedule)
+                && l.lease_until <= now;
+            if due {
+                l.lease_until = now + DRAW_LEASE_MS;
+            }
+            due
+        });
 
         // Free the slots of admitted users whose window ended, and of finished sessions: as
         // many as the limit allows, the rest in the next steps. While usher holds admission
@@ -794,7 +963,7 @@ impl Inner {
             (ev.bucket_tokens + elapsed * cfg.rate_per_sec).min(f64::from(cfg.burst));
         ev.bucket_ms = now;
 
-        let mut n = if cfg.stopped_at(now) {
+        let mut n = if cfg.stopped_at(now) || !ev.sale_admits(now) {
             0
         } else {
             (ev.bucket_tokens.floor() as u64)
@@ -806,8 +975,14 @@ impl Inner {
         }
         let entry_window_ms = u64::from(cfg.entry_window_secs) * 1_000;
         let entry_window_secs = cfg.entry_window_secs;
-        for _ in 0..n {
-            let (seq, token) = ev.waiting.pop_first().expect("n <= waiting");
+        let mut admitted = 0;
+        let mut skips = limits.max_freed;
+        let head = ev.head;
+        while admitted < n {
+            let Some((seq, token)) = ev.next_admitted(&mut skips) else {
+                break;
+            };
+            admitted += 1;
             let w = waiters.get_mut(&token).expect("waiting token has a record");
             ev.deadlines.remove(&(w.deadline_ms, seq));
             let deadline = now + entry_window_ms;
@@ -816,13 +991,21 @@ impl Inner {
             w.record.entry_deadline_ms = Some(deadline);
             w.active_until_ms = Some(deadline);
             ev.active.insert((deadline, token));
-            ev.head = seq;
         }
+        let n = admitted;
         ev.bucket_tokens -= n as f64;
         ev.departed = ev.departed.split_off(&(ev.head + 1));
+        if let Some(l) = ev.lottery.as_mut()
+            && l.record.entrants.is_some_and(|e| ev.head >= e)
+        {
+            l.pre_departed.clear();
+        }
         ev.counters.admitted += n;
         ev.history.record(now, n);
-        if n > 0 || !lapsed.is_empty() {
+        // A pre-queue grows with nobody admitted: a step tells every node how large it is.
+        let grown = !ev.sale_admits(now) && ev.next_seq != ev.published_seq;
+        if n > 0 || !lapsed.is_empty() || ev.head != head || grown {
+            ev.published_seq = ev.next_seq;
             let change = Change::Step {
                 head: Seq(ev.head),
                 admitted: n as u32,
@@ -833,12 +1016,14 @@ impl Inner {
             };
             ev.publish(now, change);
         }
-        AdmitOutcome {
+        let outcome = AdmitOutcome {
             admitted: n as u32,
             lapsed: lapsed.len() as u32,
             waiting: ev.waiting.len() as u64,
             active: ev.active.len() as u64,
-        }
+            draw_due,
+        };
+        (outcome, draw_due || ev.version != version)
     }
 
     /// Picks the waiters whose heartbeat lapsed (unless reaping holds after a gap) and expires
@@ -911,10 +1096,10 @@ impl Inner {
                 continue;
             };
             let w = waiters.get_mut(&token).expect("waiting token has a record");
-            ev.depart(seq, w.deadline_ms);
+            let order = ev.depart(seq, w.deadline_ms);
             w.record.state = WaiterState::Expired;
             ev.release(w, ended, forget_at);
-            gone.push(Seq(seq));
+            gone.push(Seq(order));
         }
         if gone.is_empty() {
             return;
@@ -1050,10 +1235,76 @@ impl Inner {
             (ev.bucket_tokens + elapsed * ev.config.rate_per_sec).min(f64::from(ev.config.burst));
         ev.bucket_ms = now;
         ev.config = patch.apply(&ev.config);
+        if let Some((seed, commitment)) = &patch.draw_seed
+            && ev.lottery.is_none()
+        {
+            ev.lottery = Some(Lottery {
+                record: DrawRecord {
+                    commitment: commitment.clone(),
+                    ..DrawRecord::default()
+                },
+                seed: seed.clone(),
+                entries: Vec::new(),
+                pre_departed: BTreeSet::new(),
+                chunk_roots: Vec::new(),
+                lease_until: 0,
+                permutation: None,
+            });
+        }
         ev.bucket_tokens = ev.bucket_tokens.min(f64::from(ev.config.burst));
         let config = ev.config.clone();
         ev.publish(now, Change::Config(config.clone()));
         config
+    }
+
+    fn publish_draw(&mut self, now: u64, event: &EventId, reveal: &DrawReveal) -> bool {
+        let Some(ev) = self.events.get_mut(event) else {
+            return false;
+        };
+        let Some(l) = ev.lottery.as_mut() else {
+            return false;
+        };
+        let r = &l.record;
+        if !r.closed()
+            || r.drawn()
+            || r.entrants != Some(reveal.entrants)
+            || reveal.seed != l.seed
+            || reveal.beacon_value != r.beacon_value
+        {
+            return false;
+        }
+        l.record.root = Some(reveal.root.clone());
+        l.record.seed = Some(reveal.seed.clone());
+        l.record.key = Some(reveal.key.clone());
+        l.record.drawn_at_ms = Some(now);
+        l.chunk_roots = reveal.chunk_roots.clone();
+        l.permutation = l.record.permutation();
+        let record = l.record.clone();
+        ev.publish(now, Change::Draw(record));
+        true
+    }
+
+    fn set_beacon(&mut self, event: &EventId, value: &str) -> BeaconOutcome {
+        let Some(ev) = self.events.get_mut(event) else {
+            return BeaconOutcome::NotFound;
+        };
+        let named = ev
+            .config
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.beacon_round.is_some());
+        match ev.lottery.as_mut() {
+            None => BeaconOutcome::NoRound,
+            Some(_) if !named => BeaconOutcome::NoRound,
+            Some(l) if !l.record.closed() => BeaconOutcome::NotClosed,
+            Some(l) if l.record.drawn() || l.record.beacon_value.is_some() => {
+                BeaconOutcome::AlreadySet
+            }
+            Some(l) => {
+                l.record.beacon_value = Some(value.to_owned());
+                BeaconOutcome::Set
+            }
+        }
     }
 
     fn idempotency_begin(
@@ -1246,14 +1497,15 @@ impl QueueStore for MemoryStore {
         self.change(
             "admit",
             |inner, now| inner.admit(now, event, limits),
-            |out| {
-                (out.admitted > 0 || out.lapsed > 0).then(|| Op::Admit {
+            |(_, changed)| {
+                changed.then(|| Op::Admit {
                     event: event.clone(),
                     limits,
                 })
             },
         )
         .await
+        .map(|(outcome, _)| outcome)
     }
 
     async fn reap(&self, event: &EventId, limits: ReapLimits) -> StoreResult<u64> {
@@ -1303,11 +1555,12 @@ impl QueueStore for MemoryStore {
                 config: ev.config.clone(),
                 head: Seq(ev.head),
                 next_seq: Seq(ev.next_seq),
-                departed: ev.departed.iter().copied().map(Seq).collect(),
+                departed: ev.departed_now(),
                 active: ev.active.len() as u64,
                 counters: ev.counters,
                 history,
                 now_ms: now,
+                draw: ev.lottery.as_ref().map(|l| l.record.clone()),
             }
         }))
     }
@@ -1396,8 +1649,75 @@ impl QueueStore for MemoryStore {
             |_| {
                 Some(Op::UpdateConfig {
                     event: event.clone(),
-                    patch: patch.clone(),
-                    defaults: defaults.clone(),
+                    patch: Box::new(patch.clone()),
+                    defaults: Box::new(defaults.clone()),
+                })
+            },
+        )
+        .await
+    }
+
+    async fn draw_secret(&self, event: &EventId) -> StoreResult<Option<DrawSecret>> {
+        let inner = self.inner.lock();
+        let lottery = inner.events.get(event).and_then(|e| e.lottery.as_ref());
+        Ok(lottery.map(|l| DrawSecret {
+            seed: l.seed.clone(),
+            beacon_value: l.record.beacon_value.clone(),
+        }))
+    }
+
+    async fn entries(
+        &self,
+        event: &EventId,
+        first: u64,
+        count: usize,
+    ) -> StoreResult<Vec<Option<WaitingToken>>> {
+        let inner = self.inner.lock();
+        let entries = inner
+            .events
+            .get(event)
+            .and_then(|e| e.lottery.as_ref())
+            .map(|l| &l.entries[..])
+            .unwrap_or_default();
+        let from = first.saturating_sub(1);
+        Ok((from..from + count.min(RECORDS_BATCH) as u64)
+            .map(|i| {
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| entries.get(i))
+                    .copied()
+            })
+            .collect())
+    }
+
+    async fn publish_draw(&self, event: &EventId, reveal: &DrawReveal) -> StoreResult<bool> {
+        self.change(
+            "publish_draw",
+            |inner, now| inner.publish_draw(now, event, reveal),
+            |done| {
+                done.then(|| Op::PublishDraw {
+                    event: event.clone(),
+                    reveal: Box::new(reveal.clone()),
+                })
+            },
+        )
+        .await
+    }
+
+    async fn chunk_roots(&self, event: &EventId) -> StoreResult<Vec<String>> {
+        let inner = self.inner.lock();
+        let lottery = inner.events.get(event).and_then(|e| e.lottery.as_ref());
+        Ok(lottery.map(|l| l.chunk_roots.clone()).unwrap_or_default())
+    }
+
+    async fn set_beacon(&self, event: &EventId, value: &str) -> StoreResult<BeaconOutcome> {
+        self.change(
+            "set_beacon",
+            |inner, _| inner.set_beacon(event, value),
+            |out| {
+                (*out == BeaconOutcome::Set).then(|| Op::SetBeacon {
+                    event: event.clone(),
+                    value: value.to_owned(),
                 })
             },
         )
@@ -1609,6 +1929,7 @@ mod tests {
             entry_window_secs: 60,
             paused: true,
             hold: None,
+            schedule: None,
         }
     }
 
@@ -1621,6 +1942,7 @@ mod tests {
                 token,
                 heartbeat_ms,
                 max_waiting: 10,
+                max_entrants: 1_000_000,
                 claim: None,
                 memo: String::new(),
             })
@@ -1791,6 +2113,7 @@ mod tests {
             token: WaitingToken::new(),
             heartbeat_ms: 60_000,
             max_waiting: 10,
+            max_entrants: 1_000_000,
             claim: Some(IdempotencyClaim {
                 key: "join-key".into(),
                 fingerprint: "fp".into(),
@@ -1924,6 +2247,7 @@ mod tests {
                     token: WaitingToken::new(),
                     heartbeat_ms: 60_000,
                     max_waiting: u64::MAX,
+                    max_entrants: 1_000_000,
                     claim: None,
                     memo: String::new(),
                 };

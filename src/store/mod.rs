@@ -73,6 +73,150 @@ pub struct EventConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub hold: Option<Hold>,
+    /// When the sale opens, starts and ends, and how those who arrive before it starts are
+    /// ordered; none: the queue is open, FIFO, from its first join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub schedule: Option<Schedule>,
+}
+
+/// How a scheduled sale orders those who join before it starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueingMethod {
+    /// In order of arrival, from the first join.
+    #[default]
+    Fifo,
+    /// Everyone in the pre-queue at `sale_starts_at` is put in a random order by a verifiable
+    /// draw (see [`crate::draw`]); later joins queue in order of arrival behind them.
+    RandomAtStart,
+}
+
+/// A scheduled sale. Times are the store clock's, ms since the Unix epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Schedule {
+    /// Joins before this instant are refused (`SALE_NOT_OPEN`); none: the pre-queue is open
+    /// until the sale starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub prequeue_opens_at_ms: Option<u64>,
+    /// Nobody is admitted before this instant; those who joined before it are the pre-queue.
+    pub sale_starts_at_ms: u64,
+    /// Joins from this instant are refused (`SALE_ENDED`) and waiters are told the sale ended;
+    /// admitted buyers keep their entry window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub sale_ends_at_ms: Option<u64>,
+    pub queueing_method: QueueingMethod,
+    /// The public randomness the draw waits for, named before the pre-queue opens (for
+    /// example a beacon's round number); its value is given by the operator after the close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub beacon_round: Option<String>,
+}
+
+/// Where a scheduled sale stands at some instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SalePhase {
+    /// Joins are refused until `opens_at_ms`.
+    NotOpen { opens_at_ms: u64 },
+    /// Joins enter the pre-queue; nobody is admitted.
+    Prequeue,
+    /// Admission runs (for a random start, once the draw is made).
+    Open,
+    /// Joins are refused; waiters are told.
+    Ended,
+}
+
+impl Schedule {
+    pub fn is_random(&self) -> bool {
+        self.queueing_method == QueueingMethod::RandomAtStart
+    }
+
+    /// The phase at `now_ms`.
+    pub fn phase(&self, now_ms: u64) -> SalePhase {
+        match self.prequeue_opens_at_ms {
+            _ if self.sale_ends_at_ms.is_some_and(|end| now_ms >= end) => SalePhase::Ended,
+            Some(opens) if now_ms < opens => SalePhase::NotOpen { opens_at_ms: opens },
+            _ if now_ms < self.sale_starts_at_ms => SalePhase::Prequeue,
+            _ => SalePhase::Open,
+        }
+    }
+}
+
+/// The public record of a random start's draw, as it progresses: the commitment from the
+/// moment the sale is scheduled, the close of the entry list at the start, then the reveal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DrawRecord {
+    /// SHA-256 of the secret seed, hex.
+    pub commitment: String,
+    /// Entrants in the closed entry list (entry indices 1..=entrants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrants: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at_ms: Option<u64>,
+    /// Merkle root of the entry list, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beacon_value: Option<String>,
+    /// The seed, hex: revealed with the draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+    /// The permutation's key ([`crate::draw::key`]), hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawn_at_ms: Option<u64>,
+}
+
+impl DrawRecord {
+    pub fn closed(&self) -> bool {
+        self.closed_at_ms.is_some()
+    }
+
+    pub fn drawn(&self) -> bool {
+        self.drawn_at_ms.is_some()
+    }
+
+    /// The permutation of a made draw (none for an empty pre-queue).
+    pub fn permutation(&self) -> Option<crate::draw::Permutation> {
+        let key = self.key.as_deref()?;
+        Some(crate::draw::Permutation::new(key, self.entrants?))
+    }
+}
+
+/// What the node that makes a draw needs besides the public record: the secret seed, hex,
+/// and the beacon value the operator gave, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawSecret {
+    pub seed: String,
+    pub beacon_value: Option<String>,
+}
+
+/// The draw, as the node that made it hands it to the store ([`QueueStore::publish_draw`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawReveal {
+    pub entrants: u64,
+    pub root: String,
+    pub beacon_value: Option<String>,
+    pub seed: String,
+    pub key: String,
+    /// Roots of the entry list's chunks of [`crate::draw::CHUNK`] leaves, hex, for proofs.
+    pub chunk_roots: Vec<String>,
+}
+
+/// Result of [`QueueStore::set_beacon`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BeaconOutcome {
+    Set,
+    /// The event names no beacon round.
+    NoRound,
+    /// The entry list is not closed yet: a value given before the close could steer it.
+    NotClosed,
+    /// A value was given already (it is kept), or the draw is made.
+    AlreadySet,
+    NotFound,
 }
 
 /// Why and since when usher holds an event's admission, and until when the hold lasts unless
@@ -97,6 +241,7 @@ impl EventConfig {
             entry_window_secs: settings.entry_window.as_secs() as u32,
             paused: false,
             hold: None,
+            schedule: None,
         }
     }
 
@@ -123,6 +268,11 @@ pub struct ConfigPatch {
     /// `Some(None)` lifts the hold, and extends the entry windows of the admitted by as long
     /// as it held them.
     pub hold: Option<Option<Hold>>,
+    /// `Some(None)` removes the schedule.
+    pub schedule: Option<Option<Schedule>>,
+    /// The seed a random start draws with, hex, and its commitment: recorded by the first
+    /// patch that carries one, never replaced.
+    pub draw_seed: Option<(String, String)>,
 }
 
 impl ConfigPatch {
@@ -135,6 +285,10 @@ impl ConfigPatch {
             entry_window_secs: self.entry_window_secs.unwrap_or(base.entry_window_secs),
             paused: self.paused.unwrap_or(base.paused),
             hold: self.hold.clone().unwrap_or_else(|| base.hold.clone()),
+            schedule: self
+                .schedule
+                .clone()
+                .unwrap_or_else(|| base.schedule.clone()),
         }
     }
 
@@ -189,6 +343,10 @@ pub struct JoinRequest {
     pub heartbeat_ms: u64,
     /// Longest the queue may be; a join beyond it is refused.
     pub max_waiting: u64,
+    /// Most entrants a random start's pre-queue records (leavers included: their slots stay
+    /// in the entry list); a join beyond it is refused as a full queue.
+    #[serde(default = "default_max_entrants")]
+    pub max_entrants: u64,
     /// An idempotency key this join claims in the same atomic step (standalone Redis and the
     /// embedded store; a cluster claims it first, in its own slot): a retried join replays the
     /// first one's place instead of taking a second one.
@@ -196,6 +354,10 @@ pub struct JoinRequest {
     /// Kept with the claim and handed back on replay: with the token and the position, what the
     /// caller needs to rebuild its first answer exactly. Unused without a claim.
     pub memo: String,
+}
+
+fn default_max_entrants() -> u64 {
+    crate::draw::MAX_ENTRANTS
 }
 
 /// An idempotency key, scoped by the caller, and the fingerprint of the request that uses it.
@@ -234,6 +396,10 @@ pub enum JoinOutcome {
     Conflict,
     /// The same request is still running (only where the claim is a separate step).
     InFlight,
+    /// A scheduled sale whose pre-queue opens later.
+    NotOpen { opens_at_ms: u64 },
+    /// A scheduled sale that has ended.
+    Ended,
 }
 
 /// How a batch heartbeat moves waiters' reaping deadlines.
@@ -331,6 +497,9 @@ pub struct AdmitOutcome {
     pub waiting: u64,
     /// Admitted or entered users still counted as active after the step.
     pub active: u64,
+    /// The entry list of a random start is closed and its draw is to be made: this caller
+    /// makes it (the store gives the task to one caller at a time, for a while).
+    pub draw_due: bool,
 }
 
 /// Why waiters left the queue before admission.
@@ -377,6 +546,10 @@ pub enum Change {
     },
     /// The event's settings changed (rate, pause, ...).
     Config(EventConfig),
+    /// A random start's draw progressed: the entry list closed, or the draw was made. From a
+    /// made draw on, sequence numbers of entrants are published by their rank
+    /// ([`crate::draw::Permutation::order`]), and `head` and departures count in that order.
+    Draw(DrawRecord),
     /// A notice for one waiter's socket (their reservation or payment), delivered by whichever
     /// node holds it; without a token, for every socket of the event (sold out).
     Notice {
@@ -413,6 +586,9 @@ pub struct EventSnapshot {
     pub history: AdmissionHistory,
     /// Store clock when the snapshot was taken.
     pub now_ms: u64,
+    /// The draw of a random start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draw: Option<DrawRecord>,
 }
 
 impl EventSnapshot {
@@ -676,6 +852,30 @@ pub trait QueueStore: Send + Sync + 'static {
         patch: &ConfigPatch,
         defaults: &EventConfig,
     ) -> StoreResult<EventConfig>;
+
+    /// The secret seed of a random start's draw and the beacon value given, for the node that
+    /// makes the draw; `None` if the event has no draw.
+    async fn draw_secret(&self, event: &EventId) -> StoreResult<Option<DrawSecret>>;
+
+    /// The tokens of a random start's entry list from 1-based index `first`, at most
+    /// [`RECORDS_BATCH`] of them (`None` past the end).
+    async fn entries(
+        &self,
+        event: &EventId,
+        first: u64,
+        count: usize,
+    ) -> StoreResult<Vec<Option<WaitingToken>>>;
+
+    /// Records a made draw, once: only while the entry list is closed with `reveal.entrants`,
+    /// undrawn, and `reveal.seed` is the committed one (and the beacon value the one given).
+    /// Publishes it. Returns whether it was recorded.
+    async fn publish_draw(&self, event: &EventId, reveal: &DrawReveal) -> StoreResult<bool>;
+
+    /// The chunk roots recorded with the draw (empty before it).
+    async fn chunk_roots(&self, event: &EventId) -> StoreResult<Vec<String>>;
+
+    /// Gives the value of the beacon round the event names, once, after the close.
+    async fn set_beacon(&self, event: &EventId, value: &str) -> StoreResult<BeaconOutcome>;
 }
 
 /// Idempotency records: claims of `Idempotency-Key`s and the responses stored for replay.

@@ -135,6 +135,36 @@ impl QueueStore for Counting {
         self.count("update_config");
         self.inner.update_config(e, p, d).await
     }
+
+    async fn draw_secret(&self, e: &EventId) -> StoreResult<Option<DrawSecret>> {
+        self.count("draw_secret");
+        self.inner.draw_secret(e).await
+    }
+
+    async fn entries(
+        &self,
+        e: &EventId,
+        first: u64,
+        count: usize,
+    ) -> StoreResult<Vec<Option<WaitingToken>>> {
+        self.count("entries");
+        self.inner.entries(e, first, count).await
+    }
+
+    async fn publish_draw(&self, e: &EventId, r: &DrawReveal) -> StoreResult<bool> {
+        self.count("publish_draw");
+        self.inner.publish_draw(e, r).await
+    }
+
+    async fn chunk_roots(&self, e: &EventId) -> StoreResult<Vec<String>> {
+        self.count("chunk_roots");
+        self.inner.chunk_roots(e).await
+    }
+
+    async fn set_beacon(&self, e: &EventId, v: &str) -> StoreResult<BeaconOutcome> {
+        self.count("set_beacon");
+        self.inner.set_beacon(e, v).await
+    }
 }
 
 #[async_trait]

@@ -82,6 +82,16 @@ pub(crate) mod keys {
         })
     }
 
+    /// A random start's entry list (lua/prelude.lua).
+    pub fn entries(event: &EventId) -> String {
+        format!("usher:{{{event}}}:entries")
+    }
+
+    /// The chunk roots of a random start's entry list.
+    pub fn chunks(event: &EventId) -> String {
+        format!("usher:{{{event}}}:chunks")
+    }
+
     pub fn waiter(event: &EventId, token: &WaitingToken) -> String {
         format!("usher:{{{event}}}:w:{token}")
     }
@@ -160,6 +170,10 @@ fn parse_join(r: &[Value]) -> StoreResult<JoinOutcome> {
         },
         Some(-2) => JoinOutcome::Conflict,
         Some(-3) => JoinOutcome::InFlight,
+        Some(-5) => JoinOutcome::NotOpen {
+            opens_at_ms: int(1).ok_or_else(|| corrupt("join"))? as u64,
+        },
+        Some(-6) => JoinOutcome::Ended,
         _ => return Err(corrupt("join")),
     })
 }
@@ -365,6 +379,9 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
         max_active: field(map, "max_active"),
         entry_window_secs: field(map, "window")?,
         paused: map.get("paused").is_some_and(|p| p == "1"),
+        schedule: map
+            .get("schedule")
+            .and_then(|s| serde_json::from_str(s).ok()),
         hold: map
             .get("hold_reason")
             .filter(|r| !r.is_empty())
@@ -377,7 +394,7 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
 }
 
 /// The meta fields of an event's settings, in the order scripts return them.
-const CONFIG_FIELDS: [&str; 8] = [
+const CONFIG_FIELDS: [&str; 9] = [
     "rate",
     "burst",
     "max_active",
@@ -386,7 +403,23 @@ const CONFIG_FIELDS: [&str; 8] = [
     "hold_reason",
     "hold_since",
     "hold_until",
+    "schedule",
 ];
+
+/// A random start's public draw record, from the event's meta fields.
+fn parse_draw(meta: &HashMap<String, String>) -> Option<DrawRecord> {
+    let drawn_at_ms = field(meta, "draw_at");
+    Some(DrawRecord {
+        commitment: meta.get("draw_commit")?.clone(),
+        entrants: field(meta, "draw_n"),
+        closed_at_ms: field(meta, "draw_closed"),
+        root: meta.get("draw_root").cloned(),
+        beacon_value: meta.get("draw_beacon").cloned(),
+        seed: drawn_at_ms.and_then(|_| meta.get("draw_seed").cloned()),
+        key: meta.get("draw_key").cloned(),
+        drawn_at_ms,
+    })
+}
 
 fn config_from_list(values: &[Option<String>]) -> Option<EventConfig> {
     let names = CONFIG_FIELDS;
@@ -440,7 +473,10 @@ impl QueueStore for RedisStore {
                 .arg(&claim.fingerprint)
                 .arg(claim.ttl_ms)
                 .arg(&req.memo);
+        } else {
+            inv.arg("").arg("").arg("");
         }
+        inv.arg(req.max_entrants);
         let r: Vec<Value> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         let outcome = parse_join(&r);
         if !standalone {
@@ -592,12 +628,13 @@ impl QueueStore for RedisStore {
         let mut conn = self.pool.get();
         let r: Vec<u64> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         let (outcome, next_seq) = match r[..] {
-            [admitted, lapsed, waiting, active, next_seq] => (
+            [admitted, lapsed, waiting, active, next_seq, draw_due] => (
                 AdmitOutcome {
                     admitted: admitted as u32,
                     lapsed: lapsed as u32,
                     waiting,
                     active,
+                    draw_due: draw_due == 1,
                 },
                 next_seq,
             ),
@@ -678,10 +715,24 @@ impl QueueStore for RedisStore {
         if matches!(&raw, Value::Array(v) if v.is_empty()) {
             return Ok(None);
         }
-        let (meta, departed, active, hist, now_ms): (Vec<String>, Vec<u64>, u64, Vec<String>, u64) =
+        type Reply = (Vec<String>, Vec<u64>, u64, Vec<String>, u64, Vec<u64>);
+        let (meta, mut departed, active, hist, now_ms, pre_departed): Reply =
             redis::from_redis_value(raw).map_err(|e| corrupt(&e.to_string()))?;
         let meta = fields(meta);
         let config = parse_config(&meta).ok_or_else(|| corrupt("event settings"))?;
+        let draw = parse_draw(&meta);
+        let head = field(&meta, "head").unwrap_or(0);
+        // Entrants who departed before the draw count by rank once it is made.
+        match draw.as_ref().and_then(DrawRecord::permutation) {
+            Some(p) => departed.extend(
+                pre_departed
+                    .into_iter()
+                    .map(|s| p.order(Seq(s)).0)
+                    .filter(|&o| o > head),
+            ),
+            None => departed.extend(pre_departed),
+        }
+        departed.sort_unstable();
         let mut buckets: Vec<(u64, u64)> = fields(hist)
             .into_iter()
             .filter_map(|(k, v)| Some((k.parse().ok()?, v.parse().ok()?)))
@@ -692,7 +743,7 @@ impl QueueStore for RedisStore {
             born: counter("born"),
             version: counter("version"),
             config,
-            head: Seq(counter("head")),
+            head: Seq(head),
             next_seq: Seq(counter("next_seq")),
             departed: departed.into_iter().map(Seq).collect(),
             active,
@@ -709,6 +760,7 @@ impl QueueStore for RedisStore {
                 since_ms: field(&meta, "hist_since"),
             },
             now_ms,
+            draw,
         }))
     }
 
@@ -839,7 +891,15 @@ impl QueueStore for RedisStore {
                 None => "none".into(),
                 Some(h) => format!("{}:{}:{}", h.since_ms, h.until_ms, h.reason),
             })))
-            .arg(event.as_str());
+            .arg(event.as_str())
+            .arg(opt(patch.schedule.as_ref().map(|s| match s {
+                None => "none".into(),
+                Some(s) => serde_json::to_string(s).expect("a schedule serialises"),
+            })))
+            .arg(opt(patch
+                .draw_seed
+                .as_ref()
+                .map(|(seed, commitment)| format!("{seed}:{commitment}"))));
         let mut conn = self.pool.get();
         let r: Vec<Option<String>> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         if !standalone && r.first().cloned().flatten().as_deref() == Some("1") {
@@ -849,6 +909,91 @@ impl QueueStore for RedisStore {
                 .map_err(unavailable)?;
         }
         config_from_list(r.get(1..).unwrap_or_default()).ok_or_else(|| corrupt("config"))
+    }
+
+    async fn draw_secret(&self, event: &EventId) -> StoreResult<Option<DrawSecret>> {
+        let [meta, ..] = keys::event(event);
+        let mut values: Vec<Option<String>> = self
+            .pool
+            .get()
+            .hmget(meta, &["draw_seed", "draw_beacon"])
+            .await
+            .map_err(unavailable)?;
+        let beacon_value = values.pop().flatten();
+        let seed = values.pop().flatten();
+        Ok(seed.map(|seed| DrawSecret { seed, beacon_value }))
+    }
+
+    async fn entries(
+        &self,
+        event: &EventId,
+        first: u64,
+        count: usize,
+    ) -> StoreResult<Vec<Option<WaitingToken>>> {
+        let count = count.min(RECORDS_BATCH) as u64;
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let indices: Vec<u64> = (first..first + count).collect();
+        let raw: Vec<Option<String>> = self
+            .pool
+            .get()
+            .hmget(keys::entries(event), &indices)
+            .await
+            .map_err(unavailable)?;
+        raw.into_iter()
+            .map(|t| match t {
+                None => Ok(None),
+                Some(t) => WaitingToken::parse(&t)
+                    .map(Some)
+                    .map_err(|_| corrupt("entry list")),
+            })
+            .collect()
+    }
+
+    async fn publish_draw(&self, event: &EventId, reveal: &DrawReveal) -> StoreResult<bool> {
+        let mut inv = self.event_script(&self.scripts.draw, event);
+        inv.arg(reveal.entrants)
+            .arg(&reveal.root)
+            .arg(reveal.beacon_value.as_deref().unwrap_or(""))
+            .arg(&reveal.seed)
+            .arg(&reveal.key)
+            .arg(reveal.chunk_roots.join(","));
+        let done: i64 = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(done == 1)
+    }
+
+    async fn chunk_roots(&self, event: &EventId) -> StoreResult<Vec<String>> {
+        let raw: Option<String> = self
+            .pool
+            .get()
+            .get(keys::chunks(event))
+            .await
+            .map_err(unavailable)?;
+        Ok(raw
+            .filter(|r| !r.is_empty())
+            .map(|r| r.split(',').map(str::to_owned).collect())
+            .unwrap_or_default())
+    }
+
+    async fn set_beacon(&self, event: &EventId, value: &str) -> StoreResult<BeaconOutcome> {
+        let mut inv = self.event_script(&self.scripts.beacon, event);
+        inv.arg(value);
+        let r: String = inv
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(match r.as_str() {
+            "set" => BeaconOutcome::Set,
+            "no_round" => BeaconOutcome::NoRound,
+            "not_closed" => BeaconOutcome::NotClosed,
+            "already" => BeaconOutcome::AlreadySet,
+            "not_found" => BeaconOutcome::NotFound,
+            other => return Err(corrupt(other)),
+        })
     }
 }
 

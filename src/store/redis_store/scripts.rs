@@ -31,6 +31,8 @@ pub struct Scripts {
     pub live_remove: Script,
     pub create: Script,
     pub delete_idle: Script,
+    pub draw: Script,
+    pub beacon: Script,
 }
 
 impl Scripts {
@@ -59,13 +61,15 @@ impl Scripts {
             live_remove: Script::new(include_str!("../../../lua/live_remove.lua")),
             create: event(include_str!("../../../lua/create.lua")),
             delete_idle: event(include_str!("../../../lua/delete_idle.lua")),
+            draw: event(include_str!("../../../lua/draw.lua")),
+            beacon: event(include_str!("../../../lua/beacon.lua")),
         }
     }
 }
 
 impl Scripts {
     /// Every script with its name (its file's stem in `lua/`).
-    fn named(&self) -> [(&'static str, &Script); 19] {
+    fn named(&self) -> [(&'static str, &Script); 21] {
         [
             ("join", &self.join),
             ("status", &self.status),
@@ -86,6 +90,8 @@ impl Scripts {
             ("live_remove", &self.live_remove),
             ("create", &self.create),
             ("delete_idle", &self.delete_idle),
+            ("draw", &self.draw),
+            ("beacon", &self.beacon),
         ]
     }
 }
