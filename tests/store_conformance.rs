@@ -1086,6 +1086,17 @@ async fn schedule(store: &dyn Store, e: &EventId, schedule: Schedule) {
     store.update_config(e, &patch, &config()).await.unwrap();
 }
 
+/// A random start at `start`, waiting for `beacon_round` if one is named.
+fn random_start(start: u64, beacon_round: Option<&str>) -> Schedule {
+    Schedule {
+        prequeue_opens_at_ms: None,
+        sale_starts_at_ms: start,
+        sale_ends_at_ms: None,
+        queueing_method: QueueingMethod::RandomAtStart,
+        beacon_round: beacon_round.map(str::to_owned),
+    }
+}
+
 async fn sleep_until(ms: u64) {
     tokio::time::sleep(Duration::from_millis(ms.saturating_sub(now_ms()) + 20)).await;
 }
@@ -1146,18 +1157,7 @@ pub async fn a_random_start_ranks_its_entrants_by_the_draw_and_admits_in_that_or
 ) {
     let e = open(&*store, "evt_draw").await;
     let start = now_ms() + 1_200;
-    schedule(
-        &*store,
-        &e,
-        Schedule {
-            prequeue_opens_at_ms: None,
-            sale_starts_at_ms: start,
-            sale_ends_at_ms: None,
-            queueing_method: QueueingMethod::RandomAtStart,
-            beacon_round: None,
-        },
-    )
-    .await;
+    schedule(&*store, &e, random_start(start, None)).await;
     // A committed seed, nothing closed.
     let draw = store.snapshot(&e).await.unwrap().unwrap().draw.unwrap();
     assert_eq!(draw.commitment.len(), 64);
@@ -1288,18 +1288,7 @@ pub async fn a_random_start_ranks_its_entrants_by_the_draw_and_admits_in_that_or
 pub async fn a_pause_holds_across_the_start_and_the_draw(store: Arc<dyn Store>) {
     let e = open(&*store, "evt_draw_pause").await;
     let start = now_ms() + 400;
-    schedule(
-        &*store,
-        &e,
-        Schedule {
-            prequeue_opens_at_ms: None,
-            sale_starts_at_ms: start,
-            sale_ends_at_ms: None,
-            queueing_method: QueueingMethod::RandomAtStart,
-            beacon_round: Some("beacon round 7".into()),
-        },
-    )
-    .await;
+    schedule(&*store, &e, random_start(start, Some("beacon round 7"))).await;
     let pause = ConfigPatch {
         paused: Some(true),
         ..ConfigPatch::default()

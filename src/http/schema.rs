@@ -16,8 +16,8 @@ use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use super::admin::{BeaconBody, ConfigBody, EventSettings, EventStats};
-use super::draw::DrawPublic;
 use super::auth::{LoginBody, RegisterBody, Session};
+use super::draw::DrawPublic;
 use super::idempotency::CACHED_HEADER;
 use super::queue::{EnterBody, JoinBody, Left};
 use super::system::{Health, Version};

@@ -5,6 +5,7 @@ mod admission;
 mod auth;
 mod bad_input;
 mod helpers;
+mod onsale;
 mod purchase;
 mod queue_rest;
 mod rate_limit;

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Dashboard } from './admin/Dashboard';
 import { signOut, useAuth } from './auth';
+import { DrawPage } from './pages/DrawPage';
 import { EventPage } from './pages/EventPage';
 import { Home } from './pages/Home';
 import { parseRoute, usePath } from './router';
@@ -48,6 +49,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <Home />}
         {route.page === 'event' && <EventPage key={route.eventId} eventId={route.eventId} />}
+        {route.page === 'draw' && <DrawPage key={route.eventId} eventId={route.eventId} />}
         {route.page === 'admin' && <Dashboard />}
         {route.page === 'missing' && (
           <section>

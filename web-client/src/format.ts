@@ -55,3 +55,15 @@ export function fmtMoney(m: { amount: number; currency: string } | null | undefi
 export function fmtNumber(n: number): string {
   return n.toLocaleString();
 }
+
+/** A date and time, for instants that may be days away (a sale's start, a draw). */
+export function fmtDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}

@@ -6,6 +6,8 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { page: 'home' }
   | { page: 'event'; eventId: string }
+  /** The public draw of a random on-sale, and the check of this browser's entry. */
+  | { page: 'draw'; eventId: string }
   | { page: 'admin' }
   | { page: 'missing'; path: string };
 
@@ -14,6 +16,8 @@ export function parseRoute(path: string): Route {
   if (path === '/admin' || path === '/admin/') return { page: 'admin' };
   const m = /^\/events\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(path);
   if (m?.[1]) return { page: 'event', eventId: m[1] };
+  const d = /^\/events\/([A-Za-z0-9_.:-]{1,128})\/draw\/?$/.exec(path);
+  if (d?.[1]) return { page: 'draw', eventId: d[1] };
   return { page: 'missing', path };
 }
 

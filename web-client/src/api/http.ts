@@ -2,7 +2,11 @@
 // into an ApiError, and an Idempotency-Key that the caller owns (one per logical action, reused
 // on every retry of that action).
 
-/** A failed call, from usher's envelope `{"error":{"code","message","trace_id"}}`. */
+/**
+ * A failed call, from usher's envelope `{"error":{"code","message","trace_id", …}}`. Any other
+ * field of the envelope's `error` object (such as `opens_at` of `SALE_NOT_OPEN`) is kept in
+ * `details`.
+ */
 export class ApiError extends Error {
   /** HTTP status; 0 when the request never got an answer (offline, refused, timed out). */
   readonly status: number;
@@ -10,14 +14,23 @@ export class ApiError extends Error {
   readonly traceId: string | undefined;
   /** From `Retry-After`, when the server sent one. */
   readonly retryAfterMs: number | undefined;
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string, traceId?: string, retryAfterMs?: number) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    traceId?: string,
+    retryAfterMs?: number,
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.traceId = traceId;
     this.retryAfterMs = retryAfterMs;
+    this.details = details;
   }
 
   /** True when the request may succeed if tried again later (network, 429, 5xx). */
@@ -95,13 +108,16 @@ export async function call<T>(method: string, path: string, opts: CallOptions = 
     }
   }
   if (!res.ok) {
-    const env = (json as { error?: { code?: string; message?: string; trace_id?: string } } | undefined)?.error;
+    type Envelope = { code?: string; message?: string; trace_id?: string; [field: string]: unknown };
+    const env = (json as { error?: Envelope } | undefined)?.error;
+    const { code, message, trace_id, ...details }: Envelope = env && typeof env === 'object' ? env : {};
     throw new ApiError(
       res.status,
-      env?.code ?? `HTTP_${res.status}`,
-      env?.message ?? (res.statusText || `HTTP ${res.status}`),
-      env?.trace_id,
+      code ?? `HTTP_${res.status}`,
+      message ?? (res.statusText || `HTTP ${res.status}`),
+      trace_id,
       retryAfter(res),
+      details,
     );
   }
   return json as T;

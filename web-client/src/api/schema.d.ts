@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/events/{id}/draw/beacon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * `PUT /api/v1/admin/events/{id}/draw/beacon`: the value of the beacon round the event named,
+         *     once the entry list is closed; the draw waits for it.
+         */
+        put: operations["put_beacon"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/events/{id}/stats": {
         parameters: {
             query?: never;
@@ -100,6 +120,40 @@ export interface paths {
         };
         /** `GET /api/v1/events/{id}/availability` → `{remaining, sections:[{id, remain}]}`. */
         get: operations["availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/events/{id}/draw`. */
+        get: operations["get_draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/draw/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/events/{id}/draw/proof?token=`. */
+        get: operations["get_draw_proof"];
         put?: never;
         post?: never;
         delete?: never;
@@ -535,6 +589,11 @@ export interface components {
             /** Format: int32 */
             total: number;
         };
+        /** @description Body of `PUT /api/v1/admin/events/{id}/draw/beacon`. */
+        BeaconBody: {
+            /** @description The value the named beacon round published (for example its randomness, hex). */
+            value: string;
+        };
         /** @description `POST /api/v1/reservations/{id}/cancel` → 200. */
         Cancelled: {
             cancelled_at: string | null;
@@ -555,6 +614,11 @@ export interface components {
          *     the cap.
          */
         ConfigBody: {
+            /**
+             * @description The public randomness round the draw will wait for (named before anyone joins; its
+             *     value is given after the close, `PUT …/draw/beacon`); null: none.
+             */
+            beacon_round?: string | null;
             /** Format: int32 */
             burst?: number | null;
             /** Format: int32 */
@@ -562,8 +626,25 @@ export interface components {
             /** Format: int64 */
             max_active?: number | null;
             paused?: boolean | null;
+            /**
+             * Format: date-time
+             * @description When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
+             */
+            prequeue_opens_at?: string | null;
+            queueing_method?: null | components["schemas"]["QueueingMethod"];
             /** Format: double */
             rate_per_sec?: number | null;
+            /**
+             * Format: date-time
+             * @description When joins close and waiters are told the sale ended (RFC 3339, or ms); null: never.
+             */
+            sale_ends_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When admission starts (RFC 3339, or ms since the Unix epoch); those who joined before
+             *     are the pre-queue. Null removes the schedule.
+             */
+            sale_starts_at?: string | null;
         };
         /** @description `POST /api/v1/reservations/{id}/confirm`. */
         ConfirmReservation: {
@@ -604,9 +685,63 @@ export interface components {
         } | {
             quantity: unknown;
         };
+        /** @description `GET /api/v1/events/{id}/draw`: a random start's draw as far as it went. */
+        DrawPublic: {
+            /** @description `usher-draw-v1`: the algorithm the README states. */
+            algorithm: string;
+            /** @description The public randomness round the draw waits for, named in advance. */
+            beacon_round: string | null;
+            beacon_value: string | null;
+            /** Format: int64 */
+            closed_at: number | null;
+            /** @description SHA-256 of the secret seed, hex: published before anyone could join. */
+            commitment: string;
+            /** Format: int64 */
+            drawn_at: number | null;
+            /** Format: int64 */
+            entrants: number | null;
+            /** @description Merkle root of the entry list, hex. */
+            entry_root: string | null;
+            event_id: components["schemas"]["EventId"];
+            /**
+             * Format: int64
+             * @description ms since the Unix epoch.
+             */
+            prequeue_opens_at: number | null;
+            /** Format: int64 */
+            sale_starts_at: number;
+            /** @description The seed, hex: revealed with the draw. */
+            seed: string | null;
+            /**
+             * @description `open` (entrants join the pre-queue), `closed` (the entry list is fixed; the draw is
+             *     being made) or `drawn`.
+             */
+            state: string;
+        };
         EnterBody: {
             /** Format: uuid */
             waiting_token: string;
+        };
+        /** @description `GET /api/v1/events/{id}/draw/proof`: one entrant's place in the draw, and what proves it. */
+        EntryProof: {
+            /** Format: int64 */
+            entrants: number;
+            entry_root: string;
+            event_id: components["schemas"]["EventId"];
+            /**
+             * Format: int64
+             * @description The entrant's 1-based entry index: its place in the pre-queue's arrival order.
+             */
+            index: number;
+            /** @description SHA-256(0x00 ‖ token), hex. */
+            leaf: string;
+            /**
+             * Format: int64
+             * @description The rank the draw gave this entrant (1 = admitted first).
+             */
+            rank: number;
+            /** @description Sibling hashes from the leaf up to the root, hex, only where a level has one. */
+            siblings: string[];
         };
         /** @description The seed's error envelope, the body of every error answer. */
         ErrorBody: {
@@ -616,6 +751,11 @@ export interface components {
             /** @description A stable code, e.g. `TOKEN_NOT_FOUND`. */
             code: string;
             message: string;
+            /**
+             * Format: int64
+             * @description `SALE_NOT_OPEN`: when the pre-queue opens (ms since the Unix epoch).
+             */
+            opens_at?: number;
             /** @description The request's trace id (also in `X-Request-ID`). */
             trace_id: string;
         };
@@ -653,6 +793,11 @@ export interface components {
              * @description Token-bucket refill: admissions per second.
              */
             rate_per_sec: number;
+            /**
+             * @description When the sale opens, starts and ends, and how those who arrive before it starts are
+             *     ordered; none: the queue is open, FIFO, from its first join.
+             */
+            schedule?: components["schemas"]["Schedule"];
         };
         /** @description The id of an on-sale event (one queue per event), e.g. `evt_2025_1001`. */
         EventId: string;
@@ -889,6 +1034,10 @@ export interface components {
             /** @enum {string} */
             type: "sold_out";
         }) | {
+            event_id: string;
+            /** @enum {string} */
+            type: "sale_ended";
+        } | {
             /** Format: int64 */
             retry_after_ms: number;
             /** @enum {string} */
@@ -915,6 +1064,11 @@ export interface components {
             confidence: number;
             /**
              * Format: int64
+             * @description The rank this waiter drew in a random start (1 = first), once the draw is made.
+             */
+            drawn_rank?: number;
+            /**
+             * Format: int64
              * @description Admitted waiters must call enter before this instant (ms since the Unix epoch).
              */
             entry_deadline?: number;
@@ -933,7 +1087,11 @@ export interface components {
             pause_reason?: string;
             /** @description Admission is stopped: paused by the operator, or held by usher (`pause_reason`). */
             paused: boolean;
-            /** @description usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`. */
+            /**
+             * @description usher's own, finer phase: `waiting`, `admitted` (may enter) or `entered`; for a
+             *     scheduled sale also `prequeue` (joined before the sale starts) and `drawing` (a random
+             *     start's entry list is closed and its draw is being made: no position yet).
+             */
             phase: string;
             /**
              * Format: int64
@@ -945,7 +1103,24 @@ export interface components {
              * @description 1-based place in the queue; 0 once admitted.
              */
             position: number;
+            /**
+             * Format: int64
+             * @description Entrants of the pre-queue (phases `prequeue` and `drawing`): pushed as it grows.
+             */
+            prequeue_size?: number;
+            /** @description A scheduled sale's queueing method: `fifo` or `random_at_start`. */
+            queueing_method?: string;
             ready_for_entry: boolean;
+            /**
+             * Format: int64
+             * @description When a scheduled sale ends (ms since the Unix epoch).
+             */
+            sale_ends_at?: number;
+            /**
+             * Format: int64
+             * @description When a scheduled sale starts (ms since the Unix epoch).
+             */
+            sale_starts_at?: number;
             /**
              * @description The seed's field: `waiting` until the waiter entered (an admitted waiter says `waiting`
              *     with `ready_for_entry: true`, which the seed's client enters on), then `ready`.
@@ -959,6 +1134,11 @@ export interface components {
              */
             waiting_time: number;
         };
+        /**
+         * @description How a scheduled sale orders those who join before it starts.
+         * @enum {string}
+         */
+        QueueingMethod: "fifo" | "random_at_start";
         RegisterBody: {
             display_name?: string;
             email?: string;
@@ -1012,6 +1192,32 @@ export interface components {
          * @enum {string}
          */
         ReservationOutcome: "CONFIRMED" | "NOT_CONFIRMED" | "FAILED" | "EXPIRED";
+        /** @description A scheduled sale. Times are the store clock's, ms since the Unix epoch. */
+        Schedule: {
+            /**
+             * @description The public randomness the draw waits for, named before the pre-queue opens (for
+             *     example a beacon's round number); its value is given by the operator after the close.
+             */
+            beacon_round?: string;
+            /**
+             * Format: int64
+             * @description Joins before this instant are refused (`SALE_NOT_OPEN`); none: the pre-queue is open
+             *     until the sale starts.
+             */
+            prequeue_opens_at_ms?: number;
+            queueing_method: components["schemas"]["QueueingMethod"];
+            /**
+             * Format: int64
+             * @description Joins from this instant are refused (`SALE_ENDED`) and waiters are told the sale ended;
+             *     admitted buyers keep their entry window.
+             */
+            sale_ends_at_ms?: number;
+            /**
+             * Format: int64
+             * @description Nobody is admitted before this instant; those who joined before it are the pre-queue.
+             */
+            sale_starts_at_ms: number;
+        };
         Seat: {
             id: string;
             number: string;
@@ -1276,6 +1482,123 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_beacon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeaconBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the draw is made with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ADMIN_DISABLED`: `USHER_ADMIN_TOKEN` is not set */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `NO_BEACON_ROUND` (the event names none), `DRAW_NOT_CLOSED` (too early: a value known before the close could steer who enters) or `BEACON_ALREADY_SET` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1975,6 +2298,300 @@ export interface operations {
             /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
             504: {
                 headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draw's public record: what anyone needs to check it, as far as it went */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawPublic"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DRAW_NOT_FOUND`: not a random start */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_draw_proof: {
+        parameters: {
+            query: {
+                /** @description The waiting token the join answered. */
+                token: string;
+            };
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entrant's entry index, its inclusion proof in the entry root and its drawn rank */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryProof"];
+                };
+            };
+            /** @description `MISSING_TOKEN`, `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DRAW_NOT_FOUND`, `TOKEN_NOT_FOUND` (not an entrant of this draw) */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DRAW_NOT_MADE`: the draw is not made yet */
+            409: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     /** @description Requests per second allowed to this client */
                     "X-RateLimit-Limit"?: string;
                     /** @description Requests left in the current burst */

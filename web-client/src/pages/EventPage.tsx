@@ -1,17 +1,20 @@
 // One event's page: join (or resume the stored place), then the waiting room, then the purchase.
+// A scheduled event may first count down to the queue's opening, check the browser (a proof of
+// work), then hold the waiter in its pre-queue until the sale starts.
 
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { ApiError, newKey } from '../api/http';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useAuth } from '../auth';
 import type { QueueState } from '../queue/model';
 import { browserEnv } from '../queue/controller';
-import { joinQueue } from '../queue/join';
+import { JoinFlow, browserJoinDeps } from '../queue/join';
+import { type JoinState, initialJoinState } from '../queue/joinModel';
 import { QueueSession, type SessionView, browserSessionDeps } from '../queue/session';
 import { type StoredPlace, forgetPlace, loadGrant, loadPlace } from '../queue/storage';
 import { forgetPurchases } from '../purchase/store';
 import { PurchaseFlow } from '../purchase/Purchase';
 import { AuthForm } from '../ui/AuthForm';
 import { useNow } from '../ui/hooks';
+import { BrowserCheck, OpeningCountdown, RetryingJoin, SaleEnded } from './JoinStatus';
 import { WaitingRoom } from './WaitingRoom';
 
 /** Keyed by event id by its parent, so a different event starts afresh. */
@@ -26,49 +29,93 @@ export function EventPage({ eventId }: { eventId: string }) {
   return <QueueView key={place.token} place={place} onStartOver={startOver} />;
 }
 
+/** The join flow of this panel: one per event, stopped when the panel goes away. */
+function useJoinFlow(eventId: string): [JoinState, JoinFlow | null] {
+  const [flow, setFlow] = useState<JoinFlow | null>(null);
+  useEffect(() => {
+    // One Idempotency-Key for this join: retries after a failure replay instead of joining twice.
+    const f = new JoinFlow(eventId, browserJoinDeps());
+    setFlow(f);
+    return () => f.stop();
+  }, [eventId]);
+  const idle = useMemo(() => initialJoinState(eventId), [eventId]);
+  const subscribe = useCallback((l: () => void) => flow?.subscribe(l) ?? (() => {}), [flow]);
+  const state = useSyncExternalStore(subscribe, () => flow?.getState() ?? idle);
+  return [state, flow];
+}
+
+function joinErrorText(join: JoinState): string | null {
+  const e = join.error;
+  if (!e || join.phase !== 'failed') return null;
+  switch (e.code) {
+    case 'QUEUE_FULL':
+      return 'The queue is full right now. Please try again in a moment.';
+    case 'POW_REQUIRED':
+    case 'POW_INVALID':
+    case 'POW_EXPIRED':
+    case 'POW_REUSED':
+    case 'POW_TOO_EASY':
+      return `the browser check did not succeed (${e.code}). Please try again.`;
+    default:
+      return `${e.message} (${e.code})`;
+  }
+}
+
 function JoinPanel({ eventId, onJoined }: { eventId: string; onJoined: (p: StoredPlace) => void }) {
   const auth = useAuth();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  // One key for this join: retries after a failure replay instead of joining twice.
-  const key = useRef(newKey());
-  const join = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onJoined(await joinQueue(eventId, key.current, { storage: localStorage, now: Date.now() }));
-    } catch (e) {
-      setError(
-        e instanceof ApiError
-          ? e.code === 'QUEUE_FULL'
-            ? 'The queue is full right now. Please try again in a moment.'
-            : `${e.message} (${e.code})`
-          : String(e),
+  const now = useNow(1000);
+  const [join, flow] = useJoinFlow(eventId);
+  const joined = join.phase === 'joined' ? join.place : null;
+  useEffect(() => {
+    if (joined) onJoined(joined);
+  }, [joined, onJoined]);
+
+  if (join.phase === 'sale_ended') return <SaleEnded eventId={eventId} />;
+  const busy = join.phase !== 'idle' && join.phase !== 'failed';
+  const error = joinErrorText(join);
+  let body;
+  switch (join.phase) {
+    case 'countdown':
+      body = <OpeningCountdown join={join} now={now} />;
+      break;
+    case 'retrying':
+      body = <RetryingJoin join={join} now={now} />;
+      break;
+    case 'challenge':
+    case 'solving':
+      body = <BrowserCheck progress={join.progress} />;
+      break;
+    default:
+      body = (
+        <div className="card">
+          <p>
+            Tickets are sold in the order people join. Join now and keep this page open: it shows your place and tells
+            you the moment it’s your turn. Reloading is safe — your place is kept on this device.
+          </p>
+          {join.auto && busy ? (
+            <p role="status" data-testid="auto-joining">
+              The queue is open — joining…
+            </p>
+          ) : (
+            <button type="button" onClick={() => flow?.join()} disabled={busy || !flow} data-testid="join">
+              {busy ? 'Joining…' : 'Join the queue'}
+            </button>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              Could not join: {error}
+            </p>
+          )}
+        </div>
       );
-    } finally {
-      setBusy(false);
-    }
-  };
+  }
   return (
     <section aria-labelledby="join-title">
       <h1 id="join-title">Join the queue</h1>
       <p className="muted">
         Event <code>{eventId}</code>
       </p>
-      <div className="card">
-        <p>
-          Tickets are sold in the order people join. Join now and keep this page open: it shows your place and tells you
-          the moment it’s your turn. Reloading is safe — your place is kept on this device.
-        </p>
-        <button type="button" onClick={join} disabled={busy} data-testid="join">
-          {busy ? 'Joining…' : 'Join the queue'}
-        </button>
-        {error && (
-          <p className="error" role="alert">
-            Could not join: {error}
-          </p>
-        )}
-      </div>
+      {body}
       {!auth && (
         <AuthForm
           title="Sign in first (recommended)"
@@ -138,6 +185,8 @@ function QueueView({ place, onStartOver }: { place: StoredPlace; onStartOver: ()
     );
   }
   switch (state.phase) {
+    case 'sale_ended':
+      return <SaleEnded eventId={state.eventId} inDraw={state.inDraw} />;
     case 'expired':
     case 'left':
     case 'not_found':

@@ -9,6 +9,7 @@ import type { QueueState } from '../queue/model';
 import type { Action, Role } from '../queue/session';
 import { AuthForm } from '../ui/AuthForm';
 import { useThrottled } from '../ui/hooks';
+import { DrawingCard, DrawnRank, PrequeueCard } from './Prequeue';
 
 /** After this long without any status, the page says the figures may be out of date. */
 const STALE_MS = 20_000;
@@ -27,17 +28,27 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
   const admitted = state.phase === 'ready' || state.phase === 'entering';
   const position = waiting ? waiting.position : null;
   const ahead = position !== null ? Math.max(0, position - 1) : null;
+  const before = state.phase === 'prequeue' || state.phase === 'drawing';
 
   const politeText = admitted
     ? ''
-    : position !== null
-      ? `Position ${fmtNumber(position)}, ${fmtNumber(ahead ?? 0)} ahead of you.`
-      : '';
+    : before
+      ? beforeSaleText(state)
+      : position !== null
+        ? `Position ${fmtNumber(position)}, ${fmtNumber(ahead ?? 0)} ahead of you.`
+        : '';
   const announced = useThrottled(politeText, 10_000);
+  const title = admitted
+    ? 'It’s your turn'
+    : state.phase === 'prequeue'
+      ? 'You’re in the pre-queue'
+      : state.phase === 'drawing'
+        ? 'Drawing…'
+        : 'You’re in the queue';
 
   return (
     <section className="waiting" aria-labelledby="wr-title">
-      <h1 id="wr-title">{admitted ? 'It’s your turn' : 'You’re in the queue'}</h1>
+      <h1 id="wr-title">{title}</h1>
       <p className="muted">
         Event <code>{state.eventId}</code>
       </p>
@@ -61,6 +72,10 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
 
       {admitted ? (
         <ReadyPanel state={state} auth={auth} now={now} act={act} />
+      ) : state.phase === 'prequeue' ? (
+        <PrequeueCard state={state} now={now} />
+      ) : state.phase === 'drawing' ? (
+        <DrawingCard state={state} />
       ) : (
         <PositionCard state={state} now={now} />
       )}
@@ -84,6 +99,16 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
       <LeaveButton leaving={state.leaving} act={act} />
     </section>
   );
+}
+
+/** What the polite live region says before the sale: the pre-queue's size, or the draw. */
+function beforeSaleText(state: QueueState): string {
+  const s = state.status;
+  if (!s) return '';
+  if (state.phase === 'drawing') return 'The entry list is closed. Places are being drawn.';
+  const size = typeof s.prequeue_size === 'number' ? `${fmtNumber(s.prequeue_size)} in the pre-queue.` : '';
+  if (s.queueing_method !== 'random_at_start' && s.position > 0) return `Place in line ${fmtNumber(s.position)}. ${size}`.trim();
+  return size;
 }
 
 function PositionCard({ state, now }: { state: QueueState; now: number }) {
@@ -114,6 +139,7 @@ function PositionCard({ state, now }: { state: QueueState; now: number }) {
         {ahead === 0 ? 'Nobody is ahead of you.' : `${fmtNumber(ahead)} ${ahead === 1 ? 'person is' : 'people are'} ahead of you.`}
         {s.total_waiting !== undefined && <> {fmtNumber(s.total_waiting)} waiting in all.</>}
       </p>
+      {typeof s.drawn_rank === 'number' && <DrawnRank eventId={state.eventId} rank={s.drawn_rank} />}
 
       {state.paused ? (
         <p className="banner warn" role="status" data-testid="paused">

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueController } from './controller';
 import { TUNING } from './model';
-import { loadGrant, loadPlace, savePlace, type StoredPlace } from './storage';
+import { loadDrawEntry, loadGrant, loadPlace, savePlace, type StoredPlace } from './storage';
 import { FakeSocket, apiError, fakeFetch, flush, readyStatus, status, testEnv, type Call } from '../test/fakes';
 
 const TOKEN = '11111111-2222-4333-8444-555555555555';
@@ -256,6 +256,25 @@ describe('reconnecting', () => {
     expect(calls).toHaveLength(0);
     expect(c.getState().phase).toBe(phase);
     expect(loadPlace(localStorage, EVENT)).toBeNull();
+  });
+
+  it('after `sale_ended` and its close 4410 does not reconnect; the draw entry outlives the place', async () => {
+    const { fetch, calls } = server();
+    const c = controller(fetch);
+    const ws = FakeSocket.last();
+    ws.open();
+    ws.push({ type: 'snapshot', ...status(0, { phase: 'prequeue', queueing_method: 'random_at_start', prequeue_size: 8, eta_range: null }) });
+    expect(loadDrawEntry(localStorage, EVENT)).toEqual({ eventId: EVENT, token: TOKEN, drawnRank: null });
+    ws.push({ type: 'position', ...status(6, { queueing_method: 'random_at_start', drawn_rank: 6 }) });
+    expect(loadDrawEntry(localStorage, EVENT)?.drawnRank).toBe(6);
+    ws.push({ type: 'sale_ended', event_id: EVENT });
+    ws.drop(4410);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(calls).toHaveLength(0);
+    expect(c.getState().phase).toBe('sale_ended');
+    expect(loadPlace(localStorage, EVENT)).toBeNull();
+    expect(loadDrawEntry(localStorage, EVENT)?.token).toBe(TOKEN);
   });
 
   it('after close 4000 (replaced elsewhere) waits for the user to take the place back', async () => {

@@ -4,7 +4,8 @@
 // fake WebSocket, a fake fetch and fake timers.
 
 import { ApiError, call, type Fetch } from '../api/http';
-import type { Granted, QueueStatus, ServerMessage } from '../api/types';
+import type { IncomingMessage, SaleStatus } from '../api/draw';
+import type { Granted } from '../api/types';
 import {
   type Effect,
   type ErrorInfo,
@@ -16,7 +17,7 @@ import {
   reduce,
   start,
 } from './model';
-import { forgetPlace, loadPlace, saveGrant, savePlace } from './storage';
+import { forgetPlace, loadPlace, saveDrawEntry, saveGrant, savePlace } from './storage';
 
 /** The part of the browser's WebSocket the controller uses. */
 export interface SocketLike {
@@ -63,7 +64,12 @@ export function browserEnv(): QueueEnv {
 }
 
 export function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof ApiError) return { status: e.status, code: e.code, message: e.message, retryAfterMs: e.retryAfterMs };
+  if (e instanceof ApiError) {
+    const info: ErrorInfo = { status: e.status, code: e.code, message: e.message, retryAfterMs: e.retryAfterMs };
+    const opensAt = e.details.opens_at;
+    if (typeof opensAt === 'number' && Number.isFinite(opensAt)) info.opensAt = opensAt;
+    return info;
+  }
   return { status: 0, code: 'CLIENT_ERROR', message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -187,6 +193,13 @@ export class QueueController {
       case 'save_grant':
         saveGrant(env.storage, effect.grant);
         break;
+      case 'save_draw_entry':
+        saveDrawEntry(env.storage, {
+          eventId: this.state.eventId,
+          token: this.state.token,
+          drawnRank: this.state.status?.drawn_rank ?? null,
+        });
+        break;
       case 'forget_place': {
         const stored = loadPlace(env.storage, this.state.eventId);
         if (!stored || stored.token === this.state.token) forgetPlace(env.storage, this.state.eventId);
@@ -220,9 +233,9 @@ export class QueueController {
     this.socket = ws;
     ws.onopen = () => this.dispatch({ type: 'socket_opened', gen, now: env.now() });
     ws.onmessage = (ev: MessageEvent) => {
-      let msg: ServerMessage;
+      let msg: IncomingMessage;
       try {
-        msg = JSON.parse(String(ev.data)) as ServerMessage;
+        msg = JSON.parse(String(ev.data)) as IncomingMessage;
       } catch {
         return;
       }
@@ -257,7 +270,7 @@ export class QueueController {
     this.polling = true;
     const env = this.env;
     try {
-      const status = await call<QueueStatus>('GET', `/api/v1/queue/status?token=${encodeURIComponent(this.state.token)}`, {
+      const status = await call<SaleStatus>('GET', `/api/v1/queue/status?token=${encodeURIComponent(this.state.token)}`, {
         fetchImpl: env.fetch,
       });
       this.polling = false;

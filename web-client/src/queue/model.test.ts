@@ -74,3 +74,111 @@ describe('retry timing', () => {
     expect(spread(10_000, 1)).toBe(12_000);
   });
 });
+
+describe('a scheduled sale', () => {
+  const SALE = { sale_starts_at: 60_000, sale_ends_at: 3_600_000 };
+  const prequeue = (extra: Record<string, unknown> = {}) =>
+    status(0, { phase: 'prequeue', queueing_method: 'random_at_start', prequeue_size: 40, eta_range: null, ...SALE, ...extra });
+
+  /** A socket that opened and delivers `msgs` (each with the next seq), from a place that had `initialPosition`. */
+  function feed(msgs: Record<string, unknown>[], initialPosition: number | null = null) {
+    let s = start(initialState({ ...place, initialPosition })).state;
+    s = reduce(s, { type: 'socket_opened', gen: s.socketGen, now: 0 }).state;
+    const effects = [];
+    let seq = 0;
+    for (const m of msgs) {
+      seq++;
+      const step = reduce(s, { type: 'socket_message', gen: s.socketGen, msg: { seq, server_time: 1_000 * seq, ...m } as never, now: 1_000 * seq });
+      s = step.state;
+      effects.push(...step.effects);
+    }
+    return { state: s, effects };
+  }
+
+  it('a random pre-queue has no position yet: no progress baseline, but the entry is remembered for the draw', () => {
+    const { state, effects } = feed([{ type: 'snapshot', ...prequeue() }], 25);
+    expect(state.phase).toBe('prequeue');
+    expect(state.initialPosition).toBeNull(); // the join's position is no baseline for a drawn one
+    expect(state.inDraw).toBe(true);
+    expect(state.status?.prequeue_size).toBe(40);
+    expect(effects).toContainEqual({ kind: 'save_place' });
+    expect(effects).toContainEqual({ kind: 'save_draw_entry' });
+  });
+
+  it('follows the pre-queue as it grows, then the draw, then the drawn position', () => {
+    const { state, effects } = feed([
+      { type: 'snapshot', ...prequeue() },
+      { type: 'position', ...prequeue({ prequeue_size: 41 }) },
+      { type: 'position', ...prequeue({ phase: 'drawing', prequeue_size: 42 }) },
+    ]);
+    expect(state.phase).toBe('drawing');
+    expect(state.status?.prequeue_size).toBe(42);
+    expect(effects.filter((e) => e.kind === 'save_draw_entry')).toHaveLength(1);
+
+    const drawn = reduce(state, {
+      type: 'socket_message',
+      gen: state.socketGen,
+      msg: { type: 'position', seq: 4, server_time: 4_000, ...status(17, { queueing_method: 'random_at_start', drawn_rank: 17, ...SALE }) } as never,
+      now: 4_000,
+    });
+    expect(drawn.state.phase).toBe('waiting');
+    expect(drawn.state.status?.drawn_rank).toBe(17);
+    expect(drawn.state.initialPosition).toBe(17); // progress counts from the first drawn position
+    expect(drawn.effects).toContainEqual({ kind: 'save_draw_entry' }); // the rank, for the draw page
+    expect(drawn.effects).toContainEqual({ kind: 'save_place' });
+  });
+
+  it('a FIFO pre-queue has a real position from the start, and no draw', () => {
+    const { state, effects } = feed([{ type: 'snapshot', ...status(9, { phase: 'prequeue', queueing_method: 'fifo', prequeue_size: 30, ...SALE }) }]);
+    expect(state.phase).toBe('prequeue');
+    expect(state.initialPosition).toBe(9);
+    expect(state.inDraw).toBe(false);
+    expect(effects).not.toContainEqual({ kind: 'save_draw_entry' });
+  });
+
+  it('someone who joined a random sale after the draw is not in it', () => {
+    const { state, effects } = feed([{ type: 'snapshot', ...status(300, { queueing_method: 'random_at_start', ...SALE }) }]);
+    expect(state).toMatchObject({ phase: 'waiting', inDraw: false, initialPosition: 300 });
+    expect(effects).not.toContainEqual({ kind: 'save_draw_entry' });
+  });
+
+  it('an unscheduled event behaves as before: no pre-queue, no draw', () => {
+    const { state, effects } = feed([{ type: 'snapshot', ...status(5) }]);
+    expect(state).toMatchObject({ phase: 'waiting', inDraw: false, initialPosition: 5 });
+    expect(effects.map((e) => e.kind)).not.toContain('save_draw_entry');
+  });
+
+  it('`sale_ended` ends the place for good; the close 4410 after it changes nothing', () => {
+    const { state, effects } = feed([{ type: 'snapshot', ...prequeue() }, { type: 'sale_ended', event_id: 'e' }]);
+    expect(state).toMatchObject({ phase: 'sale_ended', mode: 'closed', socketActive: false });
+    expect(effects).toContainEqual({ kind: 'forget_place' });
+    expect(effects).toContainEqual({ kind: 'close_socket' });
+    const after = reduce(state, { type: 'socket_closed', gen: state.socketGen, code: 4410, now: 9_000, rand: 0 });
+    expect(after).toEqual({ state, effects: [] });
+  });
+
+  it('a close 4410 after the sale’s end (its message lost) is the sale ending, before it an expiry', () => {
+    const ended = feed([{ type: 'snapshot', ...status(3, { sale_ends_at: 1_500 }) }]).state;
+    // server_time − now = 0 here, so the local clock is the server's.
+    expect(reduce(ended, { type: 'socket_closed', gen: ended.socketGen, code: 4410, now: 1_500, rand: 0 }).state.phase).toBe('sale_ended');
+    const open = feed([{ type: 'snapshot', ...status(3, { sale_ends_at: 5_000 }) }]).state;
+    expect(reduce(open, { type: 'socket_closed', gen: open.socketGen, code: 4410, now: 1_500, rand: 0 }).state.phase).toBe('expired');
+  });
+
+  it('a poll or an enter answered 410 SALE_ENDED ends the place', () => {
+    // Sockets fail until the model falls back to polling.
+    let s = start(initialState(place)).state;
+    while (s.mode !== 'polling') {
+      s = reduce(s, { type: 'socket_closed', gen: s.socketGen, code: 1006, now: 0, rand: 0 }).state;
+      if (s.mode === 'reconnecting') s = reduce(s, { type: 'timer', name: 'reconnect', now: 0, rand: 0 }).state;
+    }
+    const gone = reduce(s, { type: 'poll_failed', error: { status: 410, code: 'SALE_ENDED', message: 'over' }, now: 10, rand: 0 });
+    expect(gone.state.phase).toBe('sale_ended');
+    expect(gone.effects).toContainEqual({ kind: 'forget_place' });
+
+    const ready = { ...live(), phase: 'entering' as const };
+    expect(reduce(ready, { type: 'enter_failed', error: { status: 410, code: 'SALE_ENDED', message: 'over' }, now: 10, rand: 0 }).state.phase).toBe(
+      'sale_ended',
+    );
+  });
+});

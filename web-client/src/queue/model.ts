@@ -7,11 +7,17 @@
 // The same model drives the page whatever the transport, so the page never depends on whether
 // the socket or polling delivered a status.
 //
+// A scheduled event adds two phases before the queue proper: `prequeue` (joined before the sale
+// starts) and, for a random on-sale, `drawing` (the entry list is closed and places are being
+// drawn); then the waiter is `waiting` like anyone else, with its drawn rank. `sale_ended` is
+// the end of the sale, after which nothing reconnects.
+//
 // Values shown to the user come only from the server: `status` is the last status usher sent,
 // never a guess. Time is passed in with each event (`now`), and randomness (`rand`, in [0, 1))
 // too, so the model is deterministic under test.
 
-import type { Granted, PaymentPush, QueueStatus, ReservationPush, ServerMessage } from '../api/types';
+import type { IncomingMessage, SaleStatus } from '../api/draw';
+import type { Granted, PaymentPush, ReservationPush } from '../api/types';
 import { afterHint, fullJitter, spread } from './backoff';
 
 /** Timings of the transport policy. */
@@ -40,6 +46,10 @@ export const TUNING = {
 export type Phase =
   /** Token known (joined or stored), first status not yet received. */
   | 'resuming'
+  /** Joined a scheduled event before its sale starts. */
+  | 'prequeue'
+  /** Random on-sale: the entry list is closed and the draw is being made. */
+  | 'drawing'
   | 'waiting'
   /** Admitted: enter must be called before `status.entry_deadline`. */
   | 'ready'
@@ -49,9 +59,11 @@ export type Phase =
   // Terminal phases: the place is gone, nothing reconnects.
   | 'expired'
   | 'left'
-  | 'not_found';
+  | 'not_found'
+  /** The sale is over (message `sale_ended`, REST 410 `SALE_ENDED`). */
+  | 'sale_ended';
 
-export const TERMINAL: ReadonlySet<Phase> = new Set<Phase>(['expired', 'left', 'not_found']);
+export const TERMINAL: ReadonlySet<Phase> = new Set<Phase>(['expired', 'left', 'not_found', 'sale_ended']);
 
 export type TransportMode =
   /** A socket attempt is under way (nothing live yet). */
@@ -72,6 +84,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   retryAfterMs?: number | undefined;
+  /** `SALE_NOT_OPEN`: when joining opens (ms since the epoch, server clock). */
+  opensAt?: number | undefined;
 }
 
 /** The reservation grant from enter; `expiresAt` is local ms. */
@@ -86,13 +100,15 @@ export interface QueueState {
   token: string;
   phase: Phase;
   /** The last status usher sent (socket or poll); null until the first one arrives. */
-  status: QueueStatus | null;
+  status: SaleStatus | null;
   /** Local time the last status arrived. */
   statusAt: number | null;
   /** server_time − local time at the last message, to correct server deadlines. */
   skewMs: number;
   /** Position when this client first saw the place (join answer or first status). */
   initialPosition: number | null;
+  /** This place was entered in a random on-sale's draw (its rank can be checked). */
+  inDraw: boolean;
   paused: boolean;
   /** Why usher holds admission by itself (a backend is failing); null when an organiser paused. */
   pauseReason: string | null;
@@ -141,10 +157,10 @@ export interface QueueState {
 
 export type QueueEvent =
   | { type: 'socket_opened'; gen: number; now: number }
-  | { type: 'socket_message'; gen: number; msg: ServerMessage; now: number }
+  | { type: 'socket_message'; gen: number; msg: IncomingMessage; now: number }
   | { type: 'socket_closed'; gen: number; code: number; now: number; rand: number }
   | { type: 'timer'; name: TimerName; now: number; rand: number }
-  | { type: 'poll_ok'; status: QueueStatus; now: number; rand: number; hidden?: boolean }
+  | { type: 'poll_ok'; status: SaleStatus; now: number; rand: number; hidden?: boolean }
   | { type: 'poll_failed'; error: ErrorInfo; now: number; rand: number }
   | { type: 'enter_ok'; grant: Granted; now: number }
   | { type: 'enter_failed'; error: ErrorInfo; now: number; rand: number }
@@ -171,6 +187,8 @@ export type Effect =
   | { kind: 'leave' }
   | { kind: 'save_place' }
   | { kind: 'save_grant'; grant: Grant }
+  /** Remember this token (and its drawn rank) for the draw page, beyond the place itself. */
+  | { kind: 'save_draw_entry' }
   | { kind: 'forget_place' }
   | { kind: 'flash_title' };
 
@@ -197,6 +215,7 @@ export function initialState(place: Place, opts: { autoEnter?: boolean; online?:
     statusAt: null,
     skewMs: 0,
     initialPosition: place.initialPosition,
+    inDraw: false,
     paused: false,
     pauseReason: null,
     degraded: false,
@@ -314,7 +333,7 @@ function openSocket(state: QueueState, effects: Effect[]): Step {
   };
 }
 
-function onMessage(state: QueueState, msg: ServerMessage, now: number): Step {
+function onMessage(state: QueueState, msg: IncomingMessage, now: number): Step {
   // Per-connection order: anything not newer than what was applied is stale or duplicated.
   if (typeof msg.seq !== 'number' || msg.seq <= state.lastSeq) return same(state);
   let s: QueueState = {
@@ -345,6 +364,9 @@ function onMessage(state: QueueState, msg: ServerMessage, now: number): Step {
       return end(s, 'expired', msg.reason ?? null);
     case 'left':
       return end(s, 'left', null);
+    case 'sale_ended':
+      // The close 4410 that follows finds the place already ended.
+      return end(s, 'sale_ended', null);
     case 'paused':
       return same({ ...s, paused: true, pauseReason: msg.reason ?? null });
     case 'resumed':
@@ -387,8 +409,8 @@ function onClose(state: QueueState, code: number, now: number, rand: number): St
       return end(s, 'left', null);
     case 4404: // token unknown
       return end(s, 'not_found', null);
-    case 4410: // place expired
-      return end(s, 'expired', s.expiredReason ?? 'heartbeat_lost');
+    case 4410: // place expired, or the sale ended (if its `sale_ended` message was lost)
+      return saleOver(s, now) ? end(s, 'sale_ended', null) : end(s, 'expired', s.expiredReason ?? 'heartbeat_lost');
     case 4000: // replaced by a newer connection with the same token (another window)
       return {
         state: { ...s, mode: 'closed', replaced: true, retryAt: null },
@@ -508,6 +530,7 @@ function onPollFailed(state: QueueState, error: ErrorInfo, now: number, rand: nu
   if (state.mode !== 'polling') return same(state);
   if (error.code === 'TOKEN_NOT_FOUND') return end(state, 'not_found', null);
   if (error.code === 'TOKEN_EXPIRED') return end(state, 'expired', 'heartbeat_lost');
+  if (error.code === 'SALE_ENDED') return end(state, 'sale_ended', null);
   // Transient (offline, 429, 503 store outage): keep the place, try again later.
   const s = { ...state, notice: error, degraded: error.code === 'STORE_UNAVAILABLE' || state.degraded };
   const base = s.status?.poll_after_ms ?? TUNING.defaultPollMs;
@@ -520,8 +543,14 @@ function onPollFailed(state: QueueState, error: ErrorInfo, now: number, rand: nu
 
 // ---- status ----------------------------------------------------------------------------------
 
-function applyStatus(state: QueueState, status: QueueStatus, now: number): Step {
-  const { type: _t, seq: _s, server_time: _st, ...plain } = status as QueueStatus & {
+/** Whether the sale's end (by the server's clock) has passed. */
+function saleOver(state: QueueState, now: number): boolean {
+  const ends = state.status?.sale_ends_at;
+  return typeof ends === 'number' && now + state.skewMs >= ends;
+}
+
+function applyStatus(state: QueueState, status: SaleStatus, now: number): Step {
+  const { type: _t, seq: _s, server_time: _st, ...plain } = status as SaleStatus & {
     type?: string;
     seq?: number;
     server_time?: number;
@@ -534,11 +563,29 @@ function applyStatus(state: QueueState, status: QueueStatus, now: number): Step 
     pauseReason: plain.paused ? (plain.pause_reason ?? null) : null,
   };
   const effects: Effect[] = [];
-  if (s.initialPosition === null && plain.phase === 'waiting' && plain.position > 0) {
+  const random = plain.queueing_method === 'random_at_start';
+  // Before a random draw there is no position: progress starts from the first drawn one.
+  const unplaced = plain.phase === 'drawing' || (plain.phase === 'prequeue' && random);
+  if (unplaced && s.initialPosition !== null) {
+    s = { ...s, initialPosition: null };
+    effects.push({ kind: 'save_place' });
+  }
+  const placed = plain.phase === 'waiting' || (plain.phase === 'prequeue' && !random);
+  if (s.initialPosition === null && placed && plain.position > 0) {
     s = { ...s, initialPosition: plain.position };
     effects.push({ kind: 'save_place' });
   }
+  // In the draw: waiting for it (random pre-queue), or drawn (a rank). Anyone who joined after
+  // the close is not.
+  if (unplaced || typeof plain.drawn_rank === 'number') {
+    if (!s.inDraw || plain.drawn_rank !== state.status?.drawn_rank) effects.push({ kind: 'save_draw_entry' });
+    s = { ...s, inDraw: true };
+  }
   switch (plain.phase) {
+    case 'prequeue':
+    case 'drawing':
+      if (s.phase !== 'entering') s = { ...s, phase: plain.phase };
+      return { state: s, effects };
     case 'waiting':
       if (s.phase !== 'entering') s = { ...s, phase: 'waiting' };
       return { state: s, effects };
@@ -591,6 +638,8 @@ function onEnterFailed(state: QueueState, error: ErrorInfo, rand: number): Step 
       return end(state, 'not_found', null);
     case 'TOKEN_EXPIRED':
       return end(state, 'expired', 'entry_window_ended');
+    case 'SALE_ENDED':
+      return end(state, 'sale_ended', null);
   }
   const retryable = error.status === 0 || error.status === 429 || error.status >= 500 || error.code === 'IDEMPOTENCY_CONFLICT';
   if (!retryable) return same({ ...state, phase: 'ready', notice: error });
@@ -606,7 +655,7 @@ function onEnterFailed(state: QueueState, error: ErrorInfo, rand: number): Step 
 
 // ---- the end ---------------------------------------------------------------------------------
 
-function end(state: QueueState, phase: 'expired' | 'left' | 'not_found', reason: string | null): Step {
+function end(state: QueueState, phase: 'expired' | 'left' | 'not_found' | 'sale_ended', reason: string | null): Step {
   return {
     state: { ...state, phase, expiredReason: phase === 'expired' ? reason : null, mode: 'closed', retryAt: null, socketActive: false },
     effects: [

@@ -7,6 +7,7 @@ import type { Grant, Place } from './model';
 
 const PLACE = 'usher:place:';
 const GRANT = 'usher:grant:';
+const DRAW = 'usher:draw:';
 
 export interface StoredPlace extends Place {
   /** Local time of the join, for the user's own record. */
@@ -53,6 +54,27 @@ export function forgetPlace(storage: Storage, eventId: string): void {
   } catch {
     // ignore
   }
+}
+
+/**
+ * The token this browser entered in an event's draw, and the rank the waiting room showed. Kept
+ * apart from the place, and not forgotten with it: the draw can be checked after the place
+ * ended (the sale is over, the place expired or was left).
+ */
+export interface DrawEntry {
+  eventId: string;
+  token: string;
+  drawnRank: number | null;
+}
+
+export function loadDrawEntry(storage: Storage, eventId: string): DrawEntry | null {
+  const e = read<DrawEntry>(storage, DRAW + eventId);
+  if (!e || typeof e.token !== 'string' || e.eventId !== eventId) return null;
+  return { eventId, token: e.token, drawnRank: typeof e.drawnRank === 'number' ? e.drawnRank : null };
+}
+
+export function saveDrawEntry(storage: Storage, entry: DrawEntry): void {
+  write(storage, DRAW + entry.eventId, entry);
 }
 
 /** The grant, unless it has expired by the local clock. */
