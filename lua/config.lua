@@ -8,9 +8,10 @@
 --       unchanged, max_active 'none' = remove the cap, paused '1'/'0', hold 'none' = lift it
 --       or 'since_ms:until_ms:reason'; then the event id; then the schedule ('' = unchanged,
 --       'none' = remove it, else its JSON) and a random start's seed ('' = none, else
---       'seed:commitment' in hex, recorded once: a committed seed is never replaced)
+--       'seed:commitment' in hex, recorded once: a committed seed is never replaced); then
+--       the proof-of-work difficulty ('' = unchanged)
 -- Returns: {created, rate, burst, max_active ('' = none), window_secs, paused, hold_reason,
---           hold_since, hold_until, schedule}
+--           hold_since, hold_until, schedule, pow}
 local now = now_ms()
 local created = ensure_event(now, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if created == 1 and KEYS[9] then redis.call('SADD', KEYS[9], ARGV[11]) end
@@ -52,9 +53,10 @@ if ARGV[13] ~= '' and not redis.call('HGET', META, 'draw_commit') then
   local seed, commitment = string.match(ARGV[13], '^(%x+):(%x+)$')
   redis.call('HSET', META, 'draw_seed', seed, 'draw_commit', commitment)
 end
+if ARGV[14] ~= '' then redis.call('HSET', META, 'pow', ARGV[14]) end
 local burst = tonumber(redis.call('HGET', META, 'burst'))
 redis.call('HSET', META, 'tokens', string.format('%.17g', math.min(tokens, burst)), 'bucket_ms', now)
 publish(now, '{"kind":"config",' .. string.sub(config_json(), 2))
 local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused',
-  'hold_reason', 'hold_since', 'hold_until', 'schedule')
-return {created, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]}
+  'hold_reason', 'hold_since', 'hold_until', 'schedule', 'pow')
+return {created, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]}

@@ -34,6 +34,8 @@ pub struct App {
     pub users: Arc<dyn UserStore>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
+    /// Proof-of-work challenges on join.
+    pub pow: crate::queue::pow::Pow,
     pub metrics: Metrics,
     /// One permit per open WebSocket: the per-node connection cap.
     pub ws_slots: Arc<Semaphore>,

@@ -182,6 +182,10 @@ pub struct QueueSettings {
     /// 503 QUEUE_FULL.
     #[arg(long = "prequeue-max-entrants", env = "USHER_PREQUEUE_MAX_ENTRANTS", value_name = "USHER_PREQUEUE_MAX_ENTRANTS", default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..=crate::draw::MAX_ENTRANTS))]
     pub prequeue_max_entrants: u64,
+    /// How long a proof-of-work challenge may be solved and used (an event asks for one when
+    /// its `pow_difficulty` is above 0).
+    #[arg(long = "pow-challenge-ttl-secs", env = "USHER_POW_CHALLENGE_TTL_SECS", value_name = "USHER_POW_CHALLENGE_TTL_SECS", default_value = "120", value_parser = secs(10, 3_600))]
+    pub pow_challenge_ttl: Duration,
     /// Admission ticker interval, in milliseconds.
     #[arg(long = "tick-ms", env = "USHER_TICK_MS", value_name = "USHER_TICK_MS", default_value = "100", value_parser = millis(10, 10_000))]
     pub tick: Duration,

@@ -14,6 +14,7 @@ use crate::auth::AuthError;
 use crate::purchase::webhook::WebhookError;
 use crate::purchase::{ConfirmError, IntentError, ProcessError, ReserveError};
 use crate::queue::QueueError;
+use crate::queue::pow::PowError;
 use crate::store::StoreError;
 use crate::telemetry::current_trace_id;
 use crate::upstream::UpstreamError;
@@ -134,6 +135,19 @@ impl IntoResponse for ApiError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
+    }
+}
+
+impl From<PowError> for ApiError {
+    fn from(e: PowError) -> Self {
+        let message = e.to_string();
+        match e {
+            PowError::Required { .. } => Self::new(StatusCode::FORBIDDEN, "POW_REQUIRED", message),
+            PowError::Invalid(_) => Self::bad_request("POW_INVALID", message),
+            PowError::Expired => Self::bad_request("POW_EXPIRED", message),
+            PowError::TooEasy { .. } => Self::bad_request("POW_TOO_EASY", message),
+            PowError::Reused => Self::new(StatusCode::CONFLICT, "POW_REUSED", message),
+        }
     }
 }
 

@@ -166,6 +166,11 @@ impl Server {
             q.clone(),
             metrics.clone(),
         );
+        // Every replica signs challenges with a key derived from the secret they share.
+        let pow = crate::queue::pow::Pow::new(
+            settings.auth.jwt_secret.expose().as_bytes(),
+            q.pow_challenge_ttl.as_millis() as u64,
+        );
         let readiness = Readiness::watch(store.health(), settings.redis.ready_outage);
         let webhook_url = format!(
             "{}/api/v1/webhooks/payment",
@@ -229,6 +234,7 @@ impl Server {
             users: store.clone(),
             hub,
             queue,
+            pow,
             metrics: metrics.clone(),
             draining: AtomicBool::new(false),
         });

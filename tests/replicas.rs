@@ -252,6 +252,103 @@ async fn two_replicas_share_one_queue_in_global_join_order_and_push_ready_from_a
     assert_eq!(a.stats("evt").await["admitted_total"], 200);
 }
 
+/// A random start over two replicas: entrants join through both and hold their sockets on the
+/// other one; at the start one replica makes the draw, and both push every entrant the
+/// position its published rank gives; admission then follows the ranks.
+#[tokio::test]
+async fn two_replicas_draw_a_random_start_alike_and_admit_in_drawn_order() {
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    let starts = usher::clock::system_ms() + 3_000;
+    a.configure(
+        "evt",
+        json!({"sale_starts_at": starts, "queueing_method": "random_at_start", "paused": true,
+               "burst": 1, "rate_per_sec": 100}),
+    )
+    .await;
+    let joins = join_all((0..120).map(|i| {
+        if i % 2 == 0 {
+            a.join("evt")
+        } else {
+            b.join("evt")
+        }
+    }))
+    .await;
+    assert!(
+        joins.iter().all(|j| j.1 == 0),
+        "no position before the draw"
+    );
+    let bases = [a.ws_base(), b.ws_base()];
+    let waiters: Vec<(String, Log)> = joins
+        .into_iter()
+        .map(|(token, _)| (token, Log::default()))
+        .collect();
+    // Each entrant holds its socket on the replica it did not join on.
+    let tasks: Vec<_> = waiters
+        .iter()
+        .enumerate()
+        .map(|(i, (t, log))| watch(t.clone(), vec![bases[(i + 1) % 2].clone()], log.clone()))
+        .collect();
+    let drawn = |log: &Log| {
+        log.lock()
+            .iter()
+            .find(|m| m["phase"] == "waiting")
+            .map(|m| {
+                (
+                    m["position"].as_u64().unwrap(),
+                    m["drawn_rank"].as_u64().unwrap(),
+                )
+            })
+    };
+    eventually(15 * SECOND, "every drawn position", || async {
+        waiters.iter().all(|w| drawn(&w.1).is_some())
+    })
+    .await;
+    // Both replicas pushed what the published values give: nobody left, so position = rank.
+    let (_, record) = a.get("/api/v1/events/evt/draw").await.unwrap();
+    assert_eq!(
+        (record["state"].as_str(), record["entrants"].as_u64()),
+        (Some("drawn"), Some(120))
+    );
+    let seed = usher::draw::parse_hash(record["seed"].as_str().unwrap()).unwrap();
+    let root = usher::draw::parse_hash(record["entry_root"].as_str().unwrap()).unwrap();
+    let permutation = usher::draw::Permutation::new(&usher::draw::key(&seed, &root, ""), 120);
+    let mut ranks = HashSet::new();
+    for (token, log) in &waiters {
+        let (position, rank) = drawn(log).unwrap();
+        assert_eq!(position, rank);
+        assert!(ranks.insert(rank), "rank {rank} drawn twice");
+        let (_, proof) = b
+            .get(&format!("/api/v1/events/evt/draw/proof?token={token}"))
+            .await
+            .unwrap();
+        assert_eq!(permutation.rank(proof["index"].as_u64().unwrap()), rank);
+        let (_, on_a) = a.status(token).await;
+        let (_, on_b) = b.status(token).await;
+        assert_eq!(
+            (&on_a["position"], &on_b["position"]),
+            (&json!(rank), &json!(rank))
+        );
+    }
+    // Resumed: admitted one by one in rank order.
+    b.configure("evt", json!({"paused": false})).await;
+    tokio::time::timeout(20 * SECOND, join_all(tasks))
+        .await
+        .expect("everyone admitted");
+    let mut by_rank: Vec<(u64, u64)> = waiters
+        .iter()
+        .map(|(_, log)| (drawn(log).unwrap().1, admitted_at(log).unwrap()))
+        .collect();
+    by_rank.sort_unstable();
+    let inversions = by_rank.windows(2).filter(|p| p[0].1 > p[1].1).count();
+    assert_eq!(
+        inversions, 0,
+        "admission order differs from the drawn order"
+    );
+}
+
 #[tokio::test]
 async fn a_replica_crash_mid_sale_keeps_every_place_and_admits_each_waiter_once() {
     const N: usize = 300;

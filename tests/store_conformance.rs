@@ -35,6 +35,7 @@ fn config() -> EventConfig {
         paused: false,
         hold: None,
         schedule: None,
+        pow_difficulty: 0,
     }
 }
 
@@ -1117,6 +1118,26 @@ pub async fn a_scheduled_sale_refuses_joins_before_it_opens_and_after_it_ends(
     assert_eq!(
         store.config(&e).await.unwrap().unwrap().schedule.as_ref(),
         Some(&s)
+    );
+    // The proof-of-work difficulty is a setting like the others, published with them.
+    let harder = ConfigPatch {
+        pow_difficulty: Some(12),
+        ..ConfigPatch::default()
+    };
+    let config = store.update_config(&e, &harder, &config()).await.unwrap();
+    assert_eq!(
+        (config.pow_difficulty, config.schedule.as_ref()),
+        (12, Some(&s))
+    );
+    assert_eq!(
+        store
+            .snapshot(&e)
+            .await
+            .unwrap()
+            .unwrap()
+            .config
+            .pow_difficulty,
+        12
     );
     s.prequeue_opens_at_ms = Some(now_ms() + 60_000);
     s.sale_starts_at_ms = now_ms() + 60_000;

@@ -140,6 +140,11 @@ pub struct ConfigBody {
     #[schema(minimum = 1, maximum = 86_400)]
     entry_window_secs: Option<u32>,
     paused: Option<bool>,
+    /// Leading zero bits a join's proof of work must have (0: none); raising it takes effect
+    /// for the next challenge checked, older easier solutions are refused (`POW_TOO_EASY`).
+    #[serde(default, deserialize_with = "optional_integral")]
+    #[schema(minimum = 0, maximum = 32)]
+    pow_difficulty: Option<u8>,
     /// When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
     #[serde(default, deserialize_with = "present_value")]
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -158,7 +163,8 @@ pub struct ConfigBody {
     /// The public randomness round the draw will wait for (named before anyone joins; its
     /// value is given after the close, `PUT …/draw/beacon`); null: none.
     #[serde(default, deserialize_with = "present_value")]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$")]
     beacon_round: Option<Option<serde_json::Value>>,
 }
 
@@ -191,6 +197,11 @@ fn instant(name: &str, v: &serde_json::Value) -> Result<u64, ApiError> {
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
     optional_integral(d).map(Some)
+}
+
+/// 1 to `max` characters, none of them a control character (as the schema's pattern says).
+fn printable(text: &str, max: usize) -> bool {
+    (1..=max).contains(&text.chars().count()) && !text.chars().any(char::is_control)
 }
 
 /// 409 `SCHEDULE_LOCKED`: a change the sale's progress no longer allows.
@@ -253,9 +264,7 @@ impl ConfigBody {
                 beacon_round: match &self.beacon_round {
                     None => current.and_then(|s| s.beacon_round.clone()),
                     Some(None) => None,
-                    Some(Some(serde_json::Value::String(r)))
-                        if !r.is_empty() && r.len() <= 200 && !r.chars().any(char::is_control) =>
-                    {
+                    Some(Some(serde_json::Value::String(r))) if printable(r, 200) => {
                         Some(r.clone())
                     }
                     Some(Some(_)) => {
@@ -329,6 +338,12 @@ impl ConfigBody {
         {
             return bad("entry_window_secs must be 1 to 86400");
         }
+        if self
+            .pow_difficulty
+            .is_some_and(|d| d > crate::queue::pow::MAX_DIFFICULTY)
+        {
+            return bad("pow_difficulty must be 0 to 32");
+        }
         Ok(ConfigPatch {
             rate_per_sec: self.rate_per_sec,
             burst: self.burst,
@@ -338,6 +353,7 @@ impl ConfigBody {
             hold: None,
             schedule: None,
             draw_seed: None,
+            pow_difficulty: self.pow_difficulty,
         })
     }
 }
@@ -402,7 +418,11 @@ pub async fn put_event(
 #[serde(deny_unknown_fields)]
 pub struct BeaconBody {
     /// The value the named beacon round published (for example its randomness, hex).
-    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(
+        min_length = 1,
+        max_length = 1024,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$"
+    )]
     value: String,
 }
 
@@ -429,8 +449,7 @@ pub async fn put_beacon(
     ApiJson(body): ApiJson<BeaconBody>,
 ) -> Result<StatusCode, ApiError> {
     let event = event_id(&id)?;
-    if body.value.is_empty() || body.value.len() > 1024 || body.value.chars().any(char::is_control)
-    {
+    if !printable(&body.value, 1024) {
         return Err(ApiError::invalid_request(
             "value must be 1 to 1024 printable characters",
         ));

@@ -88,8 +88,8 @@ fn no_draw() -> ApiError {
 /// The event's schedule and draw: from this node's view when it watches the event, else from
 /// the store.
 async fn draw_of(app: &AppState, event: &EventId) -> Result<(Schedule, DrawRecord), ApiError> {
-    let (schedule, draw) = match app.hub.draw_of(event) {
-        Some(found) => found,
+    let (schedule, draw) = match app.hub.view_of(event) {
+        Some((config, draw)) => (config.schedule, draw),
         None => {
             let snapshot = app.events.snapshot(event).await.map_err(ApiError::from)?;
             snapshot.map_or((None, None), |s| (s.config.schedule, s.draw))

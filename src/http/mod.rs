@@ -115,6 +115,7 @@ pub fn router(app: AppState) -> Router {
     };
     let queue_routes = Router::new()
         .route("/status", get(queue::status))
+        .route("/challenge", get(queue::challenge))
         .route("/enter", idempotent(post(queue::enter)))
         .route("/leave", delete(queue::leave));
     let admin_routes = Router::new()

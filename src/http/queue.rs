@@ -12,8 +12,9 @@ use super::idempotency::{InFlightWait, replayed};
 use crate::domain::{EventId, ParseError, UserId};
 use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::protocol::QueueStatus;
+use crate::queue::pow::{Challenge, PowError, Solution};
 use crate::queue::{Granted, Join, Joined, QueueError, parse_token};
-use crate::store::IdempotencyClaim;
+use crate::store::{IdempotencyBegin, IdempotencyClaim};
 
 #[derive(Deserialize, ToSchema)]
 pub struct JoinBody {
@@ -28,6 +29,95 @@ pub struct JoinBody {
     /// so it never decides who holds a place (see [`join`]).
     #[schema(pattern = r"^[A-Za-z0-9_.:-]{0,128}$")]
     user_id: Option<String>,
+    /// A solved proof-of-work challenge, when the event asks for one
+    /// (`GET /api/v1/queue/challenge`).
+    #[schema(nullable = false)]
+    pow: Option<Solution>,
+}
+
+/// The event of a challenge request.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChallengeQuery {
+    #[param(
+        required = true,
+        nullable = false,
+        pattern = r"^[A-Za-z0-9_.:-]{1,64}$"
+    )]
+    event_id: Option<String>,
+}
+
+/// The proof-of-work difficulty `event` asks for now: this node's view of it, or the store's.
+async fn difficulty(app: &AppState, event: &EventId) -> Result<u8, ApiError> {
+    if let Some((config, _)) = app.hub.view_of(event) {
+        return Ok(config.pow_difficulty);
+    }
+    let config = app.events.config(event).await.map_err(ApiError::from)?;
+    Ok(config.map_or(0, |c| c.pow_difficulty))
+}
+
+/// `GET /api/v1/queue/challenge?event_id=` → 200 a challenge at the event's difficulty now.
+#[utoipa::path(
+    get, path = "/api/v1/queue/challenge", operation_id = "challenge", tag = "queue",
+    params(ChallengeQuery),
+    responses(
+        (status = 200, description = "A signed, expiring, single-use challenge; with \
+            `difficulty` 0 the event asks for none and a join needs no `pow`", body = Challenge),
+        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`", body = ErrorBody),
+    )
+)]
+pub async fn challenge(
+    State(app): State<AppState>,
+    ApiQuery(q): ApiQuery<ChallengeQuery>,
+) -> Result<Json<Challenge>, ApiError> {
+    let event = event_of(q.event_id.as_deref())?;
+    let difficulty = difficulty(&app, &event).await?;
+    Ok(Json(app.pow.issue(
+        &event,
+        difficulty,
+        crate::clock::now_ms(),
+    )))
+}
+
+fn event_of(raw: Option<&str>) -> Result<EventId, ApiError> {
+    match EventId::parse(raw.unwrap_or("")) {
+        Ok(event) => Ok(event),
+        Err(ParseError::Missing(_)) => Err(ApiError::bad_request(
+            "MISSING_EVENT_ID",
+            "event_id is required",
+        )),
+        Err(e) => Err(ApiError::invalid_request(e.to_string())),
+    }
+}
+
+/// Checks a join's proof of work, if the event asks for one, and spends it: a solution joins
+/// once (a retry of the same join, with its Idempotency-Key, is the same join).
+async fn spend_pow(
+    app: &AppState,
+    event: &EventId,
+    pow: Option<&Solution>,
+    claim: &IdempotencyClaim,
+) -> Result<(), ApiError> {
+    let required = difficulty(app, event).await?;
+    let Some(spend) = app
+        .pow
+        .check(event, pow, required, crate::clock::now_ms())?
+    else {
+        return Ok(());
+    };
+    let owner = uuid::Uuid::new_v4().to_string();
+    let key = format!("pow:{}", spend.id);
+    match app
+        .idempotency
+        .idempotency_begin(&key, &claim.key, &owner, spend.ttl_ms)
+        .await
+        .map_err(ApiError::from)?
+    {
+        IdempotencyBegin::Started | IdempotencyBegin::InFlight => Ok(()),
+        IdempotencyBegin::Conflict | IdempotencyBegin::Replay(_) | IdempotencyBegin::Released => {
+            Err(PowError::Reused.into())
+        }
+    }
 }
 
 /// `DELETE /api/v1/queue/leave` → 200.
@@ -82,12 +172,19 @@ pub struct EnterBody {
                 ("leave" = (operation_id = "leave",
                     parameters(("token" = "$response.body#/waiting_token")))),
             )),
-        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`", body = ErrorBody),
+        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`; a refused proof \
+            of work: `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge)",
+            body = ErrorBody),
         (status = 401, description = "A user token was sent and is not valid: \
             `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN`", body = ErrorBody),
+        (status = 403, description = "`SALE_NOT_OPEN` (the pre-queue opens at `opens_at`), \
+            `POW_REQUIRED` (the event asks for a proof of work)", body = ErrorBody,
+            headers(("Retry-After" = u64))),
         (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
         (status = 409, description = "`DUPLICATE_REQUEST`: this user already holds a place \
-            in the event", body = ErrorBody),
+            in the event; `POW_REUSED`: the challenge was spent by another join",
+            body = ErrorBody),
+        (status = 410, description = "`SALE_ENDED`", body = ErrorBody),
         (status = 503, description = "`QUEUE_FULL` (the event's queue is at its cap), \
             `UPSTREAM_UNAVAILABLE` (the inventory cannot say whether the event exists)",
             body = ErrorBody, headers(("Retry-After" = u64))),
@@ -99,18 +196,10 @@ pub async fn join(
     Extension(claim): Extension<IdempotencyClaim>,
     ApiJson(body): ApiJson<JoinBody>,
 ) -> Result<Response, ApiError> {
-    let event = match EventId::parse(body.event_id.as_deref().unwrap_or("")) {
-        Ok(event) => event,
-        Err(ParseError::Missing(_)) => {
-            return Err(ApiError::bad_request(
-                "MISSING_EVENT_ID",
-                "event_id is required",
-            ));
-        }
-        Err(e) => return Err(ApiError::invalid_request(e.to_string())),
-    };
+    let event = event_of(body.event_id.as_deref())?;
     UserId::parse_optional(body.user_id.as_deref())
         .map_err(|e| ApiError::invalid_request(e.to_string()))?;
+    spend_pow(&app, &event, body.pow.as_ref(), &claim).await?;
     let user = if headers.contains_key(header::AUTHORIZATION) {
         let subject = app.auth.authenticate(&headers).await?.id;
         Some(UserId::of_subject(&subject))
@@ -143,6 +232,8 @@ pub async fn join(
             body = QueueStatus),
         (status = 400, description = "`MISSING_TOKEN`, `INVALID_REQUEST`", body = ErrorBody),
         (status = 404, description = "`TOKEN_NOT_FOUND`, `TOKEN_EXPIRED`", body = ErrorBody),
+        (status = 410, description = "`SALE_ENDED`: the sale ended and the place with it",
+            body = ErrorBody),
     )
 )]
 pub async fn status(

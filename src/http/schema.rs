@@ -32,6 +32,7 @@ use crate::purchase::model::{
     SectionAvailability, Settlement, WebhookAnswer,
 };
 use crate::queue::onsale::EntryProof;
+use crate::queue::pow::{Challenge, Solution};
 use crate::queue::{Granted, Joined};
 use crate::store::{EventConfig, QueueingMethod, Schedule};
 use usher_proto::payment::PaymentWebhook;
@@ -48,6 +49,7 @@ use usher_proto::payment::PaymentWebhook;
     ),
     paths(
         super::queue::join, super::queue::status, super::queue::enter, super::queue::leave,
+        super::queue::challenge,
         crate::ws::upgrade,
         super::auth::register, super::auth::login,
         super::reservations::create, super::reservations::get, super::reservations::confirm,
@@ -74,7 +76,7 @@ use usher_proto::payment::PaymentWebhook;
         // Admin and operations.
         ConfigBody, EventSettings, EventStats, EventConfig, Health, Version, BeaconBody,
         // Scheduled sales.
-        Schedule, QueueingMethod, DrawPublic, EntryProof,
+        Schedule, QueueingMethod, DrawPublic, EntryProof, Challenge, Solution,
         // Errors.
         ErrorBody, ErrorDetail,
     )),

@@ -18,7 +18,7 @@ use crate::protocol::{CloseReason, ExpiredReason, Push};
 use crate::queue::eta::Rate;
 use crate::queue::view::{EventView, Gap};
 use crate::store::{
-    Change, DepartReason, DrawRecord, EventSnapshot, EventUpdate, SalePhase, Schedule,
+    Change, DepartReason, DrawRecord, EventConfig, EventSnapshot, EventUpdate, SalePhase,
     WaiterRecord, WaiterState,
 };
 
@@ -161,11 +161,11 @@ impl EventChannel {
         QueueStatus::from_record(record, &st.view, &rate, now)
     }
 
-    /// The event's schedule and draw, by this node's view.
-    pub fn draw_of(&self) -> (Option<Schedule>, Option<DrawRecord>) {
+    /// The event's settings and draw, by this node's view.
+    pub fn view_of(&self) -> (EventConfig, Option<DrawRecord>) {
         self.touch_used();
         let st = self.state.lock();
-        (st.view.config.schedule.clone(), st.view.draw.clone())
+        (st.view.config.clone(), st.view.draw.clone())
     }
 
     /// ETA figures for a fresh join at `position`.
@@ -662,6 +662,7 @@ mod tests {
             paused,
             hold: None,
             schedule: None,
+            pow_difficulty: 0,
         }
     }
 

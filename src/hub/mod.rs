@@ -49,7 +49,7 @@ use crate::queue::LocalViews;
 use crate::queue::eta::Rate;
 use crate::queue::view::EventView;
 use crate::store::{
-    DrawRecord, QueueStore, Schedule, Store, StoreError, StoreResult, Touch, UpdateBus,
+    DrawRecord, EventConfig, QueueStore, Store, StoreError, StoreResult, Touch, UpdateBus,
     WaiterRecord, WaiterState,
 };
 
@@ -231,10 +231,10 @@ impl Hub {
         }
     }
 
-    /// An event's schedule and draw as this node's view has them, if it has a channel for it.
-    pub fn draw_of(&self, event: &EventId) -> Option<(Option<Schedule>, Option<DrawRecord>)> {
+    /// An event's settings and draw as this node's view has them, if it has a channel for it.
+    pub fn view_of(&self, event: &EventId) -> Option<(EventConfig, Option<DrawRecord>)> {
         let ch = self.channels.lock().get(event).cloned();
-        ch.map(|c| c.draw_of())
+        ch.map(|c| c.view_of())
     }
 
     /// Local figures of an event, if this node has a channel for it.

@@ -221,6 +221,7 @@ mod tests {
             paused: false,
             hold: None,
             schedule: None,
+            pow_difficulty: 0,
         }
     }
 

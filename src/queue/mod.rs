@@ -8,6 +8,7 @@
 
 pub mod eta;
 pub mod onsale;
+pub mod pow;
 pub mod status;
 pub mod ticker;
 pub mod view;

@@ -209,7 +209,7 @@ impl EventView {
     ///     version: 1,
     ///     config: EventConfig { rate_per_sec: 50.0, burst: 500, max_active: None,
     ///                           entry_window_secs: 120, paused: false, hold: None,
-    ///                           schedule: None },
+    ///                           schedule: None, pow_difficulty: 0 },
     ///     head: Seq(10),
     ///     next_seq: Seq(20),
     ///     departed: vec![Seq(12), Seq(15)],
@@ -268,6 +268,7 @@ mod tests {
             paused: false,
             hold: None,
             schedule: None,
+            pow_difficulty: 0,
         }
     }
 

@@ -1930,6 +1930,7 @@ mod tests {
             paused: true,
             hold: None,
             schedule: None,
+            pow_difficulty: 0,
         }
     }
 

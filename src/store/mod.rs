@@ -78,6 +78,15 @@ pub struct EventConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub schedule: Option<Schedule>,
+    /// Leading zero bits a join's proof of work must have (see [`crate::queue::pow`]);
+    /// 0: none is asked for.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schema(maximum = 32)]
+    pub pow_difficulty: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// How a scheduled sale orders those who join before it starts.
@@ -242,6 +251,7 @@ impl EventConfig {
             paused: false,
             hold: None,
             schedule: None,
+            pow_difficulty: 0,
         }
     }
 
@@ -270,6 +280,7 @@ pub struct ConfigPatch {
     pub hold: Option<Option<Hold>>,
     /// `Some(None)` removes the schedule.
     pub schedule: Option<Option<Schedule>>,
+    pub pow_difficulty: Option<u8>,
     /// The seed a random start draws with, hex, and its commitment: recorded by the first
     /// patch that carries one, never replaced.
     pub draw_seed: Option<(String, String)>,
@@ -289,6 +300,7 @@ impl ConfigPatch {
                 .schedule
                 .clone()
                 .unwrap_or_else(|| base.schedule.clone()),
+            pow_difficulty: self.pow_difficulty.unwrap_or(base.pow_difficulty),
         }
     }
 

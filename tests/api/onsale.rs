@@ -270,3 +270,117 @@ async fn every_position_of_a_10000_entrant_draw_is_recomputed_from_the_published
     assert_eq!(out.status.code(), Some(1), "another token's proof");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The nonce that solves `challenge` at `difficulty`, as the web client's worker finds it.
+fn solve(challenge: &str, difficulty: u64) -> String {
+    use sha2::{Digest, Sha256};
+    (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| {
+            let d = Sha256::digest(format!("{challenge}:{n}").as_bytes());
+            u64::from(usher::queue::pow::leading_zero_bits(&d)) >= difficulty
+        })
+        .unwrap()
+}
+
+async fn fresh_challenge(app: &TestApp) -> String {
+    let (_, c) = app.get("/api/v1/queue/challenge?event_id=evt_pow").await;
+    c["challenge"].as_str().unwrap().to_owned()
+}
+
+async fn join_with(app: &TestApp, body: &Value, key: &str) -> (StatusCode, Value) {
+    app.post_with_key("/api/v1/queue/join", body, key).await
+}
+
+#[tokio::test]
+async fn a_proof_of_work_is_asked_for_checked_spent_once_and_hardened_at_once() {
+    let app = spawn_app(&[]).await;
+    app.configure("evt_pow", json!({"pow_difficulty": 10}))
+        .await;
+    let (status, c) = app.get("/api/v1/queue/challenge?event_id=evt_pow").await;
+    assert_eq!(
+        (status, c["difficulty"].as_u64()),
+        (StatusCode::OK, Some(10))
+    );
+    let challenge = c["challenge"].as_str().unwrap().to_owned();
+    // Without a solution: asked for one.
+    let (status, body) = join_with(&app, &json!({"event_id": "evt_pow"}), &idem_key()).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (StatusCode::FORBIDDEN, &json!("POW_REQUIRED"))
+    );
+    // A legitimate client solves it and joins; a retry of the same join is the same join.
+    let nonce = solve(&challenge, 10);
+    let solved = json!({"event_id": "evt_pow", "pow": {"challenge": challenge, "nonce": nonce}});
+    let key = idem_key();
+    let (status, first) = join_with(&app, &solved, &key).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{first}");
+    let (status, again) = join_with(&app, &solved, &key).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(again["waiting_token"], first["waiting_token"]);
+    // Reused by another join.
+    let (status, body) = join_with(&app, &solved, &idem_key()).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (StatusCode::CONFLICT, &json!("POW_REUSED"))
+    );
+    // Forged (another key), tampered (a lower difficulty written in), unsolved.
+    let forged = usher::queue::pow::Pow::new(b"not-the-servers-secret", 60_000).issue(
+        &usher::domain::EventId::parse("evt_pow").unwrap(),
+        10,
+        now_ms(),
+    );
+    let tampered = fresh_challenge(&app).await.replacen("v1:10:", "v1:1:", 1);
+    let unsolved = fresh_challenge(&app).await;
+    let wrong = (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| {
+            use sha2::{Digest, Sha256};
+            let d = Sha256::digest(format!("{unsolved}:{n}").as_bytes());
+            usher::queue::pow::leading_zero_bits(&d) < 10
+        })
+        .unwrap();
+    for (challenge, nonce) in [
+        (forged.challenge.clone(), solve(&forged.challenge, 10)),
+        (tampered.clone(), solve(&tampered, 1)),
+        (unsolved.clone(), wrong),
+    ] {
+        let body = json!({"event_id": "evt_pow", "pow": {"challenge": challenge, "nonce": nonce}});
+        let (status, answer) = join_with(&app, &body, &idem_key()).await;
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (StatusCode::BAD_REQUEST, &json!("POW_INVALID"))
+        );
+    }
+    // Expired: signed with the server's key (derived from the JWT secret), issued long ago.
+    let old = usher::queue::pow::Pow::new(usher::config::DEV_JWT_SECRET.as_bytes(), 1_000).issue(
+        &usher::domain::EventId::parse("evt_pow").unwrap(),
+        10,
+        now_ms() - 60_000,
+    );
+    let body = json!({"event_id": "evt_pow",
+                      "pow": {"challenge": old.challenge, "nonce": solve(&old.challenge, 10)}});
+    let (status, answer) = join_with(&app, &body, &idem_key()).await;
+    assert_eq!(
+        (status, &answer["error"]["code"]),
+        (StatusCode::BAD_REQUEST, &json!("POW_EXPIRED"))
+    );
+    // The operator raises the difficulty during an attack: a solution at the old one is
+    // refused at once, and a new challenge carries the new difficulty.
+    let easy = fresh_challenge(&app).await;
+    let easy_nonce = solve(&easy, 10);
+    app.configure("evt_pow", json!({"pow_difficulty": 12}))
+        .await;
+    let body = json!({"event_id": "evt_pow", "pow": {"challenge": easy, "nonce": easy_nonce}});
+    let (status, answer) = join_with(&app, &body, &idem_key()).await;
+    assert_eq!(
+        (status, &answer["error"]["code"]),
+        (StatusCode::BAD_REQUEST, &json!("POW_TOO_EASY"))
+    );
+    let (_, c) = app.get("/api/v1/queue/challenge?event_id=evt_pow").await;
+    assert_eq!(c["difficulty"], 12);
+    // Off again: joins need nothing.
+    app.configure("evt_pow", json!({"pow_difficulty": 0})).await;
+    let (status, _) = join_with(&app, &json!({"event_id": "evt_pow"}), &idem_key()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+}

@@ -382,6 +382,7 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
         schedule: map
             .get("schedule")
             .and_then(|s| serde_json::from_str(s).ok()),
+        pow_difficulty: field(map, "pow").unwrap_or(0),
         hold: map
             .get("hold_reason")
             .filter(|r| !r.is_empty())
@@ -394,7 +395,7 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
 }
 
 /// The meta fields of an event's settings, in the order scripts return them.
-const CONFIG_FIELDS: [&str; 9] = [
+const CONFIG_FIELDS: [&str; 10] = [
     "rate",
     "burst",
     "max_active",
@@ -404,6 +405,7 @@ const CONFIG_FIELDS: [&str; 9] = [
     "hold_since",
     "hold_until",
     "schedule",
+    "pow",
 ];
 
 /// A random start's public draw record, from the event's meta fields.
@@ -899,7 +901,8 @@ impl QueueStore for RedisStore {
             .arg(opt(patch
                 .draw_seed
                 .as_ref()
-                .map(|(seed, commitment)| format!("{seed}:{commitment}"))));
+                .map(|(seed, commitment)| format!("{seed}:{commitment}"))))
+            .arg(opt(patch.pow_difficulty.map(|d| d.to_string())));
         let mut conn = self.pool.get();
         let r: Vec<Option<String>> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         if !standalone && r.first().cloned().flatten().as_deref() == Some("1") {

@@ -270,6 +270,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queue/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/queue/challenge?event_id=` → 200 a challenge at the event's difficulty now. */
+        get: operations["challenge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queue/enter": {
         parameters: {
             query?: never;
@@ -601,6 +618,21 @@ export interface components {
             reservation_id: string;
             status: string;
         };
+        /** @description `GET /api/v1/queue/challenge`. */
+        Challenge: {
+            /** @description The text to hash with a nonce: `SHA-256(challenge ":" nonce)`. */
+            challenge: string;
+            /**
+             * Format: int32
+             * @description Leading zero bits the hash must have; 0: none is required.
+             */
+            difficulty: number;
+            /**
+             * Format: int64
+             * @description ms since the Unix epoch; a solution must arrive before.
+             */
+            expires_at: number;
+        };
         /** @description Client → server messages. */
         ClientMessage: {
             /** @enum {string} */
@@ -626,6 +658,12 @@ export interface components {
             /** Format: int64 */
             max_active?: number | null;
             paused?: boolean | null;
+            /**
+             * Format: int32
+             * @description Leading zero bits a join's proof of work must have (0: none); raising it takes effect
+             *     for the next challenge checked, older easier solutions are refused (`POW_TOO_EASY`).
+             */
+            pow_difficulty?: number | null;
             /**
              * Format: date-time
              * @description When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
@@ -789,6 +827,12 @@ export interface components {
             /** @description A paused event admits nobody; waiters keep their places. */
             paused: boolean;
             /**
+             * Format: int32
+             * @description Leading zero bits a join's proof of work must have (see [`crate::queue::pow`]);
+             *     0: none is asked for.
+             */
+            pow_difficulty?: number;
+            /**
              * Format: double
              * @description Token-bucket refill: admissions per second.
              */
@@ -880,6 +924,11 @@ export interface components {
         JoinBody: {
             /** @example evt_2025_1001 */
             event_id: string;
+            /**
+             * @description A solved proof-of-work challenge, when the event asks for one
+             *     (`GET /api/v1/queue/challenge`).
+             */
+            pow?: components["schemas"]["Solution"];
             /**
              * @description The seed's field, accepted and checked for shape only: a client can write any id here,
              *     so it never decides who holds a place (see [`join`]).
@@ -1270,6 +1319,12 @@ export interface components {
             event_id: string;
             /** Format: int64 */
             remaining: number;
+        };
+        /** @description A join's solution (the `pow` field of its body). */
+        Solution: {
+            challenge: string;
+            /** @description Decimal digits. */
+            nonce: string;
         };
         /** @description `/version`. */
         Version: {
@@ -4074,6 +4129,125 @@ export interface operations {
             };
         };
     };
+    challenge: {
+        parameters: {
+            query: {
+                event_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A signed, expiring, single-use challenge; with `difficulty` 0 the event asks for none and a join needs no `pow` */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     enter: {
         parameters: {
             query?: never;
@@ -4339,7 +4513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Joined"];
                 };
             };
-            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST`; a refused proof of work: `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge); `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
             400: {
                 headers: {
                     /** @description Requests per second allowed to this client */
@@ -4359,6 +4533,24 @@ export interface operations {
             /** @description A user token was sent and is not valid: `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
             401: {
                 headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SALE_NOT_OPEN` (the pre-queue opens at `opens_at`), `POW_REQUIRED` (the event asks for a proof of work) */
+            403: {
+                headers: {
+                    "Retry-After"?: number;
                     /** @description Requests per second allowed to this client */
                     "X-RateLimit-Limit"?: string;
                     /** @description Requests left in the current burst */
@@ -4407,11 +4599,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `DUPLICATE_REQUEST`: this user already holds a place in the event; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
+            /** @description `DUPLICATE_REQUEST`: this user already holds a place in the event; `POW_REUSED`: the challenge was spent by another join; `IDEMPOTENCY_CONFLICT`: the key was used for another request, or one with it is still running (with `Retry-After`) */
             409: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SALE_ENDED` */
+            410: {
+                headers: {
                     /** @description Requests per second allowed to this client */
                     "X-RateLimit-Limit"?: string;
                     /** @description Requests left in the current burst */
@@ -4702,6 +4911,23 @@ export interface operations {
             };
             /** @description `TOKEN_NOT_FOUND`, `TOKEN_EXPIRED` */
             404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SALE_ENDED`: the sale ended and the place with it */
+            410: {
                 headers: {
                     /** @description Requests per second allowed to this client */
                     "X-RateLimit-Limit"?: string;
