@@ -34,6 +34,8 @@ pub struct App {
     pub users: Arc<dyn UserStore>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
+    /// The chunk roots of the draws this node gave proofs of.
+    pub proofs: crate::queue::onsale::ProofCache,
     /// Proof-of-work challenges on join.
     pub pow: crate::queue::pow::Pow,
     pub metrics: Metrics,

@@ -235,6 +235,7 @@ impl Server {
             hub,
             queue,
             pow,
+            proofs: crate::queue::onsale::ProofCache::new(64),
             metrics: metrics.clone(),
             draining: AtomicBool::new(false),
         });

@@ -163,7 +163,7 @@ pub async fn proof(
         .map_err(ApiError::from)?
         .filter(|r| r.event == event)
         .ok_or_else(not_an_entrant)?;
-    match onsale::proof(app.events.as_ref(), &draw, &record).await {
+    match onsale::proof(app.events.as_ref(), &app.proofs, &draw, &record).await {
         Ok(proof) => Ok(Json(proof)),
         Err(ProofError::NotDrawn) => Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -3,6 +3,8 @@
 //! the key from the committed seed (and the beacon value), and records the draw in one small
 //! write. Also the public proof of one entrant's place, read in bounded steps.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -101,10 +103,33 @@ pub enum ProofError {
     Store(#[from] StoreError),
 }
 
+/// The chunk roots a made draw recorded, for proofs: read once per node and kept (see
+/// [`ProofCache`]).
+pub async fn chunk_roots(store: &dyn QueueStore, event: &EventId) -> StoreResult<Vec<Hash>> {
+    store
+        .chunk_roots(event)
+        .await?
+        .iter()
+        .map(|h| draw::parse_hash(h))
+        .collect::<Option<_>>()
+        .ok_or_else(|| StoreError::Corrupt(format!("chunk roots of {event}")))
+}
+
+/// The chunk roots of the draws this node gave proofs of, by event and entry root (a made draw
+/// never changes; another life of the event has another root). Bounded.
+pub struct ProofCache(quick_cache::sync::Cache<(EventId, String), Arc<Vec<Hash>>>);
+
+impl ProofCache {
+    pub fn new(events: usize) -> Self {
+        Self(quick_cache::sync::Cache::new(events))
+    }
+}
+
 /// The proof of `record`'s place in `draw`: the leaves of its chunk (one bounded read) and the
-/// stored chunk roots.
+/// chunk roots (read once per node).
 pub async fn proof(
     store: &dyn QueueStore,
+    cache: &ProofCache,
     draw: &DrawRecord,
     record: &WaiterRecord,
 ) -> Result<EntryProof, ProofError> {
@@ -121,13 +146,12 @@ pub async fn proof(
     let chunk = (index - 1) / CHUNK;
     let first = chunk * CHUNK + 1;
     let leaves = leaves(store, event, first, CHUNK.min(entrants - first + 1)).await?;
-    let chunk_roots: Vec<Hash> = store
-        .chunk_roots(event)
-        .await?
-        .iter()
-        .map(|h| draw::parse_hash(h))
-        .collect::<Option<_>>()
-        .ok_or_else(|| StoreError::Corrupt(format!("chunk roots of {event}")))?;
+    let chunk_roots = cache
+        .0
+        .get_or_insert_async(&(event.clone(), root.clone()), async {
+            chunk_roots(store, event).await.map(Arc::new)
+        })
+        .await?;
     let within = (index - first) as usize;
     let mut siblings = draw::siblings(&leaves, within);
     siblings.extend(draw::siblings(&chunk_roots, chunk as usize));
