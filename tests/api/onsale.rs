@@ -384,3 +384,35 @@ async fn a_proof_of_work_is_asked_for_checked_spent_once_and_hardened_at_once() 
     let (status, _) = join_with(&app, &json!({"event_id": "evt_pow"}), &idem_key()).await;
     assert_eq!(status, StatusCode::ACCEPTED);
 }
+
+/// A join-and-leave flood cannot grow a random start's entry list (leavers keep their slots)
+/// beyond `USHER_PREQUEUE_MAX_ENTRANTS`: joins past it are refused, and an entrant who joined
+/// before keeps its place.
+#[tokio::test]
+async fn a_join_and_leave_flood_fills_the_entry_list_to_its_cap_and_no_further() {
+    let app = spawn_app(&["--prequeue-max-entrants", "40"]).await;
+    let starts = now_ms() + 3_600_000;
+    app.configure(
+        "evt_flood",
+        json!({"sale_starts_at": starts, "queueing_method": "random_at_start"}),
+    )
+    .await;
+    let legit = app.join_token("evt_flood").await;
+    for _ in 0..39 {
+        let t = app.join_token("evt_flood").await;
+        app.leave(&t).await;
+    }
+    let (status, body) = app
+        .post("/api/v1/queue/join", &json!({"event_id": "evt_flood"}))
+        .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (StatusCode::SERVICE_UNAVAILABLE, &json!("QUEUE_FULL"))
+    );
+    let (status, body) = app.status(&legit).await;
+    assert_eq!(
+        (status, &body["phase"]),
+        (StatusCode::OK, &json!("prequeue"))
+    );
+    assert_eq!(body["prequeue_size"], 1);
+}
