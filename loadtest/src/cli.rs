@@ -21,9 +21,9 @@ pub const MAX_DURATION_SECS: u64 = 3_600;
 #[command(
     name = "usher-load",
     version,
-    about = "Load generator for usher: WebSocket waiters, join storms, REST polling, purchase flows and attacks",
+    about = "Load generator for usher: WebSocket waiters, join storms, REST polling, purchase flows, attacks and scheduled sales",
     long_about = "Load generator for usher: WebSocket waiters, join storms, REST polling, \
-purchase flows and attacks, against one hot event.\n\n\
+purchase flows, attacks and scheduled sales with a random start, against one hot event.\n\n\
 Only loopback targets (127.0.0.0/8, ::1, localhost) are accepted unless --allow-remote is \
 given. Every run is bounded by its counts and by --max-duration, and stops by itself. \
 Connections are spread over several loopback source addresses (--sources) to pass the \
@@ -34,13 +34,14 @@ the server with RATE_LIMIT_ENABLED=false (but for `attack`, which measures the d
 Refusals are counted apart from errors.\n\n\
 Exit status: 0 when the run completed, 1 on a usage or setup error, 2 when the run found a \
 correctness problem (a position that went up, a waiter admitted out of join order, an \
-oversold seat).",
+oversold seat, a draw that is not uniform or not followed).",
     after_help = "Examples:\n  \
 usher-load waiters --waiters 5000 --ramp-rate 1000 --admit-rate 100 --admin-token $USHER_ADMIN_TOKEN\n  \
 usher-load join-storm --joins 20000 --concurrency 256\n  \
 usher-load poll --waiters 5000 --ramp-rate 1000 --redis-url redis://127.0.0.1:6380\n  \
 usher-load flow --buyers 200 --admit-rate 50 --admin-token $USHER_ADMIN_TOKEN\n  \
-usher-load attack --kind idle --server-pid $(pidof usher) --admin-token $USHER_ADMIN_TOKEN"
+usher-load attack --kind idle --server-pid $(pidof usher) --admin-token $USHER_ADMIN_TOKEN\n  \
+usher-load onsale -n 2000 --window-secs 10 --admit-rate 500 --admin-token $USHER_ADMIN_TOKEN"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -95,7 +96,8 @@ pub struct Common {
     pub event: Option<String>,
 
     /// usher's admin token: needed to set the event's admission rate (--admit-rate,
-    /// --admit-burst) or to pause it (--paused-hold).
+    /// --admit-burst) or to pause it (--paused-hold), and by `onsale` (which schedules the
+    /// sale).
     #[arg(long, global = true, env = "USHER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
@@ -177,6 +179,13 @@ pub enum Scenario {
     /// push latency and failures, and the server's peak RSS and file descriptors.
     #[command(long_about = ATTACK_ABOUT, after_help = ATTACK_EXAMPLES)]
     Attack(AttackArgs),
+    /// A scheduled sale with a random start: the event's pre-queue opens now, N entrants join
+    /// over --window-secs (each holding a WebSocket), the sale starts --start-after-secs
+    /// later, the draw ranks them, and they are admitted at --admit-rate. Checks the time to
+    /// every entrant's drawn position, the draw's uniformity (chi-square of rank decile by
+    /// arrival decile) and admission in drawn-rank order.
+    #[command(long_about = ONSALE_ABOUT)]
+    Onsale(OnsaleArgs),
     /// Merge raw shard reports (written with --shard and --json) into one report.
     Merge(MergeArgs),
 }
@@ -207,6 +216,31 @@ reported); 2 when the legitimate waiters saw a correctness problem.";
 const ATTACK_EXAMPLES: &str = "Examples (usher started with its defaults and USHER_ADMIN_TOKEN):\n  \
 usher-load --server-pid $(pidof usher) --json none.json attack --kind none\n  \
 usher-load --server-pid $(pidof usher) attack --kind idle --baseline none.json --rss-budget-mib 512";
+
+const ONSALE_ABOUT: &str = "A scheduled sale with a random start (queueing_method \
+random_at_start), measured from the entrants' side.\n\n\
+The generator (the --procs parent) creates the event paused, with sale_starts_at = the ramp's \
+start + --window-secs + --start-after-secs. The N entrants join evenly over the window (entrant \
+i at i x window / N: its arrival index), each holding a WebSocket; a join before the start puts \
+it in the pre-queue (position 0). At the start usher closes the entry list and makes the draw; \
+once GET /api/v1/events/{id}/draw says `drawn` (and --admit-delay-ms later, so that the drawn \
+positions are pushed first), the generator sets the admission rate (--admit-rate, \
+--admit-burst) and resumes the event.\n\n\
+Recorded per entrant: arrival index, join time, its first status with phase `waiting` (normally \
+a `position` push: client receipt time, server_time, position, drawn_rank), its `ready` \
+(receipt, server_time, admitted_at). Reported: (1) time from sale_starts_at to each entrant's \
+first drawn position, by client receipt (p50, p99, max; an entrant admitted before its \
+position push counts its `ready`, which carries the rank) and how many were never told; (2) the \
+draw's uniformity: Pearson's chi-square over the 10 x 10 table of drawn-rank decile by \
+arrival decile (81 degrees of freedom, about N/100 expected per cell), its p-value by the \
+Wilson-Hilferty normal approximation, pass at p >= 0.001; (3) admission in drawn-rank order: \
+pairs of entrants whose `ready` server_time runs against their ranks by more than \
+--ready-tolerance-ms (the admission tick), and pairs whose admission steps (admitted_at, one \
+per atomic step) run against their ranks, both must be 0; and how many of those who joined \
+were admitted. The run ends when everyone is admitted or at --max-duration.\n\n\
+Exit status 2 when a check fails: the draw not uniform (p < 0.001), an order inversion, a \
+drawn rank given twice or changed, a position that went up after the draw, or an entrant \
+never told its rank.";
 
 /// What an `attack` run does besides the legitimate load.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -402,6 +436,7 @@ impl Scenario {
             Scenario::Poll(_) => "poll",
             Scenario::Flow(_) => "flow",
             Scenario::Attack(_) => "attack",
+            Scenario::Onsale(_) => "onsale",
             Scenario::Merge(_) => "merge",
         }
     }
@@ -535,6 +570,66 @@ pub struct FlowArgs {
     /// Set the event's admission burst; needs --admin-token.
     #[arg(long)]
     pub admit_burst: Option<u32>,
+}
+
+#[derive(Args, Debug, Clone, Serialize)]
+pub struct OnsaleArgs {
+    /// Entrants (all processes together), joining the pre-queue evenly over --window-secs.
+    #[arg(long = "entrants", short = 'n', default_value_t = 1_000)]
+    pub entrants: u64,
+
+    /// Seconds over which the entrants join (the pre-queue's window).
+    #[arg(long, default_value_t = 10.0)]
+    pub window_secs: f64,
+
+    /// Seconds from the end of the window to sale_starts_at.
+    #[arg(long, default_value_t = 5.0)]
+    pub start_after_secs: f64,
+
+    /// Admissions per second once the draw is made (the event's rate_per_sec).
+    #[arg(long, default_value_t = 500.0)]
+    pub admit_rate: f64,
+
+    /// Admission burst (token-bucket capacity). Default: a tenth of a second's worth of
+    /// --admit-rate, at least 1 (one admission step admits at most this many, so a burst
+    /// under rate × USHER_TICK_MS caps the rate).
+    #[arg(long)]
+    pub admit_burst: Option<u32>,
+
+    /// Milliseconds between the draw being made and admission opening. usher pushes the drawn
+    /// positions over one push interval (USHER_PUSH_INTERVAL_MS, 1 s by default); an entrant
+    /// admitted before its push learns its rank from `ready` instead (counted apart). 0 opens
+    /// admission at once.
+    #[arg(long, default_value_t = 2_000)]
+    pub admit_delay_ms: u64,
+
+    /// Two `ready` pushes count as an inversion only when the lower rank's server_time is
+    /// later than the higher rank's by more than this (ms): the admission tick (USHER_TICK_MS,
+    /// 100 by default) within which one step's pushes leave.
+    #[arg(long, default_value_t = 100)]
+    pub ready_tolerance_ms: u64,
+
+    /// Reconnects allowed per entrant after a close that asks for one or a dropped connection.
+    #[arg(long, default_value_t = 3)]
+    pub max_reconnects: u32,
+}
+
+impl OnsaleArgs {
+    /// The admission burst.
+    pub fn admit_burst(&self) -> u32 {
+        self.admit_burst
+            .unwrap_or_else(|| (self.admit_rate / 10.0).ceil().max(1.0) as u32)
+    }
+
+    /// Joins per second on the ramp.
+    pub fn ramp_rate(&self) -> f64 {
+        self.entrants as f64 / self.window_secs
+    }
+
+    /// The sale's start for a ramp starting at `epoch_ms`: every process derives the same one.
+    pub fn sale_starts_at_ms(&self, epoch_ms: u64) -> u64 {
+        epoch_ms + ((self.window_secs + self.start_after_secs) * 1_000.0).round() as u64
+    }
 }
 
 #[derive(Args, Debug, Clone, Serialize)]

@@ -17,9 +17,10 @@
 //!   them, WebSocket connections with small buffers, the file-descriptor limit, names for why a
 //!   connection failed; [`http1`]: the lean keep-alive client of joins, and one-shot raw
 //!   requests.
-//! - [`scenarios`]: one module per scenario (`waiters`, `join_storm`, `poll`, `flow`, and
-//!   `attack/` with one file per family of attacks beside a legitimate `waiters` load), each a
-//!   workload that records into a [`raw::Recorder`].
+//! - [`scenarios`]: one module per scenario (`waiters`, `join_storm`, `poll`, `flow`,
+//!   `onsale` (a scheduled sale with a random start: entrants in the pre-queue, the draw,
+//!   admission by rank), and `attack/` with one file per family of attacks beside a legitimate
+//!   `waiters` load), each a workload that records into a [`raw::Recorder`].
 //! - [`raw`]: what one process measured (counters, histograms, per-second bins, per-waiter
 //!   samples), serialisable and mergeable across shards; [`hist`] wraps HdrHistogram with a
 //!   serialised form so percentiles merge exactly.
@@ -27,7 +28,8 @@
 //!   server's peak RSS and descriptors from `/proc` or `/metrics`.
 //! - [`report`]: the final figures computed from merged raw data (fairness, ETA accuracy,
 //!   percentiles, per-connection memory; `report::attack`: legitimate failures, the attacker's
-//!   counts, targets) and their JSON form; [`text`] prints them and [`svg`] draws the chart.
+//!   counts, targets; `report::onsale`: time to the drawn position, the draw's chi-square
+//!   uniformity, admission in drawn order) and their JSON form; [`text`] prints them and [`svg`] draws the chart.
 
 pub mod cli;
 pub mod hist;

@@ -77,6 +77,52 @@ pub struct WaiterSample {
     pub left: bool,
 }
 
+/// What one entrant of an `onsale` run saw. Times are µs (client wall clock) or ms (the
+/// server's `server_time`, `admitted_at`) since the epoch.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct EntrantSample {
+    /// Arrival index: the entrant's slot on the generator's ramp (global join order).
+    pub index: u64,
+    pub join_start_us: u64,
+    pub join_done_us: u64,
+    /// Position the join answered (0 in a random start's pre-queue).
+    pub join_position: u64,
+    /// The first status with phase `waiting` (the drawn position, for an entrant): its
+    /// `type` (`position`, or `snapshot` after a reconnect), receipt, `server_time`,
+    /// `position` and `drawn_rank` (none for a join after the entry list closed).
+    pub first_kind: Option<String>,
+    pub first_recv_us: Option<u64>,
+    pub first_server_ms: Option<u64>,
+    pub first_position: Option<u64>,
+    pub drawn_rank: Option<u64>,
+    /// Statuses that said `phase: drawing` (the list closed, the draw being made).
+    pub drawing_seen: u32,
+    /// `ready`: receipt, `server_time`, and the admission step's time (`admitted_at`).
+    pub ready_recv_us: Option<u64>,
+    pub ready_server_ms: Option<u64>,
+    pub admitted_at_ms: Option<u64>,
+    /// Times a position went up after the first drawn one.
+    pub position_increases: u32,
+    /// Statuses whose `drawn_rank` differed from the first one given.
+    pub rank_changes: u32,
+    /// Position pushes received.
+    pub pushes: u32,
+}
+
+/// What every process of an `onsale` run knows of its set-up (from its arguments and the
+/// shared ramp start), kept with the raw data so a merge alone can compute the figures.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct OnsaleSetup {
+    pub sale_starts_at_ms: u64,
+    pub window_s: f64,
+    pub start_after_s: f64,
+    pub admit_rate: f64,
+    pub admit_burst: u32,
+    #[serde(default)]
+    pub admit_delay_ms: u64,
+    pub ready_tolerance_ms: u64,
+}
+
 /// One reservation a buyer made, as read back at the end of its flow.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ReservationSample {
@@ -102,6 +148,11 @@ pub struct Raw {
     pub series: BTreeMap<u64, Bin>,
     pub waiters: Vec<WaiterSample>,
     pub reservations: Vec<ReservationSample>,
+    /// `onsale`: every entrant, and the run's set-up.
+    #[serde(default)]
+    pub entrants: Vec<EntrantSample>,
+    #[serde(default)]
+    pub onsale: Option<OnsaleSetup>,
     /// CPU seconds (user + system) the load generator's processes used.
     pub client_cpu_secs: f64,
     /// Largest RSS of a load-generator process, in bytes.
@@ -140,6 +191,10 @@ impl Raw {
         }
         self.waiters.extend(o.waiters);
         self.reservations.extend(o.reservations);
+        self.entrants.extend(o.entrants);
+        if self.onsale.is_none() {
+            self.onsale = o.onsale;
+        }
         self.client_cpu_secs += o.client_cpu_secs;
         self.client_max_rss_bytes = self.client_max_rss_bytes.max(o.client_max_rss_bytes);
         self.join_span_us = match (self.join_span_us, o.join_span_us) {
@@ -216,6 +271,10 @@ impl Recorder {
 
     pub fn waiter(&self, s: WaiterSample) {
         self.raw.lock().waiters.push(s);
+    }
+
+    pub fn entrant(&self, s: EntrantSample) {
+        self.raw.lock().entrants.push(s);
     }
 
     pub fn reservation(&self, s: ReservationSample) {

@@ -16,8 +16,9 @@ use crate::cli::{
 };
 use crate::net::{Net, Target, check_redis_url, own_usage, raise_fd_limit, resolve_targets};
 use crate::probe::{self, ServerSample};
-use crate::raw::{Raw, Recorder};
+use crate::raw::{OnsaleSetup, Raw, Recorder};
 use crate::report::attack::{self, AttackExtras};
+use crate::report::onsale::OnsaleExtras;
 use crate::report::{self, Extras, Report};
 use crate::scenarios::{self, Ctx};
 use crate::{now_ms, svg, text};
@@ -149,6 +150,28 @@ fn check(cli: &Cli) -> anyhow::Result<()> {
             }
             (Some(a.legit_ramp_rate), false, 0)
         }
+        Scenario::Onsale(o) => {
+            let secs = [o.window_secs, o.start_after_secs];
+            if !(o.window_secs > 0.0 && secs.iter().all(|s| s.is_finite() && *s >= 0.0)) {
+                bail!("--window-secs must be above 0 and --start-after-secs at least 0");
+            }
+            if o.window_secs + o.start_after_secs >= c.max_duration as f64 {
+                bail!("--window-secs plus --start-after-secs must be under --max-duration");
+            }
+            if !(o.admit_rate > 0.0 && o.admit_rate <= 1_000_000.0) {
+                bail!("--admit-rate must be above 0 and at most 1000000");
+            }
+            if o.admit_burst == Some(0) {
+                bail!("--admit-burst must be at least 1");
+            }
+            if c.admin_token.is_none() && c.shard.is_none() {
+                bail!("onsale schedules the sale: it needs --admin-token");
+            }
+            if o.entrants == 0 {
+                bail!("onsale needs at least one entrant");
+            }
+            (Some(o.ramp_rate()), false, 0)
+        }
         Scenario::Merge(_) => (None, false, 0),
     };
     if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
@@ -170,6 +193,7 @@ fn planned(s: &Scenario) -> u64 {
         Scenario::JoinStorm(j) => j.joins,
         Scenario::Flow(f) => f.buyers,
         Scenario::Attack(a) => a.legit_waiters,
+        Scenario::Onsale(o) => o.entrants,
         Scenario::Merge(_) => 0,
     }
 }
@@ -177,7 +201,7 @@ fn planned(s: &Scenario) -> u64 {
 /// Whether every client holds a socket for the whole run.
 fn holds_sockets(s: &Scenario) -> bool {
     match s {
-        Scenario::Waiters(_) | Scenario::Flow(_) => true,
+        Scenario::Waiters(_) | Scenario::Flow(_) | Scenario::Onsale(_) => true,
         Scenario::Attack(a) => a.part != AttackPart::Attacker,
         _ => false,
     }
@@ -248,6 +272,7 @@ async fn workload(
         Scenario::Poll(a) => scenarios::poll::run(ctx.clone(), a).await,
         Scenario::Flow(a) => scenarios::flow::run(ctx.clone(), a).await,
         Scenario::Attack(a) => scenarios::attack::run(ctx.clone(), a).await?,
+        Scenario::Onsale(a) => scenarios::onsale::run(ctx.clone(), a).await,
         Scenario::Merge(_) => unreachable!("merge runs no workload"),
     }
     done.store(true, Ordering::Relaxed);
@@ -295,6 +320,34 @@ async fn control(
             None => (None, None, 0),
         },
         _ => (None, None, 0),
+    };
+    let procs = c.procs;
+    let apart = attacker_apart(cli, fd_limit);
+    // Children need a moment to start before the shared ramp does.
+    let lead_ms = if procs > 1 || apart.is_some() {
+        1_500
+    } else {
+        100
+    };
+    // A scheduled sale starts at a time derived from the ramp's start, so that start is fixed
+    // now (with a second more for the readings below) and the sale scheduled on it, paused:
+    // admission opens once the draw is made.
+    let onsale = match &cli.scenario {
+        Scenario::Onsale(o) => {
+            let epoch_ms = now_ms() + lead_ms + 1_000;
+            let setup = scenarios::onsale::setup(o, epoch_ms);
+            admin
+                .configure(json!({
+                    "paused": true,
+                    "sale_starts_at": setup.sale_starts_at_ms,
+                    "queueing_method": "random_at_start",
+                    "rate_per_sec": setup.admit_rate,
+                    "burst": setup.admit_burst,
+                }))
+                .await?;
+            Some((epoch_ms, setup))
+        }
+        _ => None,
     };
     if admit_rate.is_some() || admit_burst.is_some() || paused_hold > 0 {
         let mut cfg = json!({"paused": paused_hold > 0});
@@ -365,17 +418,13 @@ async fn control(
         )
     });
 
-    let procs = c.procs;
-    let apart = attacker_apart(cli, fd_limit);
-    let epoch_ms = now_ms()
-        + if procs > 1 || apart.is_some() {
-            1_500
-        } else {
-            100
-        };
+    let epoch_ms = onsale
+        .as_ref()
+        .map_or_else(|| now_ms() + lead_ms, |(epoch, _)| *epoch);
     let ramp_end_ms = epoch_ms + ramp_ms(&cli.scenario);
+    let work_done = AtomicBool::new(false);
     let work = async {
-        if procs > 1 {
+        let raw = if procs > 1 {
             children::shards(cli, argv, &event, epoch_ms).await
         } else if let Some(legit) = &apart {
             let shard = Shard { index: 0, count: 1 };
@@ -389,7 +438,14 @@ async fn control(
         } else {
             let shard = Shard { index: 0, count: 1 };
             workload(cli, targets.clone(), shard, &event, epoch_ms, fd_limit).await
-        }
+        };
+        work_done.store(true, Ordering::Relaxed);
+        raw
+    };
+    let opener = async {
+        let (_, setup) = onsale.as_ref()?;
+        let deadline = Instant::now() + Duration::from_secs(c.max_duration);
+        Some(open_after_draw(&admin, setup, deadline, &work_done).await)
     };
     let hold = async {
         if paused_hold == 0 {
@@ -423,7 +479,7 @@ async fn control(
         let secs = b.at_ms.saturating_sub(a.at_ms) as f64 / 1e3;
         Ok(Some(((a, b), ra.zip(rb).map(|(x, y)| (x, y, secs)))))
     };
-    let (raw, idle) = tokio::join!(work, hold);
+    let (raw, idle, onsale_seen) = tokio::join!(work, hold, opener);
     let raw = raw?;
     let idle = idle?;
     let after = probe::sample(&probe_http, &targets, &c.server_pid).await;
@@ -473,6 +529,7 @@ async fn control(
                 baseline_join_p99_ms,
                 rss_budget_mib: a.rss_budget_mib,
             }),
+            onsale: onsale_seen,
         },
     );
     report.server_series = server_series;
@@ -483,12 +540,72 @@ async fn control(
     })
 }
 
+/// An `onsale` run's controller from the sale's start: reads the public draw record until the
+/// draw is made, then (after `--admit-delay-ms`) opens admission at the run's rate (the event
+/// was created paused, so that nobody is admitted before every rank is known). Gives up at
+/// `deadline`, or once the workload has ended.
+async fn open_after_draw(
+    admin: &Admin,
+    setup: &OnsaleSetup,
+    deadline: Instant,
+    work_done: &AtomicBool,
+) -> OnsaleExtras {
+    let mut seen = OnsaleExtras::default();
+    let start = setup.sale_starts_at_ms;
+    let until_start = Duration::from_millis(start.saturating_sub(now_ms()));
+    tokio::time::sleep_until((Instant::now() + until_start).min(deadline)).await;
+    while Instant::now() < deadline && !work_done.load(Ordering::Relaxed) {
+        if let Some(draw) = admin.draw().await {
+            let drawn = draw["state"] == "drawn";
+            seen.draw = Some(draw);
+            if drawn {
+                seen.drawn_seen_ms = Some(now_ms());
+                break;
+            }
+        }
+        tokio::time::sleep(DRAW_POLL).await;
+    }
+    if seen.drawn_seen_ms.is_none() {
+        return seen;
+    }
+    let delay = Instant::now() + Duration::from_millis(setup.admit_delay_ms);
+    while Instant::now() < delay.min(deadline) && !work_done.load(Ordering::Relaxed) {
+        tokio::time::sleep(DRAW_POLL).await;
+    }
+    let open = json!({
+        "paused": false,
+        "rate_per_sec": setup.admit_rate,
+        "burst": setup.admit_burst,
+    });
+    for attempt in 1..=OPEN_ATTEMPTS {
+        match admin.configure(open.clone()).await {
+            Ok(()) => {
+                seen.admission_opened_ms = Some(now_ms());
+                break;
+            }
+            Err(e) if attempt == OPEN_ATTEMPTS || Instant::now() >= deadline => {
+                eprintln!("usher-load: opening admission after the draw: {e:#}");
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+        }
+    }
+    seen
+}
+
+/// How often the controller reads the draw record while waiting for the draw.
+const DRAW_POLL: Duration = Duration::from_millis(20);
+
+/// Tries at opening admission after the draw, a second apart.
+const OPEN_ATTEMPTS: u32 = 5;
+
 /// How long the ramp lasts, in ms.
 fn ramp_ms(s: &Scenario) -> u64 {
     let (n, rate) = match s {
         Scenario::Waiters(w) => (w.queue.waiters, w.queue.ramp_rate),
         Scenario::Poll(p) => (p.queue.waiters, p.queue.ramp_rate),
         Scenario::Flow(f) => (f.buyers, f.ramp_rate),
+        Scenario::Onsale(o) => (o.entrants, o.ramp_rate()),
         _ => return 0,
     };
     (n as f64 / rate * 1e3) as u64
@@ -597,6 +714,20 @@ impl Admin {
             resp.text().await.unwrap_or_default()
         );
         Ok(())
+    }
+
+    /// The event's public draw record, if it answers.
+    async fn draw(&self) -> Option<Value> {
+        let resp = self
+            .http
+            .get(format!("{}/api/v1/events/{}/draw", self.base, self.event))
+            .send()
+            .await
+            .ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        resp.json().await.ok()
     }
 
     /// The event's `joined_total`, if the admin API answers.

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use crate::report::Report;
 use crate::report::attack::AttackFigures;
+use crate::report::onsale::OnsaleFigures;
 
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
@@ -165,6 +166,9 @@ fn write_all(o: &mut String, r: &Report) -> std::fmt::Result {
     if let Some(a) = &r.attack {
         write_attack(o, a)?;
     }
+    if let Some(x) = &r.onsale {
+        write_onsale(o, x)?;
+    }
     writeln!(
         o,
         "client: CPU {:.1} s, max RSS {}",
@@ -254,5 +258,122 @@ fn write_attack(o: &mut String, a: &AttackFigures) -> std::fmt::Result {
             t.detail
         )?;
     }
+    Ok(())
+}
+
+fn write_onsale(o: &mut String, x: &OnsaleFigures) -> std::fmt::Result {
+    let ms = |v: Option<i64>| v.map_or("-".to_owned(), |v| format!("{v} ms"));
+    let fms = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.0}"));
+    writeln!(
+        o,
+        "on-sale (random start): {} joined over {:.1} s, sale_starts_at {} ({:.1} s after the window); {} given a rank, {} late joiners",
+        x.joined, x.window_s, x.sale_starts_at_ms, x.start_after_s, x.ranked, x.late_joiners
+    )?;
+    match &x.draw {
+        Some(d) => writeln!(
+            o,
+            "  draw: {}, {} entrants; closed {} and drawn {} after the start; seen drawn {}, admission opened {}",
+            d.state,
+            d.entrants.map_or("-".to_owned(), |n| n.to_string()),
+            ms(d.closed_after_start_ms),
+            ms(d.drawn_after_start_ms),
+            ms(d.seen_drawn_after_start_ms),
+            ms(d.admission_opened_after_start_ms)
+        )?,
+        None => writeln!(o, "  draw: no record read")?,
+    }
+    let f = &x.first_position;
+    writeln!(
+        o,
+        "  first drawn position, sale start to client receipt: {} received, {} never; p50 {:.0} ms, p90 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        f.received, f.missing, f.p50_ms, f.p90_ms, f.p99_ms, f.max_ms
+    )?;
+    writeln!(
+        o,
+        "    (server_time: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; from the draw's drawn_at to receipt: p50 {}, p99 {}, max {} ms)",
+        f.server_p50_ms,
+        f.server_p99_ms,
+        f.server_max_ms,
+        fms(f.after_draw_p50_ms),
+        fms(f.after_draw_p99_ms),
+        fms(f.after_draw_max_ms),
+    )?;
+    writeln!(
+        o,
+        "    {} told by a snapshot after a reconnect; {} admitted before their position push (told by ready)",
+        f.via_snapshot, f.told_by_ready
+    )?;
+    let k = &x.ranks;
+    writeln!(
+        o,
+        "  ranks: {} given twice, {} out of range, {} changed; {} position increases after the draw; first position = rank for {} of {}",
+        k.duplicates,
+        k.out_of_range,
+        k.changed,
+        k.position_increases,
+        k.position_equals_rank,
+        x.ranked
+    )?;
+    match &x.uniformity {
+        Some(u) => {
+            writeln!(
+                o,
+                "  uniformity: chi-square {:.2} with {} degrees of freedom over {} entrants ({:.1} expected per cell), p = {:.4}: {} (pass at p >= {})",
+                u.chi_square,
+                u.degrees_of_freedom,
+                u.entrants,
+                u.expected_per_cell,
+                u.p_value,
+                if u.pass { "pass" } else { "FAIL" },
+                u.alpha
+            )?;
+            writeln!(o, "    p-value: {}", u.method)?;
+            if u.expected_per_cell < 5.0 {
+                writeln!(
+                    o,
+                    "    (fewer than 5 expected per cell: the chi-square approximation is rough)"
+                )?;
+            }
+            writeln!(
+                o,
+                "    arrival decile (rows) by drawn-rank decile (columns):"
+            )?;
+            for (a, row) in u.table.iter().enumerate() {
+                let cells: Vec<String> = row.iter().map(|c| format!("{c:>6}")).collect();
+                writeln!(o, "    {:>2}: {}", a + 1, cells.join(""))?;
+            }
+        }
+        None => writeln!(
+            o,
+            "  uniformity: not tested (fewer than {} ranked entrants)",
+            crate::report::onsale::MIN_UNIFORMITY_ENTRANTS
+        )?,
+    }
+    let a = &x.order;
+    writeln!(
+        o,
+        "  admission: {} of {} joined admitted ({} ranked) at {}/s, burst {}, admit delay {} ms, in {} steps; ranked ready from {} to {} after the start{}",
+        a.admitted,
+        a.joined,
+        a.ranked_admitted,
+        a.admit_rate,
+        a.admit_burst,
+        a.admit_delay_ms,
+        a.steps,
+        ms(a.first_ready_after_start_ms),
+        ms(a.last_ready_after_start_ms),
+        a.admissions_per_s
+            .map_or(String::new(), |r| format!(" ({r:.1}/s)"))
+    )?;
+    writeln!(
+        o,
+        "  drawn order: {} inversions of ready server_time beyond {} ms ({} entrants; largest step back {} ms); {} inversions of admission steps (admitted_at); {} late joiners ahead",
+        a.inversions,
+        a.tolerance_ms,
+        a.entrants_out_of_order,
+        a.largest_backstep_ms,
+        a.step_inversions,
+        a.late_joiners_ahead
+    )?;
     Ok(())
 }

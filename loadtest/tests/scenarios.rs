@@ -303,6 +303,73 @@ async fn procs_run_shards_as_child_processes_and_merge_their_reports() {
     server.shutdown(Duration::ZERO).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_onsale_tells_every_entrant_a_uniformly_drawn_rank_and_admits_in_that_order() {
+    let server = start_usher(&[]).await;
+    let json = tmp("onsale.json");
+    // Two shards, as a big run has: each derives the sale's start from the shared ramp.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_usher-load"))
+        .args(["--target", &format!("http://{}", server.local_addr())])
+        .args(["--admin-token", ADMIN, "--procs", "2", "--sources", "2"])
+        .args(["--max-duration", "40", "--json", json.to_str().unwrap()])
+        .args(["onsale", "-n", "500", "--window-secs", "2"])
+        .args([
+            "--start-after-secs",
+            "1",
+            "--admit-rate",
+            "500",
+            "--admit-burst",
+            "25",
+        ])
+        // The test's usher pushes every 100 ms: every drawn position is out before admission.
+        .args(["--admit-delay-ms", "500"])
+        .kill_on_drop(true)
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("on-sale (random start)") && text.contains("problems: none"));
+    let r: Report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.processes, 2);
+    assert_eq!(count(&r, "join.202"), 500);
+    assert_eq!(count(&r, "onsale.admitted"), 500, "{:?}", r.counters);
+    let o = r.onsale.as_ref().expect("onsale figures");
+    assert_eq!((o.joined, o.ranked, o.late_joiners), (500, 500, 0));
+    let draw = o.draw.as_ref().expect("the draw record");
+    assert_eq!((draw.state.as_str(), draw.entrants), ("drawn", Some(500)));
+    assert!(draw.admission_opened_after_start_ms >= draw.drawn_after_start_ms);
+    // 1. Everyone was told their drawn position, soon after the start.
+    let f = &o.first_position;
+    assert_eq!((f.received, f.missing, f.told_by_ready), (500, 0, 0));
+    assert!(f.p50_ms > 0.0 && f.p50_ms <= f.p99_ms && f.p99_ms <= f.max_ms);
+    assert!(f.max_ms < 10_000.0, "{f:?}");
+    let k = &o.ranks;
+    assert_eq!((k.duplicates, k.out_of_range, k.changed), (0, 0, 0));
+    assert_eq!(k.position_increases, 0);
+    assert_eq!(
+        k.position_equals_rank, 500,
+        "nobody was admitted before the draw"
+    );
+    // 2. The draw is uniform over arrival order.
+    let u = o.uniformity.as_ref().expect("uniformity");
+    assert_eq!((u.entrants, u.degrees_of_freedom), (500, 81));
+    assert_eq!(u.table.iter().flatten().sum::<u64>(), 500);
+    assert!(u.pass && u.p_value >= 0.001, "{u:?}");
+    // 3. Admission followed the drawn ranks.
+    let a = &o.order;
+    assert_eq!((a.admitted, a.ranked_admitted), (500, 500));
+    assert_eq!((a.inversions, a.step_inversions), (0, 0), "{a:?}");
+    assert!(a.steps >= 500 / 25, "{a:?}");
+    let _ = std::fs::remove_file(json);
+    server.shutdown(Duration::ZERO).await;
+}
+
 #[test]
 fn help_documents_every_scenario_and_option() {
     let bin = env!("CARGO_BIN_EXE_usher-load");
@@ -317,6 +384,7 @@ fn help_documents_every_scenario_and_option() {
         "join-storm",
         "poll",
         "flow",
+        "onsale",
         "--procs",
         "--shard",
         "--sources",
@@ -345,6 +413,19 @@ fn help_documents_every_scenario_and_option() {
     assert!(help(&["poll", "--help"]).contains("--poll-interval-ms"));
     assert!(help(&["join-storm", "--help"]).contains("--concurrency"));
     assert!(help(&["flow", "--help"]).contains("--payment-scenario"));
+    let onsale = help(&["onsale", "--help"]);
+    for s in [
+        "--entrants",
+        "--window-secs",
+        "--start-after-secs",
+        "--admit-rate",
+        "--admit-burst",
+        "--ready-tolerance-ms",
+        "--admit-delay-ms",
+        "Wilson-Hilferty",
+    ] {
+        assert!(onsale.contains(s), "onsale --help lacks {s}");
+    }
 }
 
 #[test]

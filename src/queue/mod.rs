@@ -4,7 +4,10 @@
 //! - [`view`]: a node's local copy of an event's order state and the position math;
 //! - [`eta`]: the admission-rate measurement and ETA estimate;
 //! - [`status`]: the one status payload shared by REST and WebSocket;
-//! - [`ticker`]: the admission ticker and the reaper.
+//! - [`ticker`]: the admission ticker and the reaper;
+//! - [`onsale`]: a random start's draw (made by the node the store gives it to) and each
+//!   entrant's proof;
+//! - [`pow`]: the optional proof of work on join.
 
 pub mod eta;
 pub mod onsale;

@@ -9,7 +9,7 @@
 // Screenshots go to web-client/test-results/ (gitignored). The last line is "N passed, N failed".
 
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +24,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const EVENT = 'evt_2025_1001'; // the embedded inventory's example event (the purchase needs seats)
 const POLL_EVENT = `evt_e2e_polling_${Date.now()}`;
+const DRAW_EVENT = `evt_e2e_draw_${Date.now()}`;
+/** The scheduled sale's proof-of-work difficulty (leading zero bits). */
+const POW_DIFFICULTY = 12;
 /** Short holds, so the expiry path is seen within the test. */
 const HOLD_SECS = 12;
 const build = !process.argv.includes('--no-build');
@@ -80,6 +83,21 @@ async function shot(page, file, what) {
   const path = join(results, file);
   await page.screenshot({ path, fullPage: true });
   shots.push({ file: `web-client/test-results/${file}`, what });
+}
+
+/** A screenshot of a page that must fit its viewport's width (no horizontal scrolling). */
+async function shotFits(page, file, what) {
+  await shot(page, file, what);
+  const { scroll, client, wide } = await page.evaluate(() => {
+    const root = document.documentElement;
+    // The widest elements that stick out, to say what overflows.
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 0.5)
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}`);
+    return { scroll: root.scrollWidth, client: root.clientWidth, wide };
+  });
+  assert(scroll <= client, `${file}: horizontal overflow, scrollWidth ${scroll} > clientWidth ${client} (${wide.join(', ')})`);
 }
 
 function freePort() {
@@ -162,7 +180,33 @@ function api(base) {
     stats: (event) => json('GET', `/api/v1/admin/events/${event}/stats`, undefined, admin),
     join: (event) => json('POST', '/api/v1/queue/join', { event_id: event }, { 'idempotency-key': randomUUID() }),
     reservation: (id, jwt) => json('GET', `/api/v1/reservations/${id}`, undefined, { authorization: `Bearer ${jwt}` }),
+    /** A join protected by a proof of work: fetches a challenge and solves it here, as a script would. */
+    powJoin: async (event) => {
+      const ch = await json('GET', `/api/v1/queue/challenge?event_id=${encodeURIComponent(event)}`);
+      const nonce = solvePow(ch.challenge, ch.difficulty);
+      const body = { event_id: event, pow: { challenge: ch.challenge, nonce } };
+      return { difficulty: ch.difficulty, ...(await json('POST', '/api/v1/queue/join', body, { 'idempotency-key': randomUUID() })) };
+    },
+    draw: (event) => json('GET', `/api/v1/events/${event}/draw`),
+    proof: (event, token) => json('GET', `/api/v1/events/${event}/draw/proof?token=${encodeURIComponent(token)}`),
   };
+}
+
+/** Zero bits at the start of `bytes`, most significant bit first. */
+function leadingZeroBits(bytes) {
+  let bits = 0;
+  for (const b of bytes) {
+    if (b !== 0) return bits + Math.clz32(b) - 24;
+    bits += 8;
+  }
+  return bits;
+}
+
+const powBits = (challenge, nonce) => leadingZeroBits(createHash('sha256').update(`${challenge}:${nonce}`).digest());
+
+/** The smallest decimal nonce whose SHA-256(challenge ":" nonce) has `difficulty` leading zero bits. */
+function solvePow(challenge, difficulty) {
+  for (let n = 0; ; n++) if (powBits(challenge, n) >= difficulty) return String(n);
 }
 
 const text = async (page, testId) => (await page.getByTestId(testId).textContent({ timeout: 15_000 })) ?? '';
@@ -437,6 +481,273 @@ async function pollingScenario(base, u) {
   await ctx.close();
 }
 
+/** Runs in the page (an init script): logs each join and queue phase as it appears, in order. */
+function watchPhases() {
+  const ids = ['countdown', 'browser-check', 'auto-joining', 'prequeue', 'drawing', 'drawn-rank', 'position', 'ready'];
+  const seen = (window.__phases = []);
+  const sizes = (window.__prequeueSizes = []);
+  let shown = new Set();
+  const look = () => {
+    const now = new Set(ids.filter((id) => document.querySelector(`[data-testid="${id}"]`)));
+    for (const id of now) if (!shown.has(id)) seen.push(id);
+    shown = now;
+    const size = document.querySelector('[data-testid="prequeue-size"] strong');
+    const n = size ? Number(size.textContent.replace(/\D/g, '')) : null;
+    if (n !== null && sizes[sizes.length - 1] !== n) sizes.push(n);
+  };
+  new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+const prequeueSizeOf = (page) =>
+  page.evaluate(() => {
+    const el = document.querySelector('[data-testid="prequeue-size"] strong');
+    return el ? Number(el.textContent.replace(/\D/g, '')) : null;
+  });
+
+async function waitUntil(what, fn, ms) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The page's phase log has `expected` in this order (other phases may come between). */
+function assertPhases(phases, ...expected) {
+  let i = 0;
+  for (const p of phases) if (p === expected[i]) i++;
+  assert(i === expected.length, `expected ${expected.join(' → ')} in order; phases seen: ${phases.join(' → ')}`);
+}
+
+async function scheduledScenario(base, u) {
+  log('\nScheduled sale, random draw, proof of work: countdown, browser check, pre-queue, draw, admission, verify (desktop and 390 px).');
+  const t0 = Date.now();
+  const opensAt = t0 + 4_000;
+  // The page joins 0–2 s after the opening, by itself, and solves a challenge twice (see the
+  // note logged below): 6 s leave room for that and for the pre-queue's growth to be pushed.
+  const startsAt = t0 + 10_000;
+  const at = () => `t+${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  await u.configure(DRAW_EVENT, {
+    prequeue_opens_at: opensAt,
+    sale_starts_at: startsAt,
+    queueing_method: 'random_at_start',
+    pow_difficulty: POW_DIFFICULTY,
+    paused: false,
+    rate_per_sec: 5,
+    burst: 5,
+  });
+
+  const views = [];
+  for (const [tag, opts] of [
+    ['desktop', { viewport: { width: 1100, height: 900 } }],
+    ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+  ]) {
+    const ctx = await browser.newContext(opts);
+    await ctx.addInitScript(watchPhases);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => log(`  [page error, ${tag}] ${e.message}`));
+    const v = { tag, ctx, page, joins: [], answers: [], release: () => {} };
+    // At difficulty 12 the page solves its challenge in milliseconds: the answer to a challenge
+    // asked for once the queue is open is held until the browser check has been photographed (at
+    // most 5 s), then passed on as it is.
+    const gate = new Promise((r) => (v.release = r));
+    await page.route(
+      (url) => url.pathname === '/api/v1/queue/challenge',
+      async (route) => {
+        if (Date.now() >= opensAt) await Promise.race([gate, new Promise((r) => setTimeout(r, 5_000))]);
+        await route.continue();
+      },
+    );
+    const isJoin = (req) => req.method() === 'POST' && new URL(req.url()).pathname === '/api/v1/queue/join';
+    page.on('request', (req) => {
+      if (isJoin(req)) v.joins.push(req.postDataJSON());
+    });
+    page.on('response', async (res) => {
+      if (!isJoin(res.request())) return;
+      const i = v.answers.push(String(res.status())) - 1;
+      const code = await res
+        .json()
+        .then((b) => b?.error?.code)
+        .catch(() => undefined);
+      if (code) v.answers[i] += ` ${code}`;
+    });
+    views.push(v);
+  }
+  const each = (fn) => Promise.all(views.map(fn));
+
+  await check('joins before the queue opens: the countdown to the opening is shown', async () => {
+    await each(async (v) => {
+      await v.page.goto(`${base}/events/${DRAW_EVENT}`);
+      await v.page.getByTestId('join').click();
+      await v.page.getByTestId('countdown').waitFor({ timeout: 10_000 });
+      const left = (await text(v.page, 'opens-in')).trim();
+      assert(/^0:0[0-4]$/.test(left), `${v.tag}: countdown says ${left}`);
+      assert(Date.now() < opensAt, `${v.tag}: the countdown came after the opening (${at()})`);
+      await shotFits(
+        v.page,
+        `${v.tag === 'desktop' ? 15 : 16}-draw-countdown-${v.tag}.png`,
+        `${v.tag}: scheduled sale, joined before the opening: countdown (${left}) to the queue's opening`,
+      );
+    });
+    log(`       countdowns shown by ${at()}`);
+  });
+
+  await check('at the opening it joins by itself: browser check (proof of work solved in a worker), then the pre-queue', async () => {
+    await each(async (v) => {
+      await v.page.getByTestId('browser-check').waitFor({ timeout: 12_000 });
+      assert(Date.now() >= opensAt - 100, `${v.tag}: the browser check started before the opening (${at()})`);
+      const bar = v.page.getByRole('progressbar', { name: 'Browser check' });
+      assert(await bar.isVisible(), `${v.tag}: no progress bar`);
+      await shotFits(
+        v.page,
+        `${v.tag === 'desktop' ? 17 : 18}-draw-browser-check-${v.tag}.png`,
+        `${v.tag}: the queue opened; the page joins by itself and runs the browser check (proof of work, difficulty ${POW_DIFFICULTY}; its challenge held back for this picture) with its progress bar`,
+      );
+      v.release();
+      await v.page.getByTestId('prequeue').waitFor({ timeout: 10_000 });
+      v.inPrequeueAt = at();
+      assert(v.joins[0] && !v.joins[0].pow, `${v.tag}: the first join carried a solution before any challenge`);
+      const answers = v.answers.join(' → ');
+      // Every solution the page sent is the smallest nonce with enough zero bits.
+      const nonces = [];
+      for (const { pow } of v.joins.filter((j) => j?.pow)) {
+        const bits = powBits(pow.challenge, pow.nonce);
+        assert(bits >= POW_DIFFICULTY, `${v.tag}: nonce ${pow.nonce} gives ${bits} zero bits`);
+        assert(solvePow(pow.challenge, POW_DIFFICULTY) === pow.nonce, `${v.tag}: nonce ${pow.nonce} is not the smallest`);
+        nonces.push(pow.nonce);
+      }
+      const lastJoin = v.joins[v.joins.length - 1];
+      assert(lastJoin?.pow, `${v.tag}: the join that got the place carried no solution`);
+      assert(/^20\d$/.test(v.answers[v.answers.length - 1]), `${v.tag}: joins answered ${answers}`);
+      const notOpen = v.answers.indexOf('403 SALE_NOT_OPEN');
+      assert(notOpen >= 0, `${v.tag}: never told the sale is not open: ${answers}`);
+      assert(v.answers.indexOf('403 POW_REQUIRED', notOpen) > notOpen, `${v.tag}: no challenge after the opening: ${answers}`);
+      const phases = await v.page.evaluate(() => window.__phases);
+      assertPhases(phases, 'countdown', 'browser-check', 'prequeue');
+      log(`       ${v.tag}: in the pre-queue at ${v.inPrequeueAt}; joins answered ${answers}; nonces ${nonces.join(', ')}`);
+      if (v.answers[0] !== '403 SALE_NOT_OPEN') {
+        log(`       ${v.tag}: note: before the opening usher asked for a proof of work (${v.answers[0]}) before saying the sale is not open: ${nonces.length} browser checks for one join`);
+      }
+    });
+  });
+
+  const apiTokens = [];
+  await check('the pre-queue says when places are drawn, and its size grows as 5 scripted entrants join (proof of work solved in Node)', async () => {
+    await each(async (v) => {
+      const drawAt = await text(v.page, 'draw-at');
+      assert(/Your place in line will be drawn at \d/.test(drawAt), `${v.tag}: ${drawAt}`);
+      assert((await v.page.getByTestId('prequeue').getAttribute('data-method')) === 'random_at_start', 'method');
+      assert((await positionOf(v.page)) === null, `${v.tag}: a position is shown before the draw`);
+      v.sizeBefore = await waitUntil(`${v.tag}: pre-queue size shown`, () => prequeueSizeOf(v.page), 5_000);
+    });
+    for (let i = 0; i < 5; i++) {
+      const joined = await u.powJoin(DRAW_EVENT);
+      assert(joined.difficulty === POW_DIFFICULTY, `challenge difficulty ${joined.difficulty}`);
+      apiTokens.push(joined.waiting_token);
+    }
+    log(`       5 scripted entrants joined by ${at()}`);
+    await each(async (v) => {
+      await waitUntil(`${v.tag}: pre-queue size 7`, async () => (await prequeueSizeOf(v.page)) === 7, 4_000);
+      const sizes = await v.page.evaluate(() => window.__prequeueSizes);
+      log(`       ${v.tag}: pre-queue sizes shown ${sizes.join(' → ')} (by ${at()})`);
+      assert(Date.now() < startsAt, `${v.tag}: the pre-queue grew too late to be seen (${at()})`);
+      await shotFits(
+        v.page,
+        `${v.tag === 'desktop' ? 19 : 20}-draw-prequeue-${v.tag}.png`,
+        `${v.tag}: the pre-queue: 7 people, the sale's start with its countdown, "Your place in line will be drawn at …"`,
+      );
+    });
+  });
+
+  await check('at the start the draw is made: each page shows its position and drawn rank; the 7 ranks are 1 to 7', async () => {
+    // The admission bucket is full when the sale starts, so every rank up to the burst is
+    // admitted by the step right after the draw, and its page goes from the pre-queue straight to
+    // "It's your turn" (no position, no drawn rank). Holding admission across the start shows
+    // every page's drawn position, whatever rank it drew; admission resumes in the next check.
+    await u.configure(DRAW_EVENT, { paused: true });
+    assert(Date.now() < startsAt, `admission was held too late (${at()})`);
+    await each(async (v) => {
+      await v.page.getByTestId('drawn-rank').waitFor({ timeout: 15_000 });
+      v.drawnAt = at();
+      v.rank = Number(/number\s+(\d+)/.exec(await text(v.page, 'drawn-rank'))?.[1]);
+      v.position = await positionOf(v.page);
+      v.token = await v.page.evaluate((e) => JSON.parse(localStorage.getItem(`usher:place:${e}`)).token, DRAW_EVENT);
+      v.verifyHref = await v.page.getByRole('link', { name: 'Verify my draw' }).getAttribute('href');
+      assert(v.verifyHref === `/events/${DRAW_EVENT}/draw`, `${v.tag}: verify link ${v.verifyHref}`);
+      await shotFits(
+        v.page,
+        `${v.tag === 'desktop' ? 21 : 22}-draw-position-${v.tag}.png`,
+        `${v.tag}: after the draw: position ${v.position}, drawn rank ${v.rank}, "Verify my draw" (admission held by the operator)`,
+      );
+    });
+    const draw = await u.draw(DRAW_EVENT);
+    assert(draw.state === 'drawn' && draw.entrants === 7, `draw ${draw.state}, ${draw.entrants} entrants`);
+    const ranks = [];
+    for (const token of [...views.map((v) => v.token), ...apiTokens]) ranks.push((await u.proof(DRAW_EVENT, token)).rank);
+    assert(
+      [...ranks].sort((a, b) => a - b).join() === '1,2,3,4,5,6,7',
+      `ranks ${ranks.join()}: not a permutation of 1..7`,
+    );
+    views.forEach((v, i) => {
+      assert(v.rank === ranks[i], `${v.tag}: page says rank ${v.rank}, proof ${ranks[i]}`);
+      // Nobody has been admitted or left: the position is the rank.
+      assert(v.position === v.rank, `${v.tag}: position ${v.position}, rank ${v.rank}`);
+      log(`       ${v.tag}: position ${v.position}, drawn rank ${v.rank}, shown by ${v.drawnAt}`);
+    });
+    log(`       drawn ${draw.drawn_at - startsAt} ms after the start; ranks (pages first) ${ranks.join(', ')}`);
+  });
+
+  await check('admission resumes and each page is admitted ("It’s your turn")', async () => {
+    await u.configure(DRAW_EVENT, { paused: false });
+    await each(async (v) => {
+      await v.page.getByTestId('ready').waitFor({ timeout: 15_000 });
+      await v.page.getByRole('heading', { name: 'It’s your turn' }).waitFor({ timeout: 5_000 });
+      const phases = await v.page.evaluate(() => window.__phases);
+      assertPhases(phases, 'countdown', 'browser-check', 'prequeue', 'drawn-rank', 'ready');
+      log(`       ${v.tag}: admitted by ${at()}; phases ${phases.join(' → ')}`);
+    });
+  });
+
+  await check('the verify page recomputes the draw in the browser: every check passed', async () => {
+    await each(async (v) => {
+      await v.page.goto(`${base}${v.verifyHref}`);
+      await v.page.getByTestId('check-rank').waitFor({ timeout: 15_000 });
+      for (const id of ['commitment', 'inclusion', 'rank']) {
+        const outcome = await v.page.getByTestId(`check-${id}`).getAttribute('data-outcome');
+        assert(outcome === 'pass', `${v.tag}: check ${id}: ${outcome} — ${await text(v.page, `check-${id}`)}`);
+      }
+      const summary = await text(v.page, 'draw-summary');
+      assert(summary.startsWith('All three checks passed'), `${v.tag}: ${summary}`);
+      const recomputed = Number((await text(v.page, 'recomputed-rank')).replace(/\D/g, ''));
+      const served = Number((await text(v.page, 'server-rank')).replace(/\D/g, ''));
+      assert(recomputed === v.rank && served === v.rank, `${v.tag}: recomputed ${recomputed}, usher ${served}, drawn ${v.rank}`);
+      await shotFits(
+        v.page,
+        `${v.tag === 'desktop' ? 23 : 24}-draw-verify-${v.tag}.png`,
+        `${v.tag}: "Verify the draw": the published values, and the three checks passed in the browser (rank ${v.rank} recomputed)`,
+      );
+    });
+  });
+  for (const v of views) await v.ctx.close();
+
+  await check('measures the browser’s proof-of-work hash rate (?powbench=1)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    try {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+      await page.goto(`${base}/events/${DRAW_EVENT}?powbench=1`);
+      await page.waitForFunction(() => typeof window.__usherPowBench === 'function', null, { timeout: 10_000 });
+      const rate = await page.evaluate(() => window.__usherPowBench(3000));
+      assert(Number.isFinite(rate) && rate > 0, `hash rate ${rate}`);
+      log(`pow-bench browser hashes/s: ${Math.round(rate)}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
 async function main() {
   rmSync(results, { recursive: true, force: true });
   mkdirSync(results, { recursive: true });
@@ -472,6 +783,7 @@ async function main() {
     await buyerScenario(base, u);
     await unhappyScenario(base, u);
     await pollingScenario(base, u);
+    await scheduledScenario(base, u);
   } catch (e) {
     failed++;
     log(`  FAIL ${e?.stack ?? e}`);
@@ -482,6 +794,7 @@ async function main() {
     if (failed) writeFileSync(join(results, 'usher.log'), logs.join(''));
   }
   log('\nScreenshots:');
+  shots.sort((a, b) => a.file.localeCompare(b.file)); // pages photographed side by side finish in any order
   for (const s of shots) log(`  ${s.file} — ${s.what}`);
   writeFileSync(join(results, 'screenshots.json'), JSON.stringify(shots, null, 2));
   log(`\ne2e: ${passed} passed, ${failed} failed`);

@@ -11,6 +11,7 @@ use crate::probe::{CommandStats, ServerSample, commands_between};
 use crate::raw::{Raw, ReservationSample, WaiterSample};
 
 pub mod attack;
+pub mod onsale;
 
 /// Everything a run found.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -37,6 +38,9 @@ pub struct Report {
     pub oversell: Option<OversellCheck>,
     /// The `attack` scenario's figures.
     pub attack: Option<attack::AttackFigures>,
+    /// The `onsale` scenario's figures.
+    #[serde(default)]
+    pub onsale: Option<onsale::OnsaleFigures>,
     pub client: ClientFigures,
     /// Per second of the run, for the chart.
     pub series: Vec<Point>,
@@ -201,6 +205,8 @@ pub struct Extras {
     /// Availability before and after (`flow`).
     pub availability: Option<(Value, Value)>,
     pub attack: Option<attack::AttackExtras>,
+    /// What the controller saw of an `onsale` run's draw.
+    pub onsale: Option<onsale::OnsaleExtras>,
 }
 
 pub fn compute(raw: &Raw, x: Extras) -> Report {
@@ -248,9 +254,17 @@ pub fn compute(raw: &Raw, x: Extras) -> Report {
             raw.counter("faults.injected")
         ));
     }
+    let onsale = raw
+        .onsale
+        .as_ref()
+        .map(|setup| onsale::figures(raw, setup, x.onsale.as_ref()));
+    if let Some(o) = &onsale {
+        problems.extend(onsale::problems(o));
+    }
     // Per-waiter figures only where waiters wait (not for a join storm or purchases).
     let held = match raw.scenario.as_str() {
         "waiters" | "poll" => waiters.as_ref().map_or(0, |w| w.joined),
+        "onsale" => onsale.as_ref().map_or(0, |o| o.joined),
         _ => 0,
     };
     let server = x.server.map(|(before, after, samples)| {
@@ -310,6 +324,7 @@ pub fn compute(raw: &Raw, x: Extras) -> Report {
         redis,
         oversell,
         attack: x.attack.map(|a| attack::figures(raw, a)),
+        onsale,
         client: ClientFigures {
             cpu_seconds: round3(raw.client_cpu_secs),
             max_rss_bytes: raw.client_max_rss_bytes,

@@ -15,6 +15,7 @@ use crate::raw::{Recorder, WaiterSample};
 pub mod attack;
 pub mod flow;
 pub mod join_storm;
+pub mod onsale;
 pub mod poll;
 pub mod waiters;
 
