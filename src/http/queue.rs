@@ -14,7 +14,7 @@ use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::protocol::QueueStatus;
 use crate::queue::pow::{Challenge, PowError, Solution};
 use crate::queue::{Granted, Join, Joined, QueueError, parse_token};
-use crate::store::{IdempotencyBegin, IdempotencyClaim};
+use crate::store::{EventConfig, IdempotencyBegin, IdempotencyClaim, SalePhase};
 
 #[derive(Deserialize, ToSchema)]
 pub struct JoinBody {
@@ -47,13 +47,17 @@ pub struct ChallengeQuery {
     event_id: Option<String>,
 }
 
-/// The proof-of-work difficulty `event` asks for now: this node's view of it, or the store's.
-async fn difficulty(app: &AppState, event: &EventId) -> Result<u8, ApiError> {
+/// The event's settings: this node's view of them, or the store's.
+async fn config_of(app: &AppState, event: &EventId) -> Result<Option<EventConfig>, ApiError> {
     if let Some((config, _)) = app.hub.view_of(event) {
-        return Ok(config.pow_difficulty);
+        return Ok(Some(config));
     }
-    let config = app.events.config(event).await.map_err(ApiError::from)?;
-    Ok(config.map_or(0, |c| c.pow_difficulty))
+    app.events.config(event).await.map_err(ApiError::from)
+}
+
+/// The proof-of-work difficulty `event` asks for now.
+async fn difficulty(app: &AppState, event: &EventId) -> Result<u8, ApiError> {
+    Ok(config_of(app, event).await?.map_or(0, |c| c.pow_difficulty))
 }
 
 /// `GET /api/v1/queue/challenge?event_id=` → 200 a challenge at the event's difficulty now.
@@ -91,18 +95,29 @@ fn event_of(raw: Option<&str>) -> Result<EventId, ApiError> {
 }
 
 /// Checks a join's proof of work, if the event asks for one, and spends it: a solution joins
-/// once (a retry of the same join, with its Idempotency-Key, is the same join).
+/// once (a retry of the same join, with its Idempotency-Key, is the same join). A sale that is
+/// not open yet, or has ended, says so first: no solution is spent on a join that cannot be.
 async fn spend_pow(
     app: &AppState,
     event: &EventId,
     pow: Option<&Solution>,
     claim: &IdempotencyClaim,
 ) -> Result<(), ApiError> {
-    let required = difficulty(app, event).await?;
-    let Some(spend) = app
-        .pow
-        .check(event, pow, required, crate::clock::now_ms())?
-    else {
+    let now = crate::clock::now_ms();
+    let config = config_of(app, event).await?;
+    let phase = config
+        .as_ref()
+        .and_then(|c| c.schedule.as_ref())
+        .map(|s| s.phase(now));
+    match phase {
+        Some(SalePhase::NotOpen { opens_at_ms }) => {
+            return Err(QueueError::SaleNotOpen { opens_at_ms }.into());
+        }
+        Some(SalePhase::Ended) => return Err(QueueError::SaleEnded.into()),
+        _ => {}
+    }
+    let required = config.map_or(0, |c| c.pow_difficulty);
+    let Some(spend) = app.pow.check(event, pow, required, now)? else {
         return Ok(());
     };
     let owner = uuid::Uuid::new_v4().to_string();

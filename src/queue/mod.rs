@@ -111,6 +111,8 @@ pub struct Joined {
 }
 
 impl Joined {
+    /// `position` 0: an entrant of a random start's pre-queue, with no position (nor ETA range)
+    /// until the draw.
     fn new(token: WaitingToken, position: u64, rate: &Rate) -> Self {
         let eta = rate.eta(position);
         Self {
@@ -119,7 +121,7 @@ impl Joined {
             status: "waiting",
             position,
             eta_sec: eta.eta_sec,
-            eta_range: eta.range,
+            eta_range: eta.range.filter(|_| position > 0),
             ws_url: format!("/api/v1/queue/ws?token={token}"),
         }
     }

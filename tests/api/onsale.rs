@@ -28,7 +28,10 @@ async fn joins_are_refused_before_the_prequeue_opens_and_after_the_sale_ends() {
     let opens = now_ms() + 3_600_000;
     app.configure(
         "evt_later",
-        json!({"prequeue_opens_at": rfc3339(opens), "sale_starts_at": rfc3339(opens + 60_000)}),
+        // With a proof of work asked for too: a sale not open yet says so first, before any
+        // challenge is spent on a join that cannot be.
+        json!({"prequeue_opens_at": rfc3339(opens), "sale_starts_at": rfc3339(opens + 60_000),
+               "pow_difficulty": 12}),
     )
     .await;
     let resp = app
@@ -133,6 +136,7 @@ async fn every_position_of_a_10000_entrant_draw_is_recomputed_from_the_published
     let first = app.join("evt_lottery").await;
     let first_token = first["waiting_token"].as_str().unwrap().to_owned();
     assert_eq!(first["position"], 0, "no position before the draw");
+    assert!(first["eta_range"].is_null(), "nor an ETA range");
     let mut ws = app.ws(&first_token).await;
     let snapshot = ws.wait_for("snapshot", Duration::from_secs(5)).await;
     assert_eq!(snapshot["phase"], "prequeue");

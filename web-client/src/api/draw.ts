@@ -71,7 +71,7 @@ export interface DrawInfo {
 
 /**
  * `GET /api/v1/events/{event_id}/draw/proof?token=…`: where a waiting token is in the entry
- * list. 404 `TOKEN_NOT_FOUND` when it is not in it, 409 `DRAW_NOT_CLOSED` before the close.
+ * list. 404 `TOKEN_NOT_FOUND` when it is not in it, 409 `DRAW_NOT_MADE` before the draw.
  */
 export interface DrawProof {
   event_id: string;

@@ -13,7 +13,7 @@ function serve(draw: DrawInfo | null, proof: DrawProof = proof3()) {
   return fakeFetch((c) => {
     if (c.url === `/api/v1/events/${EVENT}/draw`) return draw ? { status: 200, body: draw } : apiError(404, 'DRAW_NOT_FOUND');
     if (c.url.startsWith(`/api/v1/events/${EVENT}/draw/proof?token=`)) {
-      if (draw?.state === 'open') return apiError(409, 'DRAW_NOT_CLOSED');
+      if (draw?.state === 'open') return apiError(409, 'DRAW_NOT_MADE');
       const token = decodeURIComponent(c.url.split('token=')[1]!);
       return token === TOKENS[2] ? { status: 200, body: proof } : apiError(404, 'TOKEN_NOT_FOUND');
     }

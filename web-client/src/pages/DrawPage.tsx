@@ -311,8 +311,8 @@ function proofErrorText(error: ErrorInfo): string {
   switch (error.code) {
     case 'TOKEN_NOT_FOUND':
       return 'This token is not in the entry list: it joined after the pre-queue closed, or belongs to another event.';
-    case 'DRAW_NOT_CLOSED':
-      return 'The entry list is not closed yet; come back when the sale has started.';
+    case 'DRAW_NOT_MADE':
+      return 'The draw is not made yet: come back once the sale has started (it may be waiting for the announced public randomness).';
     default:
       return `Could not check: ${error.message} (${error.code})`;
   }

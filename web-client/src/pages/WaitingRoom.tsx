@@ -202,6 +202,9 @@ function ReadyPanel({ state, auth, now, act }: { state: QueueState; auth: Auth |
   return (
     <div className="card ready" data-testid="ready">
       <h2>You’ve been admitted</h2>
+      {typeof state.status?.drawn_rank === 'number' && (
+        <DrawnRank eventId={state.eventId} rank={state.status.drawn_rank} />
+      )}
       {left !== null && (
         <p>
           Continue before <strong>{fmtClock(deadline! - state.skewMs)}</strong> ({fmtCountdown(left)} left), or your
