@@ -6,6 +6,7 @@ import { fmtClock, fmtCountdown, fmtDuration } from '../format';
 import type { JoinProgress, JoinState } from '../queue/joinModel';
 import { useThrottled } from '../ui/hooks';
 import { Link } from '../ui/Link';
+import { ProgressBar } from '../ui/ProgressBar';
 import { drawPath } from './Prequeue';
 
 /** Coarse words for a screen reader: the exact countdown ticks every second, this does not. */
@@ -65,23 +66,16 @@ export function secondsLeft(p: JoinProgress): number | null {
 export function BrowserCheck({ progress }: { progress: JoinProgress | null }) {
   const fraction = progress ? Math.min(0.99, progress.tried / progress.expected) : 0;
   const secs = progress ? secondsLeft(progress) : null;
-  const percent = Math.round(fraction * 100);
   return (
     <div className="card" data-testid="browser-check" aria-busy="true">
       <p role="status" data-testid="browser-check-text">
         Checking your browser…{secs !== null && ` (about ${fmtDuration(secs)})`}
       </p>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-label="Browser check"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={secs !== null ? `about ${fmtDuration(secs)} left` : 'starting'}
-      >
-        <div className="bar" style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
-      </div>
+      <ProgressBar
+        label="Browser check"
+        fraction={fraction}
+        valueText={secs !== null ? `about ${fmtDuration(secs)} left` : 'starting'}
+      />
       <p className="muted small">
         Before letting you join, the queue asks your browser to do a short computation. It keeps automated mass sign-ups
         out and costs you only a few seconds.

@@ -9,6 +9,7 @@ import type { QueueState } from '../queue/model';
 import type { Action, Role } from '../queue/session';
 import { AuthForm } from '../ui/AuthForm';
 import { useThrottled } from '../ui/hooks';
+import { ProgressBar } from '../ui/ProgressBar';
 import { DrawingCard, DrawnRank, PrequeueCard } from './Prequeue';
 
 /** After this long without any status, the page says the figures may be out of date. */
@@ -165,17 +166,11 @@ function PositionCard({ state, now }: { state: QueueState; now: number }) {
 
       {progress !== null && initial !== null && (
         <div className="progress-wrap">
-          <div
-            className="progress"
-            role="progressbar"
-            aria-label="Progress through the queue"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={Math.round(progress * 100)}
-            aria-valuetext={`${Math.round(progress * 100)} percent, from position ${initial}`}
-          >
-            <div className="bar" style={{ width: `${(progress * 100).toFixed(1)}%` }} />
-          </div>
+          <ProgressBar
+            label="Progress through the queue"
+            fraction={progress}
+            valueText={`${Math.round(progress * 100)} percent, from position ${initial}`}
+          />
           <p className="muted small">
             {Math.round(progress * 100)}% of the way from your starting position ({fmtNumber(initial)})
           </p>
