@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::cli::Shard;
-use crate::net::{Answer, Net, call};
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::net::{Answer, Net, Ws, call, failure_kind};
 use crate::now_us;
 use crate::raw::{Recorder, WaiterSample};
 
@@ -18,6 +21,163 @@ pub mod join_storm;
 pub mod onsale;
 pub mod poll;
 pub mod waiters;
+
+/// How one WebSocket connection of a client ended.
+pub enum Held {
+    Done(&'static str),
+    /// Reconnect after this many milliseconds.
+    Retry(u64),
+}
+
+/// One WebSocket connection of client `i`: connects (a failed connect is retried after a
+/// second), lets the client read it, and once the client is done closes it politely, giving
+/// the close handshake a moment.
+async fn connection(ctx: &Ctx, i: u64, client: &mut impl Client) -> Held {
+    let connect_start = now_us();
+    let token = client.token();
+    let mut ws = match tokio::time::timeout_at(ctx.deadline, ctx.net.ws(i, &token)).await {
+        Err(_) => return Held::Done("unfinished"),
+        Ok(Err(e)) => {
+            ctx.rec.count("ws.connect_error");
+            ctx.rec
+                .count(&format!("ws.connect_error.{}", failure_kind(&e)));
+            return Held::Retry(1_000);
+        }
+        Ok(Ok(ws)) => ws,
+    };
+    ctx.rec.opened();
+    let held = client.read(ctx, &mut ws, connect_start).await;
+    ctx.rec.closed();
+    if matches!(held, Held::Done(_)) {
+        let _ = ws.close(None).await;
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Some(Ok(_)) = ws.next().await {}
+        })
+        .await;
+    }
+    held
+}
+
+/// Close codes after which a client should reconnect (README: "Close codes").
+const RECONNECT_CODES: [u16; 5] = [1011, 1012, 1013, 4001, 4008];
+
+/// One server message as a client read it.
+pub struct Incoming {
+    pub v: Value,
+    /// When it arrived (µs since the epoch).
+    pub recv_us: u64,
+    /// When the server produced it (`server_time`, ms).
+    pub server_ms: u64,
+}
+
+impl Incoming {
+    pub fn kind(&self) -> &str {
+        self.v["type"].as_str().unwrap_or("")
+    }
+
+    /// Its delivery latency, from its production to its arrival.
+    pub fn latency_us(&self) -> u64 {
+        self.recv_us.saturating_sub(self.server_ms * 1_000)
+    }
+}
+
+/// The next server message of `ws`, or how the connection ended: a drop or a close with a
+/// reconnect code is a retry (after the delay a `reconnect` message gave, `retry_after_ms`),
+/// 4410 is `expired`, a 1000 close is `on_1000` if given, any other close `closed`.
+pub async fn next_message(
+    ctx: &Ctx,
+    ws: &mut Ws,
+    retry_after_ms: &mut Option<u64>,
+    on_1000: Option<&'static str>,
+) -> Result<Incoming, Held> {
+    loop {
+        let frame = match tokio::time::timeout_at(ctx.deadline, ws.next()).await {
+            Err(_) => return Err(Held::Done("unfinished")),
+            Ok(None) | Ok(Some(Err(_))) => {
+                ctx.rec.count("ws.dropped");
+                return Err(Held::Retry(retry_after_ms.take().unwrap_or(1_000)));
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        let text = match frame {
+            Message::Text(t) => t,
+            Message::Close(frame) => {
+                let code = frame.map_or(1005, |f| u16::from(f.code));
+                ctx.rec.count(&format!("ws.close.{code}"));
+                return Err(match code {
+                    1000 if on_1000.is_some() => Held::Done(on_1000.unwrap_or("closed")),
+                    4410 => Held::Done("expired"),
+                    c if RECONNECT_CODES.contains(&c) => {
+                        Held::Retry(retry_after_ms.take().unwrap_or(1_000))
+                    }
+                    _ => Held::Done("closed"),
+                });
+            }
+            _ => continue,
+        };
+        let recv_us = now_us();
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            ctx.rec.count("ws.bad_json");
+            continue;
+        };
+        let server_ms = v["server_time"].as_u64().unwrap_or(0);
+        return Ok(Incoming {
+            v,
+            recv_us,
+            server_ms,
+        });
+    }
+}
+
+/// Records a status message (`snapshot`, `position` or `ready`): its latency, and for the
+/// connection's first snapshot the time since the connect started.
+pub fn record_status(ctx: &Ctx, m: &Incoming, connect_start: u64, snapshot_seen: &mut bool) {
+    let (kind, latency_us) = (m.kind(), m.latency_us());
+    if kind == "snapshot" {
+        ctx.rec.hist("push.snapshot", latency_us);
+        if !*snapshot_seen {
+            *snapshot_seen = true;
+            ctx.rec
+                .hist("time_to_snapshot", m.recv_us.saturating_sub(connect_start));
+        }
+    } else {
+        ctx.rec.hist("push", latency_us);
+        ctx.rec.hist(&format!("push.{kind}"), latency_us);
+        ctx.rec.bin(|b| b.latency.record_us(latency_us));
+    }
+}
+
+/// A socket client's life across its connections.
+pub(crate) trait Client {
+    /// Its waiting token.
+    fn token(&self) -> String;
+    /// Handles one connection's messages until it ends.
+    async fn read(&mut self, ctx: &Ctx, ws: &mut Ws, connect_start: u64) -> Held;
+}
+
+/// Holds client `i`'s socket across reconnects (at most `max_reconnects`, after the delay each
+/// close asked for, never past the deadline) and returns how it ended.
+pub(crate) async fn hold(
+    ctx: &Ctx,
+    i: u64,
+    max_reconnects: u32,
+    client: &mut impl Client,
+) -> &'static str {
+    let mut reconnects = 0;
+    loop {
+        match connection(ctx, i, client).await {
+            Held::Done(outcome) => return outcome,
+            Held::Retry(_) if ctx.expired() => return "unfinished",
+            Held::Retry(_) if reconnects >= max_reconnects => return "reconnects_exhausted",
+            Held::Retry(after_ms) => {
+                reconnects += 1;
+                ctx.rec.count("ws.reconnects");
+                let wake = Instant::now() + Duration::from_millis(after_ms);
+                tokio::time::sleep_until(wake.min(ctx.deadline)).await;
+            }
+        }
+    }
+}
 
 /// What a workload needs.
 pub struct Ctx {

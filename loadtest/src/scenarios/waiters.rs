@@ -7,19 +7,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
-use serde_json::Value;
+use futures::SinkExt;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{Ctx, Joined, Seen, Tracker, is_leaver};
+use super::{
+    Client, Ctx, Held, Joined, Seen, Tracker, hold, is_leaver, next_message, record_status,
+};
 use crate::cli::WaitersArgs;
-use crate::net::{Ws, failure_kind};
-use crate::now_us;
-
-/// Close codes after which a client should reconnect (README: "Close codes").
-const RECONNECT_CODES: [u16; 5] = [1011, 1012, 1013, 4001, 4008];
+use crate::net::Ws;
 
 pub async fn run(ctx: Arc<Ctx>, args: WaitersArgs) {
     let args = Arc::new(args);
@@ -75,13 +72,6 @@ fn signal(pid: i32, sig: libc::c_int) -> bool {
     unsafe { libc::kill(pid, sig) == 0 }
 }
 
-/// How one connection of a waiter ended.
-enum Held {
-    Done(&'static str),
-    /// Reconnect after this many milliseconds.
-    Retry(u64),
-}
-
 /// One waiter's life across its connections.
 struct Life {
     joined: Joined,
@@ -109,20 +99,7 @@ async fn waiter(ctx: Arc<Ctx>, args: Arc<WaitersArgs>, i: u64) {
         leave_sent: false,
         retry_after_ms: None,
     };
-    let mut reconnects = 0;
-    let outcome = loop {
-        match connection(&ctx, i, &mut life).await {
-            Held::Done(outcome) => break outcome,
-            Held::Retry(_) if ctx.expired() => break "unfinished",
-            Held::Retry(_) if reconnects >= args.max_reconnects => break "reconnects_exhausted",
-            Held::Retry(after_ms) => {
-                reconnects += 1;
-                ctx.rec.count("ws.reconnects");
-                let wake = tokio::time::Instant::now() + Duration::from_millis(after_ms);
-                tokio::time::sleep_until(wake.min(ctx.deadline)).await;
-            }
-        }
-    };
+    let outcome = hold(&ctx, i, args.max_reconnects, &mut life).await;
     if outcome == "admitted" && args.queue.enter {
         ctx.enter(i, &life.joined.token).await;
     }
@@ -132,86 +109,32 @@ async fn waiter(ctx: Arc<Ctx>, args: Arc<WaitersArgs>, i: u64) {
 }
 
 /// One connection: connect, read until an outcome, close.
-async fn connection(ctx: &Ctx, i: u64, life: &mut Life) -> Held {
-    let connect_start = now_us();
-    let mut ws =
-        match tokio::time::timeout_at(ctx.deadline, ctx.net.ws(i, &life.joined.token)).await {
-            Err(_) => return Held::Done("unfinished"),
-            Ok(Err(e)) => {
-                ctx.rec.count("ws.connect_error");
-                ctx.rec
-                    .count(&format!("ws.connect_error.{}", failure_kind(&e)));
-                return Held::Retry(1_000);
-            }
-            Ok(Ok(ws)) => ws,
-        };
-    ctx.rec.opened();
-    let held = read(ctx, &mut ws, life, connect_start).await;
-    ctx.rec.closed();
-    if matches!(held, Held::Done(_)) {
-        // Close politely, and give the close handshake a moment; the server keeps nothing.
-        let _ = ws.close(None).await;
-        let _ = tokio::time::timeout(Duration::from_secs(1), async {
-            while let Some(Ok(_)) = ws.next().await {}
-        })
-        .await;
+impl Client for Life {
+    fn token(&self) -> String {
+        self.joined.token.clone()
     }
-    held
+
+    async fn read(&mut self, ctx: &Ctx, ws: &mut Ws, connect_start: u64) -> Held {
+        read(ctx, ws, self, connect_start).await
+    }
 }
 
 async fn read(ctx: &Ctx, ws: &mut Ws, life: &mut Life, connect_start: u64) -> Held {
     let mut snapshot_seen = false;
     loop {
-        let frame = match tokio::time::timeout_at(ctx.deadline, ws.next()).await {
-            Err(_) => return Held::Done("unfinished"),
-            Ok(None) | Ok(Some(Err(_))) => {
-                ctx.rec.count("ws.dropped");
-                return Held::Retry(life.retry_after_ms.take().unwrap_or(1_000));
-            }
-            Ok(Some(Ok(frame))) => frame,
+        let on_1000 = life.leave_sent.then_some("left");
+        let m = match next_message(ctx, ws, &mut life.retry_after_ms, on_1000).await {
+            Ok(m) => m,
+            Err(held) => return held,
         };
-        let text = match frame {
-            Message::Text(t) => t,
-            Message::Close(frame) => {
-                let code = frame.map_or(1005, |f| u16::from(f.code));
-                ctx.rec.count(&format!("ws.close.{code}"));
-                return match code {
-                    1000 if life.leave_sent => Held::Done("left"),
-                    4410 => Held::Done("expired"),
-                    c if RECONNECT_CODES.contains(&c) => {
-                        Held::Retry(life.retry_after_ms.take().unwrap_or(1_000))
-                    }
-                    _ => Held::Done("closed"),
-                };
-            }
-            _ => continue,
-        };
-        let recv_us = now_us();
-        let Ok(v) = serde_json::from_str::<Value>(&text) else {
-            ctx.rec.count("ws.bad_json");
-            continue;
-        };
-        let server_ms = v["server_time"].as_u64().unwrap_or(0);
-        let latency_us = recv_us.saturating_sub(server_ms * 1_000);
-        let kind = v["type"].as_str().unwrap_or("");
-        match kind {
-            "snapshot" | "position" | "ready" => {
-                if kind == "snapshot" {
-                    ctx.rec.hist("push.snapshot", latency_us);
-                    if !snapshot_seen {
-                        snapshot_seen = true;
-                        ctx.rec
-                            .hist("time_to_snapshot", recv_us.saturating_sub(connect_start));
-                    }
-                } else {
-                    ctx.rec.hist("push", latency_us);
-                    ctx.rec.hist(&format!("push.{kind}"), latency_us);
-                    ctx.rec.bin(|b| b.latency.record_us(latency_us));
-                    if kind == "position" {
-                        life.tracker.sample.pushes += 1;
-                    }
+        let (v, recv_us, server_ms) = (&m.v, m.recv_us, m.server_ms);
+        match m.kind() {
+            kind @ ("snapshot" | "position" | "ready") => {
+                record_status(ctx, &m, connect_start, &mut snapshot_seen);
+                if kind == "position" {
+                    life.tracker.sample.pushes += 1;
                 }
-                match life.tracker.observe(&v, server_ms) {
+                match life.tracker.observe(v, server_ms) {
                     Seen::Admitted => {
                         ctx.rec
                             .hist("time_to_ready", recv_us.saturating_sub(life.joined.done_us));
