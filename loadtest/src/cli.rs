@@ -603,9 +603,10 @@ pub struct OnsaleArgs {
     #[arg(long, default_value_t = 2_000)]
     pub admit_delay_ms: u64,
 
-    /// Two `ready` pushes count as an inversion only when the lower rank's server_time is
-    /// later than the higher rank's by more than this (ms): the admission tick (USHER_TICK_MS,
-    /// 100 by default) within which one step's pushes leave.
+    /// Two `ready` pushes count as delivered out of rank order only when the lower rank's
+    /// server_time is later than the higher rank's by more than this (ms): the admission tick
+    /// (USHER_TICK_MS, 100 by default) within which one step's pushes leave. Reported, not a
+    /// failure: the admission order itself is checked on `admitted_at`.
     #[arg(long, default_value_t = 100)]
     pub ready_tolerance_ms: u64,
 

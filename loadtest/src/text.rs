@@ -367,7 +367,7 @@ fn write_onsale(o: &mut String, x: &OnsaleFigures) -> std::fmt::Result {
     )?;
     writeln!(
         o,
-        "  drawn order: {} inversions of ready server_time beyond {} ms ({} entrants; largest step back {} ms); {} inversions of admission steps (admitted_at); {} late joiners ahead",
+        "  delivery of ready: {} pairs against the ranks beyond {} ms by server_time ({} entrants; largest step back {} ms); drawn order: {} inversions of admission steps (admitted_at); {} late joiners ahead",
         a.inversions,
         a.tolerance_ms,
         a.entrants_out_of_order,

@@ -143,7 +143,9 @@ pub struct AdmissionOrder {
     /// Distinct admission steps (`admitted_at`) among the ranked.
     pub steps: u64,
     /// Pairs of ranked entrants whose `ready` `server_time` runs against their ranks by more
-    /// than the tolerance (must be 0), and entrants admitted after a higher rank that way.
+    /// than the tolerance, and entrants told after a higher rank that way: how far apart the
+    /// replicas delivered one order (each stamps `server_time` when it produces the push), not
+    /// the order itself, which `step_inversions` checks.
     pub inversions: u64,
     pub entrants_out_of_order: u64,
     /// Largest amount by which a `ready` came before one of a lower rank (server_time, ms;
@@ -238,13 +240,6 @@ pub fn problems(f: &OnsaleFigures) -> Vec<String> {
         ));
     }
     let o = &f.order;
-    if o.inversions > 0 {
-        out.push(format!(
-            "admission out of drawn order: {} pairs of `ready` pushes ({} entrants) against \
-             their ranks by more than {} ms (largest {} ms)",
-            o.inversions, o.entrants_out_of_order, o.tolerance_ms, o.largest_backstep_ms
-        ));
-    }
     if o.step_inversions > 0 {
         out.push(format!(
             "admission out of drawn order: {} pairs of entrants admitted in steps (admitted_at) \
@@ -625,7 +620,7 @@ mod tests {
     }
 
     #[test]
-    fn ready_out_of_rank_order_and_entrants_never_told_are_problems() {
+    fn ready_delivered_out_of_rank_order_is_measured_and_entrants_never_told_are_a_problem() {
         let setup = OnsaleSetup {
             sale_starts_at_ms: 0,
             ready_tolerance_ms: 100,
@@ -657,6 +652,7 @@ mod tests {
         let fp = &f.first_position;
         assert_eq!((fp.received, fp.missing, fp.told_by_ready), (4, 1, 1));
         assert_eq!(fp.max_ms, 1_600.0, "the ready's receipt counts");
-        assert_eq!(problems(&f).len(), 2, "{:?}", problems(&f));
+        // Delivery across replicas is measured; only the admission order fails a run.
+        assert_eq!(problems(&f).len(), 1, "{:?}", problems(&f));
     }
 }
