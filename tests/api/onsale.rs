@@ -61,7 +61,15 @@ async fn joins_are_refused_before_the_prequeue_opens_and_after_the_sale_ends() {
     )
     .await;
     let token = app.join_token("evt_ending").await;
-    tokio::time::sleep(Duration::from_millis(1_700)).await;
+    let mut ws = app.ws(&token).await;
+    ws.wait_for("snapshot", Duration::from_secs(5)).await;
+    // The socket is told, then closed with a code that says not to reconnect.
+    let ended = ws.wait_for("sale_ended", Duration::from_secs(5)).await;
+    assert_eq!(ended["event_id"], "evt_ending");
+    assert!(matches!(
+        ws.closed(Duration::from_secs(2)).await,
+        Ended::Closed(4410)
+    ));
     let (status, body) = app
         .post("/api/v1/queue/join", &json!({"event_id": "evt_ending"}))
         .await;
