@@ -143,9 +143,10 @@ impl From<PowError> for ApiError {
         let message = e.to_string();
         match e {
             PowError::Required { .. } => Self::new(StatusCode::FORBIDDEN, "POW_REQUIRED", message),
-            PowError::Invalid(_) => Self::bad_request("POW_INVALID", message),
-            PowError::Expired => Self::bad_request("POW_EXPIRED", message),
-            PowError::TooEasy { .. } => Self::bad_request("POW_TOO_EASY", message),
+            // Well-formed, but not a proof usher accepts: refused like a bad credential.
+            PowError::Invalid(_) => Self::new(StatusCode::FORBIDDEN, "POW_INVALID", message),
+            PowError::Expired => Self::new(StatusCode::FORBIDDEN, "POW_EXPIRED", message),
+            PowError::TooEasy { .. } => Self::new(StatusCode::FORBIDDEN, "POW_TOO_EASY", message),
             PowError::Reused => Self::new(StatusCode::CONFLICT, "POW_REUSED", message),
         }
     }

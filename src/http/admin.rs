@@ -133,7 +133,7 @@ pub struct ConfigBody {
     #[serde(default, deserialize_with = "optional_integral")]
     #[schema(minimum = 1, maximum = 1_000_000)]
     burst: Option<u32>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_integral")]
     #[schema(value_type = Option<u64>, minimum = 1, maximum = 4_294_967_295_u64)]
     max_active: Option<Option<u32>>,
     #[serde(default, deserialize_with = "optional_integral")]
@@ -146,57 +146,91 @@ pub struct ConfigBody {
     #[schema(minimum = 0, maximum = 32)]
     pow_difficulty: Option<u8>,
     /// When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
-    #[serde(default, deserialize_with = "present_value")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    prequeue_opens_at: Option<Option<serde_json::Value>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<At>)]
+    prequeue_opens_at: Option<Option<At>>,
     /// When admission starts (RFC 3339, or ms since the Unix epoch); those who joined before
     /// are the pre-queue. Null removes the schedule.
-    #[serde(default, deserialize_with = "present_value")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    sale_starts_at: Option<Option<serde_json::Value>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<At>)]
+    sale_starts_at: Option<Option<At>>,
     /// When joins close and waiters are told the sale ended (RFC 3339, or ms); null: never.
-    #[serde(default, deserialize_with = "present_value")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    sale_ends_at: Option<Option<serde_json::Value>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<At>)]
+    sale_ends_at: Option<Option<At>>,
     /// How the pre-queue is ordered at the start; fixed once anyone has joined.
     queueing_method: Option<QueueingMethod>,
     /// The public randomness round the draw will wait for (named before anyone joins; its
     /// value is given after the close, `PUT …/draw/beacon`); null: none.
-    #[serde(default, deserialize_with = "present_value")]
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 200,
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$")]
     beacon_round: Option<Option<serde_json::Value>>,
 }
 
-/// Distinguishes an absent field from an explicit `null`, for any value.
-fn present_value<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<serde_json::Value>>, D::Error> {
-    Option::<serde_json::Value>::deserialize(d).map(Some)
+/// Distinguishes an absent field from an explicit `null` (`Some(None)`).
+fn present_integral<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+    optional_integral(d).map(Some)
 }
 
-/// An instant given as RFC 3339 text or as ms since the Unix epoch.
-fn instant(name: &str, v: &serde_json::Value) -> Result<u64, ApiError> {
-    let bad = || {
-        ApiError::invalid_request(format!(
-            "{name} must be an RFC 3339 time (e.g. 2026-12-01T10:00:00+01:00) or ms since the \
-             Unix epoch"
-        ))
-    };
-    match v {
-        serde_json::Value::Number(n) => n.as_u64().ok_or_else(bad),
-        serde_json::Value::String(s) => {
-            let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| bad())?;
-            u64::try_from(t.unix_timestamp_nanos() / 1_000_000).map_err(|_| bad())
-        }
-        _ => Err(bad()),
+/// Distinguishes an absent field from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// An instant, as RFC 3339 text (any offset) or ms since the Unix epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum At {
+    Text(Rfc3339),
+    Ms(EpochMs),
+}
+
+/// The last instant accepted: the end of year 9999.
+const LAST_MS: u64 = 253_402_300_799_999;
+
+/// Milliseconds since the Unix epoch, up to the end of year 9999.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct EpochMs(u64);
+
+impl utoipa::PartialSchema for EpochMs {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(LAST_MS as f64))
+            .description(Some("Milliseconds since the Unix epoch."))
+            .into()
     }
 }
 
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
-    optional_integral(d).map(Some)
+impl ToSchema for EpochMs {}
+
+/// RFC 3339 text, e.g. `2026-12-01T10:00:00+01:00`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[schema(value_type = String, format = DateTime)]
+pub struct Rfc3339(String);
+
+/// An instant in ms since the Unix epoch.
+fn instant(name: &str, at: &At) -> Result<u64, ApiError> {
+    let ms = match at {
+        At::Ms(EpochMs(ms)) => Some(*ms),
+        At::Text(Rfc3339(text)) => {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .ok()
+                .and_then(|t| u64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok())
+        }
+    };
+    ms.filter(|ms| *ms <= LAST_MS).ok_or_else(|| {
+        ApiError::invalid_request(format!(
+            "{name} must be an RFC 3339 time from 1970 to 9999 (e.g. \
+             2026-12-01T10:00:00+01:00) or ms since the Unix epoch"
+        ))
+    })
 }
 
 /// 1 to `max` characters, none of them a control character (as the schema's pattern says).
@@ -229,16 +263,37 @@ impl ConfigBody {
         if !self.touches_schedule() {
             return Ok(None);
         }
-        let time = |name, v: &Option<Option<serde_json::Value>>, was: Option<u64>| match v {
+        let time = |name, v: &Option<Option<At>>, was: Option<u64>| match v {
             None => Ok(was),
             Some(None) => Ok(None),
             Some(Some(v)) => instant(name, v).map(Some),
         };
+        // Every value given is checked, also when the schedule is removed.
         let starts = time(
             "sale_starts_at",
             &self.sale_starts_at,
             current.map(|s| s.sale_starts_at_ms),
         )?;
+        let prequeue_opens_at_ms = time(
+            "prequeue_opens_at",
+            &self.prequeue_opens_at,
+            current.and_then(|s| s.prequeue_opens_at_ms),
+        )?;
+        let sale_ends_at_ms = time(
+            "sale_ends_at",
+            &self.sale_ends_at,
+            current.and_then(|s| s.sale_ends_at_ms),
+        )?;
+        let beacon_round = match &self.beacon_round {
+            None => current.and_then(|s| s.beacon_round.clone()),
+            Some(None) => None,
+            Some(Some(serde_json::Value::String(r))) if printable(r, 200) => Some(r.clone()),
+            Some(Some(_)) => {
+                return Err(ApiError::invalid_request(
+                    "beacon_round must be 1 to 200 printable characters",
+                ));
+            }
+        };
         let next = match starts {
             None if self.sale_starts_at == Some(None) => None,
             None => {
@@ -247,32 +302,13 @@ impl ConfigBody {
                 ));
             }
             Some(sale_starts_at_ms) => Some(Schedule {
-                prequeue_opens_at_ms: time(
-                    "prequeue_opens_at",
-                    &self.prequeue_opens_at,
-                    current.and_then(|s| s.prequeue_opens_at_ms),
-                )?,
+                prequeue_opens_at_ms,
                 sale_starts_at_ms,
-                sale_ends_at_ms: time(
-                    "sale_ends_at",
-                    &self.sale_ends_at,
-                    current.and_then(|s| s.sale_ends_at_ms),
-                )?,
+                sale_ends_at_ms,
                 queueing_method: self
                     .queueing_method
                     .unwrap_or_else(|| current.map(|s| s.queueing_method).unwrap_or_default()),
-                beacon_round: match &self.beacon_round {
-                    None => current.and_then(|s| s.beacon_round.clone()),
-                    Some(None) => None,
-                    Some(Some(serde_json::Value::String(r))) if printable(r, 200) => {
-                        Some(r.clone())
-                    }
-                    Some(Some(_)) => {
-                        return Err(ApiError::invalid_request(
-                            "beacon_round must be 1 to 200 printable characters",
-                        ));
-                    }
-                },
+                beacon_round,
             }),
         };
         if let Some(s) = &next {
@@ -369,8 +405,11 @@ impl ConfigBody {
             did not exist is created)", body = EventSettings,
             links(("join" = (operation_id = "join",
                 request_body = json!({"event_id": "$response.body#/event_id"}))))),
-        (status = 400, description = "`INVALID_REQUEST`: a value out of range or an unknown \
-            field", body = ErrorBody),
+        (status = 400, description = "`INVALID_REQUEST`: a value out of range, a schedule \
+            that breaks its rules, or an unknown field", body = ErrorBody),
+        (status = 409, description = "`SCHEDULE_LOCKED`: the queueing method once anyone has \
+            joined, or anything but `sale_ends_at` once the entry list is closed",
+            body = ErrorBody),
     )
 )]
 pub async fn put_event(

@@ -103,6 +103,11 @@ async fn spend_pow(
     pow: Option<&Solution>,
     claim: &IdempotencyClaim,
 ) -> Result<(), ApiError> {
+    if pow.is_some_and(|p| !p.well_formed()) {
+        return Err(ApiError::invalid_request(
+            "pow must be a challenge of at most 256 characters and a nonce of 1 to 20 digits",
+        ));
+    }
     let now = crate::clock::now_ms();
     let config = config_of(app, event).await?;
     let phase = config
@@ -187,13 +192,13 @@ pub struct EnterBody {
                 ("leave" = (operation_id = "leave",
                     parameters(("token" = "$response.body#/waiting_token")))),
             )),
-        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`; a refused proof \
-            of work: `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge)",
-            body = ErrorBody),
+        (status = 400, description = "`MISSING_EVENT_ID`, `INVALID_REQUEST`", body = ErrorBody),
         (status = 401, description = "A user token was sent and is not valid: \
             `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN`", body = ErrorBody),
         (status = 403, description = "`SALE_NOT_OPEN` (the pre-queue opens at `opens_at`), \
-            `POW_REQUIRED` (the event asks for a proof of work)", body = ErrorBody,
+            `POW_REQUIRED` (the event asks for a proof of work); a refused proof of work: \
+            `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge)",
+            body = ErrorBody,
             headers(("Retry-After" = u64))),
         (status = 404, description = "`EVENT_NOT_FOUND`", body = ErrorBody),
         (status = 409, description = "`DUPLICATE_REQUEST`: this user already holds a place \

@@ -41,6 +41,16 @@ pub struct Solution {
     pub nonce: String,
 }
 
+impl Solution {
+    /// Whether it has the documented shape (a challenge of at most 256 characters, a nonce of
+    /// 1 to 20 decimal digits): anything else is bad input, whatever the event asks for.
+    pub fn well_formed(&self) -> bool {
+        self.challenge.chars().count() <= 256
+            && (1..=20).contains(&self.nonce.len())
+            && self.nonce.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
 /// Why a solution is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PowError {
@@ -150,15 +160,12 @@ impl Pow {
                 difficulty: required,
             });
         }
-        let nonce_ok = !solution.nonce.is_empty()
-            && solution.nonce.len() <= 20
-            && solution.nonce.bytes().all(|b| b.is_ascii_digit());
         let digest = Sha256::new()
             .chain_update(solution.challenge.as_bytes())
             .chain_update(b":")
             .chain_update(solution.nonce.as_bytes())
             .finalize();
-        if !nonce_ok || leading_zero_bits(&digest) < u32::from(difficulty) {
+        if !solution.well_formed() || leading_zero_bits(&digest) < u32::from(difficulty) {
             return Err(PowError::Invalid(
                 "the hash does not have enough leading zero bits",
             ));

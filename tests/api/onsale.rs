@@ -361,7 +361,7 @@ async fn a_proof_of_work_is_asked_for_checked_spent_once_and_hardened_at_once() 
         let (status, answer) = join_with(&app, &body, &idem_key()).await;
         assert_eq!(
             (status, &answer["error"]["code"]),
-            (StatusCode::BAD_REQUEST, &json!("POW_INVALID"))
+            (StatusCode::FORBIDDEN, &json!("POW_INVALID"))
         );
     }
     // Expired: signed with the server's key (derived from the JWT secret), issued long ago.
@@ -375,7 +375,7 @@ async fn a_proof_of_work_is_asked_for_checked_spent_once_and_hardened_at_once() 
     let (status, answer) = join_with(&app, &body, &idem_key()).await;
     assert_eq!(
         (status, &answer["error"]["code"]),
-        (StatusCode::BAD_REQUEST, &json!("POW_EXPIRED"))
+        (StatusCode::FORBIDDEN, &json!("POW_EXPIRED"))
     );
     // The operator raises the difficulty during an attack: a solution at the old one is
     // refused at once, and a new challenge carries the new difficulty.
@@ -387,7 +387,7 @@ async fn a_proof_of_work_is_asked_for_checked_spent_once_and_hardened_at_once() 
     let (status, answer) = join_with(&app, &body, &idem_key()).await;
     assert_eq!(
         (status, &answer["error"]["code"]),
-        (StatusCode::BAD_REQUEST, &json!("POW_TOO_EASY"))
+        (StatusCode::FORBIDDEN, &json!("POW_TOO_EASY"))
     );
     let (_, c) = app.get("/api/v1/queue/challenge?event_id=evt_pow").await;
     assert_eq!(c["difficulty"], 12);

@@ -593,6 +593,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An instant, as RFC 3339 text (any offset) or ms since the Unix epoch. */
+        At: components["schemas"]["Rfc3339"] | components["schemas"]["EpochMs"];
         /** @description `GET /api/v1/events/{id}/availability`. */
         Availability: {
             event_id: string;
@@ -664,25 +666,12 @@ export interface components {
              *     for the next challenge checked, older easier solutions are refused (`POW_TOO_EASY`).
              */
             pow_difficulty?: number | null;
-            /**
-             * Format: date-time
-             * @description When joins open (RFC 3339, or ms since the Unix epoch); null: open until the start.
-             */
-            prequeue_opens_at?: string | null;
+            prequeue_opens_at?: null | components["schemas"]["At"];
             queueing_method?: null | components["schemas"]["QueueingMethod"];
             /** Format: double */
             rate_per_sec?: number | null;
-            /**
-             * Format: date-time
-             * @description When joins close and waiters are told the sale ended (RFC 3339, or ms); null: never.
-             */
-            sale_ends_at?: string | null;
-            /**
-             * Format: date-time
-             * @description When admission starts (RFC 3339, or ms since the Unix epoch); those who joined before
-             *     are the pre-queue. Null removes the schedule.
-             */
-            sale_starts_at?: string | null;
+            sale_ends_at?: null | components["schemas"]["At"];
+            sale_starts_at?: null | components["schemas"]["At"];
         };
         /** @description `POST /api/v1/reservations/{id}/confirm`. */
         ConfirmReservation: {
@@ -781,6 +770,11 @@ export interface components {
             /** @description Sibling hashes from the leaf up to the root, hex, only where a level has one. */
             siblings: string[];
         };
+        /**
+         * Format: int64
+         * @description Milliseconds since the Unix epoch.
+         */
+        EpochMs: number;
         /** @description The seed's error envelope, the body of every error answer. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1241,6 +1235,11 @@ export interface components {
          * @enum {string}
          */
         ReservationOutcome: "CONFIRMED" | "NOT_CONFIRMED" | "FAILED" | "EXPIRED";
+        /**
+         * Format: date-time
+         * @description RFC 3339 text, e.g. `2026-12-01T10:00:00+01:00`.
+         */
+        Rfc3339: string;
         /** @description A scheduled sale. Times are the store clock's, ms since the Unix epoch. */
         Schedule: {
             /**
@@ -1508,7 +1507,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventSettings"];
                 };
             };
-            /** @description `INVALID_REQUEST`: a value out of range or an unknown field; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            /** @description `INVALID_REQUEST`: a value out of range, a schedule that breaks its rules, or an unknown field; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1537,6 +1536,15 @@ export interface operations {
             };
             /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `SCHEDULE_LOCKED`: the queueing method once anyone has joined, or anything but `sale_ends_at` once the entry list is closed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4513,7 +4521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Joined"];
                 };
             };
-            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST`; a refused proof of work: `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge); `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
+            /** @description `MISSING_EVENT_ID`, `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json`; `IDEMPOTENCY_REQUIRED`, `INVALID_IDEMPOTENCY_KEY` (not a UUID) */
             400: {
                 headers: {
                     /** @description Requests per second allowed to this client */
@@ -4547,7 +4555,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `SALE_NOT_OPEN` (the pre-queue opens at `opens_at`), `POW_REQUIRED` (the event asks for a proof of work) */
+            /** @description `SALE_NOT_OPEN` (the pre-queue opens at `opens_at`), `POW_REQUIRED` (the event asks for a proof of work); a refused proof of work: `POW_INVALID`, `POW_EXPIRED`, `POW_TOO_EASY` (fetch a new challenge) */
             403: {
                 headers: {
                     "Retry-After"?: number;

@@ -134,7 +134,7 @@ describe('proof of work', () => {
   it.each(['POW_EXPIRED', 'POW_REUSED', 'POW_TOO_EASY', 'POW_INVALID'])('a solution refused with %s gets a new challenge, at most 3 times', (code) => {
     let { state } = run([click(), failed(err(403, 'POW_REQUIRED')), ...solved()]);
     for (let i = 1; i <= JOIN_TUNING.powRetries; i++) {
-      const step = reduceJoin(state, failed(err(code === 'POW_REUSED' ? 409 : 400, code)));
+      const step = reduceJoin(state, failed(err(code === 'POW_REUSED' ? 409 : 403, code)));
       expect(step.state).toMatchObject({ phase: 'challenge', powRetries: i, pow: null });
       expect(step.effects).toContainEqual({ kind: 'fetch_challenge' });
       state = run(solved(String(i)), step.state).state;
