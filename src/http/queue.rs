@@ -30,8 +30,7 @@ pub struct JoinBody {
     #[schema(pattern = r"^[A-Za-z0-9_.:-]{0,128}$")]
     user_id: Option<String>,
     /// A solved proof-of-work challenge, when the event asks for one
-    /// (`GET /api/v1/queue/challenge`).
-    #[schema(nullable = false)]
+    /// (`GET /api/v1/queue/challenge`); absent or null otherwise.
     pow: Option<Solution>,
 }
 

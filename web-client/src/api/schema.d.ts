@@ -918,11 +918,7 @@ export interface components {
         JoinBody: {
             /** @example evt_2025_1001 */
             event_id: string;
-            /**
-             * @description A solved proof-of-work challenge, when the event asks for one
-             *     (`GET /api/v1/queue/challenge`).
-             */
-            pow?: components["schemas"]["Solution"];
+            pow?: null | components["schemas"]["Solution"];
             /**
              * @description The seed's field, accepted and checked for shape only: a client can write any id here,
              *     so it never decides who holds a place (see [`join`]).
