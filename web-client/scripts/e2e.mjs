@@ -29,6 +29,8 @@ const DRAW_EVENT = `evt_e2e_draw_${Date.now()}`;
 const POW_DIFFICULTY = 12;
 /** Short holds, so the expiry path is seen within the test. */
 const HOLD_SECS = 12;
+// The entry pass's lifetime the server is started with (USHER_RESERVATION_TTL_SECS).
+const PASS_SECS = 30;
 const build = !process.argv.includes('--no-build');
 /** The test (after the builds) is bounded: past this, everything is stopped and the run fails. */
 const WATCHDOG_MS = 6 * 60_000;
@@ -134,6 +136,7 @@ async function startUsher() {
       USHER_ADMIN_TOKEN: ADMIN_TOKEN,
       USHER_PAYMENT_DELAY_MS: '200',
       USHER_HOLD_SECS: String(HOLD_SECS),
+      USHER_RESERVATION_TTL_SECS: String(PASS_SECS),
       RATE_LIMIT_ENABLED: 'false',
       // The browser and the test's own clients all come from 127.0.0.1.
       USHER_MAX_CONNECTIONS_PER_IP: '0',
@@ -231,6 +234,9 @@ async function buyerScenario(base, u) {
     await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByTestId('signed-in').waitFor({ timeout: 15_000 });
+    // Buyers are not sent to the operators' pages.
+    const adminLinks = await page.locator('header a[href="/admin"]').count();
+    assert(adminLinks === 0, `the buyer's header links to the dashboard (${adminLinks})`);
   });
 
   await check('joins and sees position 4 (3 ahead) while the event is paused, live over the socket', async () => {
@@ -304,6 +310,9 @@ async function buyerScenario(base, u) {
     assert(seen.length >= 3, 'the position fell step by step');
     assert(seen.every((p, i) => i === 0 || p < seen[i - 1]), 'positions only fall');
     await page.getByTestId('grant-clock').waitFor({ timeout: 15_000 });
+    // The entry pass's countdown never shows more than the pass lasts.
+    const [, m, s] = /(\d+):(\d\d)/.exec(await text(page, 'grant-clock'));
+    assert(Number(m) * 60 + Number(s) <= PASS_SECS, `the pass countdown starts at ${m}:${s} for a ${PASS_SECS} s pass`);
   });
 
   await check('the dashboard charts the queue draining', async () => {
@@ -322,6 +331,9 @@ async function buyerScenario(base, u) {
     const clock = await text(page, 'hold-clock');
     assert(/Held for \d+:\d\d more/.test(clock), clock);
     await shot(page, '07-held.png', 'two seats held: seat ids, total from the server, hold countdown from hold_expires_at, payment scenarios');
+    // The rest of the purchase at phone width: nothing sticks out.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shotFits(page, '07-held-phone.png', 'phone width (390 px): the held seats and the payment choices, each on its own lines');
   });
 
   await check('pays (approve) and sees the real order id, confirmed by the server', async () => {
@@ -338,7 +350,7 @@ async function buyerScenario(base, u) {
     const r = await u.reservation(reservationId, jwt);
     assert(r.status === 'CONFIRMED' && r.order_id === orderId, `server says ${r.status} ${r.order_id}, page ${orderId}`);
     log(`       order ${orderId} for reservation ${reservationId}`);
-    await shot(page, '08-confirmed.png', `order confirmed: order id ${orderId} as the server recorded it`);
+    await shotFits(page, '08-confirmed-phone.png', `phone width: order confirmed, order id ${orderId} (as the server recorded it) wrapped inside its card`);
   });
 
   await adminCtx.close();

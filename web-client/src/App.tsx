@@ -31,7 +31,6 @@ export function App() {
         </Link>
         <nav aria-label="Main">
           <Link to="/">Tickets</Link>
-          <Link to="/admin">Operators</Link>
         </nav>
         <div className="account">
           {auth ? (

@@ -79,8 +79,14 @@ export function PurchaseFlow({ state, grant, auth, now, onStartOver }: PurchaseP
   );
 }
 
+/** The time left on the entry pass: never more than its lifetime, even while the page's clock,
+ * which ticks once a second, still reads an instant before the pass was granted. */
+export function passLeft(grant: Grant, now: number): number {
+  return Math.min(grant.expiresAt - now, grant.ttlMs);
+}
+
 function GrantClock({ grant, now }: { grant: Grant; now: number }) {
-  const left = grant.expiresAt - now;
+  const left = passLeft(grant, now);
   return (
     <p className={left < 10_000 ? 'banner bad' : 'banner warn'} role="timer" aria-live="off" data-testid="grant-clock">
       Hold your seats within <strong>{fmtCountdown(left)}</strong>: your entry pass expires then.
@@ -155,8 +161,8 @@ function Seats({
     };
   }, [state.eventId]);
 
-  const passLeft = grant ? grant.expiresAt - now : 0;
-  if (!grant || passLeft <= 0) {
+  const left = grant ? passLeft(grant, now) : 0;
+  if (!grant || left <= 0) {
     return (
       <div className="card banner bad" data-testid="pass-expired">
         <h2>Your entry pass has run out</h2>
@@ -437,8 +443,10 @@ function Held({
                   value={s.id}
                   checked={scenario === s.id}
                   onChange={() => setScenario(s.id)}
-                />{' '}
-                {s.label} <span className="muted">— {s.hint}</span>
+                />
+                <span className="radio-text">
+                  {s.label} <span className="muted">— {s.hint}</span>
+                </span>
               </label>
             ))}
           </fieldset>
@@ -469,7 +477,10 @@ function Outcome({ p, auth, onStartOver }: { p: Purchase; auth: Auth; onStartOve
       <div className="card ok" role="status" data-testid="confirmed">
         <h2>Order confirmed</h2>
         <p>
-          Order number <strong data-testid="order-id">{o.orderId}</strong>
+          Order number{' '}
+          <strong className="order-id" data-testid="order-id">
+            {o.orderId}
+          </strong>
         </p>
         {r && (
           <>

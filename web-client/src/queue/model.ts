@@ -93,6 +93,8 @@ export interface Grant {
   reservationToken: string;
   eventId: string;
   expiresAt: number;
+  /** The pass's lifetime (`ttl_sec`), in ms: no countdown shows more. */
+  ttlMs: number;
 }
 
 export interface QueueState {
@@ -618,6 +620,7 @@ function onEnterOk(state: QueueState, granted: Granted, now: number): Step {
     reservationToken: granted.reservation_token,
     eventId: granted.event_id ?? state.eventId,
     expiresAt: now + granted.ttl_sec * 1000,
+    ttlMs: granted.ttl_sec * 1000,
   };
   return {
     state: { ...state, phase: 'entered', grant, notice: null },

@@ -80,7 +80,9 @@ export function saveDrawEntry(storage: Storage, entry: DrawEntry): void {
 /** The grant, unless it has expired by the local clock. */
 export function loadGrant(storage: Storage, eventId: string, now: number): Grant | null {
   const g = read<Grant>(storage, GRANT + eventId);
-  if (!g || typeof g.reservationToken !== 'string' || typeof g.expiresAt !== 'number') return null;
+  if (!g || typeof g.reservationToken !== 'string' || typeof g.expiresAt !== 'number' || typeof g.ttlMs !== 'number') {
+    return null;
+  }
   return g.expiresAt > now ? g : null;
 }
 
