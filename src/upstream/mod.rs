@@ -439,11 +439,26 @@ fn answer<T: InBand>(
     match r.in_band_error() {
         Some(e) => Err(UpstreamError::InBand {
             code: ErrorCode::try_from(e.code).unwrap_or(ErrorCode::Unspecified),
-            message: e.message.clone(),
+            message: with_details(e),
             resource,
         }),
         None => Ok(r),
     }
+}
+
+/// A backend's message with what its details name (at most 20 of them), e.g. the seats a hold
+/// found taken: `seats are not available: A-1-1 (sold), A-1-2 (held)`.
+fn with_details(e: &PbError) -> String {
+    if e.details.is_empty() {
+        return e.message.clone();
+    }
+    let named: Vec<String> = e
+        .details
+        .iter()
+        .take(20)
+        .map(|d| format!("{} ({})", d.value, d.reason.to_lowercase()))
+        .collect();
+    format!("{}: {}", e.message, named.join(", "))
 }
 
 /// The inventory service as the queue's [`EventDirectory`]: an event exists if

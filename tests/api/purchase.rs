@@ -161,6 +161,11 @@ async fn reservation_tokens_are_required_bound_to_their_event_and_spent_by_one_r
         (StatusCode::CONFLICT, Some("INVENTORY_CONFLICT")),
         "{e}"
     );
+    // The refusal names the seat and why.
+    assert_eq!(
+        e["error"]["message"], "seats are not available: A-1-1 (held)",
+        "{e}"
+    );
     let (st, r) = reserve(&app, &buyer_token("u2"), &second, &["A-1-3"]).await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
 }

@@ -94,13 +94,14 @@ function GrantClock({ grant, now }: { grant: Grant; now: number }) {
   );
 }
 
-function explain(e: unknown): string {
+export function explain(e: unknown): string {
   if (!(e instanceof ApiError)) return String(e);
   switch (e.code) {
     case 'INSUFFICIENT_INVENTORY':
       return 'Not enough seats are left for that request.';
     case 'INVENTORY_CONFLICT':
-      return `Some of those seats were just taken: ${e.message}`;
+      // The server names each seat and why (held by another buyer, or sold).
+      return `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}. Choose other seats.`;
     case 'INVALID_RESERVATION_TOKEN':
     case 'RESERVATION_TOKEN_REQUIRED':
       return 'Your entry pass is no longer valid (it expired or is for another event).';
@@ -141,6 +142,8 @@ function Seats({
   const [seatText, setSeatText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A refusal is about the selection it answered: another selection clears it.
+  useEffect(() => setError(null), [mode, quantity, seatText]);
 
   useEffect(() => {
     let live = true;

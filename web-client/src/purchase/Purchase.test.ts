@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fmtCountdown } from '../format';
-import { passLeft } from './Purchase';
+import { ApiError } from '../api/http';
+import { explain, passLeft } from './Purchase';
 
 describe('the entry pass countdown', () => {
   const grant = { reservationToken: 't', eventId: 'e', expiresAt: 31_000, ttlMs: 30_000 };
@@ -14,5 +15,12 @@ describe('the entry pass countdown', () => {
   it('counts down from there to zero', () => {
     expect(fmtCountdown(passLeft(grant, 11_500))).toBe('0:20');
     expect(passLeft(grant, 32_000)).toBeLessThan(0);
+  });
+});
+
+describe('a refused hold', () => {
+  it('names the seats the server says are taken, and why', () => {
+    const refused = new ApiError(409, 'INVENTORY_CONFLICT', 'seats are not available: A-1-1 (sold), A-1-2 (held)');
+    expect(explain(refused)).toBe('Seats are not available: A-1-1 (sold), A-1-2 (held). Choose other seats.');
   });
 });
