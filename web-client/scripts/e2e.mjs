@@ -275,11 +275,26 @@ async function buyerScenario(base, u) {
 
   const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const admin = await adminCtx.newPage();
-  await check('the operator opens the dashboard, sets a low rate and resumes admission', async () => {
+  await check('a refused admin token shows only the sign-in, with the reason, and no controls', async () => {
     await admin.goto(`${base}/admin`);
+    await admin.getByLabel('Admin token').fill('not-the-operator-token');
+    await admin.getByLabel('Event', { exact: true }).fill(EVENT);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    const refused = await text(admin, 'admin-refused');
+    assert(/refused/.test(refused), refused);
+    for (const control of ['Pause admission', 'Resume admission', 'Save settings']) {
+      const n = await admin.getByRole('button', { name: control }).count();
+      assert(n === 0, `"${control}" is offered with a refused token`);
+    }
+    assert((await admin.getByTestId('admin-state').count()) === 0, 'a "Loading…" state is shown with a refused token');
+    assert((await admin.locator('.charts').count()) === 0, 'charts are shown with a refused token');
+    await shot(admin, '05a-admin-refused.png', 'operator dashboard with a refused token: only the sign-in and the reason');
+  });
+
+  await check('the operator opens the dashboard, sets a low rate and resumes admission', async () => {
     await admin.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await admin.getByLabel('Event', { exact: true }).fill(EVENT);
-    await admin.getByRole('button', { name: 'Show' }).click();
+    await admin.getByRole('button', { name: 'Sign in' }).click();
     await admin.getByTestId('admin-summary').waitFor({ timeout: 15_000 });
     assert((await text(admin, 'admin-state')).includes('Paused'), await text(admin, 'admin-state'));
     const rate = admin.getByLabel('Rate (admissions per second)');

@@ -32,6 +32,11 @@ function readToken(): string {
   }
 }
 
+/** Whether the admin API refused the token itself (not the request): the dashboard signs out. */
+function refusedToken(e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 401 || e.code === 'ADMIN_DISABLED');
+}
+
 function explain(e: unknown): string {
   if (!(e instanceof ApiError)) return String(e);
   switch (e.code) {
@@ -56,6 +61,8 @@ export function Dashboard() {
   const [stats, setStats] = useState<EventStats | null>(null);
   const [points, setPoints] = useState<Point[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** Why the token was refused: until another is accepted, only the sign-in is shown. */
+  const [refused, setRefused] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
   const last = useRef<{ t: number; admitted: number } | null>(null);
 
@@ -94,6 +101,17 @@ export function Dashboard() {
         );
       } catch (e) {
         if (!live) return;
+        if (refusedToken(e)) {
+          // Signed out: no charts, no controls, nothing polled with a token that is refused.
+          setRefused(explain(e));
+          setToken('');
+          try {
+            sessionStorage.removeItem(TOKEN_KEY);
+          } catch {
+            // this tab only
+          }
+          return;
+        }
         setError(explain(e));
         setNow(Date.now());
         // A gap in every chart rather than a made-up value.
@@ -119,6 +137,8 @@ export function Dashboard() {
     } catch {
       // this tab only
     }
+    setRefused(null);
+    setError(null);
     setToken(tokenInput);
     setEventId(eventInput.trim());
   };
@@ -152,9 +172,14 @@ export function Dashboard() {
           <label htmlFor="admin-event">Event</label>
           <input id="admin-event" value={eventInput} onChange={(e) => setEventInput(e.target.value)} />
         </div>
-        <button type="submit">Show</button>
+        <button type="submit">{token ? 'Show' : 'Sign in'}</button>
+        {refused && (
+          <p className="error" role="alert" data-testid="admin-refused">
+            {refused} Enter the operator token to sign in.
+          </p>
+        )}
       </form>
-      {error && (
+      {token && error && (
         <p className="error" role="alert" data-testid="admin-error">
           {error}
         </p>
