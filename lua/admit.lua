@@ -23,7 +23,7 @@ end
 local now = now_ms()
 local retention = tonumber(ARGV[2])
 local sched = schedule()
-if sched then close_if_due(now) end
+close_if_due(now, sched)
 local d = redis.call('HMGET', META, 'draw_commit', 'draw_closed', 'draw_at', 'draw_beacon',
   'draw_lease', 'draw_n')
 local draw_due = 0

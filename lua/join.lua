@@ -25,7 +25,7 @@ if s then
   if s.prequeue_opens_at_ms and now < s.prequeue_opens_at_ms then
     return {-5, int(s.prequeue_opens_at_ms)}
   end
-  close_if_due(now)
+  close_if_due(now, s)
 end
 local entrant = entry_list_open()
 if redis.call('ZCARD', WAITING) >= tonumber(ARGV[4]) then return {0} end

@@ -213,8 +213,8 @@ end
 
 -- Closes a random start's entry list once the sale has started (the first operation at or
 -- after sale_starts_at does) and publishes the close. An empty pre-queue is drawn at once.
-local function close_if_due(now)
-  local s = schedule()
+-- s: the event's schedule (schedule()), which the caller has read.
+local function close_if_due(now, s)
   if not s or s.queueing_method ~= 'random_at_start' or now < s.sale_starts_at_ms then return end
   if not entry_list_open() then return end
   local n = redis.call('HGET', META, 'next_seq')
@@ -223,12 +223,24 @@ local function close_if_due(now)
   publish(now, '{"kind":"draw",' .. string.sub(draw_json(), 2))
 end
 
+-- The highest seq whose departure is kept apart, by seq, because the draw that ranks it is
+-- not made (every seq while the entry list is open), or nil: read once per script, as draw_perm.
+local undrawn_cache
+local function undrawn_limit()
+  if undrawn_cache == nil then
+    undrawn_cache = false
+    local d = redis.call('HMGET', META, 'draw_commit', 'draw_at', 'draw_n')
+    if d[1] and not d[2] then undrawn_cache = tonumber(d[3]) or math.huge end
+  end
+  return undrawn_cache or nil
+end
+
 -- Records a waiting seq's departure; returns the number it is published under: its order, or
 -- its seq while the draw that ranks it is not made (kept apart until then).
 local function depart(seq)
   seq = tonumber(seq)
-  local d = redis.call('HMGET', META, 'draw_commit', 'draw_at', 'draw_n')
-  if d[1] and not d[2] and (not d[3] or seq <= tonumber(d[3])) then
+  local limit = undrawn_limit()
+  if limit and seq <= limit then
     redis.call('ZADD', PREDEPARTED, seq, seq)
     return seq
   end

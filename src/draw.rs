@@ -91,18 +91,15 @@ pub fn siblings(level: &[Hash], mut p: usize) -> Vec<Hash> {
     let mut out = Vec::new();
     let mut level = level.to_vec();
     while level.len() > 1 {
-        let sibling = if p % 2 == 1 { Some(p - 1) } else { Some(p + 1) };
-        if let Some(s) = sibling.filter(|s| *s < level.len()) {
-            out.push(level[s]);
+        // The other node of the pair: on the left of an odd position, else on the right.
+        if let Some(sibling) = level.get(p ^ 1) {
+            out.push(*sibling);
         }
         level = level_up(&level);
         p /= 2;
     }
     out
 }
-
-/// Levels a chunk's subtree spans: `CHUNK` leaves make a complete subtree of this height.
-pub const CHUNK_LEVELS: u32 = CHUNK.trailing_zeros();
 
 /// The root that an inclusion proof leads to: `leaf` at 1-based `index` of `entrants`, with
 /// `siblings` bottom-up. The sides come from the index, never from the proof; `None` if the
@@ -164,10 +161,6 @@ impl Permutation {
         self.entrants
     }
 
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
     /// F(r, v): the first four bytes of SHA-1(key ":" r ":" v), big-endian, modulo the half.
     fn round(&self, r: u32, v: u64) -> u64 {
         let digest = Sha1::digest(format!("{}:{r}:{v}", self.key).as_bytes());
@@ -218,23 +211,17 @@ impl Permutation {
         x + 1
     }
 
+    /// The rank `seq` drew, if it is an entrant of this draw.
+    pub fn drawn(&self, seq: Seq) -> Option<u64> {
+        (1..=self.entrants)
+            .contains(&seq.0)
+            .then(|| self.rank(seq.0))
+    }
+
     /// Where `seq` stands in the admission order: its rank for an entrant of the drawn
     /// pre-queue, itself for anyone who joined after the close.
     pub fn order(&self, seq: Seq) -> Seq {
-        if seq.0 >= 1 && seq.0 <= self.entrants {
-            Seq(self.rank(seq.0))
-        } else {
-            seq
-        }
-    }
-
-    /// The sequence number at order `order`: the inverse of [`Self::order`].
-    pub fn seq_at(&self, order: Seq) -> Seq {
-        if order.0 >= 1 && order.0 <= self.entrants {
-            Seq(self.entrant(order.0))
-        } else {
-            order
-        }
+        self.drawn(seq).map_or(seq, Seq)
     }
 }
 
@@ -349,9 +336,7 @@ pub fn verify(published: &Published, proof: &Proof, token: Option<&WaitingToken>
         &root,
         published.beacon_value.as_deref().unwrap_or(""),
     );
-    let rank = (1..=entrants)
-        .contains(&proof.index)
-        .then(|| Permutation::new(&key, entrants).rank(proof.index));
+    let rank = Permutation::new(&key, entrants).drawn(Seq(proof.index));
     check(
         "rank",
         rank == Some(proof.rank),

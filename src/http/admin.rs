@@ -54,7 +54,8 @@ pub fn check_bearer(headers: &HeaderMap, expected: &[Secret]) -> Result<(), ApiE
     Ok(())
 }
 
-fn event_id(raw: &str) -> Result<EventId, ApiError> {
+/// An event id from a path, or 400 `INVALID_REQUEST`.
+pub(super) fn event_id(raw: &str) -> Result<EventId, ApiError> {
     EventId::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))
 }
 
@@ -163,9 +164,12 @@ pub struct ConfigBody {
     /// The public randomness round the draw will wait for (named before anyone joins; its
     /// value is given after the close, `PUT …/draw/beacon`); null: none.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$")]
-    beacon_round: Option<Option<serde_json::Value>>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$"
+    )]
+    beacon_round: Option<Option<String>>,
 }
 
 /// Distinguishes an absent field from an explicit `null` (`Some(None)`).
@@ -287,7 +291,7 @@ impl ConfigBody {
         let beacon_round = match &self.beacon_round {
             None => current.and_then(|s| s.beacon_round.clone()),
             Some(None) => None,
-            Some(Some(serde_json::Value::String(r))) if printable(r, 200) => Some(r.clone()),
+            Some(Some(r)) if printable(r, 200) => Some(r.clone()),
             Some(Some(_)) => {
                 return Err(ApiError::invalid_request(
                     "beacon_round must be 1 to 200 printable characters",

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use super::admin::event_id;
 use super::queue::TokenQuery;
 use crate::domain::EventId;
 use crate::draw::ALGORITHM;
@@ -99,10 +100,6 @@ async fn draw_of(app: &AppState, event: &EventId) -> Result<(Schedule, DrawRecor
         (Some(schedule), Some(draw)) => Ok((schedule, draw)),
         _ => Err(no_draw()),
     }
-}
-
-fn event_id(raw: &str) -> Result<EventId, ApiError> {
-    EventId::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))
 }
 
 /// `GET /api/v1/events/{id}/draw`.

@@ -109,11 +109,7 @@ async fn spend_pow(
     }
     let now = crate::clock::now_ms();
     let config = config_of(app, event).await?;
-    let phase = config
-        .as_ref()
-        .and_then(|c| c.schedule.as_ref())
-        .map(|s| s.phase(now));
-    match phase {
+    match config.as_ref().map(|c| c.sale_phase(now)) {
         Some(SalePhase::NotOpen { opens_at_ms }) => {
             return Err(QueueError::SaleNotOpen { opens_at_ms }.into());
         }

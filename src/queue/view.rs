@@ -71,8 +71,7 @@ impl EventView {
 
     /// The rank `seq` drew, for an entrant of a made draw.
     pub fn drawn_rank(&self, seq: Seq) -> Option<u64> {
-        let p = self.permutation.as_ref()?;
-        (seq.0 >= 1 && seq.0 <= p.entrants()).then(|| p.rank(seq.0))
+        self.permutation.as_ref()?.drawn(seq)
     }
 
     /// Whether `seq` is an entrant of a random start whose draw is not made yet (it has no
@@ -85,10 +84,7 @@ impl EventView {
 
     /// The sale's phase at `now_ms` by its schedule; `Open` for an unscheduled event.
     pub fn sale_phase(&self, now_ms: u64) -> SalePhase {
-        self.config
-            .schedule
-            .as_ref()
-            .map_or(SalePhase::Open, |s| s.phase(now_ms))
+        self.config.sale_phase(now_ms)
     }
 
     /// Entrants of the pre-queue: those waiting before the close, then the closed list's size.

@@ -355,10 +355,7 @@ impl EventState {
     /// Whether admission may run at `now` by the schedule: the sale started (and its draw, if
     /// any, is made) and has not ended.
     fn sale_admits(&self, now: u64) -> bool {
-        let Some(schedule) = &self.config.schedule else {
-            return true;
-        };
-        schedule.phase(now) == SalePhase::Open
+        self.config.sale_phase(now) == SalePhase::Open
             && self.lottery.as_ref().is_none_or(|l| l.record.drawn())
     }
 
@@ -404,37 +401,41 @@ impl EventState {
     /// The departed above `head`, in the order departures are published in (see
     /// [`Self::depart`]), ascending.
     fn departed_now(&self) -> Vec<Seq> {
-        let mut all: BTreeSet<u64> = self.departed.clone();
-        if let Some(l) = &self.lottery {
-            all.extend(
-                l.pre_departed
-                    .iter()
-                    .map(|&s| self.order(s))
-                    .filter(|&o| o > self.head),
-            );
-        }
-        all.into_iter().map(Seq).collect()
+        let lottery = self.lottery.as_ref();
+        departed_in_order(
+            self.departed.iter().copied(),
+            lottery
+                .into_iter()
+                .flat_map(|l| l.pre_departed.iter().copied()),
+            lottery.and_then(|l| l.permutation.as_ref()),
+            self.head,
+        )
     }
 
     /// The next waiter to admit: in rank order through a made draw's entrants (skipping those
     /// who departed, at most `skips` of them), then in sequence order. Moves `head`.
     fn next_admitted(&mut self, skips: &mut usize) -> Option<(u64, WaitingToken)> {
-        let permutation = self.lottery.as_ref().and_then(|l| l.permutation.clone());
-        if let Some(p) = permutation {
-            while self.head < p.entrants() {
+        let EventState {
+            lottery,
+            waiting,
+            head,
+            ..
+        } = self;
+        if let Some(p) = lottery.as_ref().and_then(|l| l.permutation.as_ref()) {
+            while *head < p.entrants() {
                 if *skips == 0 {
                     return None;
                 }
-                self.head += 1;
-                let seq = p.entrant(self.head);
-                if let Some(token) = self.waiting.remove(&seq) {
+                *head += 1;
+                let seq = p.entrant(*head);
+                if let Some(token) = waiting.remove(&seq) {
                     return Some((seq, token));
                 }
                 *skips -= 1;
             }
         }
-        let (seq, token) = self.waiting.pop_first()?;
-        self.head = seq;
+        let (seq, token) = waiting.pop_first()?;
+        *head = seq;
         Some((seq, token))
     }
 
@@ -777,12 +778,10 @@ impl Inner {
         let Some(ev) = self.events.get_mut(&req.event) else {
             return JoinOutcome::EventNotFound;
         };
-        match ev.config.schedule.as_ref().map(|s| s.phase(now)) {
-            Some(SalePhase::NotOpen { opens_at_ms }) => {
-                return JoinOutcome::NotOpen { opens_at_ms };
-            }
-            Some(SalePhase::Ended) => return JoinOutcome::Ended,
-            _ => {}
+        match ev.config.sale_phase(now) {
+            SalePhase::NotOpen { opens_at_ms } => return JoinOutcome::NotOpen { opens_at_ms },
+            SalePhase::Ended => return JoinOutcome::Ended,
+            SalePhase::Prequeue | SalePhase::Open => {}
         }
         ev.close_if_due(now);
         ev.joined_ms = now;

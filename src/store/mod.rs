@@ -260,10 +260,35 @@ impl EventConfig {
         self.hold.as_ref().filter(|h| h.until_ms > now_ms)
     }
 
+    /// The sale's phase at `now_ms` by its schedule; `Open` for an unscheduled event.
+    pub fn sale_phase(&self, now_ms: u64) -> SalePhase {
+        self.schedule
+            .as_ref()
+            .map_or(SalePhase::Open, |s| s.phase(now_ms))
+    }
+
     /// Whether admission is stopped at `now_ms`: paused by the operator, or held.
     pub fn stopped_at(&self, now_ms: u64) -> bool {
         self.paused || self.hold_at(now_ms).is_some()
     }
+}
+
+/// The departed above `head` in admission order, as a snapshot gives them: those recorded in
+/// that order, and the entrants of a random start who departed before its draw (recorded by
+/// sequence number), ranked once the draw is made.
+pub(crate) fn departed_in_order(
+    departed: impl IntoIterator<Item = u64>,
+    pre_departed: impl IntoIterator<Item = u64>,
+    permutation: Option<&crate::draw::Permutation>,
+    head: u64,
+) -> Vec<Seq> {
+    let ranked = pre_departed
+        .into_iter()
+        .map(|s| permutation.map_or(s, |p| p.order(Seq(s)).0))
+        .filter(|&o| o > head);
+    let mut all: Vec<u64> = departed.into_iter().chain(ranked).collect();
+    all.sort_unstable();
+    all.into_iter().map(Seq).collect()
 }
 
 /// A partial update of an [`EventConfig`]; absent fields are unchanged.

@@ -718,23 +718,14 @@ impl QueueStore for RedisStore {
             return Ok(None);
         }
         type Reply = (Vec<String>, Vec<u64>, u64, Vec<String>, u64, Vec<u64>);
-        let (meta, mut departed, active, hist, now_ms, pre_departed): Reply =
+        let (meta, departed, active, hist, now_ms, pre_departed): Reply =
             redis::from_redis_value(raw).map_err(|e| corrupt(&e.to_string()))?;
         let meta = fields(meta);
         let config = parse_config(&meta).ok_or_else(|| corrupt("event settings"))?;
         let draw = parse_draw(&meta);
         let head = field(&meta, "head").unwrap_or(0);
-        // Entrants who departed before the draw count by rank once it is made.
-        match draw.as_ref().and_then(DrawRecord::permutation) {
-            Some(p) => departed.extend(
-                pre_departed
-                    .into_iter()
-                    .map(|s| p.order(Seq(s)).0)
-                    .filter(|&o| o > head),
-            ),
-            None => departed.extend(pre_departed),
-        }
-        departed.sort_unstable();
+        let permutation = draw.as_ref().and_then(DrawRecord::permutation);
+        let departed = departed_in_order(departed, pre_departed, permutation.as_ref(), head);
         let mut buckets: Vec<(u64, u64)> = fields(hist)
             .into_iter()
             .filter_map(|(k, v)| Some((k.parse().ok()?, v.parse().ok()?)))
@@ -747,7 +738,7 @@ impl QueueStore for RedisStore {
             config,
             head: Seq(head),
             next_seq: Seq(counter("next_seq")),
-            departed: departed.into_iter().map(Seq).collect(),
+            departed,
             active,
             counters: EventCounters {
                 joined: counter("c_joined"),
