@@ -59,9 +59,9 @@ end
 
 local tokens = settle_bucket(now)
 local c = redis.call('HMGET', META, 'paused', 'max_active', 'window', 'head', 'next_seq',
-  'pub_seq')
+  'pub_seq', 'queue_all')
 local n = 0
-if c[1] ~= '1' and not held and sale_open then
+if c[1] ~= '1' and c[7] ~= '1' and not held and sale_open then
   n = math.min(math.floor(tokens), redis.call('ZCARD', WAITING), tonumber(ARGV[1]))
   if c[2] and c[2] ~= '' then
     n = math.min(n, math.max(0, tonumber(c[2]) - redis.call('ZCARD', ACTIVE)))

@@ -9,9 +9,10 @@
 --       or 'since_ms:until_ms:reason'; then the event id; then the schedule ('' = unchanged,
 --       'none' = remove it, else its JSON) and a random start's seed ('' = none, else
 --       'seed:commitment' in hex, recorded once: a committed seed is never replaced); then
---       the proof-of-work difficulty ('' = unchanged)
+--       the proof-of-work difficulty ('' = unchanged); then queue_all ('' = unchanged, '1'/'0')
+--       and the announcement ('' = unchanged, 'none' = remove it, else its JSON)
 -- Returns: {created, rate, burst, max_active ('' = none), window_secs, paused, hold_reason,
---           hold_since, hold_until, schedule, pow}
+--           hold_since, hold_until, schedule, pow, queue_all, announcement}
 local now = now_ms()
 local created = ensure_event(now, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if created == 1 and KEYS[9] then redis.call('SADD', KEYS[9], ARGV[11]) end
@@ -54,9 +55,15 @@ if ARGV[13] ~= '' and not redis.call('HGET', META, 'draw_commit') then
   redis.call('HSET', META, 'draw_seed', seed, 'draw_commit', commitment)
 end
 if ARGV[14] ~= '' then redis.call('HSET', META, 'pow', ARGV[14]) end
+if ARGV[15] ~= '' then redis.call('HSET', META, 'queue_all', ARGV[15]) end
+if ARGV[16] == 'none' then
+  redis.call('HDEL', META, 'announce')
+elseif ARGV[16] ~= '' then
+  redis.call('HSET', META, 'announce', ARGV[16])
+end
 local burst = tonumber(redis.call('HGET', META, 'burst'))
 redis.call('HSET', META, 'tokens', string.format('%.17g', math.min(tokens, burst)), 'bucket_ms', now)
 publish(now, '{"kind":"config",' .. string.sub(config_json(), 2))
 local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused',
-  'hold_reason', 'hold_since', 'hold_until', 'schedule', 'pow')
-return {created, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]}
+  'hold_reason', 'hold_since', 'hold_until', 'schedule', 'pow', 'queue_all', 'announce')
+return {created, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]}

@@ -51,7 +51,7 @@ end
 
 local function config_json()
   local c = redis.call('HMGET', META, 'rate', 'burst', 'max_active', 'window', 'paused',
-    'hold_reason', 'hold_since', 'hold_until', 'schedule', 'pow')
+    'hold_reason', 'hold_since', 'hold_until', 'schedule', 'pow', 'queue_all', 'announce')
   local max_active = 'null'
   if c[3] and c[3] ~= '' then max_active = c[3] end
   local paused = 'false'
@@ -63,6 +63,8 @@ local function config_json()
   end
   if c[9] then hold = hold .. ',"schedule":' .. c[9] end
   if c[10] and c[10] ~= '0' then hold = hold .. ',"pow_difficulty":' .. c[10] end
+  if c[11] == '1' then hold = hold .. ',"queue_all":true' end
+  if c[12] then hold = hold .. ',"announcement":' .. c[12] end
   return '{"rate_per_sec":' .. c[1] .. ',"burst":' .. c[2] .. ',"max_active":' .. max_active ..
     ',"entry_window_secs":' .. c[4] .. ',"paused":' .. paused .. hold .. '}'
 end

@@ -34,6 +34,14 @@ pub struct App {
     pub users: Arc<dyn UserStore>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
+    /// The audit log and each event's history by the minute.
+    pub operators: Arc<dyn crate::store::OperatorStore>,
+    /// Dashboard sessions (signed cookies).
+    pub sessions: crate::http::operators::Sessions,
+    /// Permits for live dashboard streams on this node.
+    pub live_streams: Arc<Semaphore>,
+    /// Events as buyers see them, recently built.
+    pub public_events: crate::http::events::PublicEvents,
     /// The chunk roots of the draws this node gave proofs of.
     pub proofs: crate::queue::onsale::ProofCache,
     /// Proof-of-work challenges on join.

@@ -98,6 +98,18 @@ pub struct ServerSettings {
         hide_env_values = true
     )]
     pub admin_tokens: Vec<Secret>,
+    /// How long an operator's dashboard sign-in (an HttpOnly cookie) lasts, in seconds.
+    #[arg(long = "admin-session-secs", env = "USHER_ADMIN_SESSION_SECS", value_name = "USHER_ADMIN_SESSION_SECS", default_value = "28800", value_parser = secs(60, 604_800))]
+    pub admin_session: Duration,
+    /// Operators' actions the audit log keeps (the oldest go first).
+    #[arg(long = "audit-keep", env = "USHER_AUDIT_KEEP", value_name = "USHER_AUDIT_KEEP", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub audit_keep: u64,
+    /// Minutes of each event's history kept (the oldest go first): a week by default.
+    #[arg(long = "history-minutes", env = "USHER_HISTORY_MINUTES", value_name = "USHER_HISTORY_MINUTES", default_value_t = 10_080, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub history_minutes: u64,
+    /// Live dashboard streams (server-sent events) this node serves at once.
+    #[arg(long = "admin-live-max", env = "USHER_ADMIN_LIVE_MAX", value_name = "USHER_ADMIN_LIVE_MAX", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub admin_live_max: u32,
     /// Largest accepted HTTP request body, in bytes.
     #[arg(long = "max-body-bytes", env = "USHER_MAX_BODY_BYTES", value_name = "USHER_MAX_BODY_BYTES", default_value_t = 65_536, value_parser = clap::value_parser!(u32).range(256..=4_194_304))]
     pub max_body_bytes: u32,
@@ -223,6 +235,10 @@ pub struct QueueSettings {
     /// How long an inventory lookup's answer (found or not found) is remembered.
     #[arg(long = "event-cache-ttl", env = "USHER_EVENT_CACHE_TTL", value_name = "USHER_EVENT_CACHE_TTL", default_value = "30s", value_parser = DURATION)]
     pub event_cache_ttl: Duration,
+    /// How long an event's seat counts are reused for every buyer who reads them on this node:
+    /// one inventory call per event per period, however many read.
+    #[arg(long = "availability-cache-ms", env = "USHER_AVAILABILITY_CACHE_MS", value_name = "USHER_AVAILABILITY_CACHE_MS", default_value = "1000", value_parser = millis(1, 60_000))]
+    pub availability_cache: Duration,
 }
 
 /// The connection layer (per node): caps on open connections and the timeouts and sizes that

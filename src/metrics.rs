@@ -41,6 +41,9 @@ pub struct Inner {
     pub queue_joins: IntCounterVec,
     /// Waiters admitted by this node's ticker.
     pub queue_admitted: IntCounter,
+    /// Seat counts read from the inventory service (the rest are served from this node's
+    /// cache, `USHER_AVAILABILITY_CACHE_MS`).
+    pub inventory_reads: IntCounter,
     /// Waiters in each event's queue, as of this node's last admission step.
     pub queue_waiting: IntGaugeVec,
     /// Admission rate (per second) each event's ETAs are based on.
@@ -157,6 +160,11 @@ impl Metrics {
             "Waiters admitted by this node.",
         )
         .unwrap();
+        let inventory_reads = IntCounter::new(
+            "usher_inventory_reads_total",
+            "Seat counts read from the inventory service (not from this node's cache).",
+        )
+        .unwrap();
         let queue_waiting = IntGaugeVec::new(
             Opts::new("usher_queue_waiting", "Waiters in the queue."),
             &["event_id"],
@@ -229,6 +237,7 @@ impl Metrics {
             Box::new(ws_messages.clone()),
             Box::new(queue_joins.clone()),
             Box::new(queue_admitted.clone()),
+            Box::new(inventory_reads.clone()),
             Box::new(queue_waiting.clone()),
             Box::new(admission_rate.clone()),
             Box::new(queue_paused.clone()),
@@ -258,6 +267,7 @@ impl Metrics {
             ws_messages,
             queue_joins,
             queue_admitted,
+            inventory_reads,
             queue_waiting,
             admission_rate,
             queue_paused,

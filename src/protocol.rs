@@ -70,6 +70,14 @@ pub struct QueueStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub drawn_rank: Option<u64>,
+    /// The operator queues everyone: joins are taken and nobody is admitted yet (not a
+    /// pause: the sale is gathering its queue).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub queue_all: bool,
+    /// The operator's last message to everyone waiting (also pushed as `announcement`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub announcement: Option<crate::store::Announcement>,
 }
 
 /// A purchase outcome for a buyer's socket (or, sold out, for every socket of an event).
@@ -80,6 +88,8 @@ pub enum Notice {
     Payment(PaymentNotice),
     /// Every seat of the event is sold: nobody waiting can buy any more.
     SoldOut(SoldOutNotice),
+    /// An operator removed this waiter's place: its socket is told and closed.
+    Revoked,
 }
 
 /// What happened to a reservation.
@@ -145,6 +155,9 @@ impl From<Notice> for Push {
             Notice::Reservation(v) => Push::Reservation(v),
             Notice::Payment(v) => Push::Payment(v),
             Notice::SoldOut(v) => Push::SoldOut(v),
+            Notice::Revoked => Push::Expired {
+                reason: ExpiredReason::Revoked,
+            },
         }
     }
 }
@@ -183,9 +196,20 @@ pub enum Push {
     Payment(PaymentNotice),
     /// Every seat of the event is sold.
     SoldOut(SoldOutNotice),
-    /// The scheduled sale ended: the place is gone (a close follows; do not reconnect).
-    /// Admitted buyers keep their entry window and are not told.
-    SaleEnded { event_id: String },
+    /// The scheduled sale ended, or an operator ended or cancelled it (`cancelled`): the place
+    /// is gone (a close follows; do not reconnect). Admitted buyers keep their entry window and
+    /// are not told.
+    SaleEnded {
+        event_id: String,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cancelled: bool,
+    },
+    /// An operator's message to everyone waiting for the event.
+    Announcement {
+        message: String,
+        /// When it was sent, ms since the Unix epoch.
+        at_ms: u64,
+    },
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -210,6 +234,7 @@ impl Push {
             Push::Payment(_) => "payment",
             Push::SoldOut(_) => "sold_out",
             Push::SaleEnded { .. } => "sale_ended",
+            Push::Announcement { .. } => "announcement",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }
@@ -226,6 +251,8 @@ pub enum ExpiredReason {
     /// The store lost the place (its data was lost: a restart without persistence, a flush):
     /// join again.
     PlaceLost,
+    /// An operator removed the place (a close follows; do not reconnect).
+    Revoked,
 }
 
 /// A message on its way to one socket, stamped with its production time.

@@ -19,13 +19,15 @@ use crate::auth::passwords::HashPool;
 use crate::auth::reservation_token::ReservationTokens;
 use crate::config::Secret;
 use crate::config::Settings;
+use crate::domain::EventId;
 use crate::http;
+use crate::http::events::PublicEvents;
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::net::listener::{Listener, PerAddress, connection_cap};
 use crate::net::rate_limit::RateLimit;
 use crate::purchase::guard::AdmissionGuard;
-use crate::purchase::{PurchaseService, backend_events};
+use crate::purchase::{PurchaseService, SeatCounts, backend_events};
 use crate::queue::{QueueService, ticker};
 use crate::store::{LAYOUT, MemoryStore, RedisStore, Store, check_layout};
 use crate::upstream::{InventoryDirectory, Upstreams};
@@ -198,6 +200,7 @@ impl Server {
             store.clone(),
             webhook_url,
             settings.backends.webhook_secret.clone(),
+            SeatCounts::new(q.availability_cache, metrics.inventory_reads.clone()),
         );
         if let Some((backends, ..)) = &backends {
             tokio::spawn(backend_events::run(
@@ -206,7 +209,19 @@ impl Server {
                 rx.clone(),
             ));
         }
+        let catalog = backends
+            .iter()
+            .flat_map(|(b, ..)| b.inventory.event_ids())
+            .filter_map(|id| EventId::parse(&id).ok())
+            .collect();
+        let sessions = http::operators::Sessions::new(
+            settings.auth.jwt_secret.expose().as_bytes(),
+            settings.server.admin_session,
+            settings.server.environment != crate::config::Environment::Development,
+        );
+        let live_streams = http::operators::live_permits(settings.server.admin_live_max);
         let app = Arc::new(App {
+            public_events: PublicEvents::new(q.availability_cache, catalog),
             auth,
             reservation_tokens,
             purchase,
@@ -232,6 +247,9 @@ impl Server {
             events: store.clone(),
             idempotency: store.clone(),
             users: store.clone(),
+            operators: store.clone(),
+            sessions,
+            live_streams,
             hub,
             queue,
             pow,
@@ -239,6 +257,7 @@ impl Server {
             metrics: metrics.clone(),
             draining: AtomicBool::new(false),
         });
+        tokio::spawn(http::operators::sample_minutes(app.clone(), rx.clone()));
         let ticker = tokio::spawn(ticker::run(
             store,
             app.settings.queue.clone(),

@@ -36,6 +36,8 @@ fn config() -> EventConfig {
         hold: None,
         schedule: None,
         pow_difficulty: 0,
+        queue_all: false,
+        announcement: None,
     }
 }
 
@@ -1095,6 +1097,7 @@ fn random_start(start: u64, beacon_round: Option<&str>) -> Schedule {
         sale_ends_at_ms: None,
         queueing_method: QueueingMethod::RandomAtStart,
         beacon_round: beacon_round.map(str::to_owned),
+        cancelled: false,
     }
 }
 
@@ -1113,6 +1116,7 @@ pub async fn a_scheduled_sale_refuses_joins_before_it_opens_and_after_it_ends(
         sale_ends_at_ms: Some(start + 900),
         queueing_method: QueueingMethod::Fifo,
         beacon_round: None,
+        cancelled: false,
     };
     schedule(&*store, &e, s.clone()).await;
     assert_eq!(
@@ -1355,6 +1359,101 @@ pub async fn a_pause_holds_across_the_start_and_the_draw(store: Arc<dyn Store>) 
     }
 }
 
+/// Queueing everyone stops admission like a pause, and an operator's message is kept and
+/// published with the settings until withdrawn.
+pub async fn queue_all_admits_nobody_and_an_announcement_is_kept_until_withdrawn(
+    store: Arc<dyn Store>,
+) {
+    let e = open(&*store, "evt_gather").await;
+    let mut updates = store.subscribe(&e).await.unwrap();
+    let gather = ConfigPatch {
+        queue_all: Some(true),
+        announcement: Some(Some(Announcement {
+            message: "Doors open at 10:00 — stay on this page".into(),
+            at_ms: 1_700_000_000_000,
+        })),
+        ..ConfigPatch::default()
+    };
+    let cfg = store.update_config(&e, &gather, &config()).await.unwrap();
+    assert!(cfg.queue_all);
+    assert_eq!(
+        cfg.announcement.as_ref().map(|a| a.message.as_str()),
+        Some("Doors open at 10:00 — stay on this page")
+    );
+    match updates.recv().await.unwrap().change {
+        Change::Config(c) => assert_eq!(c, cfg),
+        other => panic!("expected the settings, got {other:?}"),
+    }
+    assert_eq!(store.config(&e).await.unwrap(), Some(cfg.clone()));
+    let (t, ..) = join(&*store, &e).await;
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 0);
+    assert_eq!(state(&*store, t).await, WaiterState::Waiting);
+    // Lifting it admits; withdrawing the message leaves the rest alone.
+    let open_up = ConfigPatch {
+        queue_all: Some(false),
+        announcement: Some(None),
+        ..ConfigPatch::default()
+    };
+    let cfg = store.update_config(&e, &open_up, &config()).await.unwrap();
+    assert!(!cfg.queue_all && cfg.announcement.is_none());
+    assert_eq!(store.admit(&e, LIMITS).await.unwrap().admitted, 1);
+    assert_eq!(state(&*store, t).await, WaiterState::Admitted);
+}
+
+fn entry(n: u64) -> AuditEntry {
+    AuditEntry {
+        at_ms: 1_700_000_000_000 + n,
+        actor: "admin:0123abcd".into(),
+        action: "broadcast".into(),
+        event_id: n.is_multiple_of(2).then(|| "evt_audit".to_owned()),
+        detail: format!("message {n}"),
+    }
+}
+
+/// The audit log keeps the newest entries, reads them newest first, and forgets the oldest
+/// beyond its bound.
+pub async fn the_audit_log_keeps_the_newest_entries_newest_first(store: Arc<dyn Store>) {
+    assert!(store.audit(10).await.unwrap().is_empty());
+    for n in 1..=5 {
+        store.audit_append(&entry(n), 3).await.unwrap();
+    }
+    assert_eq!(
+        store.audit(10).await.unwrap(),
+        vec![entry(5), entry(4), entry(3)]
+    );
+    assert_eq!(store.audit(2).await.unwrap(), vec![entry(5), entry(4)]);
+    assert!(store.audit(0).await.unwrap().is_empty());
+}
+
+fn sample(minute: u64, joined: u64) -> MinuteSample {
+    MinuteSample {
+        minute_ms: minute * 60_000,
+        joined,
+        admitted: joined / 2,
+        entered: joined / 4,
+        sold: joined / 8,
+        waiting: joined - joined / 2,
+        active: 1,
+    }
+}
+
+/// A minute is recorded once (the first node's sample wins), minutes read oldest first, and
+/// only the newest are kept.
+pub async fn each_minute_is_recorded_once_and_the_newest_are_kept(store: Arc<dyn Store>) {
+    let e = event("evt_minutes");
+    assert!(store.minutes(&e).await.unwrap().is_empty());
+    assert!(store.record_minute(&e, &sample(10, 80), 3).await.unwrap());
+    assert!(!store.record_minute(&e, &sample(10, 99), 3).await.unwrap());
+    for m in [12, 11, 13] {
+        assert!(store.record_minute(&e, &sample(m, 8 * m), 3).await.unwrap());
+    }
+    assert_eq!(
+        store.minutes(&e).await.unwrap(),
+        vec![sample(11, 88), sample(12, 96), sample(13, 104)]
+    );
+    assert!(store.minutes(&event("evt_other")).await.unwrap().is_empty());
+}
+
 /// A store under test and whatever must live as long as it (a Redis process).
 type Fixture = (Box<dyn std::any::Any + Send>, Arc<dyn Store>);
 
@@ -1463,6 +1562,14 @@ macro_rules! conformance {
                 use super::*;
                 conformance!(@tests $factory;
                     the_store_keeps_the_first_layout_it_is_given,
+                );
+            }
+            mod operators {
+                use super::*;
+                conformance!(@tests $factory;
+                    queue_all_admits_nobody_and_an_announcement_is_kept_until_withdrawn,
+                    the_audit_log_keeps_the_newest_entries_newest_first,
+                    each_minute_is_recorded_once_and_the_newest_are_kept,
                 );
             }
             mod update_bus {

@@ -10,34 +10,55 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
+use super::operators::{self, Operator, audit};
 use crate::auth::AuthError;
 use crate::clock::now_ms;
 use crate::config::Secret;
 use crate::domain::{EventId, Seq, optional_integral};
 use crate::error::{ApiError, ApiJson, ErrorBody};
 use crate::queue::eta::Rate;
-use crate::store::{BeaconOutcome, ConfigPatch, DrawRecord, EventConfig, QueueingMethod, Schedule};
+use crate::store::{
+    BeaconOutcome, ConfigPatch, DrawRecord, EventConfig, EventSnapshot, QueueingMethod, Schedule,
+};
 
-/// Checks `Authorization: Bearer <one of USHER_ADMIN_TOKEN>` in constant time.
-pub async fn require_admin(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// Lets an operator through: `Authorization: Bearer <one of USHER_ADMIN_TOKEN>` (compared in
+/// constant time), or the dashboard's session cookie ([`super::operators`]). The request then
+/// carries who it is ([`Operator`]) for the audit log.
+pub async fn require_admin(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let expected = &app.settings.server.admin_tokens;
     if expected.is_empty() {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "ADMIN_DISABLED",
-            "The admin API is disabled: USHER_ADMIN_TOKEN is not set",
-        )
-        .into_response();
+        return admin_disabled().into_response();
     }
-    match check_bearer(req.headers(), expected) {
-        Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
-    }
+    let who = if req.headers().contains_key(header::AUTHORIZATION) {
+        match check_bearer(req.headers(), expected) {
+            Ok(token) => Operator::of(token),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        match operators::session_operator(&app, req.headers()) {
+            Some((who, _)) => who,
+            None => return ApiError::from(AuthError::MissingAuthorization).into_response(),
+        }
+    };
+    req.extensions_mut().insert(who);
+    next.run(req).await
+}
+
+/// 403 `ADMIN_DISABLED`.
+pub(super) fn admin_disabled() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "ADMIN_DISABLED",
+        "The admin API is disabled: USHER_ADMIN_TOKEN is not set",
+    )
 }
 
 /// Checks `Authorization: Bearer <one of expected>` (the admin and metrics tokens), each
-/// compared in constant time.
-pub fn check_bearer(headers: &HeaderMap, expected: &[Secret]) -> Result<(), ApiError> {
+/// compared in constant time; returns the one that matched.
+pub fn check_bearer<'a>(
+    headers: &HeaderMap,
+    expected: &'a [Secret],
+) -> Result<&'a Secret, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(AuthError::MissingAuthorization.into());
     };
@@ -45,13 +66,14 @@ pub fn check_bearer(headers: &HeaderMap, expected: &[Secret]) -> Result<(), ApiE
         return Err(AuthError::InvalidTokenFormat.into());
     };
     // Every token is compared, so the time taken does not say which one matched.
-    let matched = expected.iter().fold(false, |found, token| {
-        token.matches(given.as_bytes()) | found
+    let matched = expected.iter().fold(None, |found, token| {
+        if token.matches(given.as_bytes()) {
+            Some(token)
+        } else {
+            found
+        }
     });
-    if !matched {
-        return Err(AuthError::InvalidToken.into());
-    }
-    Ok(())
+    matched.ok_or_else(|| AuthError::InvalidToken.into())
 }
 
 /// An event id from a path, or 400 `INVALID_REQUEST`.
@@ -120,7 +142,7 @@ pub async fn get_event(
     }))
 }
 
-fn event_not_found() -> ApiError {
+pub(super) fn event_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "No such event")
 }
 
@@ -141,6 +163,9 @@ pub struct ConfigBody {
     #[schema(minimum = 1, maximum = 86_400)]
     entry_window_secs: Option<u32>,
     paused: Option<bool>,
+    /// "Queue everyone": take joins and admit nobody until it is lifted (waiters are told the
+    /// sale is gathering its queue, not that it is paused).
+    queue_all: Option<bool>,
     /// Leading zero bits a join's proof of work must have (0: none); raising it takes effect
     /// for the next challenge checked, older easier solutions are refused (`POW_TOO_EASY`).
     #[serde(default, deserialize_with = "optional_integral")]
@@ -238,7 +263,7 @@ fn instant(name: &str, at: &At) -> Result<u64, ApiError> {
 }
 
 /// 1 to `max` characters, none of them a control character (as the schema's pattern says).
-fn printable(text: &str, max: usize) -> bool {
+pub(super) fn printable(text: &str, max: usize) -> bool {
     (1..=max).contains(&text.chars().count()) && !text.chars().any(char::is_control)
 }
 
@@ -313,6 +338,9 @@ impl ConfigBody {
                     .queueing_method
                     .unwrap_or_else(|| current.map(|s| s.queueing_method).unwrap_or_default()),
                 beacon_round,
+                // A cancelled sale stays so unless its end moves (the operator reopens it).
+                cancelled: current
+                    .is_some_and(|s| s.cancelled && s.sale_ends_at_ms == sale_ends_at_ms),
             }),
         };
         if let Some(s) = &next {
@@ -394,6 +422,8 @@ impl ConfigBody {
             schedule: None,
             draw_seed: None,
             pow_difficulty: self.pow_difficulty,
+            queue_all: self.queue_all,
+            announcement: None,
         })
     }
 }
@@ -418,6 +448,7 @@ impl ConfigBody {
 )]
 pub async fn put_event(
     State(app): State<AppState>,
+    who: axum::Extension<Operator>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ConfigBody>,
 ) -> Result<Json<EventSettings>, ApiError> {
@@ -449,7 +480,9 @@ pub async fn put_event(
         .update_config(&event, &patch, &defaults)
         .await
         .map_err(ApiError::from)?;
-    tracing::info!(event = %event, ?config, "event settings changed");
+    // The settings after the change: what the operator set, in full.
+    let detail = serde_json::to_string(&config).unwrap_or_default();
+    audit(&app, &who, "event.update", Some(&event), detail).await;
     Ok(Json(EventSettings {
         event_id: event,
         config,
@@ -488,6 +521,7 @@ pub struct BeaconBody {
 )]
 pub async fn put_beacon(
     State(app): State<AppState>,
+    who: axum::Extension<Operator>,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BeaconBody>,
 ) -> Result<StatusCode, ApiError> {
@@ -505,7 +539,7 @@ pub async fn put_beacon(
         .map_err(ApiError::from)?
     {
         BeaconOutcome::Set => {
-            tracing::info!(event = %event, value = %body.value, "beacon value recorded");
+            audit(&app, &who, "draw.beacon", Some(&event), body.value).await;
             Ok(StatusCode::NO_CONTENT)
         }
         BeaconOutcome::NotFound => Err(event_not_found()),
@@ -548,9 +582,14 @@ pub async fn event_stats(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(event_not_found)?;
+    Ok(Json(stats_of(&app, event, snap)))
+}
+
+/// An event's figures from its snapshot and this node's view of it.
+pub(super) fn stats_of(app: &AppState, event: EventId, snap: EventSnapshot) -> EventStats {
     let rate = Rate::measure(&snap.history, &snap.config, now_ms());
     let (local_connections, eta_accuracy) = app.hub.local_stats(&event).unwrap_or((0, None));
-    Ok(Json(EventStats {
+    EventStats {
         event_id: event,
         waiting: snap.waiting(),
         active: snap.active,
@@ -567,7 +606,7 @@ pub async fn event_stats(
         local_connections,
         eta_accuracy,
         config: snap.config,
-    }))
+    }
 }
 
 #[cfg(test)]

@@ -17,8 +17,10 @@ pub mod admin;
 pub mod auth;
 pub mod context;
 pub mod draw;
+pub mod events;
 pub mod idempotency;
 pub mod limits;
+pub mod operators;
 pub mod payments;
 pub mod queue;
 pub mod reservations;
@@ -118,14 +120,43 @@ pub fn router(app: AppState) -> Router {
         .route("/challenge", get(queue::challenge))
         .route("/enter", idempotent(post(queue::enter)))
         .route("/leave", delete(queue::leave));
+    // Each admin route checks its operator (on its methods, as above); signing in and out do
+    // not need one.
+    let admin = |m: MethodRouter<AppState>| {
+        m.route_layer(from_fn_with_state(app.clone(), admin::require_admin))
+    };
     let admin_routes = Router::new()
-        .route("/events/{id}", get(admin::get_event).put(admin::put_event))
-        .route("/events/{id}/stats", get(admin::event_stats))
-        .route("/events/{id}/draw/beacon", put(admin::put_beacon))
-        .layer(from_fn_with_state(app.clone(), admin::require_admin));
+        .route(
+            "/session",
+            admin(get(operators::session))
+                .post(operators::sign_in)
+                .delete(operators::sign_out),
+        )
+        .route("/events", admin(get(operators::list_events)))
+        .route(
+            "/events/{id}",
+            admin(get(admin::get_event).put(admin::put_event)),
+        )
+        .route("/events/{id}/stats", admin(get(admin::event_stats)))
+        .route("/events/{id}/live", admin(get(operators::live)))
+        .route("/events/{id}/history", admin(get(operators::history)))
+        .route("/events/{id}/end", admin(post(operators::end_sale)))
+        .route(
+            "/events/{id}/broadcast",
+            admin(post(operators::broadcast).delete(operators::withdraw)),
+        )
+        .route("/events/{id}/draw/beacon", admin(put(admin::put_beacon)))
+        .route("/waiters/{token}", admin(delete(operators::revoke)))
+        .route("/audit", admin(get(operators::audit_log)));
     let mut purchase = Router::new()
-        .route("/reservations", buyer(post(reservations::create)))
-        .route("/reservations/", buyer(post(reservations::create)))
+        .route(
+            "/reservations",
+            buyer(get(reservations::list).post(reservations::create)),
+        )
+        .route(
+            "/reservations/",
+            buyer(get(reservations::list).post(reservations::create)),
+        )
         .route(
             "/reservations/{id}",
             buyer(get(reservations::get).delete(reservations::cancel)),
@@ -187,6 +218,8 @@ pub fn router(app: AppState) -> Router {
             post(queue::join).route_layer(from_fn_with_state(app.clone(), idempotency::delegated)),
         )
         .merge(purchase)
+        .route("/events", get(events::list))
+        .route("/events/{id}", get(events::get))
         .route("/events/{id}/availability", get(reservations::availability))
         .route("/events/{id}/draw", get(draw::public))
         .route("/events/{id}/draw/proof", get(draw::proof));

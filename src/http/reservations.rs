@@ -57,6 +57,33 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// `GET /api/v1/reservations`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReservationList {
+    /// Newest first, at most 100.
+    pub reservations: Vec<Reservation>,
+}
+
+/// `GET /api/v1/reservations` → 200: the buyer's own reservations ("my orders").
+#[utoipa::path(
+    get, path = "/api/v1/reservations", operation_id = "list_reservations",
+    tag = "purchase", security(("user_jwt" = [])),
+    responses(
+        (status = 200, description = "The buyer's reservations and their states, newest \
+            first (at most 100)", body = ReservationList),
+        (status = 401, description = "`MISSING_AUTHORIZATION`, `INVALID_TOKEN`",
+            body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(app): State<AppState>,
+    user: User,
+) -> Result<Json<ReservationList>, ApiError> {
+    Ok(Json(ReservationList {
+        reservations: app.purchase.reservations(&user).await?,
+    }))
+}
+
 /// `GET /api/v1/reservations/{id}` → 200, the owner only.
 #[utoipa::path(
     get, path = "/api/v1/reservations/{id}", operation_id = "get_reservation",
@@ -140,5 +167,6 @@ pub async fn availability(
     State(app): State<AppState>,
     Path(event): Path<String>,
 ) -> Result<Json<Availability>, ApiError> {
-    Ok(Json(app.purchase.availability(event).await?))
+    let event = super::admin::event_id(&event)?;
+    Ok(Json(app.purchase.availability(&event).await?))
 }

@@ -18,8 +18,13 @@ use utoipa::{Modify, OpenApi};
 use super::admin::{BeaconBody, ConfigBody, EventSettings, EventStats};
 use super::auth::{LoginBody, RegisterBody, Session};
 use super::draw::DrawPublic;
+use super::events::{EventList, PublicEvent, PublicQueue, PublicVenue, SaleState};
 use super::idempotency::CACHED_HEADER;
+use super::operators::{
+    AdminEventList, AuditLog, BroadcastBody, EndBody, History, Revoked, SessionInfo, SignIn,
+};
 use super::queue::{EnterBody, JoinBody, Left};
+use super::reservations::ReservationList;
 use super::system::{Health, Version};
 use crate::error::{ErrorBody, ErrorDetail};
 use crate::protocol::{
@@ -34,7 +39,7 @@ use crate::purchase::model::{
 use crate::queue::onsale::EntryProof;
 use crate::queue::pow::{Challenge, Solution};
 use crate::queue::{Granted, Joined};
-use crate::store::{EventConfig, QueueingMethod, Schedule};
+use crate::store::{Announcement, AuditEntry, EventConfig, MinuteSample, QueueingMethod, Schedule};
 use usher_proto::payment::PaymentWebhook;
 
 #[derive(OpenApi)]
@@ -52,12 +57,18 @@ use usher_proto::payment::PaymentWebhook;
         super::queue::challenge,
         crate::ws::upgrade,
         super::auth::register, super::auth::login,
-        super::reservations::create, super::reservations::get, super::reservations::confirm,
+        super::reservations::create, super::reservations::list, super::reservations::get,
+        super::reservations::confirm,
         super::reservations::cancel, super::reservations::availability,
         super::payments::intent, super::payments::status, super::payments::process,
         super::payments::webhook,
         super::admin::get_event, super::admin::put_event, super::admin::event_stats,
         super::admin::put_beacon, super::draw::public, super::draw::proof,
+        super::events::list, super::events::get,
+        super::operators::sign_in, super::operators::session, super::operators::sign_out,
+        super::operators::list_events, super::operators::audit_log, super::operators::revoke,
+        super::operators::end_sale, super::operators::broadcast, super::operators::withdraw,
+        super::operators::history, super::operators::live,
         super::system::healthz, super::system::readyz, super::system::version,
         super::system::metrics, super::system::jwks,
     ),
@@ -75,6 +86,11 @@ use usher_proto::payment::PaymentWebhook;
         Payment, ProcessPayment, Processed, PaymentWebhook, WebhookAnswer, Settlement,
         // Admin and operations.
         ConfigBody, EventSettings, EventStats, EventConfig, Health, Version, BeaconBody,
+        // Events as buyers see them.
+        PublicEvent, PublicQueue, PublicVenue, SaleState, EventList, ReservationList,
+        // Operators.
+        SignIn, SessionInfo, AdminEventList, AuditLog, AuditEntry, Revoked, EndBody,
+        BroadcastBody, History, MinuteSample, Announcement,
         // Scheduled sales.
         Schedule, QueueingMethod, DrawPublic, EntryProof, Challenge, Solution,
         // Errors.
@@ -84,7 +100,9 @@ use usher_proto::payment::PaymentWebhook;
         (name = "queue", description = "Join, wait (WebSocket or polling), enter, leave"),
         (name = "accounts", description = "Buyer accounts and their tokens"),
         (name = "purchase", description = "Reservations and payments, over the backends"),
-        (name = "admin", description = "Per-event settings and figures (admin token)"),
+        (name = "events", description = "Events as buyers see them before joining"),
+        (name = "admin", description = "Per-event settings, figures and operators' actions \
+            (admin token or dashboard session), with their audit log"),
         (name = "operations", description = "Health, readiness, version, metrics, keys"),
     ),
     modifiers(&Contract),
@@ -194,6 +212,14 @@ impl Modify for Contract {
                 "opaque",
                 "`USHER_ADMIN_TOKEN`; unset, the admin API is disabled (403)",
             ),
+        );
+        components.add_security_scheme(
+            "admin_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "usher_admin",
+                "The dashboard's session, set by `POST /api/v1/admin/session` (HttpOnly, \
+                 SameSite=Strict)",
+            ))),
         );
         components.add_security_scheme(
             "metrics_bearer",

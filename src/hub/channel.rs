@@ -14,7 +14,7 @@ use crate::clock::Clock;
 use crate::domain::{EventId, Seq, WaitingToken};
 use crate::metrics::Metrics;
 use crate::protocol::QueueStatus;
-use crate::protocol::{CloseReason, ExpiredReason, Push};
+use crate::protocol::{CloseReason, ExpiredReason, Notice, Push};
 use crate::queue::eta::Rate;
 use crate::queue::view::{EventView, Gap};
 use crate::store::{
@@ -33,6 +33,8 @@ pub(super) struct LocalWaiter {
     last_push: Instant,
     /// Whether the event was paused when this socket was last told (snapshot or notice).
     told_paused: bool,
+    /// Whether the event queued everyone when this socket was last told.
+    told_queue_all: bool,
     /// When this node predicted, at attach time, the waiter would be admitted (for the ETA
     /// accuracy figure) and when that prediction was made.
     predicted_admit_ms: u64,
@@ -205,7 +207,8 @@ impl EventChannel {
             WaiterState::Waiting if !st.view.is_done(order) => {
                 st.by_token.insert(record.token, order);
                 st.unheld.push(record.token);
-                let told_paused = st.view.config.stopped_at(now);
+                let told_paused = st.view.config.paused_at(now);
+                let told_queue_all = st.view.config.queue_all;
                 st.waiting.insert(
                     order,
                     LocalWaiter {
@@ -216,6 +219,7 @@ impl EventChannel {
                         last_position: Some(told),
                         last_push: Instant::now(),
                         told_paused,
+                        told_queue_all,
                         predicted_admit_ms: now + eta_sec * 1_000,
                         predicted_at_ms: now,
                     },
@@ -262,6 +266,7 @@ impl EventChannel {
     /// Folds one update into the view and delivers what it means to local sockets.
     pub(super) fn apply(&self, update: &EventUpdate, metrics: &Metrics) -> Result<(), Gap> {
         let mut st = self.state.lock();
+        let announced = st.view.config.announcement.clone();
         if !st.view.apply(update)? {
             return Ok(());
         }
@@ -340,6 +345,23 @@ impl EventChannel {
             }
             Change::Notice {
                 token: Some(token),
+                notice: Notice::Revoked,
+            } => {
+                // Told why, closed, and no longer this node's to push to.
+                let waiting = st
+                    .by_token
+                    .remove(token)
+                    .and_then(|seq| st.waiting.remove(&seq));
+                let conn = waiting
+                    .map(|w| w.conn)
+                    .or_else(|| st.admitted.remove(token).map(|a| a.conn));
+                if let Some(conn) = conn {
+                    conn.push(Notice::Revoked.into());
+                    conn.close(CloseReason::Expired);
+                }
+            }
+            Change::Notice {
+                token: Some(token),
                 notice,
             } => {
                 let conn = st
@@ -361,7 +383,18 @@ impl EventChannel {
             }
             // A pause or resume is told to each waiting socket in its push slice, just before its
             // position: tens of thousands of notices at once would delay everything behind them.
-            Change::Config(_) => {}
+            // An operator's new message goes to every socket at once: it may be urgent.
+            Change::Config(config) => {
+                if let Some(a) = &config.announcement
+                    && announced.as_ref() != Some(a)
+                {
+                    let push = Push::Announcement {
+                        message: a.message.clone(),
+                        at_ms: a.at_ms,
+                    };
+                    st.conns().for_each(|conn| conn.push(push.clone()));
+                }
+            }
             // A made draw orders the entrants by rank: their positions follow at the next push.
             Change::Draw(_) => st.rekey(),
         }
@@ -401,8 +434,15 @@ impl EventChannel {
             .positions(st.waiting.keys().copied().filter(in_slice))
             .map(|(_, p)| p)
             .collect();
-        let paused = st.view.config.stopped_at(now);
+        let paused = st.view.config.paused_at(now);
+        let queue_all = st.view.config.queue_all;
         let reason = st.view.config.hold_at(now).map(|h| h.reason.clone());
+        let cancelled = st
+            .view
+            .config
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.cancelled);
         if st.view.sale_phase(now) == SalePhase::Ended {
             // The sale is over: every waiting socket of this slice is told and closed; the
             // reaper ends their places once their heartbeats lapse.
@@ -412,6 +452,7 @@ impl EventChannel {
                     st.by_token.remove(&w.token);
                     w.conn.push(Push::SaleEnded {
                         event_id: self.event.to_string(),
+                        cancelled,
                     });
                     w.conn.close(CloseReason::SaleEnded);
                 }
@@ -443,7 +484,10 @@ impl EventChannel {
                     Push::Resumed {}
                 });
             }
-            let changed = dirty && w.last_position != Some(told);
+            // Queueing everyone or no longer: the status says so, whatever the position.
+            let gathering = w.told_queue_all != queue_all;
+            w.told_queue_all = queue_all;
+            let changed = gathering || dirty && w.last_position != Some(told);
             let due = instant.duration_since(w.last_push) >= settings.keepalive;
             if changed || due {
                 let status = status.unwrap_or_else(|| status_of(position, w));
@@ -663,6 +707,8 @@ mod tests {
             hold: None,
             schedule: None,
             pow_difficulty: 0,
+            queue_all: false,
+            announcement: None,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod model;
 pub mod webhook;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tonic::Status;
 
@@ -28,7 +29,7 @@ use crate::protocol::Notice;
 use crate::store::{
     Attempt, IdempotencyBegin, IdempotencyStore, StoreError, StoredResponse, UpdateBus,
 };
-use crate::upstream::{Resource, UpstreamError, Upstreams, read_twice};
+use crate::upstream::{Fresh, Resource, UpstreamError, Upstreams, read_twice};
 use model::{
     Availability, Cancelled, Confirmed, CreateIntent, CreateReservation, Payment, PaymentIntent,
     Processed, Reservation, ReservationCreated,
@@ -144,7 +145,32 @@ pub struct PurchaseService {
     /// Where the payment service posts its webhooks (this gateway's own route).
     webhook_url: String,
     webhook_secret: Secret,
+    /// Events' inventory status, read at most once a second per event on this node however
+    /// many buyers look at it.
+    inventory: Arc<SeatCounts>,
 }
+
+/// This node's recent inventory answers, and how many it had to read.
+pub struct SeatCounts {
+    fresh: Fresh<EventId, Arc<rsvpb::GetInventoryStatusResponse>>,
+    reads: prometheus::IntCounter,
+}
+
+impl SeatCounts {
+    /// Answers kept `ttl`; each read from the inventory counted in `reads`.
+    pub fn new(ttl: Duration, reads: prometheus::IntCounter) -> Self {
+        Self {
+            fresh: Fresh::new(INVENTORY_CACHE_EVENTS, ttl),
+            reads,
+        }
+    }
+}
+
+/// How many events' inventory status a node keeps at once.
+const INVENTORY_CACHE_EVENTS: usize = 1_024;
+
+/// Most reservations "my orders" lists, newest first.
+pub const MAX_LISTED_RESERVATIONS: usize = 100;
 
 impl PurchaseService {
     pub fn new(
@@ -154,6 +180,7 @@ impl PurchaseService {
         bus: Arc<dyn UpdateBus>,
         webhook_url: String,
         webhook_secret: Secret,
+        inventory: SeatCounts,
     ) -> Self {
         Self {
             upstream,
@@ -162,6 +189,7 @@ impl PurchaseService {
             bus,
             webhook_url,
             webhook_secret,
+            inventory: Arc::new(inventory),
         }
     }
 
@@ -182,6 +210,7 @@ impl PurchaseService {
         if body.seat_ids.is_empty() && body.quantity <= 0 {
             return Err(ReserveError::MissingSeats);
         }
+        let event = body.event_id.clone();
         if body.seat_ids.len() > MAX_SEATS || body.quantity > MAX_SEATS as i32 {
             return Err(ReserveError::TooManySeats);
         }
@@ -238,6 +267,9 @@ impl PurchaseService {
                 client.create_reservation(self.upstream.for_reservation(request)),
             )
             .await;
+        // Held or refused (a refusal may mean the counts were stale), this node's buyers see the
+        // new counts at once; other nodes' within their cache period.
+        self.seats_changed(&event);
         let r = match result {
             Ok(r) => r,
             Err(e) => {
@@ -344,16 +376,70 @@ impl PurchaseService {
                 client.cancel_reservation(self.upstream.for_reservation(req)),
             )
             .await?;
+        // The answer does not name the event: every cached count may be stale.
+        self.inventory.fresh.clear();
         Ok(Cancelled::new(id, &r))
     }
 
+    /// Seats of `event` changed through this node (held, released, sold): its cached counts go.
+    fn seats_changed(&self, event: &str) {
+        if let Ok(event) = EventId::parse(event) {
+            self.inventory.fresh.forget(&event);
+        }
+    }
+
+    /// An event's inventory status (counts, sections, description), at most about a second
+    /// old (`USHER_AVAILABILITY_CACHE_MS`): concurrent readers share one backend call.
+    pub async fn inventory(
+        &self,
+        event: &EventId,
+    ) -> Result<Arc<rsvpb::GetInventoryStatusResponse>, UpstreamError> {
+        let fetch = async {
+            self.inventory.reads.inc();
+            self.upstream
+                .call(
+                    Resource::Event,
+                    self.upstream.inventory_status(event.as_str()),
+                )
+                .await
+                .map(Arc::new)
+        };
+        self.inventory.fresh.get(event, fetch).await
+    }
+
     /// Seats left in an event, by section.
-    pub async fn availability(&self, event: String) -> Result<Availability, UpstreamError> {
-        let r = self
+    pub async fn availability(&self, event: &EventId) -> Result<Availability, UpstreamError> {
+        let r = self.inventory(event).await?;
+        Ok(Availability::new(event.to_string(), &r))
+    }
+
+    /// The buyer's reservations, newest first (at most [`MAX_LISTED_RESERVATIONS`]).
+    pub async fn reservations(&self, user: &User) -> Result<Vec<Reservation>, UpstreamError> {
+        let caller = user.caller();
+        let call = || {
+            let mut client = self.upstream.reservation.clone();
+            let req = self.upstream.for_reservation_as(
+                &caller,
+                rsvpb::ListReservationsRequest {
+                    user_id: caller.user_id().to_owned(),
+                    ..Default::default()
+                },
+            );
+            async move { client.list_reservations(req).await }
+        };
+        let mut list: Vec<Reservation> = self
             .upstream
-            .call(Resource::Event, self.upstream.inventory_status(&event))
-            .await?;
-        Ok(Availability::new(event, &r))
+            .call(Resource::Reservation, read_twice(call))
+            .await?
+            .reservations
+            .iter()
+            // Another buyer's never, whatever the backend answers.
+            .filter(|r| r.user_id == user.id)
+            .map(Reservation::from)
+            .collect();
+        list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        list.truncate(MAX_LISTED_RESERVATIONS);
+        Ok(list)
     }
 
     /// A pending payment intent for the buyer's own reservation, for exactly its total.
@@ -478,6 +564,7 @@ impl PurchaseService {
         token: Option<WaitingToken>,
         notices: &[Notice],
     ) -> Result<(), StoreError> {
+        self.seats_changed(event);
         let event = EventId::parse(event)
             .map_err(|_| StoreError::Corrupt(format!("invalid event id {event}")))?;
         for notice in notices {

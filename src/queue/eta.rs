@@ -222,6 +222,8 @@ mod tests {
             hold: None,
             schedule: None,
             pow_difficulty: 0,
+            queue_all: false,
+            announcement: None,
         }
     }
 

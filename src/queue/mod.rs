@@ -205,15 +205,19 @@ impl QueueService {
         &self.settings
     }
 
+    /// Whether the inventory knows `event` (cached, absence included).
+    pub async fn event_known(&self, event: &EventId) -> Result<bool, QueueError> {
+        self.directory
+            .exists(event)
+            .await
+            .map_err(QueueError::Directory)
+    }
+
     /// Opens the queue of an event the store does not have yet, with the default settings: an
     /// event the directory knows, or with `USHER_AUTO_CREATE_EVENTS` (development and load
     /// tests) any event while fewer than `USHER_AUTO_CREATE_MAX_EVENTS` exist.
     async fn open_event(&self, event: &EventId) -> Result<(), QueueError> {
-        let known = self
-            .directory
-            .exists(event)
-            .await
-            .map_err(QueueError::Directory)?;
+        let known = self.event_known(event).await?;
         if !known {
             let s = &self.settings;
             if !s.auto_create_events || self.store.event_count().await? >= s.auto_create_max_events

@@ -34,7 +34,7 @@ impl QueueStatus {
             admission_rate: round3(rate.per_sec),
             total_waiting: view.waiting(),
             poll_after_ms: (eta.eta_sec * 1_000 / 4).clamp(POLL_MIN_MS, POLL_MAX_MS),
-            paused: view.config.stopped_at(now_ms),
+            paused: view.config.paused_at(now_ms),
             pause_reason: view.config.hold_at(now_ms).map(|h| h.reason.clone()),
             entry_deadline: None,
             admitted_at: None,
@@ -43,6 +43,8 @@ impl QueueStatus {
             sale_ends_at: None,
             prequeue_size: None,
             drawn_rank: None,
+            queue_all: view.config.queue_all,
+            announcement: view.config.announcement.clone(),
         }
     }
 
@@ -127,6 +129,8 @@ impl QueueStatus {
             sale_ends_at: None,
             prequeue_size: None,
             drawn_rank: None,
+            queue_all: view.config.queue_all,
+            announcement: view.config.announcement.clone(),
         }
     }
 

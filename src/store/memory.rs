@@ -67,6 +67,12 @@ struct Inner {
     login_failures: HashMap<String, (u64, u64)>,
     /// Idempotency keys by expiry, to forget them without scanning.
     idempotency_expiry: BTreeSet<(u64, String)>,
+    /// Operators' actions, oldest first.
+    #[serde(default)]
+    audit: VecDeque<AuditEntry>,
+    /// Each event's totals by the minute.
+    #[serde(default)]
+    minutes: HashMap<EventId, BTreeMap<u64, MinuteSample>>,
     /// How long ended tokens are remembered, so that status can say "expired" rather than
     /// "not found" (a setting, not state).
     #[serde(skip)]
@@ -268,6 +274,15 @@ enum Op {
     LoginFailed {
         username: String,
         window_ms: u64,
+    },
+    AuditAppend {
+        entry: AuditEntry,
+        keep: u64,
+    },
+    RecordMinute {
+        event: EventId,
+        sample: MinuteSample,
+        keep: u64,
     },
 }
 
@@ -680,7 +695,34 @@ impl Inner {
             } => {
                 self.login_failed(now, &username, window_ms);
             }
+            Op::AuditAppend { entry, keep } => self.audit_append(entry, keep),
+            Op::RecordMinute {
+                event,
+                sample,
+                keep,
+            } => {
+                self.record_minute(&event, &sample, keep);
+            }
         }
+    }
+
+    fn audit_append(&mut self, entry: AuditEntry, keep: u64) {
+        self.audit.push_back(entry);
+        while self.audit.len() as u64 > keep {
+            self.audit.pop_front();
+        }
+    }
+
+    fn record_minute(&mut self, event: &EventId, sample: &MinuteSample, keep: u64) -> bool {
+        let minutes = self.minutes.entry(event.clone()).or_default();
+        if minutes.contains_key(&sample.minute_ms) {
+            return false;
+        }
+        minutes.insert(sample.minute_ms, *sample);
+        while minutes.len() as u64 > keep {
+            minutes.pop_first();
+        }
+        true
     }
 
     /// The event's state, created with `config` if it does not exist yet.
@@ -1830,6 +1872,63 @@ impl UserStore for MemoryStore {
 }
 
 #[async_trait]
+impl OperatorStore for MemoryStore {
+    async fn audit_append(&self, entry: &AuditEntry, keep: u64) -> StoreResult<()> {
+        self.change(
+            "audit_append",
+            |inner, _| inner.audit_append(entry.clone(), keep),
+            |()| {
+                Some(Op::AuditAppend {
+                    entry: entry.clone(),
+                    keep,
+                })
+            },
+        )
+        .await
+    }
+
+    async fn audit(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        let inner = self.inner.lock();
+        Ok(inner
+            .audit
+            .iter()
+            .rev()
+            .take(limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn record_minute(
+        &self,
+        event: &EventId,
+        sample: &MinuteSample,
+        keep: u64,
+    ) -> StoreResult<bool> {
+        self.change(
+            "record_minute",
+            |inner, _| inner.record_minute(event, sample, keep),
+            |recorded| {
+                recorded.then(|| Op::RecordMinute {
+                    event: event.clone(),
+                    sample: *sample,
+                    keep,
+                })
+            },
+        )
+        .await
+    }
+
+    async fn minutes(&self, event: &EventId) -> StoreResult<Vec<MinuteSample>> {
+        let inner = self.inner.lock();
+        Ok(inner
+            .minutes
+            .get(event)
+            .map(|m| m.values().copied().collect())
+            .unwrap_or_default())
+    }
+}
+
+#[async_trait]
 impl UpdateBus for MemoryStore {
     async fn notify(
         &self,
@@ -1930,6 +2029,8 @@ mod tests {
             hold: None,
             schedule: None,
             pow_difficulty: 0,
+            queue_all: false,
+            announcement: None,
         }
     }
 

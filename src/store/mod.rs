@@ -83,10 +83,30 @@ pub struct EventConfig {
     #[serde(default, skip_serializing_if = "is_zero")]
     #[schema(maximum = 32)]
     pub pow_difficulty: u8,
+    /// "Queue everyone": joins are taken and nobody is admitted, until the operator lifts it.
+    /// Unlike `paused`, waiters are told the sale is gathering its queue, not that it stopped.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub queue_all: bool,
+    /// The operator's last message to everyone waiting for the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub announcement: Option<Announcement>,
 }
 
 fn is_zero(n: &u8) -> bool {
     *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A message an operator broadcast to everyone waiting for an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Announcement {
+    pub message: String,
+    /// When it was sent, ms since the Unix epoch.
+    pub at_ms: u64,
 }
 
 /// How a scheduled sale orders those who join before it starts.
@@ -122,6 +142,10 @@ pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub beacon_round: Option<String>,
+    /// The sale was called off by an operator (it ended at `sale_ends_at_ms`): waiters are
+    /// told it was cancelled rather than over.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cancelled: bool,
 }
 
 /// Where a scheduled sale stands at some instant.
@@ -252,6 +276,8 @@ impl EventConfig {
             hold: None,
             schedule: None,
             pow_difficulty: 0,
+            queue_all: false,
+            announcement: None,
         }
     }
 
@@ -269,6 +295,12 @@ impl EventConfig {
 
     /// Whether admission is stopped at `now_ms`: paused by the operator, or held.
     pub fn stopped_at(&self, now_ms: u64) -> bool {
+        self.paused_at(now_ms) || self.queue_all
+    }
+
+    /// Whether waiters are told admission is paused (by the operator, or held by usher); a
+    /// queue that gathers everyone ([`Self::queue_all`]) is stopped too, but not paused.
+    pub fn paused_at(&self, now_ms: u64) -> bool {
         self.paused || self.hold_at(now_ms).is_some()
     }
 }
@@ -306,6 +338,9 @@ pub struct ConfigPatch {
     /// `Some(None)` removes the schedule.
     pub schedule: Option<Option<Schedule>>,
     pub pow_difficulty: Option<u8>,
+    pub queue_all: Option<bool>,
+    /// `Some(None)` removes the message.
+    pub announcement: Option<Option<Announcement>>,
     /// The seed a random start draws with, hex, and its commitment: recorded by the first
     /// patch that carries one, never replaced.
     pub draw_seed: Option<(String, String)>,
@@ -326,6 +361,11 @@ impl ConfigPatch {
                 .clone()
                 .unwrap_or_else(|| base.schedule.clone()),
             pow_difficulty: self.pow_difficulty.unwrap_or(base.pow_difficulty),
+            queue_all: self.queue_all.unwrap_or(base.queue_all),
+            announcement: self
+                .announcement
+                .clone()
+                .unwrap_or_else(|| base.announcement.clone()),
         }
     }
 
@@ -967,6 +1007,61 @@ pub trait UserStore: Send + Sync + 'static {
     async fn login_failures(&self, username: &str) -> StoreResult<u64>;
 }
 
+/// One operator action, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    /// Store clock, ms since the Unix epoch.
+    pub at_ms: u64,
+    /// Who acted: the admin credential's name (`admin:` and a fingerprint of its token).
+    pub actor: String,
+    /// What was done, e.g. `event.update`, `waiter.revoke`, `sale.cancel`, `broadcast`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub event_id: Option<String>,
+    /// The change in words (the settings given, the token's prefix, the message).
+    pub detail: String,
+}
+
+/// An event's lifetime totals at the end of one minute, as the sale's history keeps them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MinuteSample {
+    /// The minute's start, ms since the Unix epoch (a multiple of 60,000).
+    pub minute_ms: u64,
+    pub joined: u64,
+    pub admitted: u64,
+    pub entered: u64,
+    /// Seats sold so far.
+    pub sold: u64,
+    /// Waiting at the end of the minute.
+    pub waiting: u64,
+    pub active: u64,
+}
+
+/// What operators leave behind: the audit log of their actions, and each event's history by
+/// the minute. Both are bounded: the oldest entries go first.
+#[async_trait]
+pub trait OperatorStore: Send + Sync + 'static {
+    /// Appends to the audit log, keeping the newest `keep` entries.
+    async fn audit_append(&self, entry: &AuditEntry, keep: u64) -> StoreResult<()>;
+
+    /// The newest `limit` audit entries, newest first.
+    async fn audit(&self, limit: u64) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Records an event's totals for `sample.minute_ms` unless that minute has one already
+    /// (every node samples; the first wins), keeping the newest `keep` minutes. Returns
+    /// whether it was recorded.
+    async fn record_minute(
+        &self,
+        event: &EventId,
+        sample: &MinuteSample,
+        keep: u64,
+    ) -> StoreResult<bool>;
+
+    /// An event's recorded minutes, oldest first.
+    async fn minutes(&self, event: &EventId) -> StoreResult<Vec<MinuteSample>>;
+}
+
 /// The update bus: one channel per event, carrying admission steps, departures and notices to
 /// every node that watches the event.
 #[async_trait]
@@ -1015,7 +1110,7 @@ pub fn check_layout(held: u32) -> Result<(), String> {
 /// A whole store: every capability, and its health. Built once at startup and handed out as
 /// the capabilities each consumer needs (an `Arc<dyn Store>` coerces to any of them).
 #[async_trait]
-pub trait Store: QueueStore + IdempotencyStore + UserStore + UpdateBus {
+pub trait Store: QueueStore + IdempotencyStore + UserStore + OperatorStore + UpdateBus {
     /// A short name for logs and `/readyz` ("memory", "redis").
     fn kind(&self) -> &'static str;
 

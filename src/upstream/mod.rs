@@ -313,6 +313,7 @@ in_band!(
     rsv::ConfirmReservationResponse,
     rsv::CancelReservationResponse,
     rsv::GetInventoryStatusResponse,
+    rsv::ListReservationsResponse,
     pay::CreatePaymentIntentResponse,
     pay::GetPaymentStatusResponse,
     pay::ProcessPaymentResponse,
@@ -461,6 +462,47 @@ fn with_details(e: &PbError) -> String {
     format!("{}: {}", e.message, named.join(", "))
 }
 
+/// Answers kept for a while in a bounded map: concurrent misses of one key share one fetch, and
+/// failures are not kept (the next reader asks again).
+pub struct Fresh<K, V> {
+    cache: quick_cache::sync::Cache<K, (V, Instant)>,
+    ttl: Duration,
+}
+
+impl<K: Eq + std::hash::Hash + Clone, V: Clone> Fresh<K, V> {
+    pub fn new(capacity: usize, ttl: Duration) -> Self {
+        Self {
+            cache: quick_cache::sync::Cache::new(capacity.max(1)),
+            ttl,
+        }
+    }
+
+    /// Drops the answer for `key`: the next reader fetches.
+    pub fn forget(&self, key: &K) {
+        self.cache.remove(key);
+    }
+
+    /// Drops every answer.
+    pub fn clear(&self) {
+        self.cache.clear();
+    }
+
+    /// The answer for `key` from the last `ttl`, or `fetch`'s.
+    pub async fn get<E>(&self, key: &K, fetch: impl Future<Output = Result<V, E>>) -> Result<V, E> {
+        if let Some((value, at)) = self.cache.get(key) {
+            if at.elapsed() < self.ttl {
+                return Ok(value);
+            }
+            self.cache.remove(key);
+        }
+        let (value, _) = self
+            .cache
+            .get_or_insert_async(key, async { fetch.await.map(|v| (v, Instant::now())) })
+            .await?;
+        Ok(value)
+    }
+}
+
 /// The inventory service as the queue's [`EventDirectory`]: an event exists if
 /// `GetInventoryStatus` knows it. Answers, "not found" included, are kept in a bounded cache
 /// for a while, and concurrent lookups of one id share one call, so a flood of ids that do not
@@ -468,17 +510,14 @@ fn with_details(e: &PbError) -> String {
 /// memory.
 pub struct InventoryDirectory {
     upstream: Upstreams,
-    /// Event id → (exists, when it was asked).
-    cache: quick_cache::sync::Cache<EventId, (bool, Instant)>,
-    ttl: Duration,
+    known: Fresh<EventId, bool>,
 }
 
 impl InventoryDirectory {
     pub fn new(upstream: Upstreams, capacity: usize, ttl: Duration) -> Self {
         Self {
             upstream,
-            cache: quick_cache::sync::Cache::new(capacity),
-            ttl,
+            known: Fresh::new(capacity, ttl),
         }
     }
 
@@ -498,19 +537,7 @@ impl InventoryDirectory {
 #[async_trait::async_trait]
 impl EventDirectory for InventoryDirectory {
     async fn exists(&self, event: &EventId) -> Result<bool, String> {
-        if let Some((known, at)) = self.cache.get(event) {
-            if at.elapsed() < self.ttl {
-                return Ok(known);
-            }
-            self.cache.remove(event);
-        }
-        let (known, _) = self
-            .cache
-            .get_or_insert_async(event, async {
-                self.ask(event).await.map(|k| (k, Instant::now()))
-            })
-            .await?;
-        Ok(known)
+        self.known.get(event, self.ask(event)).await
     }
 }
 

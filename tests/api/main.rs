@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod helpers;
 mod onsale;
+mod operators;
 mod purchase;
 mod queue_rest;
 mod rate_limit;

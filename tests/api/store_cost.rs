@@ -217,6 +217,34 @@ impl UserStore for Counting {
 }
 
 #[async_trait]
+impl OperatorStore for Counting {
+    async fn audit_append(&self, entry: &AuditEntry, keep: u64) -> StoreResult<()> {
+        self.count("audit_append");
+        self.inner.audit_append(entry, keep).await
+    }
+
+    async fn audit(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        self.count("audit");
+        self.inner.audit(limit).await
+    }
+
+    async fn record_minute(
+        &self,
+        e: &EventId,
+        sample: &MinuteSample,
+        keep: u64,
+    ) -> StoreResult<bool> {
+        self.count("record_minute");
+        self.inner.record_minute(e, sample, keep).await
+    }
+
+    async fn minutes(&self, e: &EventId) -> StoreResult<Vec<MinuteSample>> {
+        self.count("minutes");
+        self.inner.minutes(e).await
+    }
+}
+
+#[async_trait]
 impl UpdateBus for Counting {
     async fn notify(&self, e: &EventId, t: Option<WaitingToken>, n: &Notice) -> StoreResult<()> {
         self.count("notify");

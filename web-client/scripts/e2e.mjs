@@ -6,19 +6,18 @@
 //   npm run e2e                # builds usher (cargo build --locked) and the client, then tests
 //   npm run e2e -- --no-build  # uses target/debug/usher and web-client/dist as they are
 //
-// Screenshots go to web-client/test-results/ (gitignored). The last line is "N passed, N failed".
+// Screenshots go to web-client/test-results/ (gitignored). Every page photographed must fit its
+// width and pass axe-core's checks (no serious or critical violation; test-results/axe.json).
+// The last line is "N passed, N failed".
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { createA11y } from './a11y.mjs';
+import { client, root, startUsher } from './usher.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const client = resolve(here, '..');
-const root = resolve(client, '..');
 const results = join(client, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -35,36 +34,18 @@ const build = !process.argv.includes('--no-build');
 /** The test (after the builds) is bounded: past this, everything is stopped and the run fails. */
 const WATCHDOG_MS = 6 * 60_000;
 
-let usher = null;
+let server = null;
 let browser = null;
 let passed = 0;
 let failed = 0;
 const shots = [];
+const a11y = createA11y();
 
 function log(msg) {
   process.stdout.write(`${msg}\n`);
 }
 
-function stopUsher() {
-  if (usher && usher.exitCode === null && usher.signalCode === null) {
-    usher.kill('SIGTERM');
-    const p = usher;
-    setTimeout(() => {
-      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    }, 3000).unref();
-  }
-}
-
-// Whatever happens, usher does not outlive this script.
-process.on('exit', () => {
-  if (usher && usher.exitCode === null && usher.signalCode === null) usher.kill('SIGKILL');
-});
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    stopUsher();
-    process.exit(130);
-  });
-}
+const stopUsher = () => server?.stop();
 
 async function check(name, fn) {
   try {
@@ -73,7 +54,9 @@ async function check(name, fn) {
     log(`  ok   ${name}`);
   } catch (e) {
     failed++;
-    log(`  FAIL ${name}\n       ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n       ')}`);
+    // The whole message (an accessibility failure lists every rule), then where it was thrown.
+    const where = e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 3) : [];
+    log(`  FAIL ${name}\n       ${[...String(e?.message ?? e).split('\n'), ...where].join('\n       ')}`);
   }
 }
 
@@ -81,15 +64,14 @@ function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
+/**
+ * A screenshot of a page, which must also fit its viewport's width (no horizontal scrolling) and
+ * have no serious or critical accessibility violation, both checked in the state photographed.
+ */
 async function shot(page, file, what) {
   const path = join(results, file);
   await page.screenshot({ path, fullPage: true });
   shots.push({ file: `web-client/test-results/${file}`, what });
-}
-
-/** A screenshot of a page that must fit its viewport's width (no horizontal scrolling). */
-async function shotFits(page, file, what) {
-  await shot(page, file, what);
   const { scroll, client, wide } = await page.evaluate(() => {
     const root = document.documentElement;
     // The widest elements that stick out, to say what overflows.
@@ -100,69 +82,13 @@ async function shotFits(page, file, what) {
     return { scroll: root.scrollWidth, client: root.clientWidth, wide };
   });
   assert(scroll <= client, `${file}: horizontal overflow, scrollWidth ${scroll} > clientWidth ${client} (${wide.join(', ')})`);
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
+  await a11y.check(page, file);
 }
 
 function run(cmd, args, cwd) {
   log(`$ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
-}
-
-async function startUsher() {
-  // Where cargo put it: CARGO_TARGET_DIR when set, else the repository's target/.
-  const bin = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'usher');
-  assert(existsSync(bin), `${bin} is missing: run cargo build --locked`);
-  assert(existsSync(join(client, 'dist', 'index.html')), 'web-client/dist is missing: run npm run build');
-  const port = await freePort();
-  const logs = [];
-  usher = spawn(bin, ['serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      SERVER_PORT: String(port),
-      USHER_BIND: '127.0.0.1',
-      USHER_WEB_ROOT: join(client, 'dist'),
-      USHER_ADMIN_TOKEN: ADMIN_TOKEN,
-      USHER_PAYMENT_DELAY_MS: '200',
-      USHER_HOLD_SECS: String(HOLD_SECS),
-      USHER_RESERVATION_TTL_SECS: String(PASS_SECS),
-      RATE_LIMIT_ENABLED: 'false',
-      // The browser and the test's own clients all come from 127.0.0.1.
-      USHER_MAX_CONNECTIONS_PER_IP: '0',
-      USHER_CONNECTION_RATE_PER_IP: '0',
-      USHER_WS_MAX_PER_IP: '0',
-      USHER_WS_UPGRADE_RATE_PER_IP: '0',
-      USHER_DRAIN_SECS: '0',
-      LOG_FORMAT: 'text',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const s of [usher.stdout, usher.stderr]) s.on('data', (d) => logs.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    if (usher.exitCode !== null) throw new Error(`usher exited (${usher.exitCode}):\n${logs.join('')}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return { base, logs };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`usher did not answer /healthz in 30 s:\n${logs.join('')}`);
 }
 
 /** usher's API from this script (the test's other waiters and the operator). */
@@ -230,6 +156,8 @@ async function buyerScenario(base, u) {
 
   await check('signs up from the home page', async () => {
     await page.goto(`${base}/`);
+    await page.getByLabel('Username').waitFor();
+    await shot(page, '00-home.png', 'home page, signed out: the event to go to, and the sign-in form');
     await page.getByLabel('Username').fill(`buyer${Date.now() % 1_000_000}`);
     await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -348,7 +276,7 @@ async function buyerScenario(base, u) {
     await shot(page, '07-held.png', 'two seats held: seat ids, total from the server, hold countdown from hold_expires_at, payment scenarios');
     // The rest of the purchase at phone width: nothing sticks out.
     await page.setViewportSize({ width: 390, height: 844 });
-    await shotFits(page, '07-held-phone.png', 'phone width (390 px): the held seats and the payment choices, each on its own lines');
+    await shot(page, '07-held-phone.png', 'phone width (390 px): the held seats and the payment choices, each on its own lines');
   });
 
   await check('pays (approve) and sees the real order id, confirmed by the server', async () => {
@@ -365,7 +293,7 @@ async function buyerScenario(base, u) {
     const r = await u.reservation(reservationId, jwt);
     assert(r.status === 'CONFIRMED' && r.order_id === orderId, `server says ${r.status} ${r.order_id}, page ${orderId}`);
     log(`       order ${orderId} for reservation ${reservationId}`);
-    await shotFits(page, '08-confirmed-phone.png', `phone width: order confirmed, order id ${orderId} (as the server recorded it) wrapped inside its card`);
+    await shot(page, '08-confirmed-phone.png', `phone width: order confirmed, order id ${orderId} (as the server recorded it) wrapped inside its card`);
   });
 
   await adminCtx.close();
@@ -393,6 +321,8 @@ async function unhappyScenario(base, u) {
 
   await check('a declined payment releases the seats and says so', async () => {
     await page.goto(`${base}/events/${EVENT}`);
+    await page.getByTestId('join').waitFor({ timeout: 15_000 });
+    await shot(page, '08a-join-signed-out.png', 'an event page before joining, signed out: "Join the queue" and the sign-in form');
     await page.getByLabel('Username').fill(`unlucky${Date.now() % 1_000_000}`);
     await page.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -400,7 +330,28 @@ async function unhappyScenario(base, u) {
     await page.getByTestId('join').click();
     await holdOne();
     await page.getByRole('radio', { name: /Decline/ }).check();
-    await page.getByRole('button', { name: /^Pay / }).click();
+    // The payment request is held until the page sending it has been photographed: "Paying…"
+    // and "Release seats" both disabled, as a slow network shows them.
+    let send;
+    const sent = new Promise((r) => (send = r));
+    const fallback = setTimeout(() => send(), 10_000);
+    // Stays in place: once released, later payments pass straight through.
+    await page.route(
+      (url) => url.pathname === '/api/v1/payments/intent',
+      async (route) => {
+        await sent;
+        await route.continue();
+      },
+    );
+    try {
+      await page.getByRole('button', { name: /^Pay / }).click();
+      await page.getByRole('button', { name: 'Paying…' }).waitFor({ timeout: 5_000 });
+      assert(await page.getByRole('button', { name: 'Release seats' }).isDisabled(), '"Release seats" is enabled while paying');
+      await shot(page, '08b-pay-sending.png', 'the payment being sent: "Paying…" and "Release seats" disabled, still readable');
+    } finally {
+      send();
+      clearTimeout(fallback);
+    }
     await page.getByTestId('outcome-failed').waitFor({ timeout: 20_000 });
     const { jwt, reservationId } = await jwtAndReservation();
     const r = await u.reservation(reservationId, jwt);
@@ -455,6 +406,9 @@ async function pollingScenario(base, u) {
   page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
 
   await check('joins and shows its place from REST polling', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Username').waitFor();
+    await shot(page, '11a-home-phone.png', 'phone width (390 px): the home page, signed out');
     await page.goto(`${base}/events/${POLL_EVENT}`);
     await page.getByTestId('join').click();
     await page.locator('[data-testid="connection"][data-mode="polling"]').waitFor({ timeout: 20_000 });
@@ -612,7 +566,7 @@ async function scheduledScenario(base, u) {
       const left = (await text(v.page, 'opens-in')).trim();
       assert(/^0:0[0-4]$/.test(left), `${v.tag}: countdown says ${left}`);
       assert(Date.now() < opensAt, `${v.tag}: the countdown came after the opening (${at()})`);
-      await shotFits(
+      await shot(
         v.page,
         `${v.tag === 'desktop' ? 15 : 16}-draw-countdown-${v.tag}.png`,
         `${v.tag}: scheduled sale, joined before the opening: countdown (${left}) to the queue's opening`,
@@ -627,7 +581,7 @@ async function scheduledScenario(base, u) {
       assert(Date.now() >= opensAt - 100, `${v.tag}: the browser check started before the opening (${at()})`);
       const bar = v.page.getByRole('progressbar', { name: 'Browser check' });
       assert(await bar.isVisible(), `${v.tag}: no progress bar`);
-      await shotFits(
+      await shot(
         v.page,
         `${v.tag === 'desktop' ? 17 : 18}-draw-browser-check-${v.tag}.png`,
         `${v.tag}: the queue opened; the page joins by itself and runs the browser check (proof of work, difficulty ${POW_DIFFICULTY}; its challenge held back for this picture) with its progress bar`,
@@ -679,7 +633,7 @@ async function scheduledScenario(base, u) {
       const sizes = await v.page.evaluate(() => window.__prequeueSizes);
       log(`       ${v.tag}: pre-queue sizes shown ${sizes.join(' → ')} (by ${at()})`);
       assert(Date.now() < startsAt, `${v.tag}: the pre-queue grew too late to be seen (${at()})`);
-      await shotFits(
+      await shot(
         v.page,
         `${v.tag === 'desktop' ? 19 : 20}-draw-prequeue-${v.tag}.png`,
         `${v.tag}: the pre-queue: 7 people, the sale's start with its countdown, "Your place in line will be drawn at …"`,
@@ -702,7 +656,7 @@ async function scheduledScenario(base, u) {
       v.token = await v.page.evaluate((e) => JSON.parse(localStorage.getItem(`usher:place:${e}`)).token, DRAW_EVENT);
       v.verifyHref = await v.page.getByRole('link', { name: 'Verify my draw' }).getAttribute('href');
       assert(v.verifyHref === `/events/${DRAW_EVENT}/draw`, `${v.tag}: verify link ${v.verifyHref}`);
-      await shotFits(
+      await shot(
         v.page,
         `${v.tag === 'desktop' ? 21 : 22}-draw-position-${v.tag}.png`,
         `${v.tag}: after the draw: position ${v.position}, drawn rank ${v.rank}, "Verify my draw" (admission held by the operator)`,
@@ -749,7 +703,7 @@ async function scheduledScenario(base, u) {
       const recomputed = Number((await text(v.page, 'recomputed-rank')).replace(/\D/g, ''));
       const served = Number((await text(v.page, 'server-rank')).replace(/\D/g, ''));
       assert(recomputed === v.rank && served === v.rank, `${v.tag}: recomputed ${recomputed}, usher ${served}, drawn ${v.rank}`);
-      await shotFits(
+      await shot(
         v.page,
         `${v.tag === 'desktop' ? 23 : 24}-draw-verify-${v.tag}.png`,
         `${v.tag}: "Verify the draw": the published values, and the three checks passed in the browser (rank ${v.rank} recomputed)`,
@@ -788,7 +742,13 @@ async function main() {
     process.exit(1);
   }, WATCHDOG_MS);
   assert(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromium)`);
-  const { base, logs } = await startUsher();
+  server = await startUsher({
+    USHER_ADMIN_TOKEN: ADMIN_TOKEN,
+    USHER_PAYMENT_DELAY_MS: '200',
+    USHER_HOLD_SECS: String(HOLD_SECS),
+    USHER_RESERVATION_TTL_SECS: String(PASS_SECS),
+  });
+  const { base, logs } = server;
   log(`usher on ${base}`);
   try {
     browser = await chromium.launch({
@@ -823,6 +783,9 @@ async function main() {
   shots.sort((a, b) => a.file.localeCompare(b.file)); // pages photographed side by side finish in any order
   for (const s of shots) log(`  ${s.file} — ${s.what}`);
   writeFileSync(join(results, 'screenshots.json'), JSON.stringify(shots, null, 2));
+  const axe = a11y.report();
+  writeFileSync(join(results, 'axe.json'), JSON.stringify(axe, null, 2));
+  log(`\n${axe.line}`);
   log(`\ne2e: ${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -1,11 +1,14 @@
-import { useEffect, useRef } from 'react';
-import { Dashboard } from './admin/Dashboard';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { signOut, useAuth } from './auth';
-import { DrawPage } from './pages/DrawPage';
 import { EventPage } from './pages/EventPage';
 import { Home } from './pages/Home';
 import { parseRoute, usePath } from './router';
 import { Link } from './ui/Link';
+
+// The operators' dashboard and the draw's check are separate chunks, fetched when first opened:
+// a buyer waiting in the queue loads neither.
+const Dashboard = lazy(() => import('./admin/Dashboard').then((m) => ({ default: m.Dashboard })));
+const DrawPage = lazy(() => import('./pages/DrawPage').then((m) => ({ default: m.DrawPage })));
 
 export function App() {
   const path = usePath();
@@ -48,8 +51,16 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <Home />}
         {route.page === 'event' && <EventPage key={route.eventId} eventId={route.eventId} />}
-        {route.page === 'draw' && <DrawPage key={route.eventId} eventId={route.eventId} />}
-        {route.page === 'admin' && <Dashboard />}
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading…
+            </p>
+          }
+        >
+          {route.page === 'draw' && <DrawPage key={route.eventId} eventId={route.eventId} />}
+          {route.page === 'admin' && <Dashboard />}
+        </Suspense>
         {route.page === 'missing' && (
           <section>
             <h1>Page not found</h1>

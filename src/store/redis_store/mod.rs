@@ -58,6 +58,8 @@ pub(crate) mod keys {
     /// The layout the data is in (see [`crate::store::LAYOUT`]).
     pub const LAYOUT: &str = "usher:layout";
     pub const LIVE: &str = "usher:events:live";
+    /// Operators' actions, newest first.
+    pub const AUDIT: &str = "usher:audit";
 
     /// The eight event keys in the order every event script expects them.
     pub fn event(event: &EventId) -> [String; 8] {
@@ -80,6 +82,11 @@ pub(crate) mod keys {
             key.push_str(k);
             key
         })
+    }
+
+    /// An event's totals by the minute (lua/minute.lua).
+    pub fn minutes(event: &EventId) -> String {
+        format!("usher:{{{event}}}:minutes")
     }
 
     /// A random start's entry list (lua/prelude.lua).
@@ -383,6 +390,10 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
             .get("schedule")
             .and_then(|s| serde_json::from_str(s).ok()),
         pow_difficulty: field(map, "pow").unwrap_or(0),
+        queue_all: map.get("queue_all").is_some_and(|q| q == "1"),
+        announcement: map
+            .get("announce")
+            .and_then(|a| serde_json::from_str(a).ok()),
         hold: map
             .get("hold_reason")
             .filter(|r| !r.is_empty())
@@ -395,7 +406,7 @@ fn parse_config(map: &HashMap<String, String>) -> Option<EventConfig> {
 }
 
 /// The meta fields of an event's settings, in the order scripts return them.
-const CONFIG_FIELDS: [&str; 10] = [
+const CONFIG_FIELDS: [&str; 12] = [
     "rate",
     "burst",
     "max_active",
@@ -406,6 +417,8 @@ const CONFIG_FIELDS: [&str; 10] = [
     "hold_until",
     "schedule",
     "pow",
+    "queue_all",
+    "announce",
 ];
 
 /// A random start's public draw record, from the event's meta fields.
@@ -893,7 +906,14 @@ impl QueueStore for RedisStore {
                 .draw_seed
                 .as_ref()
                 .map(|(seed, commitment)| format!("{seed}:{commitment}"))))
-            .arg(opt(patch.pow_difficulty.map(|d| d.to_string())));
+            .arg(opt(patch.pow_difficulty.map(|d| d.to_string())))
+            .arg(opt(patch
+                .queue_all
+                .map(|q| if q { "1" } else { "0" }.to_owned())))
+            .arg(opt(patch.announcement.as_ref().map(|a| match a {
+                None => "none".into(),
+                Some(a) => serde_json::to_string(a).expect("an announcement serialises"),
+            })));
         let mut conn = self.pool.get();
         let r: Vec<Option<String>> = inv.invoke_async(&mut conn).await.map_err(unavailable)?;
         if !standalone && r.first().cloned().flatten().as_deref() == Some("1") {
@@ -1157,6 +1177,70 @@ impl UpdateBus for RedisStore {
 
     async fn unsubscribe(&self, event: &EventId) {
         self.subscriber.unsubscribe(event).await;
+    }
+}
+
+#[async_trait]
+impl OperatorStore for RedisStore {
+    async fn audit_append(&self, entry: &AuditEntry, keep: u64) -> StoreResult<()> {
+        let json = serde_json::to_string(entry).expect("an audit entry serialises");
+        // One key: atomic on a cluster too.
+        redis::pipe()
+            .atomic()
+            .lpush(keys::AUDIT, json)
+            .ignore()
+            .ltrim(keys::AUDIT, 0, keep.saturating_sub(1) as isize)
+            .ignore()
+            .query_async::<()>(&mut self.pool.get())
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn audit(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let raw: Vec<String> = self
+            .pool
+            .get()
+            .lrange(keys::AUDIT, 0, (limit - 1) as isize)
+            .await
+            .map_err(unavailable)?;
+        raw.iter()
+            .map(|r| serde_json::from_str(r).map_err(|e| corrupt(&format!("audit entry: {e}"))))
+            .collect()
+    }
+
+    async fn record_minute(
+        &self,
+        event: &EventId,
+        sample: &MinuteSample,
+        keep: u64,
+    ) -> StoreResult<bool> {
+        let json = serde_json::to_string(sample).expect("a sample serialises");
+        let recorded: i64 = self
+            .scripts
+            .minute
+            .key(keys::minutes(event))
+            .arg(sample.minute_ms)
+            .arg(json)
+            .arg(keep)
+            .invoke_async(&mut self.pool.get())
+            .await
+            .map_err(unavailable)?;
+        Ok(recorded == 1)
+    }
+
+    async fn minutes(&self, event: &EventId) -> StoreResult<Vec<MinuteSample>> {
+        let raw: Vec<String> = self
+            .pool
+            .get()
+            .zrange(keys::minutes(event), 0, -1)
+            .await
+            .map_err(unavailable)?;
+        raw.iter()
+            .map(|r| serde_json::from_str(r).map_err(|e| corrupt(&format!("minute: {e}"))))
+            .collect()
     }
 }
 

@@ -33,6 +33,7 @@ pub struct Scripts {
     pub delete_idle: Script,
     pub draw: Script,
     pub beacon: Script,
+    pub minute: Script,
 }
 
 impl Scripts {
@@ -63,13 +64,14 @@ impl Scripts {
             delete_idle: event(include_str!("../../../lua/delete_idle.lua")),
             draw: event(include_str!("../../../lua/draw.lua")),
             beacon: event(include_str!("../../../lua/beacon.lua")),
+            minute: Script::new(include_str!("../../../lua/minute.lua")),
         }
     }
 }
 
 impl Scripts {
     /// Every script with its name (its file's stem in `lua/`).
-    fn named(&self) -> [(&'static str, &Script); 21] {
+    fn named(&self) -> [(&'static str, &Script); 22] {
         [
             ("join", &self.join),
             ("status", &self.status),
@@ -92,6 +94,7 @@ impl Scripts {
             ("delete_idle", &self.delete_idle),
             ("draw", &self.draw),
             ("beacon", &self.beacon),
+            ("minute", &self.minute),
         ]
     }
 }

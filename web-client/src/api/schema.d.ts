@@ -19,6 +19,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/audit`: operators' actions, newest first. */
+        get: operations["audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/events`: every event with its settings and figures, by id. */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/events/{id}": {
         parameters: {
             query?: never;
@@ -32,6 +66,28 @@ export interface paths {
         put: operations["put_event"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/{id}/broadcast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/admin/events/{id}/broadcast`: a message to everyone waiting for the event,
+         *     pushed at once (`announcement`) and shown to those who connect later until replaced or
+         *     withdrawn.
+         */
+        post: operations["broadcast"];
+        /** `DELETE /api/v1/admin/events/{id}/broadcast`: withdraws the message. */
+        delete: operations["withdraw_broadcast"];
         options?: never;
         head?: never;
         patch?: never;
@@ -57,6 +113,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/events/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /api/v1/admin/events/{id}/end`: ends (or cancels) the sale now. Joins are refused
+         *     from now on (`SALE_ENDED`) and every waiter is told over the WebSocket (`sale_ended`,
+         *     with `cancelled`) and closed; admitted buyers keep their entry window.
+         */
+        post: operations["end_sale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/events/{id}/history`: the whole sale by the minute. */
+        get: operations["event_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * `GET /api/v1/admin/events/{id}/live`: the event's figures (`EventStats`) pushed once a
+         *     second as server-sent events (`event: stats`), for as long as the dashboard watches. At
+         *     most `USHER_ADMIN_LIVE_MAX` streams per node.
+         */
+        get: operations["event_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/events/{id}/stats": {
         parameters: {
             query?: never;
@@ -69,6 +184,48 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/admin/session`: who is signed in. */
+        get: operations["admin_session"];
+        put?: never;
+        /**
+         * `POST /api/v1/admin/session`: signs in with an admin token; the answer sets the session
+         *     cookie.
+         */
+        post: operations["admin_sign_in"];
+        /** `DELETE /api/v1/admin/session`: signs out (the cookie is cleared). */
+        delete: operations["admin_sign_out"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/waiters/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * `DELETE /api/v1/admin/waiters/{token}`: removes a waiter's place. Its socket is told
+         *     (`expired`, reason `revoked`) and closed, and the people behind it move up.
+         */
+        delete: operations["revoke_waiter"];
         options?: never;
         head?: never;
         patch?: never;
@@ -105,6 +262,40 @@ export interface paths {
         put?: never;
         /** `POST /api/v1/auth/register` → 201 with a token. */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/events`: the events on sale (at most [`MAX_LISTED_EVENTS`]), by id. */
+        get: operations["public_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /api/v1/events/{id}`. */
+        get: operations["public_event"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -393,7 +584,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** `GET /api/v1/reservations` → 200: the buyer's own reservations ("my orders"). */
+        get: operations["list_reservations"];
         put?: never;
         /** `POST /api/v1/reservations` → 201. Demands the reservation token `enter` issued. */
         post: operations["create_reservation"];
@@ -410,7 +602,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** `GET /api/v1/reservations` → 200: the buyer's own reservations ("my orders"). */
+        get: operations["list_reservations_trailing_slash"];
         put?: never;
         /** `POST /api/v1/reservations` → 201. Demands the reservation token `enter` issued. */
         post: operations["create_reservation_trailing_slash"];
@@ -593,8 +786,41 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description `GET /api/v1/admin/events`. */
+        AdminEventList: {
+            events: components["schemas"]["EventStats"][];
+        };
+        /** @description A message an operator broadcast to everyone waiting for an event. */
+        Announcement: {
+            /**
+             * Format: int64
+             * @description When it was sent, ms since the Unix epoch.
+             */
+            at_ms: number;
+            message: string;
+        };
         /** @description An instant, as RFC 3339 text (any offset) or ms since the Unix epoch. */
         At: components["schemas"]["Rfc3339"] | components["schemas"]["EpochMs"];
+        /** @description One operator action, as the audit log keeps it. */
+        AuditEntry: {
+            /** @description What was done, e.g. `event.update`, `waiter.revoke`, `sale.cancel`, `broadcast`. */
+            action: string;
+            /** @description Who acted: the admin credential's name (`admin:` and a fingerprint of its token). */
+            actor: string;
+            /**
+             * Format: int64
+             * @description Store clock, ms since the Unix epoch.
+             */
+            at_ms: number;
+            /** @description The change in words (the settings given, the token's prefix, the message). */
+            detail: string;
+            event_id?: string;
+        };
+        /** @description `GET /api/v1/admin/audit`. */
+        AuditLog: {
+            /** @description Newest first. */
+            entries: components["schemas"]["AuditEntry"][];
+        };
         /** @description `GET /api/v1/events/{id}/availability`. */
         Availability: {
             event_id: string;
@@ -612,6 +838,11 @@ export interface components {
         BeaconBody: {
             /** @description The value the named beacon round published (for example its randomness, hex). */
             value: string;
+        };
+        /** @description Body of `POST /api/v1/admin/events/{id}/broadcast`. */
+        BroadcastBody: {
+            /** @description What everyone waiting is told (1 to 500 characters, no control characters). */
+            message: string;
         };
         /** @description `POST /api/v1/reservations/{id}/cancel` → 200. */
         Cancelled: {
@@ -667,6 +898,11 @@ export interface components {
              */
             pow_difficulty?: number | null;
             prequeue_opens_at?: null | components["schemas"]["At"];
+            /**
+             * @description "Queue everyone": take joins and admit nobody until it is lifted (waiters are told the
+             *     sale is gathering its queue, not that it is paused).
+             */
+            queue_all?: boolean | null;
             queueing_method?: null | components["schemas"]["QueueingMethod"];
             /** Format: double */
             rate_per_sec?: number | null;
@@ -745,6 +981,11 @@ export interface components {
              */
             state: string;
         };
+        /** @description Body of `POST /api/v1/admin/events/{id}/end`. */
+        EndBody: {
+            /** @description Call the sale off rather than close it: waiters are told it was cancelled. */
+            cancel?: boolean;
+        };
         EnterBody: {
             /** Format: uuid */
             waiting_token: string;
@@ -797,6 +1038,8 @@ export interface components {
          *     joins never create events.
          */
         EventConfig: {
+            /** @description The operator's last message to everyone waiting for the event. */
+            announcement?: components["schemas"]["Announcement"];
             /**
              * Format: int32
              * @description Token-bucket capacity: the most admissions one step can make after a quiet spell.
@@ -827,6 +1070,11 @@ export interface components {
              */
             pow_difficulty?: number;
             /**
+             * @description "Queue everyone": joins are taken and nobody is admitted, until the operator lifts it.
+             *     Unlike `paused`, waiters are told the sale is gathering its queue, not that it stopped.
+             */
+            queue_all?: boolean;
+            /**
              * Format: double
              * @description Token-bucket refill: admissions per second.
              */
@@ -839,6 +1087,10 @@ export interface components {
         };
         /** @description The id of an on-sale event (one queue per event), e.g. `evt_2025_1001`. */
         EventId: string;
+        /** @description `GET /api/v1/events`. */
+        EventList: {
+            events: components["schemas"]["PublicEvent"][];
+        };
         /** @description An event's settings (`GET` and `PUT /api/v1/admin/events/{id}`). */
         EventSettings: components["schemas"]["EventConfig"] & {
             event_id: components["schemas"]["EventId"];
@@ -881,7 +1133,7 @@ export interface components {
             waiting: number;
         };
         /** @enum {string} */
-        ExpiredReason: "heartbeat_lost" | "entry_window_ended" | "place_lost";
+        ExpiredReason: "heartbeat_lost" | "entry_window_ended" | "place_lost" | "revoked";
         /** @description Response body of a successful enter. */
         Granted: {
             admission: string;
@@ -899,6 +1151,16 @@ export interface components {
             status: string;
             /** @description RFC 3339. */
             timestamp: string;
+        };
+        /** @description `GET /api/v1/admin/events/{id}/history`. */
+        History: {
+            event_id: components["schemas"]["EventId"];
+            /**
+             * @description The event's totals at the end of each recorded minute, oldest first (a week by
+             *     default, `USHER_HISTORY_MINUTES`); the figures of a minute are the differences
+             *     between consecutive samples.
+             */
+            minutes: components["schemas"]["MinuteSample"][];
         };
         /**
          * @description Why and since when usher holds an event's admission, and until when the hold lasts unless
@@ -958,6 +1220,32 @@ export interface components {
         LoginBody: {
             password: string;
             username: string;
+        };
+        /** @description An event's lifetime totals at the end of one minute, as the sale's history keeps them. */
+        MinuteSample: {
+            /** Format: int64 */
+            active: number;
+            /** Format: int64 */
+            admitted: number;
+            /** Format: int64 */
+            entered: number;
+            /** Format: int64 */
+            joined: number;
+            /**
+             * Format: int64
+             * @description The minute's start, ms since the Unix epoch (a multiple of 60,000).
+             */
+            minute_ms: number;
+            /**
+             * Format: int64
+             * @description Seats sold so far.
+             */
+            sold: number;
+            /**
+             * Format: int64
+             * @description Waiting at the end of the minute.
+             */
+            waiting: number;
         };
         /** @description An amount in a currency's minor units. */
         Money: {
@@ -1030,6 +1318,54 @@ export interface components {
             status: string;
             transaction_id: string;
         };
+        /** @description `GET /api/v1/events/{id}`: an event as buyers see it. */
+        PublicEvent: {
+            description?: string;
+            event_id: string;
+            /** @description The inventory's name for it (its id when the inventory does not list it). */
+            name: string;
+            queue: components["schemas"]["PublicQueue"];
+            /** Format: int32 */
+            remaining?: number;
+            /** @description Sections with their price and the seats left in each. */
+            sections: components["schemas"]["SectionAvailability"][];
+            /** @description When the event takes place (RFC 3339). */
+            starts_at?: string;
+            /**
+             * Format: int32
+             * @description Seats in all and free now; absent when the inventory does not list the event.
+             */
+            total?: number;
+            venue?: components["schemas"]["PublicVenue"];
+        };
+        /** @description The queue part of a public event. */
+        PublicQueue: {
+            /** @description The operator's last message to everyone waiting. */
+            announcement?: components["schemas"]["Announcement"];
+            /**
+             * Format: int64
+             * @description When joins open (ms since the Unix epoch), for a scheduled sale.
+             */
+            opens_at?: number;
+            queueing_method?: components["schemas"]["QueueingMethod"];
+            /** Format: int64 */
+            sale_ends_at?: number;
+            /** Format: int64 */
+            sale_starts_at?: number;
+            state: components["schemas"]["SaleState"];
+            /**
+             * Format: int64
+             * @description People waiting now.
+             */
+            waiting: number;
+        };
+        /** @description Where an event takes place. */
+        PublicVenue: {
+            address?: string;
+            city?: string;
+            country?: string;
+            name: string;
+        };
         /** @description Server → client messages (without the envelope fields added at send time). */
         Push: (components["schemas"]["QueueStatus"] & {
             /** @enum {string} */
@@ -1073,9 +1409,19 @@ export interface components {
             /** @enum {string} */
             type: "sold_out";
         }) | {
+            cancelled?: boolean;
             event_id: string;
             /** @enum {string} */
             type: "sale_ended";
+        } | {
+            /**
+             * Format: int64
+             * @description When it was sent, ms since the Unix epoch.
+             */
+            at_ms: number;
+            message: string;
+            /** @enum {string} */
+            type: "announcement";
         } | {
             /** Format: int64 */
             retry_after_ms: number;
@@ -1099,6 +1445,8 @@ export interface components {
              * @description When the waiter was admitted (ms since the Unix epoch).
              */
             admitted_at?: number;
+            /** @description The operator's last message to everyone waiting (also pushed as `announcement`). */
+            announcement?: components["schemas"]["Announcement"];
             /** Format: double */
             confidence: number;
             /**
@@ -1147,6 +1495,11 @@ export interface components {
              * @description Entrants of the pre-queue (phases `prequeue` and `drawing`): pushed as it grows.
              */
             prequeue_size?: number;
+            /**
+             * @description The operator queues everyone: joins are taken and nobody is admitted yet (not a
+             *     pause: the sale is gathering its queue).
+             */
+            queue_all?: boolean;
             /** @description A scheduled sale's queueing method: `fifo` or `random_at_start`. */
             queueing_method?: string;
             ready_for_entry: boolean;
@@ -1217,6 +1570,11 @@ export interface components {
             total_amount: null | components["schemas"]["Money"];
             user_id: string;
         };
+        /** @description `GET /api/v1/reservations`. */
+        ReservationList: {
+            /** @description Newest first, at most 100. */
+            reservations: components["schemas"]["Reservation"][];
+        };
         /** @description A `reservation` message: a reservation of this buyer changed. */
         ReservationNotice: {
             order_id?: string;
@@ -1231,11 +1589,21 @@ export interface components {
          * @enum {string}
          */
         ReservationOutcome: "CONFIRMED" | "NOT_CONFIRMED" | "FAILED" | "EXPIRED";
+        /** @description `DELETE /api/v1/admin/waiters/{token}` → 200. */
+        Revoked: {
+            event_id: components["schemas"]["EventId"];
+            revoked: boolean;
+        };
         /**
          * Format: date-time
          * @description RFC 3339 text, e.g. `2026-12-01T10:00:00+01:00`.
          */
         Rfc3339: string;
+        /**
+         * @description Where an event's queue stands, as buyers are told before joining.
+         * @enum {string}
+         */
+        SaleState: "not_open" | "prequeue" | "open" | "paused" | "gathering" | "sold_out" | "ended" | "cancelled";
         /** @description A scheduled sale. Times are the store clock's, ms since the Unix epoch. */
         Schedule: {
             /**
@@ -1243,6 +1611,11 @@ export interface components {
              *     example a beacon's round number); its value is given by the operator after the close.
              */
             beacon_round?: string;
+            /**
+             * @description The sale was called off by an operator (it ended at `sale_ends_at_ms`): waiters are
+             *     told it was cancelled rather than over.
+             */
+            cancelled?: boolean;
             /**
              * Format: int64
              * @description Joins before this instant are refused (`SALE_NOT_OPEN`); none: the pre-queue is open
@@ -1304,11 +1677,26 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /** @description A dashboard session. */
+        SessionInfo: {
+            /**
+             * Format: int64
+             * @description When the session ends, ms since the Unix epoch.
+             */
+            expires_at: number;
+            /** @description Who is signed in (the admin token's name, never the token). */
+            operator: string;
+        };
         /**
          * @description What a webhook did to the reservation it pays for.
          * @enum {string}
          */
         Settlement: "confirmed" | "not_confirmed" | "failed";
+        /** @description Body of `POST /api/v1/admin/session`. */
+        SignIn: {
+            /** @description One of the admin tokens (`USHER_ADMIN_TOKEN`). */
+            token: string;
+        };
         /** @description A `sold_out` message. */
         SoldOutNotice: {
             event_id: string;
@@ -1382,6 +1770,116 @@ export interface operations {
             /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
             431: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_log: {
+        parameters: {
+            query?: {
+                /** @description Entries to return, newest first (1 to 1000; 100 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event (bounded by the number of events) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminEventList"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1588,6 +2086,166 @@ export interface operations {
             };
         };
     };
+    broadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastBody"];
+            };
+        };
+        responses: {
+            /** @description Sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdraw_broadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     put_beacon: {
         parameters: {
             query?: never;
@@ -1705,6 +2363,238 @@ export interface operations {
             };
         };
     };
+    end_sale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndBody"];
+            };
+        };
+        responses: {
+            /** @description Ended: the event's settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSettings"];
+                };
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Waiting, admitted, entered and sold by the minute */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    event_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/event-stream`: an `EventStats` per second */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["EventStats"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOO_MANY_STREAMS`: this node serves its most live views; `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     event_stats: {
         parameters: {
             query?: never;
@@ -1754,6 +2644,270 @@ export interface operations {
                 };
             };
             /** @description `EVENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session (or the bearer token's holder) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in: `Set-Cookie: usher_admin=…; HttpOnly; SameSite=Strict` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            /** @description `INVALID_REQUEST`; `INVALID_REQUEST`: the body is not JSON of this shape, or not `application/json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `INVALID_TOKEN`: not an admin token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `ADMIN_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REQUEST_TIMEOUT`: the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE`: over `USHER_MAX_BODY_BYTES` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    admin_sign_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_waiter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The waiting token */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            /** @description `INVALID_TOKEN_FORMAT` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TOKEN_NOT_FOUND`: unknown or already ended */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,6 +3336,243 @@ export interface operations {
                 };
             };
             /** @description `REGISTRATION_CLOSED` (`USHER_MAX_USERS` accounts), `SERVER_BUSY` (password hashing is saturated); `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events with an inventory: those the embedded inventory lists and those with a queue (at most about a second old) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    public_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event, its seats and its queue (at most about a second old) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicEvent"];
+                };
+            };
+            /** @description `INVALID_REQUEST` */
+            400: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `EVENT_NOT_FOUND`: no such sale */
+            404: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5088,6 +6479,157 @@ export interface operations {
             };
         };
     };
+    list_reservations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The buyer's reservations and their states, newest first (at most 100) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationList"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN`; `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_reservation: {
         parameters: {
             query?: never;
@@ -5299,6 +6841,157 @@ export interface operations {
             };
             /** @description `INTERNAL_ERROR`: the answer is too large to store for replay */
             500: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_ERROR`: a backend failed */
+            502: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `STORE_UNAVAILABLE`: the queue store is unreachable; `UPSTREAM_UNAVAILABLE`: a backend is unreachable or its circuit is open */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `UPSTREAM_TIMEOUT`: a backend did not answer in time */
+            504: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_reservations_trailing_slash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The buyer's reservations and their states, newest first (at most 100) */
+            200: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReservationList"];
+                };
+            };
+            /** @description `MISSING_AUTHORIZATION`, `INVALID_TOKEN`; `MISSING_AUTHORIZATION`, `INVALID_TOKEN_FORMAT`, `INVALID_TOKEN` */
+            401: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `URI_TOO_LONG`: longer than `USHER_MAX_URI_BYTES` */
+            414: {
+                headers: {
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `RATE_LIMITED` by a backend; `RATE_LIMITED`: over this client's request rate */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: string;
+                    /** @description Requests per second allowed to this client */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current burst */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description When the burst is full again (seconds since the Unix epoch) */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description The limit's window, e.g. `1s` */
+                    "X-RateLimit-Window"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
+            431: {
                 headers: {
                     /** @description Requests per second allowed to this client */
                     "X-RateLimit-Limit"?: string;

@@ -115,8 +115,16 @@ function beforeSaleText(state: QueueState): string {
 function PositionCard({ state, now }: { state: QueueState; now: number }) {
   const s = state.status;
   if (!s || s.phase !== 'waiting') {
+    // Laid out as the card with its figures (and as tall, see .pending), so that nothing below
+    // it moves when the first status arrives.
     return (
-      <div className="card position" data-testid="position-card">
+      <div className="card position pending" data-testid="position-card" aria-busy="true">
+        <div className="big-number">
+          <span className="label">Your position</span>
+          <span className="value muted" aria-hidden="true">
+            –
+          </span>
+        </div>
         <p className="muted">Checking your place in the queue…</p>
       </div>
     );

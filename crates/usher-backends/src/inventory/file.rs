@@ -17,7 +17,37 @@ pub struct InventoryFile {
 pub struct EventSpec {
     pub event_id: String,
     pub name: String,
+    /// What buyers see about the event besides its name (all optional).
+    #[serde(flatten)]
+    pub details: EventDetails,
     pub sections: Vec<SectionSpec>,
+}
+
+/// The optional parts of an event's description, shown to buyers before they join.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EventDetails {
+    pub description: Option<String>,
+    /// When the event takes place, RFC 3339 (for example `2025-10-01T19:00:00+09:00`).
+    pub starts_at: Option<String>,
+    pub venue: Option<VenueSpec>,
+}
+
+/// Where the event takes place.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct VenueSpec {
+    pub name: String,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    pub country: Option<String>,
+}
+
+impl EventDetails {
+    /// `starts_at` as a protobuf timestamp; `validate` has checked it parses.
+    pub fn starts_at(&self) -> Option<prost_types::Timestamp> {
+        self.starts_at.as_deref().and_then(|s| s.parse().ok())
+    }
 }
 
 /// One section: `rows` rows of `seats_per_row` seats at one price; seat ids are
@@ -78,6 +108,18 @@ impl InventoryFile {
             events: vec![EventSpec {
                 event_id: "evt_2025_1001".into(),
                 name: "Stadium tour 2025, night 1".into(),
+                details: EventDetails {
+                    description: Some(
+                        "The first night of the stadium tour: doors open at 17:30.".into(),
+                    ),
+                    starts_at: Some("2025-10-01T19:00:00+09:00".into()),
+                    venue: Some(VenueSpec {
+                        name: "Olympic Stadium".into(),
+                        city: Some("Seoul".into()),
+                        address: Some("25 Olympic-ro, Songpa-gu".into()),
+                        country: Some("KR".into()),
+                    }),
+                },
                 sections: sections
                     .iter()
                     .map(|&(id, rows, seats_per_row, amount)| SectionSpec {
@@ -100,6 +142,17 @@ impl InventoryFile {
         for e in &self.events {
             if e.event_id.is_empty() || !events.insert(&e.event_id) {
                 return Err(format!("event id {:?} is empty or repeated", e.event_id));
+            }
+            if let Some(at) = &e.details.starts_at
+                && at.parse::<prost_types::Timestamp>().is_err()
+            {
+                return Err(format!(
+                    "event {}: starts_at {at:?} is not an RFC 3339 time",
+                    e.event_id
+                ));
+            }
+            if e.details.venue.as_ref().is_some_and(|v| v.name.is_empty()) {
+                return Err(format!("event {}: a venue needs a name", e.event_id));
             }
             let mut sections = std::collections::HashSet::new();
             for s in &e.sections {

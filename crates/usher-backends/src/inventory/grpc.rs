@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
-use usher_proto::common::v1::{Error as PbError, ErrorCode, ErrorDetail, Event};
+use usher_proto::common::v1::{Address, Error as PbError, ErrorCode, ErrorDetail, Event, Venue};
 use usher_proto::reservation::v1 as pb;
 
 use super::{CommitOutcome, HoldError, Inventory, ReleaseOutcome, Unknown};
@@ -214,6 +214,19 @@ impl pb::inventory_service_server::InventoryService for InventoryApi {
             .collect();
         Ok(Response::new(pb::GetInventoryStatusResponse {
             event: Some(Event {
+                description: status.details.description.clone().unwrap_or_default(),
+                start_time: status.details.starts_at(),
+                venue: status.details.venue.map(|v| Venue {
+                    id: String::new(),
+                    name: v.name,
+                    address: Some(Address {
+                        street: v.address.unwrap_or_default(),
+                        city: v.city.unwrap_or_default(),
+                        country: v.country.unwrap_or_default(),
+                        ..Default::default()
+                    }),
+                    total_capacity: all.total as i32,
+                }),
                 id: status.event_id,
                 name: status.name,
                 total_seats: all.total as i32,

@@ -32,7 +32,7 @@ use usher_proto::common::v1::{Money, Seat};
 
 use crate::clock::now_ms;
 use crate::journal::{Journal, SEAT_HOLDS, pair, put};
-pub use file::{EventSpec, InventoryFile, PriceSpec, SectionSpec};
+pub use file::{EventDetails, EventSpec, InventoryFile, PriceSpec, SectionSpec, VenueSpec};
 pub use grpc::InventoryApi;
 use venue::{HoldRecord, Venue};
 
@@ -119,6 +119,7 @@ pub struct Availability {
 pub struct VenueStatus {
     pub event_id: String,
     pub name: String,
+    pub details: EventDetails,
     pub all: Counts,
     pub sections: Vec<SectionStatus>,
     /// When the counts were taken (ms since the Unix epoch).
@@ -176,6 +177,13 @@ impl Inventory {
                 .collect(),
             journal,
         })
+    }
+
+    /// The ids of every event the venue file lists, sorted.
+    pub fn event_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.venues.keys().cloned().collect();
+        ids.sort();
+        ids
     }
 
     fn venue(&self, event: &str) -> Option<&Arc<Mutex<Venue>>> {
@@ -366,6 +374,7 @@ mod tests {
             events: vec![EventSpec {
                 event_id: "evt".into(),
                 name: "tiny".into(),
+                details: EventDetails::default(),
                 sections: vec![SectionSpec {
                     id: "A".into(),
                     rows: 1,

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use usher_proto::common::v1::{Money, Seat, SeatStatus};
 
-use super::file::EventSpec;
+use super::file::{EventDetails, EventSpec};
 use super::{
     Availability, CommitOutcome, Counts, Granted, HoldError, ReleaseOutcome, SectionStatus,
     VenueStatus,
@@ -85,6 +85,7 @@ pub(super) struct HoldRecord {
 pub(super) struct Venue {
     event_id: String,
     name: String,
+    details: EventDetails,
     sections: Vec<Section>,
     seats: Vec<SeatSlot>,
     /// Seat id → index in `seats`.
@@ -134,6 +135,7 @@ impl Venue {
         Self {
             event_id: spec.event_id.clone(),
             name: spec.name.clone(),
+            details: spec.details.clone(),
             sections,
             seats,
             index,
@@ -594,6 +596,7 @@ impl Venue {
         VenueStatus {
             event_id: self.event_id.clone(),
             name: self.name.clone(),
+            details: self.details.clone(),
             all: self.counts(None),
             sections,
             at_ms,
