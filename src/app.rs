@@ -37,11 +37,11 @@ pub struct App {
     /// The audit log and each event's history by the minute.
     pub operators: Arc<dyn crate::store::OperatorStore>,
     /// Dashboard sessions (signed cookies).
-    pub sessions: crate::http::operators::Sessions,
+    pub sessions: crate::auth::admin_session::Sessions,
     /// Permits for live dashboard streams on this node.
     pub live_streams: Arc<Semaphore>,
     /// Events as buyers see them, recently built.
-    pub public_events: crate::http::events::PublicEvents,
+    pub catalog: Arc<crate::purchase::catalog::Catalog>,
     /// The chunk roots of the draws this node gave proofs of.
     pub proofs: crate::queue::onsale::ProofCache,
     /// Proof-of-work challenges on join.

@@ -77,7 +77,15 @@ pub struct QueueStatus {
     /// The operator's last message to everyone waiting (also pushed as `announcement`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
-    pub announcement: Option<crate::store::Announcement>,
+    pub announcement: Option<Announcement>,
+}
+
+/// A message an operator broadcast to everyone waiting for an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Announcement {
+    pub message: String,
+    /// When it was sent, ms since the Unix epoch.
+    pub at_ms: u64,
 }
 
 /// A purchase outcome for a buyer's socket (or, sold out, for every socket of an event).

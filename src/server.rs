@@ -21,11 +21,11 @@ use crate::config::Secret;
 use crate::config::Settings;
 use crate::domain::EventId;
 use crate::http;
-use crate::http::events::PublicEvents;
 use crate::hub::{Hub, HubSettings};
 use crate::metrics::Metrics;
 use crate::net::listener::{Listener, PerAddress, connection_cap};
 use crate::net::rate_limit::RateLimit;
+use crate::purchase::catalog::Catalog;
 use crate::purchase::guard::AdmissionGuard;
 use crate::purchase::{PurchaseService, SeatCounts, backend_events};
 use crate::queue::{QueueService, ticker};
@@ -214,14 +214,20 @@ impl Server {
             .flat_map(|(b, ..)| b.inventory.event_ids())
             .filter_map(|id| EventId::parse(&id).ok())
             .collect();
-        let sessions = http::operators::Sessions::new(
+        let sessions = crate::auth::admin_session::Sessions::new(
             settings.auth.jwt_secret.expose().as_bytes(),
             settings.server.admin_session,
             settings.server.environment != crate::config::Environment::Development,
         );
         let live_streams = http::operators::live_permits(settings.server.admin_live_max);
         let app = Arc::new(App {
-            public_events: PublicEvents::new(q.availability_cache, catalog),
+            catalog: Arc::new(Catalog::new(
+                q.availability_cache,
+                catalog,
+                store.clone(),
+                queue.clone(),
+                purchase.clone(),
+            )),
             auth,
             reservation_tokens,
             purchase,

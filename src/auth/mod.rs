@@ -6,6 +6,7 @@
 //! - [`reservation_token`]: ES256 reservation tokens and their JWKS;
 //! - [`jwks`]: the identity provider's keys, fetched and refreshed.
 
+pub mod admin_session;
 pub mod jwks;
 pub mod passwords;
 pub mod reservation_token;

@@ -118,7 +118,7 @@ pub struct EventStats {
     get, path = "/api/v1/admin/events/{id}", operation_id = "get_event", tag = "admin",
     params(("id" = String, Path, description = "The event id",
         pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
-    security(("admin_bearer" = [])),
+    security(("admin_bearer" = []), ("admin_cookie" = [])),
     responses(
         (status = 200, description = "The event's settings", body = EventSettings),
         (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
@@ -433,7 +433,7 @@ impl ConfigBody {
     put, path = "/api/v1/admin/events/{id}", operation_id = "put_event", tag = "admin",
     params(("id" = String, Path, description = "The event id",
         pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
-    request_body = ConfigBody, security(("admin_bearer" = [])),
+    request_body = ConfigBody, security(("admin_bearer" = []), ("admin_cookie" = [])),
     responses(
         (status = 200, description = "The event's settings after the change (an event that \
             did not exist is created)", body = EventSettings,
@@ -509,7 +509,7 @@ pub struct BeaconBody {
     tag = "admin",
     params(("id" = String, Path, description = "The event id",
         pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
-    request_body = BeaconBody, security(("admin_bearer" = [])),
+    request_body = BeaconBody, security(("admin_bearer" = []), ("admin_cookie" = [])),
     responses(
         (status = 204, description = "Recorded: the draw is made with it"),
         (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
@@ -563,7 +563,7 @@ pub async fn put_beacon(
     get, path = "/api/v1/admin/events/{id}/stats", operation_id = "event_stats", tag = "admin",
     params(("id" = String, Path, description = "The event id",
         pattern = r"^[A-Za-z0-9_.:-]{1,64}$")),
-    security(("admin_bearer" = [])),
+    security(("admin_bearer" = []), ("admin_cookie" = [])),
     responses(
         (status = 200, description = "The event's queue and admission figures",
             body = EventStats),

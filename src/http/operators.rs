@@ -3,127 +3,40 @@
 //! broadcast a message). Every action is written to the audit log (who, what, when), which
 //! the admin API reads back.
 //!
-//! The dashboard signs in with an admin token once (`POST /api/v1/admin/session`) and gets an
-//! HttpOnly, SameSite=Strict cookie: the token never sits in a URL, in page storage or in a
-//! script's reach. The cookie is signed with a key derived from `JWT_SECRET` (every replica
-//! accepts it) and names the token it was made from by fingerprint, so removing a token from
-//! `USHER_ADMIN_TOKEN` ends its sessions too.
+//! The dashboard signs in with an admin token once (`POST /api/v1/admin/session`) and then works
+//! on a session cookie ([`crate::auth::admin_session`]).
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::admin::{EventStats, event_id, event_not_found, printable, stats_of};
+pub use crate::auth::admin_session::{Operator, SESSION_COOKIE};
 use crate::clock::now_ms;
-use crate::config::Secret;
 use crate::domain::{EventId, WaitingToken};
-use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::protocol::Notice;
 use crate::store::{
     Announcement, AuditEntry, ConfigPatch, EventConfig, MinuteSample, QueueingMethod, Schedule,
     WaiterState,
 };
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "usher_admin";
-
 /// Longest message an operator may broadcast, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Most audit entries one read returns.
 pub const MAX_AUDIT_READ: u64 = 1_000;
-
-/// Who made an admin request: the admin token's name (a fingerprint of it, never the token).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operator(pub String);
-
-impl Operator {
-    /// `admin:` and the first 8 hex digits of the token's SHA-256.
-    pub fn of(token: &Secret) -> Self {
-        Self(format!("admin:{}", fingerprint(token.expose())))
-    }
-}
-
-fn fingerprint(token: &str) -> String {
-    hex::encode(&Sha256::digest(token.as_bytes())[..4])
-}
-
-/// Signs and checks dashboard sessions with one key, shared by every replica.
-pub struct Sessions {
-    key: [u8; 32],
-    lifetime: Duration,
-    /// Set the cookie's `Secure` attribute (everywhere but development, which runs over plain
-    /// HTTP on localhost).
-    secure: bool,
-}
-
-impl Sessions {
-    pub fn new(secret: &[u8], lifetime: Duration, secure: bool) -> Self {
-        let key = Sha256::new()
-            .chain_update(b"usher-admin-session-v1")
-            .chain_update(secret)
-            .finalize()
-            .into();
-        Self {
-            key,
-            lifetime,
-            secure,
-        }
-    }
-
-    fn mac(&self, body: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
-        mac.update(body.as_bytes());
-        mac
-    }
-
-    /// A session for `token`'s holder from `now_ms`: the cookie's value and when it expires.
-    fn issue(&self, token: &Secret, now_ms: u64) -> (String, u64) {
-        let expires_ms = now_ms + self.lifetime.as_millis() as u64;
-        let body = format!("v1.{expires_ms}.{}", fingerprint(token.expose()));
-        let tag = hex::encode(self.mac(&body).finalize().into_bytes());
-        (format!("{body}.{tag}"), expires_ms)
-    }
-
-    /// The operator a cookie value stands for, if it is ours, unexpired, and made from a token
-    /// still configured; and when it expires.
-    fn check(&self, value: &str, tokens: &[Secret], now_ms: u64) -> Option<(Operator, u64)> {
-        let (body, tag) = value.rsplit_once('.')?;
-        let tag = hex::decode(tag).ok()?;
-        self.mac(body).verify_slice(&tag).ok()?;
-        let mut parts = body.split('.');
-        let (Some("v1"), Some(expires), Some(fp), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        let expires_ms: u64 = expires.parse().ok()?;
-        let token = tokens.iter().find(|t| fingerprint(t.expose()) == fp)?;
-        (expires_ms > now_ms).then(|| (Operator::of(token), expires_ms))
-    }
-
-    fn cookie(&self, value: &str, max_age_secs: u64) -> HeaderValue {
-        let secure = if self.secure { "; Secure" } else { "" };
-        HeaderValue::from_str(&format!(
-            "{SESSION_COOKIE}={value}; Path=/api/v1/admin; Max-Age={max_age_secs}; HttpOnly; \
-             SameSite=Strict{secure}"
-        ))
-        .expect("a cookie of ASCII")
-    }
-}
 
 /// The value of the session cookie in `headers`, if any.
 fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -227,7 +140,7 @@ pub async fn sign_in(
         expires_at,
     })
     .into_response();
-    let max_age = app.sessions.lifetime.as_secs();
+    let max_age = app.sessions.lifetime().as_secs();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, app.sessions.cookie(&value, max_age));
@@ -318,7 +231,7 @@ pub struct AuditLog {
 )]
 pub async fn audit_log(
     State(app): State<AppState>,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditLog>, ApiError> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=MAX_AUDIT_READ).contains(&limit) {
@@ -340,7 +253,7 @@ pub struct Revoked {
 #[utoipa::path(
     delete, path = "/api/v1/admin/waiters/{token}", operation_id = "revoke_waiter",
     tag = "admin",
-    params(("token" = String, Path, description = "The waiting token")),
+    params(("token" = String, Path, description = "The waiting token", format = Uuid)),
     security(("admin_bearer" = []), ("admin_cookie" = [])),
     responses(
         (status = 200, description = "Revoked", body = Revoked),

@@ -18,7 +18,6 @@ use utoipa::{Modify, OpenApi};
 use super::admin::{BeaconBody, ConfigBody, EventSettings, EventStats};
 use super::auth::{LoginBody, RegisterBody, Session};
 use super::draw::DrawPublic;
-use super::events::{EventList, PublicEvent, PublicQueue, PublicVenue, SaleState};
 use super::idempotency::CACHED_HEADER;
 use super::operators::{
     AdminEventList, AuditLog, BroadcastBody, EndBody, History, Revoked, SessionInfo, SignIn,
@@ -31,6 +30,7 @@ use crate::protocol::{
     ClientMessage, Envelope, ExpiredReason, PaymentNotice, PaymentOutcome, Push, QueueStatus,
     ReservationNotice, ReservationOutcome, SoldOutNotice,
 };
+use crate::purchase::catalog::{EventList, PublicEvent, PublicQueue, PublicVenue, SaleState};
 use crate::purchase::model::{
     Availability, Cancelled, ConfirmReservation, Confirmed, CreateIntent, CreateReservation, Money,
     Payment, PaymentIntent, ProcessPayment, Processed, Reservation, ReservationCreated, Seat,
@@ -274,11 +274,18 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = (&'static str, &mut O
 }
 
 /// Whether an operation accepts only this security scheme.
+/// Whether `op` cannot be called without `scheme` or one of its alternatives (none of them
+/// empty: an empty one makes authentication optional).
 fn requires(op: &Operation, scheme: &str) -> bool {
     op.security.as_ref().is_some_and(|alternatives| {
         let json = serde_json::to_value(alternatives).unwrap_or_default();
         json.as_array().is_some_and(|a| {
-            a.len() == 1 && a[0].as_object().is_some_and(|o| o.contains_key(scheme))
+            let all_demand = a
+                .iter()
+                .all(|alt| alt.as_object().is_some_and(|o| !o.is_empty()));
+            all_demand
+                && a.iter()
+                    .any(|alt| alt.as_object().is_some_and(|o| o.contains_key(scheme)))
         })
     })
 }

@@ -12,6 +12,7 @@
 //!   from the embedded backends.
 
 pub mod backend_events;
+pub mod catalog;
 pub mod guard;
 pub mod model;
 pub mod webhook;

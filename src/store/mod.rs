@@ -29,7 +29,7 @@ use tracing::field::Empty;
 
 use crate::config::QueueSettings;
 use crate::domain::{EventId, Seq, UserId, WaitingToken};
-pub use crate::protocol::Notice;
+pub use crate::protocol::{Announcement, Notice};
 
 pub use memory::MemoryStore;
 pub use redis_store::RedisStore;
@@ -99,14 +99,6 @@ fn is_zero(n: &u8) -> bool {
 
 fn is_false(b: &bool) -> bool {
     !*b
-}
-
-/// A message an operator broadcast to everyone waiting for an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Announcement {
-    pub message: String,
-    /// When it was sent, ms since the Unix epoch.
-    pub at_ms: u64,
 }
 
 /// How a scheduled sale orders those who join before it starts.

@@ -1,351 +1,213 @@
-// The operator's dashboard: live charts of one event from GET /api/v1/admin/events/{id}/stats
-// (polled every second) and its settings (PUT /api/v1/admin/events/{id}). The admin token is
-// typed by the operator and kept only in this tab's sessionStorage.
+// The operators' dashboard. Signing in exchanges the admin token, once, for a session cookie
+// (HttpOnly, SameSite=Strict: no script of this page can read it, and no URL carries it);
+// every later call rides on the cookie. Signed out (or refused), only the sign-in is shown,
+// with the reason: no charts, no controls, nothing polled.
 
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError, call } from '../api/http';
-import type { EventConfig, EventStats } from '../api/types';
+import type { EventStats } from '../api/types';
 import { fmtNumber } from '../format';
-import { Chart, type Sample } from './Chart';
+import { Audit } from './Audit';
+import { Controls } from './Controls';
+import { explain, signedOut } from './errors';
+import { HistoryCharts, LiveCharts, useLive } from './Live';
+import type { AdminEventList, SessionInfo } from './types';
 
-const TOKEN_KEY = 'usher:admin-token';
-const POLL_MS = 1000;
-const WINDOW_MS = 5 * 60_000;
-const KEEP = WINDOW_MS / POLL_MS + 10;
-
-interface Point {
-  t: number;
-  waiting: number;
-  rate: number;
-  active: number;
-  connections: number;
-  accuracy: number | null;
-  /** Admissions per second between this sample and the previous one, from the counters. */
-  observed: number | null;
-}
-
-function readToken(): string {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** Whether the admin API refused the token itself (not the request): the dashboard signs out. */
-function refusedToken(e: unknown): boolean {
-  return e instanceof ApiError && (e.status === 401 || e.code === 'ADMIN_DISABLED');
-}
-
-function explain(e: unknown): string {
-  if (!(e instanceof ApiError)) return String(e);
-  switch (e.code) {
-    case 'ADMIN_DISABLED':
-      return 'The admin API is disabled on this server (USHER_ADMIN_TOKEN is not set).';
-    case 'INVALID_TOKEN':
-    case 'MISSING_AUTHORIZATION':
-    case 'INVALID_TOKEN_FORMAT':
-      return 'The admin token was refused.';
-    case 'EVENT_NOT_FOUND':
-      return 'No such event yet. Events are created by the first join, or by saving settings below.';
-    default:
-      return `${e.message} (${e.code})`;
-  }
-}
+type Session = { state: 'checking' } | { state: 'out'; reason: string | null } | { state: 'in'; who: SessionInfo };
 
 export function Dashboard() {
-  const [token, setToken] = useState(readToken);
-  const [tokenInput, setTokenInput] = useState(token);
+  const [session, setSession] = useState<Session>({ state: 'checking' });
   const [eventId, setEventId] = useState('evt_2025_1001');
-  const [eventInput, setEventInput] = useState('evt_2025_1001');
-  const [stats, setStats] = useState<EventStats | null>(null);
-  const [points, setPoints] = useState<Point[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  /** Why the token was refused: until another is accepted, only the sign-in is shown. */
-  const [refused, setRefused] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
-  const last = useRef<{ t: number; admitted: number } | null>(null);
 
   useEffect(() => {
-    setPoints([]);
-    setStats(null);
-    last.current = null;
-    if (!token) return;
-    let live = true;
-    const tick = async () => {
-      try {
-        const s = await call<EventStats>('GET', `/api/v1/admin/events/${encodeURIComponent(eventId)}/stats`, {
-          bearer: token,
-        });
-        if (!live) return;
-        const t = Date.now();
-        const prev = last.current;
-        const observed = prev && t > prev.t ? Math.max(0, ((s.admitted_total - prev.admitted) * 1000) / (t - prev.t)) : null;
-        last.current = { t, admitted: s.admitted_total };
-        setStats(s);
-        setError(null);
-        setNow(t);
-        setPoints((ps) =>
-          [
-            ...ps,
-            {
-              t,
-              waiting: s.waiting,
-              rate: s.admission_rate,
-              active: s.active,
-              connections: s.local_connections,
-              accuracy: s.eta_accuracy,
-              observed,
-            },
-          ].slice(-KEEP),
-        );
-      } catch (e) {
-        if (!live) return;
-        if (refusedToken(e)) {
-          // Signed out: no charts, no controls, nothing polled with a token that is refused.
-          setRefused(explain(e));
-          setToken('');
-          try {
-            sessionStorage.removeItem(TOKEN_KEY);
-          } catch {
-            // this tab only
-          }
-          return;
-        }
-        setError(explain(e));
-        setNow(Date.now());
-        // A gap in every chart rather than a made-up value.
-        setPoints((ps) =>
-          [...ps, { t: Date.now(), waiting: NaN, rate: NaN, active: NaN, connections: NaN, accuracy: null, observed: null }].slice(
-            -KEEP,
-          ),
-        );
-      }
-    };
-    void tick();
-    const timer = setInterval(tick, POLL_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [token, eventId]);
+    call<SessionInfo>('GET', '/api/v1/admin/session')
+      .then((who) => setSession({ state: 'in', who }))
+      .catch((e) => setSession({ state: 'out', reason: e instanceof ApiError && e.status === 401 ? null : explain(e) }));
+  }, []);
 
-  const saveToken = (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      sessionStorage.setItem(TOKEN_KEY, tokenInput);
-    } catch {
-      // this tab only
-    }
-    setRefused(null);
-    setError(null);
-    setToken(tokenInput);
-    setEventId(eventInput.trim());
+  const lost = useCallback((e: unknown) => {
+    setSession({ state: 'out', reason: `${explain(e)} Sign in again.` });
+  }, []);
+
+  const signOut = async () => {
+    await call('DELETE', '/api/v1/admin/session').catch(() => undefined);
+    setSession({ state: 'out', reason: null });
   };
-
-  const series = (f: (p: Point) => number | null): Sample[] =>
-    points.map((p) => {
-      const v = f(p);
-      return { t: p.t, v: v === null || Number.isNaN(v) ? null : v };
-    });
-  // The charts span the data there is (at least half a minute, at most five minutes), so a fresh dashboard
-  // is not a sliver at the right edge.
-  const span = Math.min(WINDOW_MS, Math.max(30_000, points[0] ? now - points[0].t : 0));
-  const int = (v: number) => fmtNumber(Math.round(v));
-  const perSec = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)}/s`;
 
   return (
     <section className="admin" aria-labelledby="admin-title">
       <h1 id="admin-title">Operator dashboard</h1>
-      <form className="card row-form" onSubmit={saveToken}>
-        <div>
-          <label htmlFor="admin-token">Admin token</label>
-          <input
-            id="admin-token"
-            type="password"
-            autoComplete="off"
-            value={tokenInput}
-            onChange={(e) => setTokenInput(e.target.value)}
-          />
-        </div>
-        <div>
-          <label htmlFor="admin-event">Event</label>
-          <input id="admin-event" value={eventInput} onChange={(e) => setEventInput(e.target.value)} />
-        </div>
-        <button type="submit">{token ? 'Show' : 'Sign in'}</button>
-        {refused && (
-          <p className="error" role="alert" data-testid="admin-refused">
-            {refused} Enter the operator token to sign in.
-          </p>
-        )}
-      </form>
-      {token && error && (
-        <p className="error" role="alert" data-testid="admin-error">
-          {error}
+      {session.state === 'checking' && (
+        <p className="muted" role="status">
+          Checking your session…
         </p>
       )}
-      {token && (
+      {session.state === 'out' && (
+        <SignIn
+          reason={session.reason}
+          eventId={eventId}
+          onSignedIn={(who, event) => {
+            setEventId(event);
+            setSession({ state: 'in', who });
+          }}
+        />
+      )}
+      {session.state === 'in' && (
         <>
-          {stats && (
-            <p className="muted" data-testid="admin-summary">
-              {fmtNumber(stats.joined_total)} joined · {fmtNumber(stats.admitted_total)} admitted ·{' '}
-              {fmtNumber(stats.entered_total)} entered · {fmtNumber(stats.left_total)} left ·{' '}
-              {fmtNumber(stats.expired_total)} expired · {fmtNumber(stats.lapsed_total)} lapsed
-              {stats.config.paused && (
-                <>
-                  {' '}
-                  · <strong>paused</strong>
-                </>
-              )}
-            </p>
-          )}
-          <div className="charts">
-            <Chart title="Waiting" samples={series((p) => p.waiting)} format={int} minMax={5} windowMs={span} now={now} />
-            <Chart
-              title="Admission rate"
-              samples={series((p) => p.rate)}
-              format={perSec}
-              reference={stats ? { value: stats.config.rate_per_sec, label: `set ${perSec(stats.config.rate_per_sec)}` } : undefined}
-              windowMs={span}
-              now={now}
-            />
-            <Chart
-              title="Admitted per second (observed)"
-              samples={series((p) => p.observed)}
-              format={perSec}
-              windowMs={span}
-              now={now}
-            />
-            <Chart
-              title="Active users"
-              samples={series((p) => p.active)}
-              format={int}
-              minMax={5}
-              reference={
-                stats?.config.max_active != null ? { value: stats.config.max_active, label: `cap ${stats.config.max_active}` } : undefined
-              }
-              windowMs={span}
-              now={now}
-            />
-            <Chart
-              title="WebSocket connections (this node)"
-              samples={series((p) => p.connections)}
-              format={int}
-              minMax={5}
-              windowMs={span}
-              now={now}
-            />
-            <Chart
-              title="ETA accuracy"
-              samples={series((p) => (p.accuracy === null ? null : p.accuracy * 100))}
-              format={(v) => `${v.toFixed(0)}%`}
-              minMax={100}
-              windowMs={span}
-              now={now}
-            />
-          </div>
-          <Controls token={token} eventId={eventId} config={stats?.config ?? null} />
+          <p className="row session">
+            <span className="muted" data-testid="admin-operator">
+              Signed in as <code>{session.who.operator}</code>
+            </span>
+            <button type="button" className="secondary" onClick={signOut}>
+              Sign out
+            </button>
+          </p>
+          <EventPicker eventId={eventId} onPick={setEventId} onLost={lost} />
+          <EventView key={eventId} eventId={eventId} onLost={lost} />
         </>
       )}
     </section>
   );
 }
 
-function Controls({ token, eventId, config }: { token: string; eventId: string; config: EventConfig | null }) {
-  const [form, setForm] = useState({ rate: '', burst: '', maxActive: '', entryWindow: '' });
-  const [dirty, setDirty] = useState(false);
+function SignIn({
+  reason,
+  eventId,
+  onSignedIn,
+}: {
+  reason: string | null;
+  eventId: string;
+  onSignedIn: (who: SessionInfo, eventId: string) => void;
+}) {
+  const [token, setToken] = useState('');
+  const [event, setEvent] = useState(eventId);
+  const [refused, setRefused] = useState<string | null>(reason);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-
-  useEffect(() => {
-    if (!config || dirty) return;
-    setForm({
-      rate: String(config.rate_per_sec),
-      burst: String(config.burst),
-      maxActive: config.max_active === null ? '' : String(config.max_active),
-      entryWindow: String(config.entry_window_secs),
-    });
-  }, [config, dirty]);
-
-  const put = async (body: Partial<Record<keyof EventConfig, unknown>>, done: string) => {
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
     setBusy(true);
-    setMessage(null);
     try {
-      await call('PUT', `/api/v1/admin/events/${encodeURIComponent(eventId)}`, { body, bearer: token });
-      setDirty(false);
-      setMessage({ ok: true, text: done });
-    } catch (e) {
-      setMessage({ ok: false, text: explain(e) });
+      const who = await call<SessionInfo>('POST', '/api/v1/admin/session', { body: { token } });
+      onSignedIn(who, event.trim() || eventId);
+    } catch (err) {
+      setRefused(explain(err));
     } finally {
       setBusy(false);
+      setToken('');
     }
   };
-
-  const edit = (k: keyof typeof form) => (e: { target: { value: string } }) => {
-    setDirty(true);
-    setForm((f) => ({ ...f, [k]: e.target.value }));
-  };
-
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    const rate = Number(form.rate);
-    const burst = Number(form.burst);
-    const entry = Number(form.entryWindow);
-    if (!(rate > 0) || !Number.isInteger(burst) || burst < 1 || !Number.isInteger(entry) || entry < 1) {
-      setMessage({ ok: false, text: 'Rate must be above 0; burst and entry window whole numbers of at least 1.' });
-      return;
-    }
-    const max = form.maxActive.trim() === '' ? null : Number(form.maxActive);
-    if (max !== null && (!Number.isInteger(max) || max < 1)) {
-      setMessage({ ok: false, text: 'Max active must be a whole number of at least 1, or empty for no cap.' });
-      return;
-    }
-    void put({ rate_per_sec: rate, burst, max_active: max, entry_window_secs: entry }, 'Settings saved.');
-  };
-
   return (
-    <form className="card controls" onSubmit={save} aria-labelledby="controls-title">
-      <h2 id="controls-title">Admission settings</h2>
-      <div className="row">
-        {config?.paused ? (
-          <button type="button" onClick={() => put({ paused: false }, 'Admission resumed.')} disabled={busy}>
-            Resume admission
-          </button>
-        ) : (
-          <button type="button" className="danger" onClick={() => put({ paused: true }, 'Admission paused.')} disabled={busy}>
-            Pause admission
-          </button>
-        )}
-        <span className="muted" data-testid="admin-state">
-          {config ? (config.paused ? 'Paused: nobody is admitted; places are kept.' : 'Admitting.') : 'Loading…'}
-        </span>
+    <form className="card row-form" onSubmit={submit} aria-label="Sign in">
+      <div>
+        <label htmlFor="admin-token">Admin token</label>
+        <input
+          id="admin-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          required
+        />
       </div>
-      <div className="grid-fields">
-        <label>
-          Rate (admissions per second)
-          <input inputMode="decimal" value={form.rate} onChange={edit('rate')} required />
-        </label>
-        <label>
-          Burst (largest batch)
-          <input inputMode="numeric" value={form.burst} onChange={edit('burst')} required />
-        </label>
-        <label>
-          Max active users (empty: no cap)
-          <input inputMode="numeric" value={form.maxActive} onChange={edit('maxActive')} />
-        </label>
-        <label>
-          Entry window (seconds)
-          <input inputMode="numeric" value={form.entryWindow} onChange={edit('entryWindow')} required />
-        </label>
+      <div>
+        <label htmlFor="admin-event">Event</label>
+        <input id="admin-event" value={event} onChange={(e) => setEvent(e.target.value)} />
       </div>
       <button type="submit" disabled={busy}>
-        Save settings
+        Sign in
       </button>
-      {message && (
-        <p className={message.ok ? 'ok-text' : 'error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
+      {refused && (
+        <p className="error" role="alert" data-testid="admin-refused">
+          {refused} Enter the operator token to sign in.
         </p>
       )}
     </form>
+  );
+}
+
+/** Every event, to pick one; or any id typed in (an event is created by saving its settings). */
+function EventPicker({ eventId, onPick, onLost }: { eventId: string; onPick: (id: string) => void; onLost: (e: unknown) => void }) {
+  const [events, setEvents] = useState<AdminEventList['events']>([]);
+  const [typed, setTyped] = useState(eventId);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      call<AdminEventList>('GET', '/api/v1/admin/events')
+        .then((l) => live && setEvents(l.events))
+        .catch((e) => live && signedOut(e) && onLost(e));
+    void load();
+    const t = setInterval(load, 10_000);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [onLost]);
+  return (
+    <form
+      className="card row-form"
+      aria-label="Choose an event"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (typed.trim()) onPick(typed.trim());
+      }}
+    >
+      <div>
+        <label htmlFor="admin-events">Events</label>
+        <select id="admin-events" value={events.some((e) => e.event_id === eventId) ? eventId : ''} onChange={(e) => e.target.value && onPick(e.target.value)}>
+          <option value="">Choose an event…</option>
+          {events.map((e) => (
+            <option key={e.event_id} value={e.event_id}>
+              {e.event_id} — {fmtNumber(e.waiting)} waiting{e.config.paused ? ', paused' : ''}
+              {e.config.queue_all ? ', queueing everyone' : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="admin-event-id">Event id</label>
+        <input id="admin-event-id" value={typed} onChange={(e) => setTyped(e.target.value)} />
+      </div>
+      <button type="submit" className="secondary">
+        Open
+      </button>
+    </form>
+  );
+}
+
+function EventView({ eventId, onLost }: { eventId: string; onLost: (e: unknown) => void }) {
+  const live = useLive(eventId, onLost);
+  const [auditTick, setAuditTick] = useState(0);
+  const stats: EventStats | null = live.stats;
+  return (
+    <>
+      {live.error && (
+        <p className="error" role="alert" data-testid="admin-error">
+          {live.error}
+        </p>
+      )}
+      {stats && (
+        <p className="muted" data-testid="admin-summary">
+          {fmtNumber(stats.joined_total)} joined · {fmtNumber(stats.admitted_total)} admitted ·{' '}
+          {fmtNumber(stats.entered_total)} entered · {fmtNumber(stats.left_total)} left · {fmtNumber(stats.expired_total)}{' '}
+          expired · {fmtNumber(stats.lapsed_total)} lapsed
+          {stats.config.paused && (
+            <>
+              {' '}
+              · <strong>paused</strong>
+            </>
+          )}
+          {stats.config.queue_all && (
+            <>
+              {' '}
+              · <strong>queueing everyone</strong>
+            </>
+          )}
+        </p>
+      )}
+      <LiveCharts live={live} />
+      <HistoryCharts eventId={eventId} onLost={onLost} />
+      <Controls eventId={eventId} config={stats?.config ?? null} onLost={onLost} onAction={() => setAuditTick((n) => n + 1)} />
+      <Audit refresh={auditTick} onLost={onLost} />
+    </>
   );
 }
