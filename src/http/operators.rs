@@ -6,6 +6,7 @@
 //! The dashboard signs in with an admin token once (`POST /api/v1/admin/session`) and then works
 //! on a session cookie ([`crate::auth::admin_session`]).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -581,9 +582,13 @@ pub async fn live(
 }
 
 /// Records every event's totals once a minute, until `shutdown`: each node does, and the first
-/// sample of a minute is kept, so the history has no hole while any node runs.
+/// sample of a minute is kept, so the history has no hole while any node runs. A minute in
+/// which nothing changed is not recorded again: an idle event costs nothing, however long it
+/// stays.
 pub async fn sample_minutes(app: AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
     let keep = app.settings.server.history_minutes;
+    // What this node last recorded or saw of each event (its minute aside).
+    let mut last: HashMap<EventId, MinuteSample> = HashMap::new();
     loop {
         let now = now_ms();
         // Just after the next minute starts: the sample closes the minute that ended.
@@ -600,6 +605,7 @@ pub async fn sample_minutes(app: AppState, shutdown: tokio::sync::watch::Receive
                 continue;
             }
         };
+        last.retain(|e, _| events.contains(e));
         for event in events {
             let Ok(Some(snap)) = app.events.snapshot(&event).await else {
                 continue;
@@ -624,8 +630,17 @@ pub async fn sample_minutes(app: AppState, shutdown: tokio::sync::watch::Receive
                 waiting: snap.waiting(),
                 active: snap.active,
             };
-            if let Err(e) = app.operators.record_minute(&event, &sample, keep).await {
-                tracing::warn!(error = %e, event = %event, "minute sample not recorded");
+            let unchanged = last
+                .get(&event)
+                .is_some_and(|l| MinuteSample { minute_ms, ..*l } == sample);
+            if unchanged {
+                continue;
+            }
+            match app.operators.record_minute(&event, &sample, keep).await {
+                Ok(_) => {
+                    last.insert(event, sample);
+                }
+                Err(e) => tracing::warn!(error = %e, event = %event, "minute sample not recorded"),
             }
         }
     }

@@ -12,15 +12,15 @@ const sample = (minute: number, admitted: number, entered: number, sold: number,
 });
 
 describe('perMinute', () => {
-  it('turns totals into figures per minute, and says nothing across a gap', () => {
+  it('turns totals into figures per minute; a minute not recorded is one in which nothing changed', () => {
     const m = perMinute([sample(10, 0, 0, 0, 50), sample(11, 30, 20, 6, 40), sample(12, 50, 35, 9, 10), sample(15, 90, 60, 20, 0)]);
-    expect(m.map((x) => x.t)).toEqual([11, 12, 13, 16].map((n) => n * 60_000));
-    expect(m.map((x) => x.waiting)).toEqual([50, 40, 10, 0]);
+    expect(m.map((x) => x.t)).toEqual([11, 12, 13, 14, 15, 16].map((n) => n * 60_000));
+    expect(m.map((x) => x.waiting)).toEqual([50, 40, 10, 10, 10, 0]);
     expect(m[0]!.admitted).toBeNaN();
     expect([m[1]!.admitted, m[1]!.entered, m[1]!.sold]).toEqual([30, 20, 6]);
     expect([m[2]!.admitted, m[2]!.entered, m[2]!.sold]).toEqual([20, 15, 3]);
-    // Three minutes without a sample: the difference is not one minute's.
-    expect(m[3]!.admitted).toBeNaN();
+    expect([m[3]!.admitted, m[4]!.admitted]).toEqual([0, 0]);
+    expect([m[5]!.admitted, m[5]!.entered, m[5]!.sold]).toEqual([40, 25, 11]);
   });
 });
 

@@ -14,15 +14,20 @@ export interface Minute {
   sold: number;
 }
 
-/** Figures per minute from the totals the server records at each minute's end. A minute with
- * no sample before it (the first, or after a gap when no node ran) has no per-minute figures:
- * the difference would span more than a minute. */
+/** Figures per minute from the totals the servers record at each minute's end. A minute in
+ * which nothing changed is not recorded (an idle sale costs nothing): it is drawn as such, with
+ * the same people waiting and nobody admitted. The first minute has no figures per minute: its
+ * totals include everything before it. */
 export function perMinute(samples: readonly MinuteSample[]): Minute[] {
   const out: Minute[] = [];
   let prev: MinuteSample | undefined;
   for (const s of samples) {
-    const contiguous = prev !== undefined && s.minute_ms - prev.minute_ms === 60_000;
-    const d = (f: (m: MinuteSample) => number) => (contiguous ? Math.max(0, f(s) - f(prev!)) : NaN);
+    if (prev) {
+      for (let t = prev.minute_ms + 60_000; t < s.minute_ms; t += 60_000) {
+        out.push({ t: t + 60_000, waiting: prev.waiting, admitted: 0, entered: 0, sold: 0 });
+      }
+    }
+    const d = (f: (m: MinuteSample) => number) => (prev ? Math.max(0, f(s) - f(prev)) : NaN);
     out.push({
       t: s.minute_ms + 60_000,
       waiting: s.waiting,
