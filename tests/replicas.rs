@@ -528,6 +528,103 @@ async fn redis_restarted_with_aof_mid_sale_loses_and_reorders_nobody() {
 }
 
 /// The master port serving `slot`, from `CLUSTER NODES` of every node.
+#[tokio::test]
+async fn an_operator_on_one_replica_reaches_every_replicas_sockets_and_one_audit_log() {
+    use reqwest::Method;
+    let redis = RedisServer::start();
+    let backends = BackendsProcess::start().await;
+    let env = redis_env(&redis.address(), false, &backends, &[]);
+    let (a, b) = (start(&env).await, start(&env).await);
+    a.configure("evt_ops", json!({"paused": true})).await;
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        tokens.push(a.join("evt_ops").await.0);
+    }
+    // Every socket on B.
+    let mut sockets = Vec::new();
+    for t in &tokens {
+        let mut ws = b.ws(t).await;
+        ws.wait_for("snapshot", 5 * SECOND).await;
+        sockets.push(ws);
+    }
+    // A message sent through A reaches B's sockets at once.
+    let path = "/api/v1/admin/events/evt_ops/broadcast";
+    let (st, sent) = a
+        .admin(Method::POST, path, Some(json!({"message": "hello from A"})))
+        .await;
+    assert_eq!(st, 200, "{sent}");
+    for ws in &mut sockets {
+        assert_eq!(
+            ws.wait_for("announcement", 5 * SECOND).await["message"],
+            "hello from A"
+        );
+    }
+    // Revoked through A, the place's socket on B is told why and closed.
+    let (st, _) = a
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/admin/waiters/{}", tokens[0]),
+            None,
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        sockets[0].wait_for("expired", 5 * SECOND).await["reason"],
+        "revoked"
+    );
+    assert_eq!(
+        sockets[0].closed(5 * SECOND).await,
+        support::ws::Ended::Closed(4410)
+    );
+    // Cancelled through B: B's other sockets are told, and A refuses joins.
+    let (st, _) = b
+        .admin(
+            Method::POST,
+            "/api/v1/admin/events/evt_ops/end",
+            Some(json!({"cancel": true})),
+        )
+        .await;
+    assert_eq!(st, 200);
+    for ws in &mut sockets[1..] {
+        let ended = ws.wait_for("sale_ended", 5 * SECOND).await;
+        assert_eq!(ended["cancelled"], true, "{ended}");
+    }
+    assert_eq!(a.try_join("evt_ops").await.0, 410);
+    // One audit log, whichever replica reads it.
+    let (from_a, from_b) = (
+        a.admin_get("/api/v1/admin/audit").await,
+        b.admin_get("/api/v1/admin/audit").await,
+    );
+    assert_eq!(from_a, from_b);
+    let actions: Vec<&str> = from_a["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["sale.cancel", "waiter.revoke", "broadcast", "event.update"]
+    );
+    // A dashboard session made on A is good on B (the replicas share JWT_SECRET).
+    let signed = reqwest::Client::new()
+        .post(format!("{}/api/v1/admin/session", a.base()))
+        .json(&json!({"token": support::usher::ADMIN_TOKEN}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 200);
+    let cookie = signed.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let on_b = reqwest::Client::new()
+        .get(format!("{}/api/v1/admin/events", b.base()))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(on_b.status(), 200);
+}
+
 fn master_of(cluster: &RedisCluster, slot: u16) -> u16 {
     for node in &cluster.nodes {
         let nodes = raw_command(node.port, "CLUSTER NODES").unwrap();

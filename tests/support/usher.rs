@@ -157,6 +157,25 @@ impl UsherProcess {
             .await
     }
 
+    /// A request to the admin API's `path` with the admin token: the status and the body.
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base()))
+            .bearer_auth(ADMIN_TOKEN);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// The body of a GET of the admin API's `path`, with the admin token.
     pub async fn admin_get(&self, path: &str) -> Value {
         self.http
