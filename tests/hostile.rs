@@ -372,6 +372,51 @@ async fn login(port: u16, from: u8, username: &str, password: &str) -> (u16, Str
     (status_of(&answer), code_of(&answer), retry)
 }
 
+/// POST /api/v1/admin/session from 127.0.0.`from`: the status, the error code, whether a
+/// session cookie was set.
+async fn admin_sign_in(port: u16, from: u8, token: &str) -> (u16, String, bool) {
+    let body = json!({ "token": token }).to_string();
+    let request = format!(
+        "POST /api/v1/admin/session HTTP/1.1\r\nHost: usher\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let answer = raw(port, from, request.as_bytes()).await;
+    let cookie = header_of(&answer, "set-cookie").is_some_and(|c| c.starts_with("usher_admin="));
+    (status_of(&answer), code_of(&answer), cookie)
+}
+
+#[tokio::test]
+async fn guessing_admin_tokens_is_limited_per_address_while_the_operator_signs_in() {
+    let usher = UsherProcess::start(&[("USHER_AUTH_RATE_PER_MIN", "1")]).await;
+    let port = usher.port;
+    // One address guessing: its burst (10) is answered, then 429 before any comparison.
+    let guesses = join_all(
+        (0..30).map(|i| admin_sign_in(port, 20, if i % 2 == 0 { "guess-0123456789" } else { "" })),
+    )
+    .await;
+    let refused = guesses
+        .iter()
+        .filter(|(s, ..)| *s == 401 || *s == 400)
+        .count();
+    let limited = guesses
+        .iter()
+        .filter(|(s, c, _)| *s == 429 && c == "RATE_LIMITED")
+        .count();
+    assert_eq!((refused, limited), (10, 20), "{guesses:?}");
+    assert!(guesses.iter().all(|(.., cookie)| !cookie));
+    // Meanwhile the operator, from another address, signs in at once.
+    let started = Instant::now();
+    let (status, _, cookie) = admin_sign_in(port, 21, support::usher::ADMIN_TOKEN).await;
+    assert_eq!((status, cookie), (200, true));
+    assert!(started.elapsed() < SECOND, "{:?}", started.elapsed());
+    // The guessing address stays limited, even with the right token.
+    assert_eq!(
+        admin_sign_in(port, 20, support::usher::ADMIN_TOKEN).await.0,
+        429
+    );
+}
+
 #[tokio::test]
 async fn password_hashing_is_bounded_and_logins_are_limited_per_address_and_per_account() {
     let usher = UsherProcess::start(&[

@@ -120,6 +120,20 @@ pub fn router(app: AppState) -> Router {
         .route("/challenge", get(queue::challenge))
         .route("/enter", idempotent(post(queue::enter)))
         .route("/leave", delete(queue::leave));
+    // Auth routes hash passwords: their own, stricter per-address limits, and one more on
+    // registrations. Inside the general limit, outside idempotency.
+    let a = &app.settings.auth;
+    let auth_limit = |key_type, rps, burst, window| {
+        let limiter = rate_limit::RateLimit::per_address(
+            rps,
+            burst,
+            window,
+            &app.settings.rate_limit.trusted_proxies,
+            app.metrics.clone(),
+            key_type,
+        );
+        from_fn_with_state(limiter, rate_limit::rate_limit)
+    };
     // Each admin route checks its operator (on its methods, as above); signing in and out do
     // not need one.
     let admin = |m: MethodRouter<AppState>| {
@@ -129,7 +143,13 @@ pub fn router(app: AppState) -> Router {
         .route(
             "/session",
             admin(get(operators::session))
-                .post(operators::sign_in)
+                // Guessing admin tokens is limited per address like logins are.
+                .merge(post(operators::sign_in).route_layer(auth_limit(
+                    "admin_sign_in",
+                    a.rate_per_min,
+                    a.auth_burst,
+                    Duration::from_secs(60),
+                )))
                 .delete(operators::sign_out),
         )
         .route("/events", admin(get(operators::list_events)))
@@ -178,20 +198,6 @@ pub fn router(app: AppState) -> Router {
             )
             .route(&format!("{prefix}/process"), buyer(post(payments::process)));
     }
-    // Auth routes hash passwords: their own, stricter per-address limits, and one more on
-    // registrations. Inside the general limit, outside idempotency.
-    let a = &app.settings.auth;
-    let auth_limit = |key_type, rps, burst, window| {
-        let limiter = rate_limit::RateLimit::per_address(
-            rps,
-            burst,
-            window,
-            &app.settings.rate_limit.trusted_proxies,
-            app.metrics.clone(),
-            key_type,
-        );
-        from_fn_with_state(limiter, rate_limit::rate_limit)
-    };
     let hour = Duration::from_secs(3_600);
     let auth_routes = Router::new()
         .route("/login", idempotent(post(auth::login)))

@@ -112,6 +112,8 @@ pub struct SessionInfo {
         (status = 400, description = "`INVALID_REQUEST`", body = ErrorBody),
         (status = 401, description = "`INVALID_TOKEN`: not an admin token", body = ErrorBody),
         (status = 403, description = "`ADMIN_DISABLED`", body = ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: too many sign-ins from this address \
+            (`USHER_AUTH_RATE_PER_MIN`, `USHER_AUTH_BURST`)", body = ErrorBody),
     )
 )]
 pub async fn sign_in(

@@ -64,11 +64,15 @@ export async function operatorScenario({ browser, base, u, check, assert, shot, 
   });
 
   await check('queue everyone: admission stays stopped, and it is not a pause', async () => {
-    await page.getByRole('button', { name: 'Resume admission' }).click();
-    await page.getByText('Admission resumed.').waitFor();
+    // Queued everyone first, then the pause lifted: nobody is admitted in between.
     await page.getByRole('button', { name: 'Queue everyone' }).click();
     await page.getByText('Queueing everyone.', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Start admitting' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Resume admission' }).click();
+    await page.getByText('Admission resumed.').waitFor();
+    await page.waitForTimeout(500);
+    const admitted = (await u.stats(event)).admitted_total;
+    assert(admitted === 0, `${admitted} admitted while everyone is queued`);
     const s = await status(waiters[1]);
     assert(s.body.queue_all === true && s.body.paused === false, `status ${JSON.stringify(s.body)}`);
   });

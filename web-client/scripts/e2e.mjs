@@ -16,20 +16,28 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createA11y } from './a11y.mjs';
+import { salesScenario } from './e2e-buyers.mjs';
+import { operatorScenario } from './e2e-operators.mjs';
 import { client, root, startUsher } from './usher.mjs';
 
 const results = join(client, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const EVENT = 'evt_2025_1001'; // the embedded inventory's example event (the purchase needs seats)
+const EVENT_NAME = 'Stadium tour 2025, night 1';
 const POLL_EVENT = `evt_e2e_polling_${Date.now()}`;
 const DRAW_EVENT = `evt_e2e_draw_${Date.now()}`;
 /** The scheduled sale's proof-of-work difficulty (leading zero bits). */
 const POW_DIFFICULTY = 12;
 /** Short holds, so the expiry path is seen within the test. */
 const HOLD_SECS = 12;
-// The entry pass's lifetime the server is started with (USHER_RESERVATION_TTL_SECS).
-const PASS_SECS = 30;
+// The entry pass's lifetime the server is started with (USHER_RESERVATION_TTL_SECS): shorter
+// than a buyer takes to choose, so that a hold must renew it; the time to hold is the entry
+// window (USHER_ENTRY_WINDOW_SECS, 120 s by default).
+const PASS_SECS = 5;
+const ENTRY_WINDOW_SECS = 120;
+/** How long the buyer spends on the seats page before holding: longer than the pass lasts. */
+const SLOW_CHOOSER_MS = 8_000;
 const build = !process.argv.includes('--no-build');
 /** The test (after the builds) is bounded: past this, everything is stopped and the run fails. */
 const WATCHDOG_MS = 6 * 60_000;
@@ -106,6 +114,9 @@ function api(base) {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   return {
     configure: (event, cfg) => json('PUT', `/api/v1/admin/events/${event}`, cfg, admin),
+    broadcast: (event, message) => json('POST', `/api/v1/admin/events/${event}/broadcast`, { message }, { ...admin, 'idempotency-key': randomUUID() }),
+    revoke: (token) => json('DELETE', `/api/v1/admin/waiters/${token}`, undefined, admin),
+    end: (event, body) => json('POST', `/api/v1/admin/events/${event}/end`, body, { ...admin, 'idempotency-key': randomUUID() }),
     stats: (event) => json('GET', `/api/v1/admin/events/${event}/stats`, undefined, admin),
     join: (event) => json('POST', '/api/v1/queue/join', { event_id: event }, { 'idempotency-key': randomUUID() }),
     reservation: (id, jwt) => json('GET', `/api/v1/reservations/${id}`, undefined, { authorization: `Bearer ${jwt}` }),
@@ -153,6 +164,11 @@ async function buyerScenario(base, u) {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+  const enters = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/queue/enter') enters.push(Date.now());
+  });
+  let seatsAt = 0;
 
   await check('signs up from the home page', async () => {
     await page.goto(`${base}/`);
@@ -168,7 +184,11 @@ async function buyerScenario(base, u) {
   });
 
   await check('joins and sees position 4 (3 ahead) while the event is paused, live over the socket', async () => {
-    await page.getByRole('button', { name: 'Go to the sale' }).click();
+    await page.locator(`[data-testid="sale"][data-event="${EVENT}"]`).getByRole('link', { name: EVENT_NAME }).click();
+    await page.locator('[data-testid="sale-state"][data-state="paused"]').waitFor({ timeout: 15_000 });
+    assert((await text(page, 'waiting-count')) === '3 people are waiting.', await text(page, 'waiting-count'));
+    // Signed in: "My orders" is in the header.
+    assert((await page.locator('header a[href="/orders"]').count()) === 1, 'no "My orders" link in the header');
     await page.getByTestId('join').click();
     await page.getByTestId('position').waitFor({ timeout: 15_000 });
     assert((await text(page, 'position')) === '4', `position ${await text(page, 'position')}`);
@@ -199,6 +219,21 @@ async function buyerScenario(base, u) {
     const stats = await u.stats(EVENT);
     assert(stats.waiting === 4, `waiting ${stats.waiting}: the reload must not join again or leave`);
     await shot(page, '03-after-reload.png', 'the same buyer after a reload: same token, still position 4');
+  });
+
+  const MESSAGE = 'Doors open at 17:30. Up to 10 tickets per order.';
+  await check('chooses seats while waiting, and the operator’s message arrives at once', async () => {
+    const choice = page.getByTestId('prechoice');
+    await choice.getByLabel('Number of tickets').selectOption('3');
+    assert((await text(page, 'prechoice-kept')) === 'Kept for your turn: 3 tickets, best available.', await text(page, 'prechoice-kept'));
+    assert((await choice.getByTestId('sections').locator('li').count()) === 9, 'the sections and prices are not shown while waiting');
+    await u.broadcast(EVENT, MESSAGE);
+    await page.getByTestId('announcement').getByText(MESSAGE).waitFor({ timeout: 5_000 });
+    assert((await page.getByTestId('announcement').getAttribute('role')) === 'status', 'the message is not a status region');
+    await shot(page, '03a-waiting-announcement.png', 'waiting with the operator’s message and 3 tickets chosen ahead, beside the prices and seats left by section');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, '03b-waiting-announcement-phone.png', 'phone width (390 px): the operator’s message, the position, the seats chosen while waiting');
+    await page.setViewportSize({ width: 1100, height: 900 });
   });
 
   const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
@@ -252,10 +287,13 @@ async function buyerScenario(base, u) {
     assert(seen[0] === 4, `first position ${seen[0]}`);
     assert(seen.length >= 3, 'the position fell step by step');
     assert(seen.every((p, i) => i === 0 || p < seen[i - 1]), 'positions only fall');
-    await page.getByTestId('grant-clock').waitFor({ timeout: 15_000 });
-    // The entry pass's countdown never shows more than the pass lasts.
-    const [, m, s] = /(\d+):(\d\d)/.exec(await text(page, 'grant-clock'));
-    assert(Number(m) * 60 + Number(s) <= PASS_SECS, `the pass countdown starts at ${m}:${s} for a ${PASS_SECS} s pass`);
+    await page.getByTestId('entry-clock').waitFor({ timeout: 15_000 });
+    seatsAt = Date.now();
+    // The countdown is the entry window's, never more than the window; not the pass's few seconds.
+    const [, m, s] = /(\d+):(\d\d)/.exec(await text(page, 'entry-clock'));
+    const left = Number(m) * 60 + Number(s);
+    assert(left <= ENTRY_WINDOW_SECS, `the countdown starts at ${m}:${s} for a ${ENTRY_WINDOW_SECS} s window`);
+    assert(left > PASS_SECS + 60, `the countdown shows ${m}:${s}: the pass's time, not the window's`);
   });
 
   await check('the dashboard charts the queue draining', async () => {
@@ -265,12 +303,27 @@ async function buyerScenario(base, u) {
     await shot(admin, '05-admin-dashboard.png', 'operator dashboard: waiting, admission rate, active users, sockets, ETA accuracy; controls');
   });
 
-  await check('holds two seats with the reservation token and shows the server’s hold countdown', async () => {
+  await check('a slow chooser keeps the turn: after the pass ran out, the hold renews it and holds two seats', async () => {
     await page.getByTestId('remaining').waitFor({ timeout: 15_000 });
-    await shot(page, '06-seats.png', 'after admission: entry-pass countdown, seats left per section, best-available picker');
+    assert((await page.getByLabel('Number of tickets').inputValue()) === '3', 'the seats chosen while waiting are not filled in');
+    await page.getByTestId('prefilled').waitFor();
+    await page.getByTestId('announcement').getByText(MESSAGE).waitFor({ timeout: 5_000 });
+    await shot(page, '06-seats.png', 'after admission: countdown to the end of the entry window, the operator’s message, seats left per section, the choice made while waiting filled in');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, '06b-seats-phone.png', 'phone width (390 px): the seats page with the entry window’s countdown and the choice filled in');
+    await page.setViewportSize({ width: 1100, height: 900 });
+    // Longer on the page than the pass lasts: holding must renew it.
+    await page.waitForTimeout(Math.max(0, SLOW_CHOOSER_MS - (Date.now() - seatsAt)));
+    assert(Date.now() - enters[enters.length - 1] > PASS_SECS * 1000, 'the pass had not run out yet');
+    const before = enters.length;
     await page.getByLabel('Number of tickets').selectOption('2');
     await page.getByRole('button', { name: 'Hold these seats' }).click();
     await page.getByTestId('held').waitFor({ timeout: 15_000 });
+    assert(enters.length === before + 1, `${enters.length - before} enter calls for the hold: the pass was not renewed once`);
+    log(`       held ${((Date.now() - seatsAt) / 1000).toFixed(1)} s after the seats page opened (pass ${PASS_SECS} s)`);
+  });
+
+  await check('holds two seats with the reservation token and shows the server’s hold countdown', async () => {
     const clock = await text(page, 'hold-clock');
     assert(/Held for \d+:\d\d more/.test(clock), clock);
     await shot(page, '07-held.png', 'two seats held: seat ids, total from the server, hold countdown from hold_expires_at, payment scenarios');
@@ -294,6 +347,31 @@ async function buyerScenario(base, u) {
     assert(r.status === 'CONFIRMED' && r.order_id === orderId, `server says ${r.status} ${r.order_id}, page ${orderId}`);
     log(`       order ${orderId} for reservation ${reservationId}`);
     await shot(page, '08-confirmed-phone.png', `phone width: order confirmed, order id ${orderId} (as the server recorded it) wrapped inside its card`);
+  });
+
+  await check('from the confirmation: "My orders" lists the order as confirmed, and "All sales" leads back', async () => {
+    const orderId = (await text(page, 'order-id')).trim();
+    const seats = await text(page, 'confirmed-seats');
+    const total = await text(page, 'confirmed-total');
+    assert(/^[A-Z]+-\d+-\d+, [A-Z]+-\d+-\d+$/.test(seats), `the confirmation's seats: ${seats}`);
+    await page.getByTestId('way-back').getByRole('link', { name: 'My orders' }).click();
+    const order = page.locator('[data-testid="order"][data-status="CONFIRMED"]').first();
+    await order.waitFor({ timeout: 15_000 });
+    assert((await text(order, 'order-number')).trim() === orderId, `my orders says ${await text(order, 'order-number')}, the page ${orderId}`);
+    assert((await text(order, 'order-status')) === 'Confirmed', await text(order, 'order-status'));
+    assert((await order.textContent()).includes(total), `my orders does not show the total ${total}`);
+    // The event's name comes from the list of sales, which may arrive after the orders.
+    await order.getByRole('link', { name: EVENT_NAME }).waitFor({ timeout: 15_000 });
+    const rows = await page.getByTestId('order').count();
+    assert(rows >= 1, `${rows} orders`);
+    await shot(page, '08c-orders-phone.png', `phone width: "My orders": the confirmed order ${orderId} with its event, seats, total and status`);
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await shot(page, '08d-orders.png', 'desktop width: "My orders"');
+    await page.goBack();
+    await page.getByTestId('confirmed').waitFor({ timeout: 15_000 });
+    await shot(page, '08e-confirmed.png', 'desktop width: the confirmation with order, seats, total, and the way back ("My orders", "All sales")');
+    await page.getByTestId('way-back').getByRole('link', { name: 'All sales' }).click();
+    await page.getByTestId('sales').waitFor({ timeout: 15_000 });
   });
 
   await adminCtx.close();
@@ -770,6 +848,8 @@ async function main() {
     await unhappyScenario(base, u);
     await pollingScenario(base, u);
     await scheduledScenario(base, u);
+    await salesScenario({ browser, base, u, check, assert, shot, text, log, event: EVENT, eventName: EVENT_NAME });
+    await operatorScenario({ browser, base, u, check, assert, shot, text, log, adminToken: ADMIN_TOKEN });
   } catch (e) {
     failed++;
     log(`  FAIL ${e?.stack ?? e}`);

@@ -2,6 +2,7 @@ import { Suspense, lazy, useEffect, useRef } from 'react';
 import { signOut, useAuth } from './auth';
 import { EventPage } from './pages/EventPage';
 import { Home } from './pages/Home';
+import { Orders } from './pages/Orders';
 import { parseRoute, usePath } from './router';
 import { Link } from './ui/Link';
 
@@ -34,6 +35,7 @@ export function App() {
         </Link>
         <nav aria-label="Main">
           <Link to="/">Tickets</Link>
+          {auth && <Link to="/orders">My orders</Link>}
         </nav>
         <div className="account">
           {auth ? (
@@ -51,6 +53,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <Home />}
         {route.page === 'event' && <EventPage key={route.eventId} eventId={route.eventId} />}
+        {route.page === 'orders' && <Orders />}
         <Suspense
           fallback={
             <p className="muted" role="status">

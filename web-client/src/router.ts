@@ -9,11 +9,14 @@ export type Route =
   /** The public draw of a random on-sale, and the check of this browser's entry. */
   | { page: 'draw'; eventId: string }
   | { page: 'admin' }
+  /** The signed-in buyer's reservations and orders. */
+  | { page: 'orders' }
   | { page: 'missing'; path: string };
 
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { page: 'home' };
   if (path === '/admin' || path === '/admin/') return { page: 'admin' };
+  if (path === '/orders' || path === '/orders/') return { page: 'orders' };
   const m = /^\/events\/([A-Za-z0-9_.:-]{1,128})\/?$/.exec(path);
   if (m?.[1]) return { page: 'event', eventId: m[1] };
   const d = /^\/events\/([A-Za-z0-9_.:-]{1,128})\/draw\/?$/.exec(path);

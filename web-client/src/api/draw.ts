@@ -1,7 +1,7 @@
-// Wire shapes of scheduled sales: the queue-status fields of a pre-queue, the `sale_ended`
-// message, the public draw of a random on-sale and its inclusion proof, and the join's
-// proof-of-work challenge. Declared by hand here because the generated schema.d.ts does not
-// have them yet; every field is additive, so an unscheduled event's answers still fit.
+// Wire shapes of scheduled sales: the queue-status fields of a pre-queue, the public draw of a
+// random on-sale and its inclusion proof, and the join's proof-of-work challenge. Declared by
+// hand here because the generated schema.d.ts does not have them yet; every field is additive,
+// so an unscheduled event's answers still fit. (The `sale_ended` message is generated now.)
 
 import type { QueueStatus, ServerMessage } from './types';
 
@@ -37,16 +37,12 @@ export interface SaleFields {
  */
 export type SaleStatus = QueueStatus & SaleFields;
 
-/** The sale is over: followed by close 4410, after which the client must not reconnect. */
-export interface SaleEndedMessage {
-  type: 'sale_ended';
-  event_id: string;
-  seq: number;
-  server_time: number;
-}
-
-/** Every server → client message this client understands. */
-export type IncomingMessage = ServerMessage | SaleEndedMessage;
+/**
+ * Every server → client message this client understands. `sale_ended` (the sale is over, or
+ * `cancelled` by an operator) is followed by close 4410, after which the client must not
+ * reconnect.
+ */
+export type IncomingMessage = ServerMessage;
 
 /** `GET /api/v1/events/{event_id}/draw` (public). 404 `DRAW_NOT_FOUND` when there is no draw. */
 export interface DrawInfo {

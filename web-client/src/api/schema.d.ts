@@ -2952,6 +2952,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `RATE_LIMITED`: too many sign-ins from this address (`USHER_AUTH_RATE_PER_MIN`, `USHER_AUTH_BURST`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `HEADERS_TOO_LARGE`: more than `USHER_MAX_HEADERS` headers or `USHER_MAX_HEADER_BYTES` */
             431: {
                 headers: {

@@ -30,5 +30,17 @@ export type PaymentStatus = Schemas['Payment'];
 export type EventConfig = Schemas['EventConfig'];
 /** `GET /api/v1/admin/events/{id}/stats`. */
 export type EventStats = Schemas['EventStats'];
+/** `GET /api/v1/events/{id}` (public): an event as buyers see it before joining. */
+export type PublicEvent = Schemas['PublicEvent'];
+/** `GET /api/v1/events` (public). */
+export type EventList = Schemas['EventList'];
+/** Where an event's queue stands, as buyers are told before joining. */
+export type SaleState = Schemas['SaleState'];
+export type PublicVenue = Schemas['PublicVenue'];
+export type SectionAvailability = Schemas['SectionAvailability'];
+/** An operator's message to everyone of an event (status `announcement`, push `announcement`). */
+export type Announcement = Schemas['Announcement'];
+/** `GET /api/v1/reservations`: the signed-in buyer's own reservations, newest first. */
+export type ReservationList = Schemas['ReservationList'];
 /** The body of every error answer. */
 export type ErrorBody = Schemas['ErrorBody'];

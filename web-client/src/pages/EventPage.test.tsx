@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventPage } from './EventPage';
 import { WaitingRoom } from './WaitingRoom';
@@ -40,7 +40,7 @@ describe('resume after reload', () => {
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('75');
     expect(screen.getByTestId('kept').textContent).toContain('Your place is kept');
     expect(screen.getByTestId('connection').textContent).toContain('Live');
-    expect(calls).toHaveLength(0); // no join, no leave
+    expect(calls.filter((c) => c.method !== 'GET')).toHaveLength(0); // no join, no leave
   });
 
   it('shows the join button when nothing is stored for this event', () => {
@@ -113,5 +113,53 @@ describe('the waiting room shows only what the server said', () => {
     expect(within(ready).getByText('Sign in to continue')).toBeTruthy();
     const assertive = document.querySelector('[aria-live="assertive"]');
     expect(assertive?.textContent).toContain('your turn');
+  });
+});
+
+describe('what operators say, in the waiting room', () => {
+  const noop = () => {};
+
+  it('shows the operator’s message as a status, with the position', () => {
+    const announcement = { message: 'Doors open at 18:00.', at_ms: Date.now() };
+    render(
+      <WaitingRoom state={waitingState({ status: status(4) as never, announcement })} role="leader" auth={null} now={Date.now()} act={noop} />,
+    );
+    const banner = screen.getByTestId('announcement');
+    expect(banner.getAttribute('role')).toBe('status');
+    expect(banner.textContent).toContain('Message from the organiser');
+    expect(banner.textContent).toContain('Doors open at 18:00.');
+    expect(screen.getByTestId('position').textContent).toBe('4');
+  });
+
+  it('"queue everyone" says admission starts soon, not that it is paused, and gives no estimate yet', () => {
+    render(<WaitingRoom state={waitingState({ status: status(4) as never, queueAll: true })} role="leader" auth={null} now={Date.now()} act={noop} />);
+    expect(screen.getByTestId('gathering').textContent).toContain('Everyone is being queued; admission starts soon.');
+    expect(screen.queryByTestId('paused')).toBeNull();
+    expect(screen.queryByTestId('eta')).toBeNull();
+  });
+});
+
+describe('choosing seats while waiting', () => {
+  const noop = () => {};
+  const event = {
+    event_id: 'evt',
+    name: 'Night 1',
+    sections: [{ id: 'VIP', remain: 12, total: 100, price: { amount: 150_000, currency: 'KRW' } }],
+    queue: { state: 'open' as const, waiting: 4 },
+  };
+
+  it('shows the sections and prices, and keeps the choice with the place', () => {
+    const state = waitingState({ status: status(4) as never });
+    const { unmount } = render(<WaitingRoom state={state} role="leader" auth={null} now={Date.now()} act={noop} event={event} />);
+    const card = within(screen.getByTestId('prechoice'));
+    expect(card.getByText('VIP').parentElement?.textContent).toContain('12 left');
+    fireEvent.click(card.getByLabelText('Specific seats'));
+    fireEvent.change(card.getByLabelText(/Seat ids/), { target: { value: 'vip-3-12, vip-3-13' } });
+    expect(card.getByTestId('prechoice-kept').textContent).toBe('Kept for your turn: seats VIP-3-12, VIP-3-13.');
+    unmount();
+
+    // A reload (or another visit) finds it as it was left.
+    render(<WaitingRoom state={state} role="leader" auth={null} now={Date.now()} act={noop} event={event} />);
+    expect((screen.getByLabelText(/Seat ids/) as HTMLInputElement).value).toBe('vip-3-12, vip-3-13');
   });
 });

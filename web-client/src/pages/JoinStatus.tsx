@@ -1,6 +1,6 @@
 // What the join panel shows on the way to a place, beside the join button: the countdown to the
 // queue's opening (then the automatic join), the browser check (the proof of work, with its
-// progress), and the end of the sale.
+// progress), and the end of the sale (or its cancellation).
 
 import { fmtClock, fmtCountdown, fmtDuration } from '../format';
 import type { JoinProgress, JoinState } from '../queue/joinModel';
@@ -84,22 +84,26 @@ export function BrowserCheck({ progress }: { progress: JoinProgress | null }) {
   );
 }
 
-/** The sale is over: nothing to join or wait for. */
-export function SaleEnded({ eventId, inDraw }: { eventId: string; inDraw?: boolean }) {
+/** The sale is over (or was called off): nothing to join or wait for. */
+export function SaleEnded({ eventId, inDraw, cancelled }: { eventId: string; inDraw?: boolean; cancelled?: boolean }) {
   return (
     <section aria-labelledby="sale-ended-title">
-      <h1 id="sale-ended-title" data-testid="ended" data-phase="sale_ended">
-        This sale has ended
+      <h1 id="sale-ended-title" data-testid="ended" data-phase="sale_ended" data-cancelled={cancelled ? 'true' : undefined}>
+        {cancelled ? 'This sale was cancelled' : 'This sale has ended'}
       </h1>
       <div className="card">
-        <p>Tickets for this event are no longer sold here, so there is no queue to wait in.</p>
+        <p>
+          {cancelled
+            ? 'The organiser called this sale off. No tickets are sold here, so there is no queue to wait in.'
+            : 'Tickets for this event are no longer sold here, so there is no queue to wait in.'}
+        </p>
         {inDraw && (
           <p>
             You were in its random draw: <Link to={drawPath(eventId)}>verify my draw</Link>.
           </p>
         )}
         <p>
-          <Link to="/">Back to the tickets page</Link>
+          <Link to="/">All sales</Link>
         </p>
       </div>
     </section>

@@ -1,15 +1,20 @@
-// The waiting room: everything a waiter needs to see, drawn only from the queue-state model.
-// Every figure is the server's (or derived from two server figures); when the server has not
-// said something yet, the page says so instead of showing a number.
+// The waiting room: everything a waiter needs to see, drawn only from the queue-state model
+// (and the event's sections, for choosing seats while waiting). Every figure is the server's
+// (or derived from two server figures); when the server has not said something yet, the page
+// says so instead of showing a number. The operator's message is shown as it is sent.
 
 import { useState } from 'react';
+import type { PublicEvent } from '../api/types';
 import type { Auth } from '../auth';
 import { fmtClock, fmtConfidence, fmtCountdown, fmtDuration, fmtEtaRange, fmtNumber } from '../format';
+import { entryLeft } from '../purchase/pass';
+import { PreChoice } from '../purchase/PreChoice';
 import type { QueueState } from '../queue/model';
 import type { Action, Role } from '../queue/session';
 import { AuthForm } from '../ui/AuthForm';
 import { useThrottled } from '../ui/hooks';
 import { ProgressBar } from '../ui/ProgressBar';
+import { AnnouncementBanner } from './Announcement';
 import { DrawingCard, DrawnRank, PrequeueCard } from './Prequeue';
 
 /** After this long without any status, the page says the figures may be out of date. */
@@ -21,9 +26,11 @@ export interface WaitingRoomProps {
   auth: Auth | null;
   now: number;
   act: (a: Action) => void;
+  /** The event as the server describes it (its sections and prices); null until read. */
+  event?: PublicEvent | null;
 }
 
-export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
+export function WaitingRoom({ state, role, auth, now, act, event = null }: WaitingRoomProps) {
   const s = state.status;
   const waiting = s?.phase === 'waiting' ? s : null;
   const admitted = state.phase === 'ready' || state.phase === 'entering';
@@ -51,10 +58,18 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
     <section className="waiting" aria-labelledby="wr-title">
       <h1 id="wr-title">{title}</h1>
       <p className="muted">
-        Event <code>{state.eventId}</code>
+        {event && event.name !== state.eventId ? (
+          event.name
+        ) : (
+          <>
+            Event <code>{state.eventId}</code>
+          </>
+        )}
       </p>
 
       <ConnectionIndicator state={state} role={role} now={now} act={act} />
+
+      {state.announcement && <AnnouncementBanner announcement={state.announcement} skewMs={state.skewMs} />}
 
       {/* Polite: position changes, at most every 10 s. Assertive: admission. */}
       <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="live-position">
@@ -89,6 +104,8 @@ export function WaitingRoom({ state, role, auth, now, act }: WaitingRoomProps) {
           cost your place. Keep this page open so we can tell you the moment it’s your turn.
         </p>
       )}
+
+      {!admitted && <PreChoice eventId={state.eventId} token={state.token} sections={event?.sections ?? null} />}
 
       {!admitted && !auth && (
         <AuthForm
@@ -156,6 +173,12 @@ function PositionCard({ state, now }: { state: QueueState; now: number }) {
             ? 'Admission is paused while the ticketing system recovers. It restarts by itself; your place is kept.'
             : 'Admission is paused by the organiser. Your place is kept; the estimate resumes when admission restarts.'}
         </p>
+      ) : state.queueAll ? (
+        // Not a pause: the sale is gathering everyone before letting anyone in, so no estimate yet.
+        <p className="banner info" role="status" data-testid="gathering">
+          Everyone is being queued; admission starts soon. Your place is kept, and the estimate appears once
+          admission starts.
+        </p>
       ) : (
         <p data-testid="eta">
           Estimated wait:{' '}
@@ -200,7 +223,7 @@ function formatRate(perSec: number): string {
 function ReadyPanel({ state, auth, now, act }: { state: QueueState; auth: Auth | null; now: number; act: (a: Action) => void }) {
   const deadline = state.status?.entry_deadline;
   // The deadline is on the server's clock; skew = server − local.
-  const left = deadline != null ? deadline - (now + state.skewMs) : null;
+  const left = entryLeft(state.status, now, state.skewMs);
   const notice = state.notice;
   return (
     <div className="card ready" data-testid="ready">

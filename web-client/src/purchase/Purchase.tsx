@@ -1,17 +1,24 @@
-// After enter: choose seats, hold them with the reservation token, pay through the payment
-// simulator, and see the real order id (pushed over the queue socket, or fetched). Every
-// deadline shown is the server's (`hold_expires_at`, the grant's `ttl_sec`), and every outcome
-// is the server's answer.
+// After enter: choose seats (filled in with the choice made while waiting), hold them, pay
+// through the payment simulator, and see the real order id (pushed over the queue socket, or
+// fetched). The time to hold is the entry window (`entry_deadline`); the short-lived entry pass
+// is renewed by the hold itself when it has run out (pass.ts). Every deadline shown is the
+// server's (`entry_deadline`, `hold_expires_at`), and every outcome is the server's answer.
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, call, newKey } from '../api/http';
 import type { Availability, PaymentIntent, Reservation } from '../api/types';
 import type { Auth } from '../auth';
-import { fmtCountdown, fmtMoney, fmtNumber } from '../format';
+import { fmtClock, fmtCountdown, fmtMoney, fmtNumber } from '../format';
+import { AnnouncementBanner } from '../pages/Announcement';
 import type { Grant, QueueState } from '../queue/model';
-import { spendGrant } from '../queue/storage';
+import { saveGrant, spendGrant } from '../queue/storage';
 import { AuthForm } from '../ui/AuthForm';
-import { type Purchase, type Selection, loadPurchase, savePurchase } from './store';
+import { Link } from '../ui/Link';
+import { DEFAULT_CHOICE, choiceProblem, selectionOf } from './choice';
+import { WARN_UNDER_MS, entryLeft, holdSeats } from './pass';
+import { SeatPicker } from './SeatPicker';
+import { SectionList } from './Sections';
+import { type Choice, type Purchase, loadPurchase, purchaseKey, savePurchase } from './store';
 
 const SCENARIOS = [
   { id: 'approve', label: 'Approve', hint: 'the card is charged' },
@@ -21,11 +28,9 @@ const SCENARIOS = [
   { id: 'timeout', label: 'No answer', hint: 'never settles; the hold runs out' },
 ] as const;
 
-const MAX_SEATS = 10;
-const SEAT_ID = /^[A-Za-z0-9_]+-\d+-\d+$/;
-
 export interface PurchaseProps {
   state: QueueState;
+  /** The pass from entering (this page's, or the stored one); null when none is known here. */
   grant: Grant | null;
   auth: Auth | null;
   now: number;
@@ -33,13 +38,22 @@ export interface PurchaseProps {
 }
 
 export function PurchaseFlow({ state, grant, auth, now, onStartOver }: PurchaseProps) {
-  const key = `${state.eventId}:${state.token}`;
+  const key = purchaseKey(state.eventId, state.token);
   const [p, setP] = useState<Purchase>(() => loadPurchase(key));
   const update = (next: Purchase) => {
     setP(next);
     savePurchase(key, next);
   };
   const serverNow = now + state.skewMs;
+  // A pass a hold renewed is newer than the one entering gave.
+  const [renewed, setRenewed] = useState<Grant | null>(null);
+  const pass = renewed && (!grant || renewed.expiresAt > grant.expiresAt) ? renewed : grant;
+  const onRenewed = (g: Grant) => {
+    saveGrant(localStorage, g);
+    setRenewed(g);
+  };
+  const left = entryLeft(state.status, now, state.skewMs);
+  const deadline = typeof state.status?.entry_deadline === 'number' ? state.status.entry_deadline - state.skewMs : null;
 
   // Outcomes pushed over the queue socket for this reservation.
   const pushed = state.reservation;
@@ -55,11 +69,13 @@ export function PurchaseFlow({ state, grant, auth, now, onStartOver }: PurchaseP
     }
   }, [pushed, p.reservation?.reservation_id, p.outcome]);
 
+  const banner = state.announcement && <AnnouncementBanner announcement={state.announcement} skewMs={state.skewMs} />;
   if (!auth) {
     return (
       <section aria-labelledby="buy-title">
         <h1 id="buy-title">Your tickets</h1>
-        {grant && <GrantClock grant={grant} now={now} />}
+        {banner}
+        {left !== null && deadline !== null && left > 0 && <EntryClock left={left} deadline={deadline} />}
         <AuthForm title="Sign in to buy" intro="Holding seats needs an account." />
       </section>
     );
@@ -68,29 +84,47 @@ export function PurchaseFlow({ state, grant, auth, now, onStartOver }: PurchaseP
   return (
     <section className="purchase" aria-labelledby="buy-title">
       <h1 id="buy-title">Your tickets</h1>
+      {banner}
       {p.outcome ? (
         <Outcome p={p} auth={auth} onStartOver={onStartOver} />
       ) : p.reservation ? (
         <Held p={p} auth={auth} serverNow={serverNow} update={update} />
       ) : (
-        <Seats state={state} grant={grant} auth={auth} now={now} p={p} update={update} onStartOver={onStartOver} />
+        <Seats
+          state={state}
+          pass={pass}
+          left={left}
+          deadline={deadline}
+          auth={auth}
+          p={p}
+          update={update}
+          onRenewed={onRenewed}
+          onStartOver={onStartOver}
+        />
       )}
     </section>
   );
 }
 
-/** The time left on the entry pass: never more than its lifetime, even while the page's clock,
- * which ticks once a second, still reads an instant before the pass was granted. */
-export function passLeft(grant: Grant, now: number): number {
-  return Math.min(grant.expiresAt - now, grant.ttlMs);
-}
-
-function GrantClock({ grant, now }: { grant: Grant; now: number }) {
-  const left = passLeft(grant, now);
+/**
+ * The time left to hold seats: the entry window's, to `deadline` (local ms). A warning that
+ * interrupts (role="alert") comes once, when less than 30 seconds are left; the clock itself
+ * ticks silently.
+ */
+function EntryClock({ left, deadline }: { left: number; deadline: number }) {
+  const short = left < WARN_UNDER_MS;
   return (
-    <p className={left < 10_000 ? 'banner bad' : 'banner warn'} role="timer" aria-live="off" data-testid="grant-clock">
-      Hold your seats within <strong>{fmtCountdown(left)}</strong>: your entry pass expires then.
-    </p>
+    <>
+      <p className={short ? 'banner bad' : 'banner warn'} role="timer" aria-live="off" data-testid="entry-clock">
+        Hold your seats within <strong>{fmtCountdown(left)}</strong> (before {fmtClock(deadline)}), or your turn passes to
+        the next person.
+      </p>
+      {short && (
+        <p className="banner bad" role="alert" data-testid="entry-warning">
+          Less than 30 seconds left: hold your seats now.
+        </p>
+      )}
+    </>
   );
 }
 
@@ -107,6 +141,12 @@ export function explain(e: unknown): string {
       return 'Your entry pass is no longer valid (it expired or is for another event).';
     case 'RESERVATION_TOKEN_USED':
       return 'Your entry pass was already used for a reservation.';
+    // Renewing the pass after the entry window closed.
+    case 'ALREADY_ENTERED':
+    case 'TOKEN_EXPIRED':
+      return 'Your time to hold seats has run out, so the turn passed to the next person. To buy, join the queue again.';
+    case 'TOKEN_NOT_FOUND':
+      return 'This place in the queue is no longer known, so it cannot hold seats. To buy, join the queue again.';
     case 'AMOUNT_MISMATCH':
       return `The amount did not match the reservation: ${e.message}`;
     case 'RESERVATION_EXPIRED':
@@ -120,30 +160,35 @@ export function explain(e: unknown): string {
 
 function Seats({
   state,
-  grant,
+  pass,
+  left,
+  deadline,
   auth,
-  now,
   p,
   update,
+  onRenewed,
   onStartOver,
 }: {
   state: QueueState;
-  grant: Grant | null;
+  pass: Grant | null;
+  /** Time left in the entry window; null when the status gave no deadline. */
+  left: number | null;
+  deadline: number | null;
   auth: Auth;
-  now: number;
   p: Purchase;
   update: (p: Purchase) => void;
+  onRenewed: (g: Grant) => void;
   onStartOver: () => void;
 }) {
   const [avail, setAvail] = useState<Availability | null>(null);
   const [availError, setAvailError] = useState<string | null>(null);
-  const [mode, setMode] = useState<'best' | 'seats'>('best');
-  const [quantity, setQuantity] = useState(2);
-  const [seatText, setSeatText] = useState('');
+  // Filled in with the choice made while waiting (or earlier on this page, before a reload).
+  const [prefilled] = useState(() => p.choice !== undefined);
+  const choice: Choice = p.choice ?? DEFAULT_CHOICE;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // A refusal is about the selection it answered: another selection clears it.
-  useEffect(() => setError(null), [mode, quantity, seatText]);
+  useEffect(() => setError(null), [choice.mode, choice.quantity, choice.seatText]);
 
   useEffect(() => {
     let live = true;
@@ -164,14 +209,13 @@ function Seats({
     };
   }, [state.eventId]);
 
-  const left = grant ? passLeft(grant, now) : 0;
-  if (!grant || left <= 0) {
+  if (left !== null && left <= 0) {
     return (
-      <div className="card banner bad" data-testid="pass-expired">
-        <h2>Your entry pass has run out</h2>
+      <div className="card banner bad" data-testid="turn-over">
+        <h2>Your time to hold seats has run out</h2>
         <p>
-          Seats must be held within {grant ? 'the time given when you entered' : 'a short time after entering'}, and
-          that time has passed{grant ? '' : ' (or this page was opened without it)'}. To buy, join the queue again.
+          Seats had to be held before {deadline !== null ? fmtClock(deadline) : 'the end of your turn'}, and that time has
+          passed, so the turn went to the next person. To buy, join the queue again.
         </p>
         <button type="button" onClick={onStartOver}>
           Join the queue again
@@ -180,33 +224,35 @@ function Seats({
     );
   }
 
-  const seatIds = seatText
-    .split(/[\s,]+/)
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  const badSeat = seatIds.find((s) => !SEAT_ID.test(s));
-  const selection: Selection = mode === 'best' ? { quantity } : { seat_ids: seatIds };
+  const problem = choiceProblem(choice);
   const soldOut = avail !== null && avail.remaining === 0;
 
   const hold = async (e: FormEvent) => {
     e.preventDefault();
-    if (mode === 'seats' && (seatIds.length === 0 || badSeat || seatIds.length > MAX_SEATS)) return;
-    const body = { event_id: state.eventId, ...selection, reservation_token: grant.reservationToken };
-    // One key per hold request: the same selection retried reuses it; a new selection gets a new one.
-    const fingerprint = JSON.stringify(body);
-    const holdKey = p.hold?.fingerprint === fingerprint ? p.hold.key : newKey();
-    const withKey = { ...p, hold: { fingerprint, key: holdKey } };
-    update(withKey);
+    if (problem) return;
     setBusy(true);
     setError(null);
+    let current = p;
     try {
-      const r = await call<Reservation>('POST', '/api/v1/reservations', {
-        body,
+      const r = await holdSeats({
+        eventId: state.eventId,
+        waitingToken: state.token,
+        grant: pass,
+        selection: selectionOf(choice),
         bearer: auth.token,
-        idempotencyKey: holdKey,
+        // One key per hold request: the same request retried reuses it; another selection (or
+        // a renewed pass) is another request, with a new key.
+        keyFor: (fingerprint) => {
+          const key = current.hold?.fingerprint === fingerprint ? current.hold.key : newKey();
+          current = { ...current, hold: { fingerprint, key } };
+          update(current);
+          return key;
+        },
+        onRenewed,
+        now: () => Date.now(),
       });
       spendGrant(localStorage, state.eventId);
-      update({ ...withKey, reservation: r });
+      update({ ...current, reservation: r });
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -216,7 +262,7 @@ function Seats({
 
   return (
     <>
-      <GrantClock grant={grant} now={now} />
+      {left !== null && deadline !== null && <EntryClock left={left} deadline={deadline} />}
       <div className="card">
         <h2>Seats left</h2>
         {availError && <p className="error">Could not load availability: {availError}</p>}
@@ -226,69 +272,19 @@ function Seats({
             <p data-testid="remaining">
               {soldOut ? <strong>Sold out.</strong> : <>{fmtNumber(avail.remaining)} seats left.</>}
             </p>
-            <ul className="sections" aria-label="Sections">
-              {avail.sections.map((s) => {
-                const fill = s.total ? 1 - s.remain / s.total : null;
-                return (
-                  <li key={s.id} className={s.remain === 0 ? 'gone' : ''}>
-                    <span className="sec-id">{s.id}</span>
-                    <span className="sec-remain">{s.remain === 0 ? 'sold out' : `${fmtNumber(s.remain)} left`}</span>
-                    {s.price && <span className="sec-price">{fmtMoney(s.price)}</span>}
-                    {fill !== null && (
-                      <span className="sec-bar" aria-hidden="true">
-                        <span style={{ width: `${Math.round(fill * 100)}%` }} />
-                      </span>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
+            <SectionList sections={avail.sections} />
           </>
         )}
       </div>
 
       <form className="card" onSubmit={hold}>
         <h2>Choose your seats</h2>
-        <fieldset className="segmented">
-          <legend>How to pick</legend>
-          <label>
-            <input type="radio" name="pick" checked={mode === 'best'} onChange={() => setMode('best')} /> Best available
-          </label>
-          <label>
-            <input type="radio" name="pick" checked={mode === 'seats'} onChange={() => setMode('seats')} /> Specific seats
-          </label>
-        </fieldset>
-        {mode === 'best' ? (
-          <>
-            <label htmlFor="qty">Number of tickets</label>
-            <select id="qty" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))}>
-              {Array.from({ length: MAX_SEATS }, (_, i) => i + 1).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-            <p className="muted small">The best seats still free are picked for you, front sections first.</p>
-          </>
-        ) : (
-          <>
-            <label htmlFor="seat-ids">Seat ids, like VIP-3-12 (section-row-seat), separated by commas</label>
-            <input
-              id="seat-ids"
-              value={seatText}
-              onChange={(e) => setSeatText(e.target.value)}
-              aria-invalid={badSeat ? true : undefined}
-              aria-describedby="seat-ids-help"
-            />
-            <p id="seat-ids-help" className={badSeat ? 'error small' : 'muted small'}>
-              {badSeat
-                ? `“${badSeat}” is not a seat id (section-row-seat).`
-                : seatIds.length > MAX_SEATS
-                  ? `At most ${MAX_SEATS} seats per order.`
-                  : `${seatIds.length} seat${seatIds.length === 1 ? '' : 's'}`}
-            </p>
-          </>
+        {prefilled && (
+          <p className="muted small" data-testid="prefilled">
+            Filled in with the seats you chose earlier. Check them, then hold.
+          </p>
         )}
+        <SeatPicker choice={choice} onChange={(c) => update({ ...p, choice: c })} />
         <button type="submit" disabled={busy || soldOut}>
           {busy ? 'Holding…' : 'Hold these seats'}
         </button>
@@ -479,28 +475,42 @@ function Outcome({ p, auth, onStartOver }: { p: Purchase; auth: Auth; onStartOve
     return (
       <div className="card ok" role="status" data-testid="confirmed">
         <h2>Order confirmed</h2>
-        <p>
-          Order number{' '}
-          <strong className="order-id" data-testid="order-id">
-            {o.orderId}
-          </strong>
-        </p>
-        {r && (
-          <>
-            <ul className="seats" aria-label="Your seats">
-              {(r.seats ?? []).map((s) => (
-                <li key={s.id}>
-                  <code>{s.id}</code>
-                </li>
-              ))}
-            </ul>
-            <p>
-              Paid: <strong>{fmtMoney(r.total_amount)}</strong> · reservation <code>{r.reservation_id}</code>
-            </p>
-          </>
-        )}
+        <dl className="facts">
+          <div className="fact">
+            <dt>Order number</dt>
+            <dd>
+              <strong className="order-id" data-testid="order-id">
+                {o.orderId}
+              </strong>
+            </dd>
+          </div>
+          {r && (
+            <>
+              <div className="fact">
+                <dt>Seats</dt>
+                <dd data-testid="confirmed-seats">{(r.seats ?? []).map((s) => s.id).join(', ') || r.seat_ids.join(', ')}</dd>
+              </div>
+              <div className="fact">
+                <dt>Paid</dt>
+                <dd>
+                  <strong data-testid="confirmed-total">{fmtMoney(r.total_amount)}</strong>
+                </dd>
+              </div>
+              <div className="fact">
+                <dt>Reservation</dt>
+                <dd>
+                  <code>{r.reservation_id}</code>
+                </dd>
+              </div>
+            </>
+          )}
+        </dl>
         <p className="muted small">
           {o.via === 'push' ? 'Confirmed live by the server.' : 'Confirmed by the server.'} Signed in as {auth.username}.
+        </p>
+        <p className="row way-back" data-testid="way-back">
+          <Link to="/orders">My orders</Link>
+          <Link to="/">All sales</Link>
         </p>
       </div>
     );

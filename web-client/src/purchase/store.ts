@@ -1,5 +1,6 @@
 // The purchase in progress, saved per place (event and waiting token) so a reload on any step
-// comes back to the same step, with the same Idempotency-Keys for the same requests.
+// comes back to the same step, with the same Idempotency-Keys for the same requests. It starts
+// before the turn comes: the seats chosen while waiting are kept here too.
 
 import type { Reservation } from '../api/types';
 
@@ -12,7 +13,21 @@ export type Outcome =
   | { kind: 'expired' }
   | { kind: 'cancelled' };
 
+/**
+ * The seats a buyer wants, as the form holds them: chosen while waiting (before the turn comes)
+ * or on the seats page, and filled in there.
+ */
+export interface Choice {
+  mode: 'best' | 'seats';
+  /** Best available: how many tickets. */
+  quantity: number;
+  /** Specific seats: the ids as typed. */
+  seatText: string;
+}
+
 export interface Purchase {
+  /** The seats chosen so far (while waiting, or on the seats page). */
+  choice?: Choice;
   /** The hold request's key, with the request it belongs to. */
   hold?: { fingerprint: string; key: string };
   reservation?: Reservation;
@@ -40,6 +55,11 @@ export function savePurchase(key: string, p: Purchase): void {
   } catch {
     // storage disabled: the purchase lives as long as the page
   }
+}
+
+/** The place's key for `loadPurchase` and `savePurchase`. */
+export function purchaseKey(eventId: string, waitingToken: string): string {
+  return `${eventId}:${waitingToken}`;
 }
 
 export function forgetPurchases(eventId: string): void {

@@ -182,3 +182,57 @@ describe('a scheduled sale', () => {
     );
   });
 });
+
+describe('what operators say', () => {
+  /** A live socket's model after `msgs` (each with the next seq). */
+  function after(...msgs: Record<string, unknown>[]) {
+    let s = live();
+    const effects = [];
+    for (const m of msgs) {
+      const step = reduce(s, { type: 'socket_message', gen: s.socketGen, msg: { seq: s.lastSeq + 1, server_time: 9_000, ...m } as never, now: 9_000 });
+      s = step.state;
+      effects.push(...step.effects);
+    }
+    return { state: s, effects };
+  }
+  const message = { message: 'Doors open at 18:00. Bring your ID.', at_ms: 8_000 };
+
+  it('shows the current message from any status, and its withdrawal when a status comes without it', () => {
+    expect(live().announcement).toBeNull();
+    const told = after({ type: 'position', ...status(3, { announcement: message }) }).state;
+    expect(told.announcement).toEqual(message);
+    const withdrawn = after({ type: 'position', ...status(3, { announcement: message }) }, { type: 'position', ...status(2) }).state;
+    expect(withdrawn.announcement).toBeNull();
+  });
+
+  it('shows a broadcast the moment it is pushed, and keeps it as statuses carry it', () => {
+    const pushed = after({ type: 'announcement', ...message });
+    expect(pushed.state.announcement).toEqual(message);
+    expect(pushed.effects).toEqual([]);
+    expect(pushed.state.phase).toBe('waiting'); // nothing else changes
+    const next = { message: 'Admission restarts in five minutes.', at_ms: 8_500 };
+    expect(after({ type: 'announcement', ...message }, { type: 'announcement', ...next }).state.announcement).toEqual(next);
+    expect(after({ type: 'announcement', ...message }, { type: 'position', ...status(2, { announcement: message }) }).state.announcement).toEqual(message);
+  });
+
+  it('"queue everyone" is its own state, not a pause, and ends when lifted', () => {
+    const gathering = after({ type: 'position', ...status(3, { queue_all: true }) }).state;
+    expect(gathering).toMatchObject({ queueAll: true, paused: false });
+    expect(after({ type: 'position', ...status(3, { queue_all: true }) }, { type: 'position', ...status(3) }).state.queueAll).toBe(false);
+  });
+
+  it('a place an operator removed ends for good: no reconnect after the close that follows', () => {
+    const { state, effects } = after({ type: 'expired', reason: 'revoked' });
+    expect(state).toMatchObject({ phase: 'expired', expiredReason: 'revoked', mode: 'closed', socketActive: false });
+    expect(effects).toContainEqual({ kind: 'close_socket' });
+    expect(effects).toContainEqual({ kind: 'forget_place' });
+    const closed = reduce(state, { type: 'socket_closed', gen: state.socketGen, code: 4410, now: 10_000, rand: 0 });
+    expect(closed).toEqual({ state, effects: [] });
+  });
+
+  it('a cancelled sale is told apart from one that ended', () => {
+    const cancelled = after({ type: 'sale_ended', event_id: 'e', cancelled: true }).state;
+    expect(cancelled).toMatchObject({ phase: 'sale_ended', cancelled: true });
+    expect(after({ type: 'sale_ended', event_id: 'e' }).state).toMatchObject({ phase: 'sale_ended', cancelled: false });
+  });
+});

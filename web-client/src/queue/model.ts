@@ -10,14 +10,18 @@
 // A scheduled event adds two phases before the queue proper: `prequeue` (joined before the sale
 // starts) and, for a random on-sale, `drawing` (the entry list is closed and places are being
 // drawn); then the waiter is `waiting` like anyone else, with its drawn rank. `sale_ended` is
-// the end of the sale, after which nothing reconnects.
+// the end of the sale (or its cancellation by an operator), after which nothing reconnects.
+//
+// Operators speak through it too: their current message (`announcement`, in every status and
+// pushed when sent), "queue everyone" (`queue_all`: nobody is admitted yet, which is not a
+// pause), and the removal of a place (`expired` with reason `revoked`, then the socket closes).
 //
 // Values shown to the user come only from the server: `status` is the last status usher sent,
 // never a guess. Time is passed in with each event (`now`), and randomness (`rand`, in [0, 1))
 // too, so the model is deterministic under test.
 
 import type { IncomingMessage, SaleStatus } from '../api/draw';
-import type { Granted, PaymentPush, ReservationPush } from '../api/types';
+import type { Announcement, Granted, PaymentPush, ReservationPush } from '../api/types';
 import { afterHint, fullJitter, spread } from './backoff';
 
 /** Timings of the transport policy. */
@@ -116,7 +120,17 @@ export interface QueueState {
   pauseReason: string | null;
   degraded: boolean;
   soldOut: boolean;
+  /**
+   * The operator queues everyone: joins are taken and nobody is admitted until it is lifted.
+   * Told apart from `paused`: the sale has not stopped, it is gathering its queue.
+   */
+  queueAll: boolean;
+  /** The operator's current message to everyone of the event; null when there is none. */
+  announcement: Announcement | null;
+  /** Why the place expired (`revoked`: an operator removed it). */
   expiredReason: string | null;
+  /** The sale ended because an operator called it off (`sale_ended` with `cancelled`). */
+  cancelled: boolean;
 
   mode: TransportMode;
   /** Generation of the current socket attempt: events from older sockets are ignored. */
@@ -222,7 +236,10 @@ export function initialState(place: Place, opts: { autoEnter?: boolean; online?:
     pauseReason: null,
     degraded: false,
     soldOut: false,
+    queueAll: false,
+    announcement: null,
     expiredReason: null,
+    cancelled: false,
     mode: 'connecting',
     socketGen: 0,
     socketActive: false,
@@ -368,7 +385,10 @@ function onMessage(state: QueueState, msg: IncomingMessage, now: number): Step {
       return end(s, 'left', null);
     case 'sale_ended':
       // The close 4410 that follows finds the place already ended.
-      return end(s, 'sale_ended', null);
+      return end({ ...s, cancelled: msg.cancelled === true }, 'sale_ended', null);
+    case 'announcement':
+      // Sent now; the statuses that follow carry it too.
+      return same({ ...s, announcement: { message: msg.message, at_ms: msg.at_ms } });
     case 'paused':
       return same({ ...s, paused: true, pauseReason: msg.reason ?? null });
     case 'resumed':
@@ -563,6 +583,9 @@ function applyStatus(state: QueueState, status: SaleStatus, now: number): Step {
     statusAt: now,
     paused: plain.paused ?? state.paused,
     pauseReason: plain.paused ? (plain.pause_reason ?? null) : null,
+    queueAll: plain.queue_all === true,
+    // Every status carries the operator's current message: one without it was withdrawn.
+    announcement: plain.announcement ?? null,
   };
   const effects: Effect[] = [];
   const random = plain.queueing_method === 'random_at_start';
@@ -615,13 +638,18 @@ function callEnter(state: QueueState, effects: Effect[]): Step {
   };
 }
 
-function onEnterOk(state: QueueState, granted: Granted, now: number): Step {
-  const grant: Grant = {
+/** The pass in an enter's answer, expiring by the local clock (`now` is when the answer came). */
+export function grantOf(granted: Granted, eventId: string, now: number): Grant {
+  return {
     reservationToken: granted.reservation_token,
-    eventId: granted.event_id ?? state.eventId,
+    eventId: granted.event_id ?? eventId,
     expiresAt: now + granted.ttl_sec * 1000,
     ttlMs: granted.ttl_sec * 1000,
   };
+}
+
+function onEnterOk(state: QueueState, granted: Granted, now: number): Step {
+  const grant = grantOf(granted, state.eventId, now);
   return {
     state: { ...state, phase: 'entered', grant, notice: null },
     effects: [{ kind: 'save_grant', grant }],
