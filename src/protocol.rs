@@ -218,6 +218,8 @@ pub enum Push {
         /// When it was sent, ms since the Unix epoch.
         at_ms: u64,
     },
+    /// The operator withdrew their message: stop showing it.
+    AnnouncementWithdrawn {},
     /// Reconnect (to any replica) after about this long; sent before a drain or a refusal.
     Reconnect { retry_after_ms: u64 },
     /// A client message could not be handled; the connection stays open unless a close follows.
@@ -243,6 +245,7 @@ impl Push {
             Push::SoldOut(_) => "sold_out",
             Push::SaleEnded { .. } => "sale_ended",
             Push::Announcement { .. } => "announcement",
+            Push::AnnouncementWithdrawn {} => "announcement_withdrawn",
             Push::Reconnect { .. } => "reconnect",
             Push::Error { .. } => "error",
         }

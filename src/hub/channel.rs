@@ -383,18 +383,19 @@ impl EventChannel {
             }
             // A pause or resume is told to each waiting socket in its push slice, just before its
             // position: tens of thousands of notices at once would delay everything behind them.
-            // An operator's new message goes to every socket at once: it may be urgent.
-            Change::Config(config) => {
-                if let Some(a) = &config.announcement
-                    && announced.as_ref() != Some(a)
-                {
-                    let push = Push::Announcement {
+            // An operator's new message, or its withdrawal, goes to every socket at once: it
+            // may be urgent.
+            Change::Config(config) if config.announcement != announced => {
+                let push = match &config.announcement {
+                    Some(a) => Push::Announcement {
                         message: a.message.clone(),
                         at_ms: a.at_ms,
-                    };
-                    st.conns().for_each(|conn| conn.push(push.clone()));
-                }
+                    },
+                    None => Push::AnnouncementWithdrawn {},
+                };
+                st.conns().for_each(|conn| conn.push(push.clone()));
             }
+            Change::Config(_) => {}
             // A made draw orders the entrants by rank: their positions follow at the next push.
             Change::Draw(_) => st.rekey(),
         }

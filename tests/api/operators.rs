@@ -432,6 +432,7 @@ async fn a_broadcast_reaches_every_socket_at_once_and_later_arrivals_see_it() {
 
     let (st, _) = app.admin(reqwest::Method::DELETE, path, None).await;
     assert_eq!(st, StatusCode::NO_CONTENT);
+    ws.wait_for("announcement_withdrawn", 5 * SECOND).await;
     let (_, s) = app.status(&later).await;
     assert!(s.get("announcement").is_none(), "{s}");
     let actions: Vec<Value> = app

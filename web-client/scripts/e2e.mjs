@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { createA11y } from './a11y.mjs';
 import { salesScenario } from './e2e-buyers.mjs';
 import { operatorScenario } from './e2e-operators.mjs';
-import { client, root, startUsher } from './usher.mjs';
+import { client, json as call, root, startUsher } from './usher.mjs';
 
 const results = join(client, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -101,16 +101,7 @@ function run(cmd, args, cwd) {
 
 /** usher's API from this script (the test's other waiters and the operator). */
 function api(base) {
-  const json = async (method, path, body, headers = {}) => {
-    const r = await fetch(base + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
+  const json = (method, path, body, headers) => call(base, method, path, body, headers);
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
   return {
     configure: (event, cfg) => json('PUT', `/api/v1/admin/events/${event}`, cfg, admin),

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { client, startUsher } from './usher.mjs';
+import { client, json, startUsher } from './usher.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_TOKEN = 'lighthouse-admin-token-0123456789';
@@ -32,17 +32,6 @@ const MAX_WAIT_MS = 30_000;
 
 function log(msg) {
   process.stdout.write(`${msg}\n`);
-}
-
-async function json(base, method, path, body, headers = {}) {
-  const r = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
 }
 
 /** Joins the example event behind three others, admission paused: the place, as the page stores it. */

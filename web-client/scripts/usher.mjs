@@ -34,6 +34,18 @@ function stop(p) {
   }, 3000).unref();
 }
 
+/** A JSON request to usher at `base`: the parsed answer, or an error naming the status. */
+export async function json(base, method, path, body, headers = {}) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
 export function freePort() {
   return new Promise((res, rej) => {
     const srv = createServer();

@@ -39,7 +39,9 @@ function useAction({ onLost, onAction }: Pick<Props, 'onLost' | 'onAction'>) {
       setBusy(false);
     }
   };
-  return { busy, outcome, run };
+  /** A refusal before any request (the form's own checks), said where outcomes are. */
+  const refuse = (text: string) => setOutcome({ ok: false, text });
+  return { busy, outcome, run, refuse };
 }
 
 function Said({ outcome }: { outcome: Outcome }) {
@@ -66,7 +68,7 @@ export function Controls(props: Props) {
 function Settings({ eventId, config, onLost, onAction }: Props) {
   const [form, setForm] = useState({ rate: '', burst: '', maxActive: '', entryWindow: '' });
   const [dirty, setDirty] = useState(false);
-  const { busy, outcome, run } = useAction({ onLost, onAction });
+  const { busy, outcome, run, refuse } = useAction({ onLost, onAction });
   const path = `/api/v1/admin/events/${encodeURIComponent(eventId)}`;
 
   useEffect(() => {
@@ -86,20 +88,18 @@ function Settings({ eventId, config, onLost, onAction }: Props) {
     setDirty(true);
     setForm((f) => ({ ...f, [k]: e.target.value }));
   };
-  const [invalid, setInvalid] = useState<string | null>(null);
   const save = (e: FormEvent) => {
     e.preventDefault();
-    setInvalid(null);
     const rate = Number(form.rate);
     const burst = Number(form.burst);
     const entry = Number(form.entryWindow);
     if (!(rate > 0) || !Number.isInteger(burst) || burst < 1 || !Number.isInteger(entry) || entry < 1) {
-      setInvalid('Rate must be above 0; burst and entry window whole numbers of at least 1.');
+      refuse('Rate must be above 0; burst and entry window whole numbers of at least 1.');
       return;
     }
     const max = form.maxActive.trim() === '' ? null : Number(form.maxActive);
     if (max !== null && (!Number.isInteger(max) || max < 1)) {
-      setInvalid('Max active must be a whole number of at least 1, or empty for no cap.');
+      refuse('Max active must be a whole number of at least 1, or empty for no cap.');
       return;
     }
     void put({ rate_per_sec: rate, burst, max_active: max, entry_window_secs: entry }, 'Settings saved.');
@@ -159,11 +159,6 @@ function Settings({ eventId, config, onLost, onAction }: Props) {
       <button type="submit" disabled={busy}>
         Save settings
       </button>
-      {invalid && (
-        <p className="error" role="alert">
-          {invalid}
-        </p>
-      )}
       <Said outcome={outcome} />
     </form>
   );
@@ -172,8 +167,7 @@ function Settings({ eventId, config, onLost, onAction }: Props) {
 function Schedule({ eventId, config, onLost, onAction }: Props) {
   const [form, setForm] = useState<ScheduleForm>(() => scheduleForm(config));
   const [dirty, setDirty] = useState(false);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const { busy, outcome, run } = useAction({ onLost, onAction });
+  const { busy, outcome, run, refuse } = useAction({ onLost, onAction });
   useEffect(() => {
     if (!dirty) setForm(scheduleForm(config));
   }, [config, dirty]);
@@ -183,10 +177,9 @@ function Schedule({ eventId, config, onLost, onAction }: Props) {
   };
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setInvalid(null);
     const made = scheduleBody(form);
     if ('error' in made) {
-      setInvalid(made.error);
+      refuse(made.error);
       return;
     }
     const path = `/api/v1/admin/events/${encodeURIComponent(eventId)}`;
@@ -220,11 +213,6 @@ function Schedule({ eventId, config, onLost, onAction }: Props) {
       <button type="submit" disabled={busy}>
         Save schedule
       </button>
-      {invalid && (
-        <p className="error" role="alert">
-          {invalid}
-        </p>
-      )}
       <Said outcome={outcome} />
     </form>
   );

@@ -1423,6 +1423,9 @@ export interface components {
             /** @enum {string} */
             type: "announcement";
         } | {
+            /** @enum {string} */
+            type: "announcement_withdrawn";
+        } | {
             /** Format: int64 */
             retry_after_ms: number;
             /** @enum {string} */

@@ -205,6 +205,12 @@ describe('what operators say', () => {
     expect(withdrawn.announcement).toBeNull();
   });
 
+  it('stops showing a message the moment it is withdrawn', () => {
+    const gone = after({ type: 'announcement', ...message }, { type: 'announcement_withdrawn' });
+    expect(gone.state.announcement).toBeNull();
+    expect(gone.effects).toEqual([]);
+  });
+
   it('shows a broadcast the moment it is pushed, and keeps it as statuses carry it', () => {
     const pushed = after({ type: 'announcement', ...message });
     expect(pushed.state.announcement).toEqual(message);

@@ -389,6 +389,8 @@ function onMessage(state: QueueState, msg: IncomingMessage, now: number): Step {
     case 'announcement':
       // Sent now; the statuses that follow carry it too.
       return same({ ...s, announcement: { message: msg.message, at_ms: msg.at_ms } });
+    case 'announcement_withdrawn':
+      return same({ ...s, announcement: null });
     case 'paused':
       return same({ ...s, paused: true, pauseReason: msg.reason ?? null });
     case 'resumed':
