@@ -480,13 +480,32 @@ pub async fn put_event(
         .update_config(&event, &patch, &defaults)
         .await
         .map_err(ApiError::from)?;
-    // The settings after the change: what the operator set, in full.
-    let detail = serde_json::to_string(&config).unwrap_or_default();
+    let detail = changed(snapshot.as_ref().map(|s| &s.config), &config);
     audit(&app, &who, "event.update", Some(&event), detail).await;
     Ok(Json(EventSettings {
         event_id: event,
         config,
     }))
+}
+
+/// The settings that differ from `before` (all of them for a new event), as a JSON object of
+/// their new values; a setting removed is `null`.
+fn changed(before: Option<&EventConfig>, after: &EventConfig) -> String {
+    let as_map = |c: &EventConfig| match serde_json::to_value(c) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let old = before.map(as_map).unwrap_or_default();
+    let new = as_map(after);
+    let mut diff: serde_json::Map<String, serde_json::Value> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for k in old.keys().filter(|k| !new.contains_key(*k)) {
+        diff.insert(k.clone(), serde_json::Value::Null);
+    }
+    serde_json::Value::Object(diff).to_string()
 }
 
 /// Body of `PUT /api/v1/admin/events/{id}/draw/beacon`.
@@ -612,6 +631,26 @@ pub(super) fn stats_of(app: &AppState, event: EventId, snap: EventSnapshot) -> E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_audit_names_only_the_settings_that_changed() {
+        let mut before: EventConfig = serde_json::from_str(
+            r#"{"rate_per_sec":2.0,"burst":1,"max_active":null,"entry_window_secs":120,"paused":true,
+                "queue_all":true}"#,
+        )
+        .unwrap();
+        let mut after = before.clone();
+        after.paused = false;
+        after.rate_per_sec = 5.0;
+        after.queue_all = false;
+        assert_eq!(
+            changed(Some(&before), &after),
+            r#"{"paused":false,"queue_all":null,"rate_per_sec":5.0}"#
+        );
+        assert_eq!(changed(Some(&after), &after), "{}");
+        before.paused = false;
+        assert!(changed(None, &before).contains(r#""entry_window_secs":120"#));
+    }
 
     #[test]
     fn null_max_active_removes_the_cap_and_absent_keeps_it() {

@@ -480,14 +480,12 @@ async fn queueing_everyone_takes_joins_admits_nobody_and_is_not_a_pause() {
     let (_, s) = app.status(&tokens[1]).await;
     assert_eq!(s["phase"], "admitted", "{s}");
     assert!(s.get("queue_all").is_none());
+    // Each change is recorded by what it changed.
     let log = app.audit().await;
     assert_eq!(log[0]["action"], "event.update");
-    assert!(
-        log[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("\"rate_per_sec\":100")
-    );
+    assert_eq!(log[0]["detail"], r#"{"queue_all":null}"#);
+    let created = log[1]["detail"].as_str().unwrap();
+    assert!(created.contains(r#""queue_all":true"#) && created.contains(r#""rate_per_sec":100"#));
 }
 
 #[tokio::test]
