@@ -246,8 +246,17 @@ pub fn router(app: AppState) -> Router {
 
     let index = app.settings.server.web_root.join("index.html");
     let site = if index.is_file() {
+        // The client's build writes Brotli and gzip copies of its text files: served to the
+        // browsers that accept them, with nothing compressed per request.
         Router::new().fallback_service(
-            ServeDir::new(&app.settings.server.web_root).fallback(ServeFile::new(index)),
+            ServeDir::new(&app.settings.server.web_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(index)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
     } else {
         Router::new().fallback(system::client_missing)

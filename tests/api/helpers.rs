@@ -36,9 +36,11 @@ pub async fn spawn_app_with(args: &[&str], store: Option<Arc<dyn Store>>) -> Tes
         "0",
         "--admin-token",
         ADMIN_TOKEN,
-        "--web-root",
-        "/nonexistent",
     ];
+    // No web client unless a test serves one.
+    if !args.contains(&"--web-root") {
+        argv.extend(["--web-root", "/nonexistent"]);
+    }
     // Every test client comes from 127.0.0.1: the per-address caps are off unless a test
     // sets them.
     for (flag, off) in [

@@ -549,3 +549,36 @@ async fn the_live_view_streams_figures_and_its_streams_are_bounded() {
         .await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_web_client_is_served_precompressed_to_browsers_that_accept_it() {
+    let root = crate::support::TempDir::new("usher-web-root");
+    let write = |name: &str, body: &[u8]| std::fs::write(root.path().join(name), body).unwrap();
+    write("index.html", b"<!doctype html><title>usher</title>");
+    write("index.html.br", b"brotli bytes");
+    write("app.js", b"console.log('usher')");
+    write("app.js.gz", b"gzip bytes");
+    let app = spawn_app(&["--web-root", root.path().to_str().unwrap()]).await;
+    let fetch = |path: &str, accept: &str| {
+        app.http
+            .get(app.url(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let encoding = |r: &reqwest::Response| {
+        r.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let br = fetch("/app.js", "br").await.unwrap();
+    assert_eq!(encoding(&br), None, "no .br copy of app.js: the original");
+    let gz = fetch("/app.js", "gzip, br").await.unwrap();
+    assert_eq!(encoding(&gz).as_deref(), Some("gzip"));
+    assert_eq!(gz.bytes().await.unwrap().as_ref(), b"gzip bytes");
+    // A page's route falls back to index.html, precompressed too.
+    let page = fetch("/events/evt_1", "br").await.unwrap();
+    assert_eq!(encoding(&page).as_deref(), Some("br"));
+    let plain = fetch("/events/evt_1", "identity").await.unwrap();
+    assert_eq!(encoding(&plain), None);
+    assert!(plain.text().await.unwrap().contains("<title>usher</title>"));
+}

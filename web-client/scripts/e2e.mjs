@@ -6,8 +6,9 @@
 //   npm run e2e                # builds usher (cargo build --locked) and the client, then tests
 //   npm run e2e -- --no-build  # uses target/debug/usher and web-client/dist as they are
 //
-// Screenshots go to web-client/test-results/ (gitignored). Every page photographed must fit its
-// width and pass axe-core's checks (no serious or critical violation; test-results/axe.json).
+// Screenshots go to web-client/test-results/ (gitignored), of every page at desktop and at phone
+// width. Every page photographed must fit its width and pass axe-core's checks (no serious or
+// critical violation; test-results/axe.json).
 // The last line is "N passed, N failed".
 
 import { spawnSync } from 'node:child_process';
@@ -77,6 +78,23 @@ function assert(cond, msg) {
  * have no serious or critical accessibility violation, both checked in the state photographed.
  */
 async function shot(page, file, what) {
+  await shotAt(page, file, what);
+  // Every page at both widths: a page the scenario photographs at one width only is also
+  // photographed, and checked, at the other (then put back as it was).
+  if (/phone|desktop/.test(file)) return;
+  const size = page.viewportSize();
+  const phone = size.width <= 600;
+  const other = phone ? { width: 1100, height: 900 } : { width: 390, height: 844 };
+  await page.setViewportSize(other);
+  try {
+    await shotAt(page, file.replace(/\.png$/, phone ? '-at-desktop.png' : '-at-phone.png'), `${what} (${phone ? 'desktop' : 'phone'} width)`);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
+/** One screenshot at the page's current width, with its overflow and accessibility checks. */
+async function shotAt(page, file, what) {
   const path = join(results, file);
   await page.screenshot({ path, fullPage: true });
   shots.push({ file: `web-client/test-results/${file}`, what });
