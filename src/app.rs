@@ -34,6 +34,8 @@ pub struct App {
     pub users: Arc<dyn UserStore>,
     pub hub: Arc<Hub>,
     pub queue: QueueService,
+    /// Each event's update channel, for notices to its sockets on whichever node holds them.
+    pub updates: Arc<dyn crate::store::UpdateBus>,
     /// The audit log and each event's history by the minute.
     pub operators: Arc<dyn crate::store::OperatorStore>,
     /// Dashboard sessions (signed cookies).

@@ -254,6 +254,7 @@ impl Server {
             idempotency: store.clone(),
             users: store.clone(),
             operators: store.clone(),
+            updates: store.clone(),
             sessions,
             live_streams,
             hub,

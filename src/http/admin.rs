@@ -65,15 +65,19 @@ pub fn check_bearer<'a>(
     let Some(given) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
         return Err(AuthError::InvalidTokenFormat.into());
     };
-    // Every token is compared, so the time taken does not say which one matched.
-    let matched = expected.iter().fold(None, |found, token| {
-        if token.matches(given.as_bytes()) {
+    matching(expected, given.as_bytes()).ok_or_else(|| AuthError::InvalidToken.into())
+}
+
+/// The one of `expected` that `given` is. Every token is compared, each in constant time, so
+/// the time taken does not say which one matched, or how close a guess came.
+pub(super) fn matching<'a>(expected: &'a [Secret], given: &[u8]) -> Option<&'a Secret> {
+    expected.iter().fold(None, |found, token| {
+        if token.matches(given) {
             Some(token)
         } else {
             found
         }
-    });
-    matched.ok_or_else(|| AuthError::InvalidToken.into())
+    })
 }
 
 /// An event id from a path, or 400 `INVALID_REQUEST`.
@@ -130,19 +134,36 @@ pub async fn get_event(
     Path(id): Path<String>,
 ) -> Result<Json<EventSettings>, ApiError> {
     let event = event_id(&id)?;
-    let config = app
-        .events
-        .config(&event)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(event_not_found)?;
+    let config = existing(&app, &event).await?;
     Ok(Json(EventSettings {
         event_id: event,
         config,
     }))
 }
 
-pub(super) fn event_not_found() -> ApiError {
+/// The settings of an event that exists, or 404 `EVENT_NOT_FOUND`.
+pub(super) async fn existing(app: &AppState, event: &EventId) -> Result<EventConfig, ApiError> {
+    app.events
+        .config(event)
+        .await
+        .map_err(ApiError::from)?
+        .ok_or_else(event_not_found)
+}
+
+/// Applies `patch` to the event's settings (creating it from the defaults if it is new).
+pub(super) async fn change(
+    app: &AppState,
+    event: &EventId,
+    patch: &ConfigPatch,
+) -> Result<EventConfig, ApiError> {
+    let defaults = EventConfig::defaults(app.queue.settings());
+    app.events
+        .update_config(event, patch, &defaults)
+        .await
+        .map_err(ApiError::from)
+}
+
+fn event_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "EVENT_NOT_FOUND", "No such event")
 }
 
@@ -474,12 +495,7 @@ pub async fn put_event(
         ));
     }
     patch.schedule = schedule;
-    let defaults = crate::store::EventConfig::defaults(app.queue.settings());
-    let config = app
-        .events
-        .update_config(&event, &patch, &defaults)
-        .await
-        .map_err(ApiError::from)?;
+    let config = change(&app, &event, &patch).await?;
     let detail = changed(snapshot.as_ref().map(|s| &s.config), &config);
     audit(&app, &who, "event.update", Some(&event), detail).await;
     Ok(Json(EventSettings {

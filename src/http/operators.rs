@@ -22,15 +22,14 @@ use tokio::sync::Semaphore;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::admin::{EventStats, event_id, event_not_found, printable, stats_of};
+use super::admin::{EventStats, change, event_id, existing, matching, printable, stats_of};
 pub use crate::auth::admin_session::{Operator, SESSION_COOKIE};
 use crate::clock::now_ms;
 use crate::domain::{EventId, WaitingToken};
 use crate::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
 use crate::protocol::Notice;
 use crate::store::{
-    Announcement, AuditEntry, ConfigPatch, EventConfig, MinuteSample, QueueingMethod, Schedule,
-    WaiterState,
+    Announcement, AuditEntry, ConfigPatch, MinuteSample, QueueingMethod, Schedule, WaiterState,
 };
 
 /// Longest message an operator may broadcast, in characters.
@@ -124,15 +123,7 @@ pub async fn sign_in(
     if tokens.is_empty() {
         return Err(super::admin::admin_disabled());
     }
-    // Every token is compared, in constant time, so the time taken says nothing.
-    let matched = tokens.iter().fold(None, |found, t| {
-        if t.matches(body.token.as_bytes()) {
-            Some(t)
-        } else {
-            found
-        }
-    });
-    let Some(token) = matched else {
+    let Some(token) = matching(tokens, body.token.as_bytes()) else {
         return Err(crate::auth::AuthError::InvalidToken.into());
     };
     let (value, expires_at) = app.sessions.issue(token, now_ms());
@@ -281,8 +272,8 @@ pub async fn revoke(
         .filter(|r| matches!(r.state, WaiterState::Waiting | WaiterState::Admitted))
         .ok_or_else(gone)?;
     // Told first, so its socket closes for this reason rather than as if it had left.
-    app.purchase
-        .notify(record.event.as_str(), Some(token), &[Notice::Revoked])
+    app.updates
+        .notify(&record.event, Some(token), &Notice::Revoked)
         .await
         .map_err(ApiError::from)?;
     let event = app.queue.leave(token).await?.ok_or_else(gone)?;
@@ -461,27 +452,6 @@ pub async fn withdraw(
     )
     .await;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The settings of an event that exists, or 404.
-async fn existing(app: &AppState, event: &EventId) -> Result<EventConfig, ApiError> {
-    app.events
-        .config(event)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(event_not_found)
-}
-
-async fn change(
-    app: &AppState,
-    event: &EventId,
-    patch: &ConfigPatch,
-) -> Result<EventConfig, ApiError> {
-    let defaults = EventConfig::defaults(app.queue.settings());
-    app.events
-        .update_config(event, patch, &defaults)
-        .await
-        .map_err(ApiError::from)
 }
 
 /// `GET /api/v1/admin/events/{id}/history`.
