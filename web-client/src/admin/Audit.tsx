@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { call } from '../api/http';
 import { explain, signedOut } from './errors';
-import type { AuditEntry, AuditLog } from './types';
+import type { AuditEntry, AuditLog } from '../api/types';
 
 const SHOWN = 20;
 

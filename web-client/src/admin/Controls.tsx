@@ -4,10 +4,9 @@
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { call } from '../api/http';
-import type { EventConfig } from '../api/types';
 import { explain, signedOut } from './errors';
 import { type ScheduleForm, scheduleBody, scheduleForm } from './model';
-import type { ConfigBody } from './types';
+import type { ConfigBody, EventConfig } from '../api/types';
 
 type Outcome = { ok: boolean; text: string } | null;
 

@@ -5,13 +5,12 @@
 
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError, call } from '../api/http';
-import type { EventStats } from '../api/types';
 import { fmtNumber } from '../format';
 import { Audit } from './Audit';
 import { Controls } from './Controls';
 import { explain, signedOut } from './errors';
 import { HistoryCharts, LiveCharts, useLive } from './Live';
-import type { AdminEventList, SessionInfo } from './types';
+import type { AdminEventList, EventStats, SessionInfo } from '../api/types';
 
 type Session = { state: 'checking' } | { state: 'out'; reason: string | null } | { state: 'in'; who: SessionInfo };
 

@@ -3,12 +3,11 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, call } from '../api/http';
-import type { EventStats } from '../api/types';
 import { fmtNumber } from '../format';
 import { Chart, type Sample } from './Chart';
 import { explain, signedOut } from './errors';
 import { type Minute, perMinute } from './model';
-import type { History } from './types';
+import type { EventStats, History } from '../api/types';
 
 const WINDOW_MS = 5 * 60_000;
 /** Samples kept: five minutes at one a second, and a little more. */

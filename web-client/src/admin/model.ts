@@ -1,8 +1,7 @@
 // The dashboard's arithmetic, apart from its pages so it can be tested: a sale's history as
 // figures per minute, and the schedule form as the settings body.
 
-import type { ConfigBody, MinuteSample } from './types';
-import type { EventConfig } from '../api/types';
+import type { ConfigBody, EventConfig, MinuteSample } from '../api/types';
 
 /** One minute of a sale: who was waiting at its end, and how many were admitted, entered and
  * sold during it. */

@@ -42,5 +42,17 @@ export type SectionAvailability = Schemas['SectionAvailability'];
 export type Announcement = Schemas['Announcement'];
 /** `GET /api/v1/reservations`: the signed-in buyer's own reservations, newest first. */
 export type ReservationList = Schemas['ReservationList'];
+/** `GET`/`POST /api/v1/admin/session`: who is signed in to the dashboard. */
+export type SessionInfo = Schemas['SessionInfo'];
+/** `GET /api/v1/admin/events`. */
+export type AdminEventList = Schemas['AdminEventList'];
+/** `GET /api/v1/admin/events/{id}/history`. */
+export type History = Schemas['History'];
+export type MinuteSample = Schemas['MinuteSample'];
+/** `GET /api/v1/admin/audit`. */
+export type AuditLog = Schemas['AuditLog'];
+export type AuditEntry = Schemas['AuditEntry'];
+/** The body of `PUT /api/v1/admin/events/{id}`. */
+export type ConfigBody = Schemas['ConfigBody'];
 /** The body of every error answer. */
 export type ErrorBody = Schemas['ErrorBody'];

@@ -1,7 +1,7 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signIn, signOut } from '../auth';
-import { fakeFetch } from '../test/fakes';
+import { fakeFetch, settle } from '../test/fakes';
 import { Orders } from './Orders';
 
 function reservation(id: string, status: string, over: Record<string, unknown> = {}) {
@@ -26,11 +26,6 @@ function reservation(id: string, status: string, over: Record<string, unknown> =
   };
 }
 
-async function settle() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
 
 beforeEach(() => localStorage.clear());
 afterEach(() => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PublicEvent } from '../api/types';
 import { savePlace } from '../queue/storage';
 import { parseRoute } from '../router';
-import { FakeSocket, apiError, fakeFetch, status } from '../test/fakes';
+import { FakeSocket, apiError, fakeFetch, settle, status } from '../test/fakes';
 import { EventPage } from './EventPage';
 import { Home } from './Home';
 
@@ -27,12 +27,6 @@ function event(over: Partial<PublicEvent> = {}, queue: Partial<PublicEvent['queu
   };
 }
 
-/** Lets the page's requests be answered and React apply them. */
-async function settle() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
 
 beforeEach(() => {
   localStorage.clear();

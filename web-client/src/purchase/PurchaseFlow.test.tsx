@@ -1,8 +1,8 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Auth } from '../auth';
 import { initialState, type QueueState } from '../queue/model';
-import { fakeFetch, readyStatus } from '../test/fakes';
+import { fakeFetch, readyStatus, settle } from '../test/fakes';
 import { saveChoice } from './choice';
 import { PurchaseFlow } from './Purchase';
 import { purchaseKey, savePurchase } from './store';
@@ -55,11 +55,6 @@ function entered(leftMs: number, over: Partial<QueueState> = {}): QueueState {
   };
 }
 
-async function settle() {
-  await act(async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  });
-}
 
 beforeEach(() => localStorage.clear());
 afterEach(() => {

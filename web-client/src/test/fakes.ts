@@ -1,6 +1,7 @@
 // Test doubles: a scriptable WebSocket, a routing fetch, an in-memory Web Lock manager, and a
 // QueueEnv that uses them with vitest's fake timers.
 
+import { act } from '@testing-library/react';
 import { vi } from 'vitest';
 import type { QueueEnv, SocketLike } from '../queue/controller';
 import type { ServerMessage } from '../api/types';
@@ -188,6 +189,13 @@ export class FakeLocks {
       });
     });
   }
+}
+
+/** Lets a page's requests be answered and React apply them (real timers). */
+export async function settle(): Promise<void> {
+  await act(async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  });
 }
 
 /** Lets pending promise callbacks (fetch answers) run under fake timers. */
