@@ -235,6 +235,11 @@ pub struct QueueSettings {
     /// How long an inventory lookup's answer (found or not found) is remembered.
     #[arg(long = "event-cache-ttl", env = "USHER_EVENT_CACHE_TTL", value_name = "USHER_EVENT_CACHE_TTL", default_value = "30s", value_parser = DURATION)]
     pub event_cache_ttl: Duration,
+    /// Inventory lookups of events this node has no answer for that run at once; more wait up
+    /// to a second, then are refused (503 `UPSTREAM_UNAVAILABLE`), so a flood of made-up event
+    /// ids cannot load the inventory service the sale depends on.
+    #[arg(long = "event-lookups-max", env = "USHER_EVENT_LOOKUPS_MAX", value_name = "USHER_EVENT_LOOKUPS_MAX", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub event_lookups_max: u32,
     /// How long an event's seat counts are reused for every buyer who reads them on this node:
     /// one inventory call per event per period, however many read.
     #[arg(long = "availability-cache-ms", env = "USHER_AVAILABILITY_CACHE_MS", value_name = "USHER_AVAILABILITY_CACHE_MS", default_value = "1000", value_parser = millis(1, 60_000))]

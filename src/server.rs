@@ -159,6 +159,7 @@ impl Server {
             upstream.clone(),
             q.event_cache_size as usize,
             q.event_cache_ttl,
+            q.event_lookups_max as usize,
         ));
         let queue = QueueService::new(
             store.clone(),

@@ -503,25 +503,38 @@ impl<K: Eq + std::hash::Hash + Clone, V: Clone> Fresh<K, V> {
     }
 }
 
+/// How long a lookup of an unknown event may wait for one of the `USHER_EVENT_LOOKUPS_MAX`
+/// places before it is refused.
+const LOOKUP_WAIT: Duration = Duration::from_secs(1);
+
 /// The inventory service as the queue's [`EventDirectory`]: an event exists if
 /// `GetInventoryStatus` knows it. Answers, "not found" included, are kept in a bounded cache
 /// for a while, and concurrent lookups of one id share one call, so a flood of ids that do not
 /// exist costs the inventory at most one call per id per TTL and this node a bounded amount of
-/// memory.
+/// memory; and at most `max_lookups` such calls run at once (the rest wait briefly, then are
+/// refused), so a flood of distinct made-up ids cannot slow the inventory down for the sale.
 pub struct InventoryDirectory {
     upstream: Upstreams,
     known: Fresh<EventId, bool>,
+    lookups: tokio::sync::Semaphore,
 }
 
 impl InventoryDirectory {
-    pub fn new(upstream: Upstreams, capacity: usize, ttl: Duration) -> Self {
+    pub fn new(upstream: Upstreams, capacity: usize, ttl: Duration, max_lookups: usize) -> Self {
         Self {
             upstream,
             known: Fresh::new(capacity, ttl),
+            lookups: tokio::sync::Semaphore::new(max_lookups),
         }
     }
 
     async fn ask(&self, event: &EventId) -> Result<bool, String> {
+        // Past the limit a lookup waits its turn, briefly; one that cannot start in time is
+        // refused rather than piling onto the inventory.
+        let Ok(Ok(_running)) = tokio::time::timeout(LOOKUP_WAIT, self.lookups.acquire()).await
+        else {
+            return Err("too many event lookups at once (USHER_EVENT_LOOKUPS_MAX)".into());
+        };
         match self.upstream.inventory_status(event.as_str()).await {
             Ok(r) => match r.into_inner().in_band_error() {
                 None => Ok(true),

@@ -150,6 +150,72 @@ async fn seat_counts_read_by_many_at_once_cost_one_inventory_read_per_period() {
 }
 
 #[tokio::test]
+async fn a_flood_of_unknown_sale_ids_is_refused_and_changes_nothing_while_buyers_read_the_sale() {
+    let app = spawn_app(&[]).await;
+    let reads = || app.metric("usher_inventory_reads_total");
+    let (st, _) = app.public_event(EVENT).await;
+    assert_eq!(st, StatusCode::OK);
+    let before = reads().await;
+    let started = Instant::now();
+    // 500 distinct made-up ids at once (far past USHER_EVENT_LOOKUPS_MAX), with a buyer's
+    // reads among them.
+    let flood = join_all((0..500).map(|i| {
+        let app = &app;
+        async move {
+            if i % 25 == 0 {
+                let (st, e) = app.public_event(EVENT).await;
+                (true, st, e["name"].as_str().map(str::to_owned))
+            } else {
+                let (st, e) = app.public_event(&format!("evt_made_up_{i}")).await;
+                (false, st, e["error"]["code"].as_str().map(str::to_owned))
+            }
+        }
+    }))
+    .await;
+    let took = started.elapsed();
+    let mut seen = std::collections::BTreeMap::new();
+    for (real, st, said) in &flood {
+        *seen.entry((*real, st.as_u16(), said.clone())).or_insert(0) += 1;
+    }
+    eprintln!("answers: {seen:?} in {took:?}");
+    for (real, st, said) in &flood {
+        if *real {
+            assert_eq!(
+                (*st, said.as_deref()),
+                (StatusCode::OK, Some("Stadium tour 2025, night 1")),
+                "{seen:?}"
+            );
+        } else {
+            // Looked up and not found, or refused at once past USHER_EVENT_LOOKUPS_MAX.
+            assert!(
+                matches!(
+                    (*st, said.as_deref()),
+                    (StatusCode::NOT_FOUND, Some("EVENT_NOT_FOUND"))
+                        | (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Some("UPSTREAM_UNAVAILABLE")
+                        )
+                ),
+                "{seen:?}"
+            );
+        }
+    }
+    // Unknown ids never read seat counts; the real sale's are read once per started period.
+    let made = reads().await - before;
+    assert!(
+        made <= took.as_secs_f64().ceil() + 1.0,
+        "{made} inventory reads in {took:?}"
+    );
+    // Nothing was created: the sale list and the store know only the real sale.
+    let (_, list) = app.get("/api/v1/events").await;
+    assert_eq!(list["events"].as_array().unwrap().len(), 1);
+    let (_, admin) = app
+        .admin(reqwest::Method::GET, "/api/v1/admin/events", None)
+        .await;
+    assert!(admin["events"].as_array().unwrap().is_empty(), "{admin}");
+}
+
+#[tokio::test]
 async fn my_orders_lists_the_buyers_own_reservations_newest_first() {
     let app = spawn_app(&[]).await;
     let (alice, bob) = (buyer_token("alice"), buyer_token("bob"));
